@@ -1,0 +1,5 @@
+"""`python -m gridwatch`."""
+
+from gridwatch.cli import main
+
+main()

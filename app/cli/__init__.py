@@ -1,0 +1,10 @@
+"""The `gridwatch` command line; each module of this package registers its own commands on `root.app`."""
+
+from __future__ import annotations
+
+from gridwatch.cli.root import app
+
+
+def main() -> None:
+    """Entry point of the `gridwatch` console script."""
+    app()

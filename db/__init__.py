@@ -1,0 +1,1 @@
+"""The case store: models, migrations, the store API, workflow, deadlines, routing, metrics, change feed."""

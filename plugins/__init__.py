@@ -1,0 +1,1 @@
+"""Device drivers, detectors and intake adapters, registered as entry points."""
