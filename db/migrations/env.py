@@ -1,0 +1,18 @@
+"""Alembic environment: the engine comes from gridwatch.db.engine, never from an ini file."""
+
+from alembic import context
+
+from gridwatch.db.models import Base
+
+config = context.config
+engine = config.attributes["engine"]
+
+with engine.connect() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()

@@ -1,0 +1,328 @@
+"""The case store's tables.
+
+One model for PostgreSQL+PostGIS and SQLite. Points (cases, devices, positions) are plain lon/lat
+columns so both backends index and aggregate them alike and numpy can read them in bulk; areas (the org
+tree) are `Geom` polygons. Enumerations are short strings checked by the store, not database enums, so a
+site can add a source or a role without a migration. Times are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from gridwatch.db.geometry import Geom
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+UtcDateTime = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime, dict[str, Any]: JSON}
+
+
+# --- territory and people -------------------------------------------------------------------------------
+
+
+class OrgUnit(Base):
+    """A node of the org tree: district → street → community → grid (网格)."""
+
+    __tablename__ = "org_units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(15), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(12), index=True)  # district|street|community|grid
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    geom: Mapped[BaseGeometry | None] = mapped_column(Geom("MULTIPOLYGON"))
+    attrs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(index=True)
+    parent: Mapped[OrgUnit | None] = relationship(remote_side=[id])
+
+
+class Department(Base):
+    """A handling department (处置部门); `level` says whether the street or the district runs it."""
+
+    __tablename__ = "departments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(12), default="district")
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[datetime]
+
+
+class Person(Base):
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    on_duty: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(index=True)
+    roles: Mapped[list[PersonRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def role_names(self) -> set[str]:
+        return {r.role for r in self.roles}
+
+
+class PersonRole(Base):
+    """One role a person holds; one person may hold several (值班长 and 派遣员, say)."""
+
+    __tablename__ = "person_roles"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class GridAssignment(Base):
+    """A grid worker's responsibility for a grid."""
+
+    __tablename__ = "grid_assignments"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True, index=True)
+    since: Mapped[date] = mapped_column(Date)
+
+
+class Position(Base):
+    """One GPS fix of a grid worker's patrol track."""
+
+    __tablename__ = "positions"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    at: Mapped[datetime]
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    __table_args__ = (Index("ix_positions_person_at", "person_id", "at"),)
+
+
+class CheckIn(Base):
+    """A clock-on/off (打卡) inside the grid's geofence, with its judged status."""
+
+    __tablename__ = "check_ins"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    kind: Mapped[str] = mapped_column(String(8))  # on|off
+    at: Mapped[datetime]
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(12))  # normal|late|early_leave|absent|outside
+
+
+# --- devices ----------------------------------------------------------------------------------------------
+
+
+class Device(Base):
+    """A camera, loudspeaker or sensor placed on the map and in a grid."""
+
+    __tablename__ = "devices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(12), index=True)  # camera|loudspeaker|sensor
+    subtype: Mapped[str | None] = mapped_column(String(20))  # lampblack|smoke|water_level|manhole …
+    name: Mapped[str] = mapped_column(String(100))
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    online: Mapped[bool] = mapped_column(default=True)
+    stream_url: Mapped[str | None] = mapped_column(String(500))
+    address: Mapped[str | None] = mapped_column(String(200))  # loudspeaker host:port, sensor id
+    protocol: Mapped[str | None] = mapped_column(String(20))  # rtp-pcmu|rtp-pcma|mqtt|…
+    heading: Mapped[float | None] = mapped_column(Float)  # camera view direction, degrees from north
+    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))  # a camera's loudspeaker
+    priority_group: Mapped[str | None] = mapped_column(String(32))
+    attrs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Component(Base):
+    """A city component (部件): a manhole cover, a street lamp, a litter bin."""
+
+    __tablename__ = "components"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"), index=True)
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="ok")
+
+
+# --- rules: categories, deadlines, calendar, routing, workflow ------------------------------------------
+
+
+class Category(Base):
+    """A node of the two category trees (部件 components / 事项 matters), 2-digit class, 3-digit subclass."""
+
+    __tablename__ = "categories"
+    code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(10))  # component|event
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("categories.code"))
+    default_urgency: Mapped[str] = mapped_column(String(1), default="C")
+
+
+class DeadlineRuleRow(Base):
+    """A handling-time limit for a category prefix and/or urgency; the most specific row wins."""
+
+    __tablename__ = "deadline_rules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_code: Mapped[str | None] = mapped_column(String(10))
+    urgency: Mapped[str | None] = mapped_column(String(1))
+    amount: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(16))  # working_hours|working_days|hours|days
+
+
+class CalendarDay(Base):
+    """The site's override of the national calendar: a holiday or an adjusted working day (调休)."""
+
+    __tablename__ = "calendar_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    is_workday: Mapped[bool]
+    note: Mapped[str | None] = mapped_column(String(100))
+
+
+class Setting(Base):
+    """Site configuration (working hours, metric weights …) as JSON values."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class RoutingRule(Base):
+    """An ordered rule: cases in this area (org code prefix) of this category (prefix) go to a department."""
+
+    __tablename__ = "routing_rules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(index=True)
+    area_code: Mapped[str | None] = mapped_column(String(15))
+    category_code: Mapped[str | None] = mapped_column(String(10))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+
+
+class Transition(Base):
+    """An allowed workflow step: from this state, this action, by one of these roles, leads there."""
+
+    __tablename__ = "transitions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(24))
+    from_state: Mapped[str] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    roles: Mapped[str] = mapped_column(String(200))  # space-separated role names
+    needs_reason: Mapped[bool] = mapped_column(default=False)
+    __table_args__ = (UniqueConstraint("action", "from_state", name="uq_transitions_action_from"),)
+
+
+# --- cases ------------------------------------------------------------------------------------------------
+
+
+class Case(Base):
+    """A case (案件). Milestone times are copied from its events so metrics are plain aggregates."""
+
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_no: Mapped[str] = mapped_column(String(32), unique=True)
+    source: Mapped[str] = mapped_column(String(16), index=True)
+    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"), index=True)
+    urgency: Mapped[str] = mapped_column(String(1), default="C")
+    description: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str | None] = mapped_column(String(200))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    outside_grid: Mapped[bool] = mapped_column(default=False)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    suggested_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), index=True)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    reported_at: Mapped[datetime] = mapped_column(index=True)
+    registered_at: Mapped[datetime | None]
+    dispatched_at: Mapped[datetime | None] = mapped_column(index=True)  # first dispatch only
+    accepted_at: Mapped[datetime | None]
+    handled_at: Mapped[datetime | None]
+    checked_at: Mapped[datetime | None] = mapped_column(index=True)
+    closed_at: Mapped[datetime | None]
+    limit_amount: Mapped[float | None] = mapped_column(Float)
+    limit_unit: Mapped[str | None] = mapped_column(String(16))
+    extension_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    extension_count: Mapped[int] = mapped_column(default=0)
+    suspended_since: Mapped[datetime | None]
+    suspended_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    deadline_at: Mapped[datetime | None]  # the handling deadline (处置时限)
+    stage_started_at: Mapped[datetime | None]
+    stage_due_at: Mapped[datetime | None]  # the current step's due time, for the traffic light
+    rework_count: Mapped[int] = mapped_column(default=0)
+    close_type: Mapped[str | None] = mapped_column(String(16))  # normal|overdue|self_handled
+    pending_request: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    merge_key: Mapped[str | None] = mapped_column(String(120), index=True)
+    merged_count: Mapped[int] = mapped_column(default=0)
+    attrs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime] = mapped_column(index=True)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class CaseEvent(Base):
+    """The audit trail: one row per action, never updated or deleted (a PostgreSQL trigger enforces it)."""
+
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    action: Mapped[str] = mapped_column(String(24))
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    role: Mapped[str | None] = mapped_column(String(20))
+    at: Mapped[datetime]
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Attachment(Base):
+    """A photo, snapshot or recording; content-addressed so the same file twice is stored once per case."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id"))
+    kind: Mapped[str] = mapped_column(String(12))  # before|after|snapshot|audio|document
+    filename: Mapped[str] = mapped_column(String(200))
+    mime: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+    __table_args__ = (UniqueConstraint("case_id", "sha256", name="uq_attachments_case_sha"),)
