@@ -31,7 +31,9 @@ class Forbidden(StoreError):
 class Conflict(StoreError):
     """Someone else changed the case first; nothing was overwritten."""
 
-    def __init__(self, case_no: str, expected: int, current: int, by: str | None, at: datetime | None) -> None:
+    def __init__(
+        self, case_no: str, expected: int, current: int, by: str | None, at: datetime | None
+    ) -> None:
         self.case_no, self.expected, self.current, self.by, self.at = case_no, expected, current, by, at
         when = at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if at else "an unknown time"
         super().__init__(
