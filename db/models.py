@@ -16,7 +16,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -30,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from gridwatch.db.geometry import Geom
+from gridwatch.db.timestamps import UtcDateTime
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -39,12 +39,10 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-UtcDateTime = DateTime(timezone=True)
-
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime, dict[str, Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime(), dict[str, Any]: JSON}
 
 
 # --- territory and people -------------------------------------------------------------------------------

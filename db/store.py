@@ -1,16 +1,70 @@
-"""The store API: the one way any client (desktop, CLI, intake services) reads and writes the case store."""
+"""The store API: the one way any client (desktop, CLI, intake services) reads and writes the case store.
+
+Writers go through `report`, `act` and `attach`, which check the workflow and the person's roles, stamp
+the event trail, recompute deadlines and bump the case version (optimistic locking).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import math
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from gridwatch.db import engine as engines
+from gridwatch.db.calendar import DEFAULT_WORK_PERIODS, WorkingCalendar
 from gridwatch.db.config import resolve_url
+from gridwatch.db.deadlines import DeadlineRule, Limit
+from gridwatch.db.errors import InvalidInput, NotFound
+from gridwatch.db.lifecycle import HOUR, ActionInput, Rules, apply_step
+from gridwatch.db.models import (
+    Attachment,
+    CalendarDay,
+    Case,
+    CaseEvent,
+    Category,
+    DeadlineRuleRow,
+    Person,
+    Setting,
+)
+from gridwatch.db.routing import GridLocator, suggest_department
+from gridwatch.db.seeds import SOURCES
+from gridwatch.db.workflow import Workflow
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+"""A phone photo or a short clip; larger files belong in a document system, not in the case store."""
+
+CHINA_LON = (73.0, 136.0)
+CHINA_LAT = (3.0, 54.0)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def check_point(lon: float | None, lat: float | None) -> None:
+    """Coordinates must be numbers inside China's extent: a swapped lon/lat is the usual mistake."""
+    if lon is None or lat is None:
+        return
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        raise InvalidInput(f"Coordinates must be numbers, got lon={lon}, lat={lat}.")
+    if not (CHINA_LON[0] <= lon <= CHINA_LON[1] and CHINA_LAT[0] <= lat <= CHINA_LAT[1]):
+        hint = " (latitude and longitude swapped?)" if CHINA_LON[0] <= lat <= CHINA_LON[1] else ""
+        raise InvalidInput(f"Coordinates lon={lon}, lat={lat} are outside China's extent{hint}.")
+
+
+@dataclass(frozen=True)
+class NewAttachment:
+    filename: str
+    data: bytes
+    kind: str = "before"
+    mime: str = "application/octet-stream"
 
 
 class Store:
@@ -20,6 +74,9 @@ class Store:
         self.url = resolve_url(url) if engine is None else engine.url.render_as_string(hide_password=False)
         self.engine = engine or engines.make_engine(self.url)
         self._sessions = engines.session_factory(self.engine)
+        self._workflow: Workflow | None = None
+        self._rules: Rules | None = None
+        self.locator = GridLocator()
 
     @property
     def is_postgres(self) -> bool:
@@ -39,3 +96,238 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    # --- rules ---------------------------------------------------------------------------------------
+
+    def workflow(self, session: Session) -> Workflow:
+        if self._workflow is None:
+            self._workflow = Workflow.load(session)
+        return self._workflow
+
+    def rules(self, session: Session) -> Rules:
+        """The site's calendar and deadline rules, read once per store handle (`reload_rules` to refresh)."""
+        if self._rules is None:
+            settings = {s.key: s.value for s in session.scalars(select(Setting))}
+            hours = settings.get("work_hours", {})
+            periods = [(time.fromisoformat(a), time.fromisoformat(b)) for a, b in hours.get("periods", [])]
+            overrides = {d.day: d.is_workday for d in session.scalars(select(CalendarDay))}
+            calendar = WorkingCalendar(
+                periods or DEFAULT_WORK_PERIODS, overrides, hours.get("tz", "Asia/Shanghai")
+            )
+            stage = settings.get("stage_limits", {})
+            deadline_rules = [
+                DeadlineRule(Limit(r.amount, r.unit), r.category_code, r.urgency)  # type: ignore[arg-type]
+                for r in session.scalars(select(DeadlineRuleRow))
+            ]
+            self._rules = Rules(
+                calendar,
+                deadline_rules,
+                register_dispatch_working_hours=float(stage.get("register_dispatch_working_hours", 1)),
+                verify_minutes=float(stage.get("verify_minutes", 30)),
+                check_minutes=float(stage.get("check_minutes", 30)),
+            )
+        return self._rules
+
+    def reload_rules(self) -> None:
+        self._rules = None
+        self._workflow = None
+
+    # --- reading -----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def person(session: Session, username: str) -> Person:
+        person = session.scalar(select(Person).where(Person.username == username))
+        if person is None or not person.active:
+            raise NotFound(
+                f"No active person with username '{username}'. Import people, or act as another user."
+            )
+        return person
+
+    @staticmethod
+    def case(session: Session, case_no: str, *, for_update: bool = False) -> Case:
+        query = select(Case).where(Case.case_no == case_no)
+        case = session.scalar(query.with_for_update() if for_update else query)
+        if case is None:
+            raise NotFound(f"No case numbered '{case_no}'. Check the number (cases list shows them).")
+        return case
+
+    def events(self, session: Session, case_no: str) -> Sequence[CaseEvent]:
+        case = self.case(session, case_no)
+        return session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.at, CaseEvent.id)
+        ).all()
+
+    def allowed_actions(self, session: Session, case_no: str, username: str) -> list[str]:
+        case = self.case(session, case_no)
+        return self.workflow(session).actions_from(case.state, self.person(session, username).role_names)
+
+    # --- writing -----------------------------------------------------------------------------------------
+
+    def report(
+        self,
+        *,
+        actor: str,
+        source: str,
+        category_code: str,
+        lon: float | None,
+        lat: float | None,
+        description: str = "",
+        urgency: str | None = None,
+        address: str | None = None,
+        reported_at: datetime | None = None,
+        device_id: int | None = None,
+        merge_key: str | None = None,
+        merge_window: timedelta = timedelta(minutes=30),
+        attachments: Sequence[NewAttachment] = (),
+    ) -> Case:
+        """Open a case (or, for a machine-made repeat with the same `merge_key`, merge into the open one)."""
+        if source not in SOURCES:
+            raise InvalidInput(f"Unknown source '{source}'. Sources: {', '.join(SOURCES)}.")
+        check_point(lon, lat)
+        now = utcnow()
+        at = reported_at or now
+        with self.session() as session:
+            person = self.person(session, actor)
+            category = session.get(Category, category_code)
+            if category is None:
+                raise NotFound(f"No category with code '{category_code}'. Import the site's category list.")
+            if merge_key:
+                merged = self._merge_repeat(session, merge_key, at - merge_window, person, at, now)
+                if merged is not None:
+                    return merged
+            place = self.locator.locate(session, lon, lat) if lon is not None and lat is not None else None
+            rules = self.rules(session)
+            case = Case(
+                case_no=f"T{now.timestamp():.6f}",  # replaced once the id is known
+                source=source,
+                category_code=category_code,
+                urgency=urgency or category.default_urgency,
+                description=description,
+                address=address,
+                lon=lon,
+                lat=lat,
+                grid_id=place.grid_id if place else None,
+                street_id=place.street_id if place else None,
+                outside_grid=place is None or place.outside,
+                suggested_department_id=suggest_department(session, place, category_code) if place else None,
+                device_id=device_id,
+                reporter_id=person.id,
+                state="reported",
+                reported_at=at,
+                stage_started_at=at,
+                stage_due_at=rules.calendar.add_working(at, rules.register_dispatch_working_hours * HOUR),
+                merge_key=merge_key,
+                version=1,
+                updated_at=now,
+                updated_by_id=person.id,
+                attrs={},
+            )
+            session.add(case)
+            session.flush()
+            case.case_no = f"{at.astimezone(rules.calendar.tz):%Y%m%d}{case.id:06d}"
+            role = sorted(person.role_names)[0] if person.role_names else None
+            event = CaseEvent(
+                case_id=case.id,
+                action="report",
+                from_state=None,
+                to_state="reported",
+                actor_id=person.id,
+                role=role,
+                at=at,
+                note=description or None,
+                data={"source": source},
+            )
+            session.add(event)
+            session.flush()
+            for attachment in attachments:
+                self._add_attachment(session, case, event, attachment, now)
+            return case
+
+    def _merge_repeat(
+        self, session: Session, key: str, since: datetime, person: Person, at: datetime, now: datetime
+    ) -> Case | None:
+        case = session.scalar(
+            select(Case)
+            .where(
+                Case.merge_key == key, Case.reported_at >= since, Case.state.in_(("reported", "verifying"))
+            )
+            .order_by(Case.reported_at.desc())
+            .limit(1)
+            .with_for_update()
+        )
+        if case is None:
+            return None
+        session.execute(
+            update(Case)
+            .where(Case.id == case.id)
+            .values(
+                merged_count=Case.merged_count + 1,
+                version=Case.version + 1,
+                updated_at=now,
+                updated_by_id=person.id,
+            )
+        )
+        session.add(
+            CaseEvent(
+                case_id=case.id,
+                action="merge",
+                from_state=case.state,
+                to_state=case.state,
+                actor_id=person.id,
+                role=None,
+                at=at,
+                note="repeat alarm merged",
+                data={},
+            )
+        )
+        session.flush()
+        session.refresh(case)
+        return case
+
+    def act(self, case_no: str, action: str, *, actor: str, inp: ActionInput | None = None) -> Case:
+        """Take one workflow action; raises InvalidAction, Forbidden, Conflict, InvalidInput or NotFound."""
+        inp = inp or ActionInput()
+        with self.session() as session:
+            person = self.person(session, actor)
+            case = self.case(session, case_no)
+            step, role = self.workflow(session).step(case_no, case.state, action, person.role_names)
+            apply_step(session, case, step, role, person, inp, self.rules(session), utcnow())
+            return case
+
+    def attach(self, case_no: str, attachment: NewAttachment, *, actor: str) -> Attachment:
+        with self.session() as session:
+            self.person(session, actor)
+            return self._add_attachment(session, self.case(session, case_no), None, attachment, utcnow())
+
+    @staticmethod
+    def _add_attachment(
+        session: Session, case: Case, event: CaseEvent | None, new: NewAttachment, now: datetime
+    ) -> Attachment:
+        if len(new.data) > MAX_ATTACHMENT_BYTES:
+            raise InvalidInput(
+                f"'{new.filename}' is {len(new.data) / 1e6:.1f} MB; attachments are limited to "
+                f"{MAX_ATTACHMENT_BYTES / 1e6:.0f} MB. Send a smaller photo."
+            )
+        digest = hashlib.sha256(new.data).hexdigest()
+        existing = session.scalar(
+            select(Attachment).where(Attachment.case_id == case.id, Attachment.sha256 == digest)
+        )
+        if existing is not None:
+            return existing
+        attachment = Attachment(
+            case_id=case.id,
+            event_id=event.id if event else None,
+            kind=new.kind,
+            filename=new.filename,
+            mime=new.mime,
+            size=len(new.data),
+            sha256=digest,
+            data=new.data,
+            created_at=now,
+        )
+        session.add(attachment)
+        session.flush()
+        return attachment
+
+    def count_cases(self, session: Session) -> int:
+        return int(session.scalar(select(func.count(Case.id))) or 0)

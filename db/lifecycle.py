@@ -1,0 +1,325 @@
+"""What each workflow action does to a case besides changing its state.
+
+Every action ends in one versioned UPDATE (`… WHERE version = :seen`) plus one event row, in one
+transaction: two dispatchers acting on the same case cannot both win, and the loser learns who won.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from gridwatch.db.calendar import WorkingCalendar
+from gridwatch.db.deadlines import DeadlineRule, Limit, pick_limit
+from gridwatch.db.errors import Conflict, InvalidInput, NotFound
+from gridwatch.db.models import Case, CaseEvent, Department, Person
+from gridwatch.db.workflow import Step
+
+MINUTE = 60.0
+HOUR = 3600.0
+
+
+@dataclass
+class ActionInput:
+    """What a user supplies with an action; which fields matter depends on the action."""
+
+    department: str | None = None  # dispatch: department code (default: the suggested one)
+    reason: str | None = None
+    hours: float | None = None  # extension request: working hours asked for
+    category_code: str | None = None  # register: the category fixed at registration
+    urgency: str | None = None  # register: A/B/C
+    note: str | None = None
+    at: datetime | None = None
+    expected_version: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Rules:
+    """The site's rules an action needs: calendar, deadline rules and stage limits."""
+
+    calendar: WorkingCalendar
+    deadline_rules: Sequence[DeadlineRule]
+    register_dispatch_working_hours: float = 1.0
+    verify_minutes: float = 30.0
+    check_minutes: float = 30.0
+
+
+def case_limit(case: Case) -> Limit:
+    if case.limit_amount is None or case.limit_unit is None:
+        raise InvalidInput(f"Case {case.case_no} has no handling limit: it was never dispatched.")
+    return Limit(case.limit_amount, case.limit_unit)  # type: ignore[arg-type]
+
+
+def handling_deadline(rules: Rules, limit: Limit, start: datetime, extra: float = 0.0) -> datetime:
+    """Dispatch time + limit + `extra` (approved extensions and suspended time, which does not count)."""
+    if limit.is_working:
+        return rules.calendar.add_working(start, limit.seconds(rules.calendar) + extra)
+    return start + timedelta(seconds=limit.seconds(rules.calendar) + extra)
+
+
+def _elapsed(rules: Rules, case: Case, start: datetime, end: datetime) -> float:
+    """Time between two moments in the case's limit units: working seconds or wall seconds."""
+    if case.limit_unit is not None and case.limit_unit.startswith("working"):
+        return rules.calendar.working_seconds(start, end)
+    return (end - start).total_seconds()
+
+
+Effect = Callable[[Session, Case, ActionInput, datetime, Rules], dict[str, Any]]
+
+
+def _register(session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules) -> dict[str, Any]:
+    out: dict[str, Any] = {"registered_at": at}
+    if inp.category_code:
+        out["category_code"] = inp.category_code
+    if inp.urgency:
+        if inp.urgency not in ("A", "B", "C"):
+            raise InvalidInput(f"Urgency must be A (紧急), B (重要) or C (普通), not '{inp.urgency}'.")
+        out["urgency"] = inp.urgency
+    return out
+
+
+def _send_verify(
+    session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules
+) -> dict[str, Any]:
+    return {"stage_started_at": at, "stage_due_at": at + timedelta(minutes=rules.verify_minutes)}
+
+
+def _dispatch(session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules) -> dict[str, Any]:
+    department_id = case.suggested_department_id
+    if inp.department:
+        department_id = session.scalar(select(Department.id).where(Department.code == inp.department))
+        if department_id is None:
+            raise NotFound(f"No department with code '{inp.department}'.")
+    if department_id is None:
+        raise InvalidInput(
+            f"Case {case.case_no} has no suggested department: choose one (--department CODE)."
+        )
+    limit = pick_limit(rules.deadline_rules, case.category_code, case.urgency)
+    deadline = handling_deadline(rules, limit, at, case.extension_seconds + case.suspended_seconds)
+    out: dict[str, Any] = {
+        "department_id": department_id,
+        "limit_amount": limit.amount,
+        "limit_unit": limit.unit,
+        "deadline_at": deadline,
+        "stage_started_at": at,
+        "stage_due_at": deadline,
+    }
+    if case.dispatched_at is None:
+        out["dispatched_at"] = at
+    return out
+
+
+def _request(kind: str) -> Effect:
+    def effect(session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules) -> dict[str, Any]:
+        if kind == "extension" and (inp.hours is None or inp.hours <= 0):
+            raise InvalidInput("An extension request needs the working hours asked for (--hours N, N > 0).")
+        return {
+            "pending_request": {"kind": kind, "at": at.isoformat(), "reason": inp.reason, "hours": inp.hours}
+        }
+
+    return effect
+
+
+def _pending(case: Case, kind: str) -> dict[str, Any]:
+    request = case.pending_request or {}
+    if request.get("kind") != kind:
+        raise InvalidInput(f"Case {case.case_no} has no pending {kind} request to decide on.")
+    return request
+
+
+def _refuse(kind: str) -> Effect:
+    def effect(session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules) -> dict[str, Any]:
+        _pending(case, kind)
+        return {"pending_request": None}
+
+    return effect
+
+
+def _approve_return(
+    session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules
+) -> dict[str, Any]:
+    _pending(case, "return")
+    due = rules.calendar.add_working(at, rules.register_dispatch_working_hours * HOUR)
+    return {
+        "pending_request": None,
+        "department_id": None,
+        "deadline_at": None,
+        "stage_started_at": at,
+        "stage_due_at": due,
+    }
+
+
+def _shift(rules: Rules, case: Case, seconds: float, at: datetime) -> datetime:
+    """The deadline moved later by `seconds` of the case's own clock (working or wall time)."""
+    base = case.deadline_at or at
+    if case_limit(case).is_working:
+        return rules.calendar.add_working(base, seconds)
+    return base + timedelta(seconds=seconds)
+
+
+def _approve_extension(
+    session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules
+) -> dict[str, Any]:
+    added = float(_pending(case, "extension")["hours"]) * HOUR
+    deadline = _shift(rules, case, added, at)
+    return {
+        "pending_request": None,
+        "extension_seconds": case.extension_seconds + added,
+        "extension_count": case.extension_count + 1,
+        "deadline_at": deadline,
+        "stage_due_at": deadline,
+    }
+
+
+def _approve_suspend(
+    session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules
+) -> dict[str, Any]:
+    _pending(case, "suspend")
+    return {"pending_request": None, "suspended_since": at, "stage_due_at": None}
+
+
+def _resume(session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules) -> dict[str, Any]:
+    paused = _elapsed(rules, case, case.suspended_since or at, at)
+    deadline = _shift(rules, case, paused, at)
+    return {
+        "suspended_since": None,
+        "suspended_seconds": case.suspended_seconds + paused,
+        "deadline_at": deadline,
+        "stage_due_at": deadline,
+    }
+
+
+def _feedback(session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules) -> dict[str, Any]:
+    return {"handled_at": at, "stage_started_at": at, "stage_due_at": None}
+
+
+def _send_check(session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules) -> dict[str, Any]:
+    return {"stage_started_at": at, "stage_due_at": at + timedelta(minutes=rules.check_minutes)}
+
+
+def _check_pass(session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules) -> dict[str, Any]:
+    return {"checked_at": at, "stage_started_at": at, "stage_due_at": None}
+
+
+def _check_fail(session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules) -> dict[str, Any]:
+    # A rework keeps the original clock running: the deadline stays where it was.
+    return {"rework_count": case.rework_count + 1, "stage_started_at": at, "stage_due_at": case.deadline_at}
+
+
+def _close(session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules) -> dict[str, Any]:
+    late = case.deadline_at is not None and case.handled_at is not None and case.handled_at > case.deadline_at
+    return {"closed_at": at, "close_type": "overdue" if late else "normal", "stage_due_at": None}
+
+
+def _self_handled(
+    session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules
+) -> dict[str, Any]:
+    _pending(case, "self_handle")
+    return {"pending_request": None, "closed_at": at, "close_type": "self_handled", "stage_due_at": None}
+
+
+def _finish(session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules) -> dict[str, Any]:
+    return {"stage_due_at": None, "pending_request": None}
+
+
+def _accept(session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules) -> dict[str, Any]:
+    return {"accepted_at": at}
+
+
+EFFECTS: dict[str, Effect] = {
+    "send_verify": _send_verify,
+    "register": _register,
+    "reject": _finish,
+    "void": _finish,
+    "request_self_handle": _request("self_handle"),
+    "approve_self_handle": _self_handled,
+    "refuse_self_handle": _refuse("self_handle"),
+    "dispatch": _dispatch,
+    "accept": _accept,
+    "request_return": _request("return"),
+    "approve_return": _approve_return,
+    "refuse_return": _refuse("return"),
+    "request_extension": _request("extension"),
+    "approve_extension": _approve_extension,
+    "refuse_extension": _refuse("extension"),
+    "request_suspend": _request("suspend"),
+    "approve_suspend": _approve_suspend,
+    "refuse_suspend": _refuse("suspend"),
+    "resume": _resume,
+    "feedback": _feedback,
+    "send_check": _send_check,
+    "check_pass": _check_pass,
+    "check_fail": _check_fail,
+    "close": _close,
+}
+
+
+def conflict_for(session: Session, case_no: str, expected: int) -> Conflict:
+    """Describe who changed the case since `expected`, read fresh from the store."""
+    row = session.execute(
+        select(Case.version, Case.updated_at, Person.name)
+        .outerjoin(Person, Person.id == Case.updated_by_id)
+        .where(Case.case_no == case_no)
+        .execution_options(populate_existing=True)
+    ).one()
+    return Conflict(case_no, expected, row.version, row.name, row.updated_at)
+
+
+def apply_step(
+    session: Session,
+    case: Case,
+    step: Step,
+    role: str,
+    actor: Person,
+    inp: ActionInput,
+    rules: Rules,
+    now: datetime,
+) -> CaseEvent:
+    """Apply one workflow step to `case` with optimistic locking and write its event."""
+    if step.needs_reason and not (inp.reason and inp.reason.strip()):
+        raise InvalidInput(f"'{step.action}' needs a reason (--reason).")
+    seen = case.version
+    if inp.expected_version is not None and inp.expected_version != seen:
+        raise conflict_for(session, case.case_no, inp.expected_version)
+    at = inp.at or now
+    changes = EFFECTS[step.action](session, case, inp, at, rules)
+    changes.update(state=step.to_state, version=seen + 1, updated_at=now, updated_by_id=actor.id)
+    result = session.execute(
+        update(Case)
+        .where(Case.id == case.id, Case.version == seen)
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise conflict_for(session, case.case_no, seen)
+    event = CaseEvent(
+        case_id=case.id,
+        action=step.action,
+        from_state=case.state,
+        to_state=step.to_state,
+        actor_id=actor.id,
+        role=role,
+        at=at,
+        note=inp.reason or inp.note,
+        data={
+            k: v
+            for k, v in {
+                "department": inp.department,
+                "hours": inp.hours,
+                "category_code": inp.category_code,
+                "urgency": inp.urgency,
+                **inp.data,
+            }.items()
+            if v is not None
+        },
+    )
+    session.add(event)
+    session.flush()
+    session.refresh(case)
+    return event

@@ -1,0 +1,70 @@
+"""The workflow as data: which action may move a case from which state, and who may take it.
+
+The rows live in the `transitions` table (seeded from DOMAIN.md) so a site can tighten them and a database
+trigger could check the same rows; this module only reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gridwatch.db.errors import Forbidden, InvalidAction
+from gridwatch.db.models import Transition
+
+SUPER_ROLES = frozenset({"admin", "system"})
+"""Roles that may take any action the workflow allows (imports, simulations, the demo's admin)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str
+    from_state: str
+    to_state: str
+    roles: frozenset[str]
+    needs_reason: bool
+
+
+class Workflow:
+    """The transition table, loaded once per store (reference data changes with a release, not a click)."""
+
+    def __init__(self, steps: Iterable[Step]) -> None:
+        self._steps = {(s.action, s.from_state): s for s in steps}
+
+    @classmethod
+    def load(cls, session: Session) -> Workflow:
+        rows = session.scalars(select(Transition))
+        return cls(
+            Step(r.action, r.from_state, r.to_state, frozenset(r.roles.split()), r.needs_reason) for r in rows
+        )
+
+    def actions_from(self, state: str, roles: Iterable[str] | None = None) -> list[str]:
+        """The actions possible from `state`, for these roles if given, in the table's order."""
+        held = set(roles) if roles is not None else None
+        seen: list[str] = []
+        for (action, from_state), step in self._steps.items():
+            if from_state != state or action in seen:
+                continue
+            if held is None or held & SUPER_ROLES or held & step.roles:
+                seen.append(action)
+        return seen
+
+    def step(self, case_no: str, state: str, action: str, roles: Iterable[str]) -> tuple[Step, str]:
+        """The step to take and the role it is taken in; raises with what *is* allowed."""
+        step = self._steps.get((action, state))
+        if step is None:
+            raise InvalidAction(case_no, action, state, self.actions_from(state))
+        held = set(roles)
+        acting = sorted(held & step.roles) or sorted(held & SUPER_ROLES)
+        if not acting:
+            need = " or ".join(sorted(step.roles))
+            has = ", ".join(sorted(held)) or "no role"
+            raise Forbidden(f"'{action}' on case {case_no} needs the role {need}; you hold {has}.")
+        return step, acting[0]
+
+    @property
+    def actions(self) -> list[str]:
+        return sorted({a for a, _ in self._steps})
