@@ -336,7 +336,7 @@ POSTGRES_EXTRAS = [
        BEGIN
          IF coalesce(current_setting('gridwatch.quiet', true), '') = 'on' THEN RETURN NULL; END IF;
          PERFORM pg_notify('gridwatch', json_build_object(
-           'table', TG_TABLE_NAME, 'id', (row ->> TG_ARGV[0])::bigint,
+           'schema', TG_TABLE_SCHEMA, 'table', TG_TABLE_NAME, 'id', (row ->> TG_ARGV[0])::bigint,
            'version', coalesce((row ->> 'version')::bigint, 0))::text);
          RETURN NULL;
        END $$""",
