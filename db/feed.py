@@ -9,6 +9,7 @@ seen twice is reported once per version.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sqlite3
@@ -101,10 +102,8 @@ class ChangeFeed:
 
     def _drop(self) -> None:
         if self._source is not None:
-            try:
+            with contextlib.suppress(Exception):  # a dead connection may fail to close; it is gone anyway
                 self._source.close()
-            except Exception:
-                pass
             self._source = None
             self.reconnects += 1
 
@@ -194,7 +193,8 @@ class _SqliteSource:
     def _version(self) -> int:
         cursor = self.conn.cursor()
         cursor.execute("PRAGMA data_version")
-        value = int(cursor.fetchone()[0])
+        row = cursor.fetchone()
+        value = int(row[0]) if row else 0
         cursor.close()
         return value
 

@@ -69,7 +69,10 @@ class MetricRow:
         return _rate(self.overdue_open, self.to_handle)
 
     def score(self, weights: dict[str, float] | None = None) -> float | None:
-        """处置率×30 + 按期处置率×20 + (1−返工率)×20 + (1−超期待处置率)×20 + (1−延期率)×10 (weights configurable)."""
+        """The published rule (weights are configuration):
+
+        处置率×30 + 按期处置率×20 + (1−返工率)×20 + (1−超期待处置率)×20 + (1−延期率)×10
+        """
         if not self.to_handle:
             return None
         w = {**DEFAULT_WEIGHTS, **(weights or {})}
