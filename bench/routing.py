@@ -28,6 +28,7 @@ from gridwatch.db.geometry import SRID
 from gridwatch.db.grid_index import OUTSIDE, GridIndex
 
 Grids = list[Polygon | MultiPolygon]
+DEMO_SEED = 1
 DEFAULT_PG = "postgresql+psycopg://gridwatch:gridwatch@127.0.0.1:5432/gridwatch_test"
 
 
@@ -48,6 +49,15 @@ def voronoi_grids(count: int, seed: int = 20240) -> Grids:
     sites = sites[shapely.contains(outline, sites)][:count]
     cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(sites), extend_to=outline))
     return [c for c in shapely.intersection(cells, outline) if not c.is_empty]
+
+
+def demo_grids() -> tuple[Grids, str]:
+    """The demo city's grids when gridwatch.db.demo_city is there, else 130 generated ones like them."""
+    try:
+        from gridwatch.db.demo_city.territory import build_territory
+    except ImportError:
+        return voronoi_grids(130), "generated Voronoi grids clipped to an irregular district"
+    return [unit.geom for unit in build_territory(DEMO_SEED).grids], f"demo_city grids, seed {DEMO_SEED}"
 
 
 def random_points(grids: Grids, n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -133,11 +143,11 @@ def main() -> None:
     parser.add_argument("--no-postgis", action="store_true")
     args = parser.parse_args()
 
-    grids = voronoi_grids(130)
+    grids, source = demo_grids()
     x, y = random_points(grids, args.points)
     n = x.size
     print(
-        f"{len(grids)} grids (Voronoi, clipped to an irregular district), {n:,} points over its bbox, "
+        f"{len(grids)} {source}, {n:,} random points over its bbox, "
         f"median of {args.runs} runs after a warm-up"
     )
 
