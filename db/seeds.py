@@ -7,16 +7,27 @@ missing and never overwrites a site's change.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gridwatch.db.models import Category, DeadlineRuleRow, Setting, Transition
+from gridwatch.db.models import Category, DeadlineRuleRow, Person, PersonRole, Setting, Transition
 
 STATES = (
-    "reported", "verifying", "registered", "rejected", "dispatched", "handling", "suspended",
-    "handled", "checking", "checked", "closed", "cancelled",
+    "reported",
+    "verifying",
+    "registered",
+    "rejected",
+    "dispatched",
+    "handling",
+    "suspended",
+    "handled",
+    "checking",
+    "checked",
+    "closed",
+    "cancelled",
 )
 OPEN_STATES = frozenset(STATES) - {"rejected", "closed", "cancelled"}
 ROLES = ("acceptor", "shift_leader", "dispatcher", "handler", "grid_worker", "supervisor", "admin", "system")
@@ -108,6 +119,11 @@ DEADLINE_RULES: tuple[tuple[str | None, str | None, float, str], ...] = (
     ("10004", None, 4, "working_hours"),
 )
 
+BUILT_IN_PEOPLE = (
+    ("admin", "系统管理员", "admin"),  # the first login of a fresh store; a site renames or deactivates it
+    ("system", "系统服务", "system"),  # intake services, detectors and imports act as this person
+)
+
 DEFAULT_SETTINGS: dict[str, dict[str, object]] = {
     "work_hours": {"periods": [["08:30", "12:00"], ["13:30", "17:30"]], "tz": "Asia/Shanghai"},
     "stage_limits": {"register_dispatch_working_hours": 1, "verify_minutes": 30, "check_minutes": 30},
@@ -135,6 +151,14 @@ def ensure_reference_data(session: Session) -> int:
     if session.scalar(select(DeadlineRuleRow.id).limit(1)) is None:
         for prefix, level, amount, unit in DEADLINE_RULES:
             session.add(DeadlineRuleRow(category_code=prefix, urgency=level, amount=amount, unit=unit))
+            added += 1
+    for username, name, role in BUILT_IN_PEOPLE:
+        if session.scalar(select(Person.id).where(Person.username == username)) is None:
+            session.add(
+                Person(
+                    username=username, name=name, updated_at=datetime.now(UTC), roles=[PersonRole(role=role)]
+                )
+            )
             added += 1
     have_settings = set(session.scalars(select(Setting.key)))
     for key, value in DEFAULT_SETTINGS.items():

@@ -1,8 +1,19 @@
-"""The root `gridwatch` command and the options every sub-command shares."""
+"""The root `gridwatch` command and what every sub-command shares: the store option and user errors."""
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import typer
+from rich.console import Console
+
+from gridwatch.db.engine import StoreUnavailable
+from gridwatch.db.errors import StoreError
+from gridwatch.db.store import Store
 
 app = typer.Typer(
     name="gridwatch",
@@ -11,10 +22,45 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+console = Console()
+errors = Console(stderr=True)
 
 DbOption = typer.Option(
     None,
     "--db",
-    help="Store URL (postgresql+psycopg://… or sqlite:///file). Default: $GRIDWATCH_DB, the config file, "
-    "else an SQLite file in the user's data directory.",
+    help="Store URL (postgresql://… or sqlite:///file, or a file path). Default: $GRIDWATCH_DB, the config "
+    "file, else an SQLite file in the user's data directory.",
 )
+AsOption = typer.Option(
+    None, "--as", help="Act as this person (username). Default: $GRIDWATCH_USER, else 'admin'."
+)
+JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table.")
+
+EXIT_USER_ERROR = 1
+EXIT_UNREACHABLE = 3
+
+
+def acting_user(explicit: str | None) -> str:
+    return explicit or os.environ.get("GRIDWATCH_USER") or "admin"
+
+
+@contextmanager
+def open_store(db: str | None) -> Iterator[Store]:
+    """The store for a command; store errors end the command with their message, not a traceback."""
+    store: Store | None = None
+    try:
+        store = Store(db)
+        yield store
+    except StoreUnavailable as exc:
+        errors.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_UNREACHABLE) from exc
+    except StoreError as exc:
+        errors.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USER_ERROR) from exc
+    finally:
+        if store is not None:
+            store.dispose()
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

@@ -1,0 +1,227 @@
+"""`gridwatch cases list`, `gridwatch case show|report|<action>`: the workflow from a terminal or a script."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from gridwatch.cli.root import (
+    AsOption,
+    DbOption,
+    JsonOption,
+    acting_user,
+    app,
+    console,
+    open_store,
+    print_json,
+)
+from gridwatch.db.lifecycle import ActionInput
+from gridwatch.db.models import Case
+from gridwatch.db.queries import CaseFilter, light_of, list_cases
+from gridwatch.db.seeds import TRANSITIONS
+from gridwatch.db.store import utcnow
+
+cases_app = typer.Typer(help="List cases.", no_args_is_help=True)
+case_app = typer.Typer(
+    help="Show one case, report a new one, or take a workflow action on it.", no_args_is_help=True
+)
+app.add_typer(cases_app, name="cases")
+app.add_typer(case_app, name="case")
+
+LIGHT_STYLE = {"green": "[green]●[/green]", "yellow": "[yellow]●[/yellow]", "red": "[red]●[/red]", None: ""}
+
+
+def case_summary(
+    case: Case, category: str, department: str | None, grid: str | None, light: str | None
+) -> dict[str, Any]:
+    return {
+        "case_no": case.case_no,
+        "state": case.state,
+        "source": case.source,
+        "category_code": case.category_code,
+        "category": category,
+        "urgency": case.urgency,
+        "department": department,
+        "grid": grid,
+        "outside_grid": case.outside_grid,
+        "reported_at": case.reported_at.isoformat(),
+        "deadline_at": case.deadline_at.isoformat() if case.deadline_at else None,
+        "light": light,
+        "version": case.version,
+        "description": case.description,
+    }
+
+
+@cases_app.command("list")
+def list_command(
+    state: list[str] = typer.Option([], "--state", help="Only these states (repeatable)."),
+    open_only: bool = typer.Option(False, "--open", help="Only cases still in the workflow."),
+    source: list[str] = typer.Option([], "--source", help="Only these sources (repeatable)."),
+    category: str | None = typer.Option(None, "--category", help="Category code or prefix (e.g. 09)."),
+    department: str | None = typer.Option(None, "--department", help="Department code."),
+    area: str | None = typer.Option(None, "--area", help="Street, community or grid code (prefix)."),
+    overdue: bool = typer.Option(False, "--overdue", help="Only cases past their handling deadline."),
+    limit: int = typer.Option(50, "--limit", min=1),
+    as_json: bool = JsonOption,
+    db: str | None = DbOption,
+) -> None:
+    """List cases, newest first, with the deadline traffic light of open ones."""
+    now = utcnow()
+    flt = CaseFilter(
+        states=state,
+        open_only=open_only,
+        sources=source,
+        category_prefix=category,
+        department=department,
+        area_code=area,
+        overdue_at=now if overdue else None,
+        limit=limit,
+    )
+    with open_store(db) as store, store.session() as session:
+        rules = store.rules(session)
+        rows = [
+            case_summary(c, cat, dep, grid, light_of(rules, c, now))
+            for c, cat, dep, grid in list_cases(session, flt)
+        ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("", "case", "state", "category", "urg.", "department", "grid", "reported", "deadline")
+    for r in rows:
+        table.add_row(
+            LIGHT_STYLE[r["light"]],
+            r["case_no"],
+            r["state"],
+            r["category"],
+            r["urgency"],
+            r["department"] or "—",
+            r["grid"] or "[red]outside[/red]",
+            _short(r["reported_at"]),
+            _short(r["deadline_at"]),
+        )
+    console.print(table)
+    console.print(f"{len(rows)} case(s)")
+
+
+def _short(iso: str | None) -> str:
+    return "—" if iso is None else datetime.fromisoformat(iso).astimezone().strftime("%m-%d %H:%M")
+
+
+@case_app.command("show")
+def show(
+    case_no: str, as_json: bool = JsonOption, db: str | None = DbOption, user: str | None = AsOption
+) -> None:
+    """One case with its event trail and the actions you may take now."""
+    with open_store(db) as store, store.session() as session:
+        case = store.case(session, case_no)
+        flt = CaseFilter(text=case_no, limit=1)
+        _, category, department, grid = list_cases(session, flt)[0]
+        data = case_summary(case, category, department, grid, light_of(store.rules(session), case, utcnow()))
+        data["events"] = [
+            {
+                "at": e.at.isoformat(),
+                "action": e.action,
+                "from": e.from_state,
+                "to": e.to_state,
+                "role": e.role,
+                "actor_id": e.actor_id,
+                "note": e.note,
+            }
+            for e in store.events(session, case_no)
+        ]
+        data["allowed_actions"] = store.allowed_actions(session, case_no, acting_user(user))
+    if as_json:
+        print_json(data)
+        return
+    console.print(
+        f"[bold]{data['case_no']}[/bold]  {data['category']} ({data['category_code']})  "
+        f"state [bold]{data['state']}[/bold]  urgency {data['urgency']}  version {data['version']}"
+    )
+    console.print(
+        f"{data['description']}  grid {data['grid'] or 'outside every grid'}  "
+        f"department {data['department'] or '—'}  deadline {_short(data['deadline_at'])}"
+    )
+    table = Table("when", "action", "from → to", "role", "note")
+    for e in data["events"]:
+        table.add_row(
+            _short(e["at"]), e["action"], f"{e['from'] or ''} → {e['to']}", e["role"] or "", e["note"] or ""
+        )
+    console.print(table)
+    console.print("You may now: " + (", ".join(data["allowed_actions"]) or "nothing"))
+
+
+@case_app.command("report")
+def report(
+    category: str = typer.Option(..., "--category", help="Category code, e.g. 06010 (暴露垃圾)."),
+    lon: float = typer.Option(..., "--lon"),
+    lat: float = typer.Option(..., "--lat"),
+    description: str = typer.Option("", "--description"),
+    source: str = typer.Option("center", "--source"),
+    urgency: str | None = typer.Option(None, "--urgency", help="A, B or C (default: the category's)."),
+    db: str | None = DbOption,
+    user: str | None = AsOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Report a new case; it finds its grid and suggested department by itself."""
+    with open_store(db) as store:
+        case = store.report(
+            actor=acting_user(user),
+            source=source,
+            category_code=category,
+            lon=lon,
+            lat=lat,
+            description=description,
+            urgency=urgency,
+        )
+        out = {"case_no": case.case_no, "grid_id": case.grid_id, "outside_grid": case.outside_grid}
+    print_json(out) if as_json else console.print(f"Reported case {out['case_no']}")
+
+
+def _action_command(action: str, needs_reason: bool) -> None:
+    def command(
+        case_no: str = typer.Argument(..., help="Case number."),
+        department: str | None = typer.Option(None, "--department", help="Department code (dispatch)."),
+        reason: str | None = typer.Option(
+            None, "--reason", help="Reason" + (" (required)." if needs_reason else ".")
+        ),
+        hours: float | None = typer.Option(None, "--hours", help="Working hours (extension request)."),
+        category: str | None = typer.Option(None, "--category", help="Category code fixed at register."),
+        urgency: str | None = typer.Option(None, "--urgency", help="A, B or C, fixed at register."),
+        version: int | None = typer.Option(
+            None, "--version", help="Fail if the case is no longer at this version (someone changed it)."
+        ),
+        user: str | None = AsOption,
+        db: str | None = DbOption,
+    ) -> None:
+        with open_store(db) as store:
+            case = store.act(
+                case_no,
+                action,
+                actor=acting_user(user),
+                inp=ActionInput(
+                    department=department,
+                    reason=reason,
+                    hours=hours,
+                    category_code=category,
+                    urgency=urgency,
+                    expected_version=version,
+                ),
+            )
+            console.print(f"{case.case_no}: {action} → {case.state} (version {case.version})")
+
+    command.__doc__ = f"Take the '{action}' action on a case."
+    case_app.command(action.replace("_", "-"))(command)
+
+
+def _register_actions() -> None:
+    seen: dict[str, bool] = {}
+    for t in TRANSITIONS:
+        seen[t.action] = seen.get(t.action, False) or t.needs_reason
+    for action, needs_reason in seen.items():
+        _action_command(action, needs_reason)
+
+
+_register_actions()
