@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
