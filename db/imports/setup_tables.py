@@ -123,9 +123,8 @@ def _people(session: Session, table: Table, report: ImportReport, progress: Prog
         if unknown:
             raise RowProblem(f"unknown role(s) {', '.join(unknown)}; roles: {', '.join(ROLES)}.")
         username = _required(row, "username")
-        assignments[username] = {grids[c] for c in split_list(text(row, "grid_codes")) if _lookup(grids, c, "grid_codes")}
-            _lookup(grids, code, "grid_codes") for code in split_list(text(row, "grid_codes"))
-        }
+        grid_codes = split_list(text(row, "grid_codes"))
+        assignments[username] = {grids[c] for c in grid_codes if _lookup(grids, c, "grid_codes")}
         return {
             "name": _required(row, "name"),
             "phone": text(row, "phone"),
