@@ -285,8 +285,6 @@ def apply_step(
     if step.needs_reason and not (inp.reason and inp.reason.strip()):
         raise InvalidInput(f"'{step.action}' needs a reason (--reason).")
     seen = case.version
-    if inp.expected_version is not None and inp.expected_version != seen:
-        raise conflict_for(session, case.case_no, inp.expected_version)
     at = inp.at or now
     changes = EFFECTS[step.action](session, case, inp, at, rules)
     changes.update(state=step.to_state, version=seen + 1, updated_at=now, updated_by_id=actor.id)

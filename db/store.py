@@ -22,7 +22,7 @@ from gridwatch.db.calendar import DEFAULT_WORK_PERIODS, WorkingCalendar
 from gridwatch.db.config import resolve_url
 from gridwatch.db.deadlines import DeadlineRule, Limit
 from gridwatch.db.errors import InvalidInput, NotFound
-from gridwatch.db.lifecycle import HOUR, ActionInput, Rules, apply_step
+from gridwatch.db.lifecycle import HOUR, ActionInput, Rules, apply_step, conflict_for
 from gridwatch.db.models import (
     Attachment,
     CalendarDay,
@@ -290,6 +290,8 @@ class Store:
         with self.session() as session:
             person = self.person(session, actor)
             case = self.case(session, case_no)
+            if inp.expected_version is not None and inp.expected_version != case.version:
+                raise conflict_for(session, case_no, inp.expected_version)  # before judging a stale view
             step, role = self.workflow(session).step(case_no, case.state, action, person.role_names)
             apply_step(session, case, step, role, person, inp, self.rules(session), utcnow())
             return case

@@ -33,7 +33,6 @@ STAFF = {
     "handler": ["handler"],
     "worker": ["grid_worker"],
     "supervisor": ["supervisor"],
-    "admin": ["admin"],
 }
 REFERENCE_TABLES = {"categories", "transitions", "deadline_rules", "settings", "alembic_version"}
 
