@@ -1,0 +1,126 @@
+"""The layer protocol: a model in the GUI thread, an immutable snapshot, a renderer in a worker.
+
+This is QGIS's renderer-snapshot pattern. `LayerModel.snapshot()` runs in the GUI thread and must
+be cheap: it copies references to immutable data (numpy arrays marked read-only, frozen
+dataclasses), never the data. A renderer (see registry.py) gets only the snapshot, so nothing the
+GUI thread mutates is ever read from a worker. `version` changes whenever what a renderer would
+draw changes; visibility, opacity and z are composition-time and do not bump it, so toggling
+opacity re-uses the cached image.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+
+from gridwatch.layers.cancel import CancelToken
+from gridwatch.layers.view import MapView
+
+_layer_ids = itertools.count(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One identify hit. `kind` lets the canvas decide what a click means (a case, a cluster…)."""
+
+    layer_id: str
+    feature_id: int
+    kind: str
+    distance_px: float = 0.0
+    properties: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LayerSnapshot:
+    """Base of every snapshot; subclasses add their (immutable) data and style fields."""
+
+    layer_id: str
+    version: int
+    problems: tuple[str, ...] = ()  # data problems found while building (reported once by the job)
+
+
+S_contra = TypeVar("S_contra", bound=LayerSnapshot, contravariant=True)
+
+
+class Renderer(Protocol[S_contra]):
+    def __call__(self, snapshot: S_contra, view: MapView, cancel: CancelToken, /) -> QImage: ...
+
+
+class LayerModel(QObject):
+    """State the GUI edits. Subclasses hold data and style and implement snapshot/identify.
+
+    `changed` means "re-render" (data or style); `appearance_changed` means "re-compose only".
+    """
+
+    changed = Signal()
+    appearance_changed = Signal()
+
+    def __init__(self, name: str, *, z: int = 0, visible: bool = True, opacity: float = 1.0) -> None:
+        super().__init__()
+        self.layer_id = f"layer-{next(_layer_ids)}"
+        self._name = name
+        self._z = z
+        self._visible = visible
+        self._opacity = opacity
+        self._version = 0
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def version(self) -> int:
+        return self._version
+
+    @property
+    def visible(self) -> bool:
+        return self._visible
+
+    @visible.setter
+    def visible(self, value: bool) -> None:
+        if value != self._visible:
+            self._visible = value
+            self.appearance_changed.emit()
+
+    @property
+    def opacity(self) -> float:
+        return self._opacity
+
+    @opacity.setter
+    def opacity(self, value: float) -> None:
+        value = min(1.0, max(0.0, value))
+        if value != self._opacity:
+            self._opacity = value
+            self.appearance_changed.emit()
+
+    @property
+    def z(self) -> int:
+        return self._z
+
+    @z.setter
+    def z(self, value: int) -> None:
+        if value != self._z:
+            self._z = value
+            self.appearance_changed.emit()
+
+    def touch(self) -> None:
+        """Call after any change a renderer would draw differently."""
+        self._version += 1
+        self.changed.emit()
+
+    def snapshot(self) -> LayerSnapshot:
+        raise NotImplementedError
+
+    def identify(self, view: MapView, x_px: float, y_px: float, tolerance_px: float = 4.0) -> list[Feature]:
+        """Hits nearest first; (x_px, y_px) in logical pixels of `view`."""
+        return []
+
+    def identify_box(
+        self, view: MapView, x0_px: float, y0_px: float, x1_px: float, y1_px: float
+    ) -> list[Feature]:
+        return []

@@ -1,0 +1,112 @@
+"""The personnel layer: each grid worker's last position and a short tail of recent fixes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage, QPen
+
+from gridwatch.layers.base import Feature, LayerModel, LayerSnapshot
+from gridwatch.layers.cancel import CancelToken
+from gridwatch.layers.markers import draw_markers, identify_markers, in_box_markers
+from gridwatch.layers.paths import path_from_parts
+from gridwatch.layers.points import PointSet, frozen_array
+from gridwatch.layers.raster import device_painter, new_layer_image
+from gridwatch.layers.symbols import Glyph, Shape, Symbol
+from gridwatch.layers.view import MapView
+
+ON_DUTY, OFF_DUTY = 0xFF0B8043, 0xFF9E9E9E
+# index = on_duty
+SYMBOLS = (
+    Symbol(Shape.CIRCLE, OFF_DUTY, 9.0, stroke=0xFFFFFFFF, stroke_width=1.5),
+    Symbol(Shape.CIRCLE, ON_DUTY, 12.0, stroke=0xFFFFFFFF, stroke_width=2.0, glyph=Glyph.DOT),
+)
+
+
+@dataclass(frozen=True, eq=False)
+class PersonnelData:
+    """`track_*` hold each person's recent fixes, oldest first, people contiguous by `track_owner`."""
+
+    points: PointSet
+    on_duty: NDArray[np.bool_]
+    track_x: NDArray[np.float64]
+    track_y: NDArray[np.float64]
+    track_owner: NDArray[np.int64]
+
+    @classmethod
+    def build(
+        cls,
+        points: PointSet,
+        on_duty: ArrayLike,
+        track_x: ArrayLike,
+        track_y: ArrayLike,
+        track_owner: ArrayLike,
+    ) -> PersonnelData:
+        return cls(
+            points,
+            frozen_array(on_duty, np.bool_),
+            frozen_array(track_x, np.float64),
+            frozen_array(track_y, np.float64),
+            frozen_array(track_owner, np.int64),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonnelSnapshot(LayerSnapshot):
+    data: PersonnelData
+
+
+def render_personnel(snapshot: PersonnelSnapshot, view: MapView, cancel: CancelToken) -> QImage:
+    image = new_layer_image(view)
+    d = snapshot.data
+    dx, dy = view.world_to_device(d.track_x, d.track_y)
+    starts = np.ones(d.track_owner.size, dtype=bool)
+    starts[1:] = d.track_owner[1:] != d.track_owner[:-1]
+    dpr = view.device_pixel_ratio
+    painter = device_painter(image)
+    try:
+        for duty, pen in (
+            (False, QPen(QColor.fromRgba(OFF_DUTY), 1.5 * dpr, Qt.PenStyle.DashLine)),
+            (True, QPen(QColor.fromRgba(ON_DUTY), 2.5 * dpr)),
+        ):
+            mine = d.on_duty[d.track_owner] == duty
+            if mine.any():
+                painter.strokePath(path_from_parts(dx[mine], dy[mine], starts[mine]), pen)
+    finally:
+        painter.end()
+    cancel.check()
+    draw_markers(image, view, d.points, d.on_duty.astype(np.intp), SYMBOLS, cancel)
+    return image
+
+
+class PersonnelLayer(LayerModel):
+    def __init__(self, name: str = "personnel", data: PersonnelData | None = None, *, z: int = 50) -> None:
+        super().__init__(name, z=z)
+        self._data = data or PersonnelData.build(PointSet.from_mercator([], []), [], [], [], [])
+
+    def set_data(self, data: PersonnelData) -> None:
+        self._data = data
+        self.touch()
+
+    def snapshot(self) -> PersonnelSnapshot:
+        return PersonnelSnapshot(layer_id=self.layer_id, version=self.version, data=self._data)
+
+    def _feature(self, i: int, distance: float) -> Feature:
+        return Feature(
+            self.layer_id,
+            int(self._data.points.ids[i]),
+            "person",
+            distance,
+            {"on_duty": bool(self._data.on_duty[i])},
+        )
+
+    def identify(self, view: MapView, x_px: float, y_px: float, tolerance_px: float = 4.0) -> list[Feature]:
+        return identify_markers(self._data.points, view, x_px, y_px, tolerance_px, 6.0, self._feature)
+
+    def identify_box(
+        self, view: MapView, x0_px: float, y0_px: float, x1_px: float, y1_px: float
+    ) -> list[Feature]:
+        return in_box_markers(self._data.points, view, (x0_px, y0_px, x1_px, y1_px), self._feature)
