@@ -3,6 +3,6 @@
 `seed_demo(store, cases=3000, seed=1)` writes it; the same seed always gives the same district.
 """
 
-from gridwatch.db.demo_city.seed import DemoSummary, StoreNotEmpty, seed_demo
+from gridwatch.db.demo_city.seed import DemoSummary, StoreNotEmpty, has_territory, seed_demo, table_counts
 
-__all__ = ["DemoSummary", "StoreNotEmpty", "seed_demo"]
+__all__ = ["DemoSummary", "StoreNotEmpty", "has_territory", "seed_demo", "table_counts"]

@@ -106,12 +106,21 @@ def seed_demo(
         quiet_feed(session)
         _Writer(session, store.rules(session), territory, seed, now).write(cases, summary)
         announce_reload(session, "*")
-        summary.counts = {
-            t.__tablename__: session.scalar(select(func.count()).select_from(t)) or 0
-            for t in reversed(DEMO_TABLES)
-        }
+        summary.counts = table_counts(session)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def table_counts(session: Session) -> dict[str, int]:
+    """Rows per table the demo fills, parents first: what a summary prints."""
+    return {
+        t.__tablename__: session.scalar(select(func.count()).select_from(t)) or 0
+        for t in reversed(DEMO_TABLES)
+    }
+
+
+def has_territory(session: Session) -> bool:
+    return session.scalar(select(OrgUnit.id).limit(1)) is not None
 
 
 def _empty(session: Session) -> None:

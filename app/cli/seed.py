@@ -1,0 +1,98 @@
+"""`gridwatch seed demo` and `gridwatch demo`: a generated district to try everything on.
+
+`demo` keeps its own SQLite file (demo.sqlite next to the default store) so trying the demo never touches
+a site's real store; it is also where the dispatcher window will open from once that exists.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.table import Table
+
+from gridwatch.cli.root import DbOption, JsonOption, app, console, open_store, print_json
+from gridwatch.db.config import default_sqlite_path
+from gridwatch.db.demo_city import DemoSummary, has_territory, seed_demo, table_counts
+
+seed_app = typer.Typer(help="Fill a store with generated data.", no_args_is_help=True)
+app.add_typer(seed_app, name="seed")
+
+SITE_TZ = ZoneInfo("Asia/Shanghai")
+CasesOption = typer.Option(3000, "--cases", min=0, help="How many cases, spread over the last 90 days.")
+
+
+def demo_store_path() -> str:
+    path = default_sqlite_path().with_name("demo.sqlite")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _print_counts(location: str, counts: dict[str, int], headline: str) -> None:
+    table = Table(title=headline, show_header=True)
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, count in counts.items():
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+    console.print(f"Store: {location}")
+
+
+def _print_summary(summary: DemoSummary, as_json: bool) -> None:
+    if as_json:
+        print_json(
+            {
+                "location": summary.location,
+                "seed": summary.seed,
+                "now": summary.now.isoformat(),
+                "seconds": round(summary.seconds, 3),
+                "counts": summary.counts,
+            }
+        )
+        return
+    _print_counts(
+        summary.location,
+        summary.counts,
+        f"Demo district seeded (seed {summary.seed}) in {summary.seconds:.1f} s",
+    )
+
+
+@seed_app.command("demo")
+def seed_demo_command(
+    cases: int = CasesOption,
+    seed: int = typer.Option(1, "--seed", help="The same seed always builds the same district and cases."),
+    replace: bool = typer.Option(
+        False, "--replace", help="Delete the store's territory, people, devices and cases first."
+    ),
+    now: datetime | None = typer.Option(
+        None, "--now", help="Pretend it is this moment (ISO 8601, local time if no offset). Default: now."
+    ),
+    db: str | None = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Build the demo district (3 streets, 15 communities, ~130 grids, staff, devices, cases) into a store."""
+    with open_store(db) as store:
+        store.upgrade()
+        moment = now.replace(tzinfo=SITE_TZ) if now is not None and now.tzinfo is None else now
+        _print_summary(seed_demo(store, cases=cases, seed=seed, now=moment, replace=replace), as_json)
+
+
+@app.command("demo")
+def demo_command(db: str | None = DbOption, cases: int = CasesOption, as_json: bool = JsonOption) -> None:
+    """Open the demo: its own store (demo.sqlite in the data directory), seeded the first time."""
+    with open_store(db or demo_store_path()) as store:
+        store.upgrade()
+        with store.session() as session:
+            seeded = has_territory(session)
+            counts = table_counts(session) if seeded else {}
+        if not seeded:
+            _print_summary(seed_demo(store, cases=cases), as_json)
+            return
+        location = store.engine.url.render_as_string(hide_password=True)
+        if as_json:
+            print_json({"location": location, "seeded": False, "counts": counts})
+        else:
+            _print_counts(
+                location, counts, "Demo store already seeded (gridwatch seed demo --replace rebuilds it)"
+            )
