@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gridwatch.cli import cases, io, report, store_admin  # noqa: F401  (each registers its commands)
+from gridwatch.cli import cases, io, report, seed, store_admin  # noqa: F401  (each registers its commands)
 from gridwatch.cli.root import app
 
 
