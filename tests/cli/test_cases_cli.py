@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from gridwatch.cli import app
@@ -83,3 +85,16 @@ def test_every_command_has_help() -> None:
                  ["report", "metrics", "--help"], ["db", "upgrade", "--help"]):
         result = runner.invoke(app, args)
         assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_metrics_as_csv_and_xlsx(store: Store, staff: dict[str, str], tmp_path: Path) -> None:
+    gw(store, "case", "report", "--category", "06010", "--lon", "118.09", "--lat", "24.47")
+    code, out = gw(store, "report", "metrics", "--from", "2020-01-01", "--to", "2030-12-31", "--format", "csv",
+                   "--by", "source")
+    assert code == 0 and out.splitlines()[0].startswith("code,name,上报数,立案数")
+    assert out.splitlines()[1].startswith("center,center,1,0")
+    xlsx = tmp_path / "m.xlsx"
+    code, _ = gw(store, "report", "metrics", "--from", "2020-01-01", "--to", "2030-12-31", "--format", "xlsx",
+                 "--out", str(xlsx))
+    sheet = load_workbook(xlsx).active
+    assert code == 0 and sheet is not None and sheet["C1"].value == "上报数" and sheet["C2"].value == 1

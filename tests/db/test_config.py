@@ -1,0 +1,28 @@
+"""Which store a command opens: --db, then $GRIDWATCH_DB, then the config file, else the data directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gridwatch.db import config
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("GRIDWATCH_DB", raising=False)
+    return tmp_path
+
+
+def test_precedence(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert config.resolve_url() == f"sqlite:///{home / 'data' / 'gridwatch' / 'gridwatch.sqlite'}"
+    cfg = config.config_file()
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text('db = "postgresql://center@db.local/gridwatch"\n', encoding="utf-8")
+    assert config.resolve_url() == "postgresql+psycopg://center@db.local/gridwatch"
+    monkeypatch.setenv("GRIDWATCH_DB", str(home / "env.sqlite"))
+    assert config.resolve_url() == f"sqlite:///{home / 'env.sqlite'}"
+    assert config.resolve_url("sqlite:////tmp/x.sqlite") == "sqlite:////tmp/x.sqlite"
