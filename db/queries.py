@@ -96,4 +96,4 @@ def light_of(rules: Rules, case: Case, now: datetime) -> Light | None:
 
 
 def list_cases(session: Session, flt: CaseFilter) -> list[tuple[Case, str, str | None, str | None]]:
-    return [(r[0], r[1], r[2], r[3]) for r in session.execute(case_query(flt)).tuples()]
+    return [(r[0], r[1], r[2], r[3]) for r in session.execute(case_query(flt))]
