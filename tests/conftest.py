@@ -11,7 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -119,6 +119,3 @@ def local(y: int, m: int, d: int, hh: int = 9, mm: int = 0) -> datetime:
     from zoneinfo import ZoneInfo
 
     return datetime(y, m, d, hh, mm, tzinfo=ZoneInfo("Asia/Shanghai"))
-
-
-

@@ -32,14 +32,33 @@ def gw(store: Store, *args: str) -> tuple[int, str]:
 
 
 def test_report_to_close_from_the_command_line(store: Store, staff: dict[str, str]) -> None:
-    code, out = gw(store, "case", "report", "--category", "06010", "--lon", "118.09", "--lat", "24.47",
-                   "--description", "路边暴露垃圾", "--as", "worker", "--json")
+    code, out = gw(
+        store,
+        "case",
+        "report",
+        "--category",
+        "06010",
+        "--lon",
+        "118.09",
+        "--lat",
+        "24.47",
+        "--description",
+        "路边暴露垃圾",
+        "--as",
+        "worker",
+        "--json",
+    )
     assert code == 0, out
     no = json.loads(out)["case_no"]
-    for action, who, extra in [("register", "leader", []), ("dispatch", "dispatcher", ["--department", "CGJ"]),
-                               ("accept", "handler", []), ("feedback", "handler", []),
-                               ("send-check", "acceptor", []), ("check-pass", "worker", []),
-                               ("close", "leader", [])]:
+    for action, who, extra in [
+        ("register", "leader", []),
+        ("dispatch", "dispatcher", ["--department", "CGJ"]),
+        ("accept", "handler", []),
+        ("feedback", "handler", []),
+        ("send-check", "acceptor", []),
+        ("check-pass", "worker", []),
+        ("close", "leader", []),
+    ]:
         code, out = gw(store, "case", action, no, "--as", who, *extra)
         assert code == 0, out
     code, out = gw(store, "case", "show", no, "--json")
@@ -47,7 +66,9 @@ def test_report_to_close_from_the_command_line(store: Store, staff: dict[str, st
     assert shown["state"] == "closed" and len(shown["events"]) == 8
     code, out = gw(store, "cases", "list", "--state", "closed", "--json")
     assert [c["case_no"] for c in json.loads(out)] == [no]
-    code, out = gw(store, "report", "metrics", "--from", "2020-01-01", "--to", "2030-12-31", "--format", "json")
+    code, out = gw(
+        store, "report", "metrics", "--from", "2020-01-01", "--to", "2030-12-31", "--format", "json"
+    )
     rows = {r["key"]: r for r in json.loads(out)}
     assert rows["CGJ"]["close_rate"] == "100.00%"
 
@@ -74,27 +95,57 @@ def test_stale_version_from_the_command_line(store: Store, staff: dict[str, str]
 def test_unreachable_database_exits_3_with_advice() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "gridwatch", "db", "upgrade", "--db", "postgresql://nobody@127.0.0.1:9/x"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 3
     assert "Cannot reach the case store" in result.stderr and "database server is running" in result.stderr
 
 
 def test_every_command_has_help() -> None:
-    for args in (["--help"], ["case", "--help"], ["case", "dispatch", "--help"], ["cases", "list", "--help"],
-                 ["report", "metrics", "--help"], ["db", "upgrade", "--help"]):
+    for args in (
+        ["--help"],
+        ["case", "--help"],
+        ["case", "dispatch", "--help"],
+        ["cases", "list", "--help"],
+        ["report", "metrics", "--help"],
+        ["db", "upgrade", "--help"],
+    ):
         result = runner.invoke(app, args)
         assert result.exit_code == 0 and "Usage" in result.output
 
 
 def test_metrics_as_csv_and_xlsx(store: Store, staff: dict[str, str], tmp_path: Path) -> None:
     gw(store, "case", "report", "--category", "06010", "--lon", "118.09", "--lat", "24.47")
-    code, out = gw(store, "report", "metrics", "--from", "2020-01-01", "--to", "2030-12-31", "--format", "csv",
-                   "--by", "source")
+    code, out = gw(
+        store,
+        "report",
+        "metrics",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2030-12-31",
+        "--format",
+        "csv",
+        "--by",
+        "source",
+    )
     assert code == 0 and out.splitlines()[0].startswith("code,name,上报数,立案数")
     assert out.splitlines()[1].startswith("center,center,1,0")
     xlsx = tmp_path / "m.xlsx"
-    code, _ = gw(store, "report", "metrics", "--from", "2020-01-01", "--to", "2030-12-31", "--format", "xlsx",
-                 "--out", str(xlsx))
+    code, _ = gw(
+        store,
+        "report",
+        "metrics",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2030-12-31",
+        "--format",
+        "xlsx",
+        "--out",
+        str(xlsx),
+    )
     sheet = load_workbook(xlsx).active
     assert code == 0 and sheet is not None and sheet["C1"].value == "上报数" and sheet["C2"].value == 1
