@@ -40,6 +40,7 @@ def path_from_parts(
         + body.tobytes()
         + np.array([0, int(fill_rule.value)], dtype=">i4").tobytes()
     )
-    stream = QDataStream(QByteArray(blob), QIODevice.OpenModeFlag.ReadOnly)
+    data = QByteArray(blob)  # named: the stream refers to it and must not outlive it
+    stream = QDataStream(data, QIODevice.OpenModeFlag.ReadOnly)
     stream >> path
     return path

@@ -103,10 +103,10 @@ class PolygonSet:
         )
 
     def at(self, view: MapView, x_px: float, y_px: float) -> NDArray[np.int64]:
-        """Polygons containing the screen point, smallest first (the most specific unit)."""
+        """Polygons under the screen point (boundary included), smallest first: the most specific unit."""
         wx, wy = (float(v) for v in view.screen_to_world(x_px, y_px))
         b = self.bbox
         cand = np.flatnonzero((b[:, 0] <= wx) & (b[:, 2] >= wx) & (b[:, 1] <= wy) & (b[:, 3] >= wy))
-        hit = cand[shapely.contains_xy(self.geoms[cand], wx, wy)]
+        hit = cand[shapely.intersects_xy(self.geoms[cand], wx, wy)]
         ordered: NDArray[np.int64] = hit[np.argsort(self.area[hit])]
         return ordered
