@@ -30,7 +30,8 @@ def demo_store_path() -> str:
 
 
 def _print_counts(location: str, counts: dict[str, int], headline: str) -> None:
-    table = Table(title=headline, show_header=True)
+    console.print(headline)
+    table = Table(show_header=True)
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name, count in counts.items():

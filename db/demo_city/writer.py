@@ -1,0 +1,304 @@
+"""Inserting a `DemoPlan`: parents first, multi-row INSERTs, codes and usernames turned into ids.
+
+Cases go through the work-order import (`import_case_rows`), the path real history takes, so imported and
+demo cases get their trails and deadlines from the same code. What the interchange file has no column
+for (reporter, device, reworks, extensions, finished suspensions) is added afterwards.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from gridwatch.db.deadlines import Limit, due_at
+from gridwatch.db.demo_city.cases import DemoCase
+from gridwatch.db.demo_city.devices import DeviceSpec
+from gridwatch.db.demo_city.plan import DemoPlan
+from gridwatch.db.errors import StoreError
+from gridwatch.db.history import ImportContext
+from gridwatch.db.imports.cases import import_case_rows, parse_case_row
+from gridwatch.db.lifecycle import HOUR, Rules
+from gridwatch.db.models import (
+    Base,
+    Case,
+    CaseEvent,
+    Component,
+    Department,
+    Device,
+    GridAssignment,
+    OrgUnit,
+    Person,
+    PersonRole,
+    Position,
+    RoutingRule,
+)
+
+_NOTES = {
+    "check_fail": "核查未通过，返工",
+    "approve_extension": "同意延期",
+    "approve_suspend": "同意挂账",
+    "resume": "恢复处置",
+}
+
+
+class DemoWriter:
+    def __init__(self, session: Session, rules: Rules, plan: DemoPlan) -> None:
+        self.session = session
+        self.rules = rules
+        self.plan = plan
+        self.now = plan.now
+        self.unit_ids: dict[str, int] = {}
+        self.department_ids: dict[str, int] = {}
+        self.person_ids: dict[str, int] = {}
+        self.device_ids: dict[str, int] = {}
+
+    def write(self) -> None:
+        self._territory()
+        self._organisation()
+        self._people()
+        self._devices()
+        self._cases()
+
+    def _insert(
+        self, model: type[Base], rows: list[dict[str, Any]], key: str | None = None
+    ) -> dict[str, int]:
+        """Insert rows; with `key`, return {row[key]: new id} in the rows' order."""
+        if not rows:
+            return {}
+        if key is None:
+            self.session.execute(insert(model), rows)
+            return {}
+        returning = insert(model).returning(model.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
+        ids = self.session.execute(returning, rows).scalars().all()
+        return {row[key]: i for row, i in zip(rows, ids, strict=True)}
+
+    def _territory(self) -> None:
+        for level in ("district", "street", "community", "grid"):
+            rows = [
+                {
+                    "code": u.code,
+                    "name": u.name,
+                    "level": u.level,
+                    "geom": u.geom,
+                    "updated_at": self.now,
+                    "parent_id": self.unit_ids.get(u.parent_code or ""),
+                    "attrs": {"demo": self.plan.seed},
+                }
+                for u in self.plan.territory.units
+                if u.level == level
+            ]
+            self.unit_ids.update(self._insert(OrgUnit, rows, "code"))
+
+    def _organisation(self) -> None:
+        self.department_ids = self._insert(
+            Department,
+            [
+                {
+                    "code": d.code,
+                    "name": d.name,
+                    "level": d.level,
+                    "phone": d.phone,
+                    "updated_at": self.now,
+                    "org_unit_id": self.unit_ids.get(d.street_code or ""),
+                }
+                for d in self.plan.departments
+            ],
+            "code",
+        )
+        self._insert(
+            RoutingRule,
+            [
+                {
+                    "position": i,
+                    "area_code": r.area_code,
+                    "category_code": r.category_code,
+                    "department_id": self.department_ids[r.department_code],
+                }
+                for i, r in enumerate(self.plan.routing, start=1)
+            ],
+        )
+
+    def _people(self) -> None:
+        staff = self.plan.staff
+        # The built-in people (admin, system) exist already: the demo only adds the roles they lack.
+        self.person_ids = dict(self.session.execute(select(Person.username, Person.id)).tuples().all())
+        held = set(self.session.execute(select(PersonRole.person_id, PersonRole.role)).tuples().all())
+        self.person_ids.update(
+            self._insert(
+                Person,
+                [
+                    {
+                        "username": s.username,
+                        "name": s.name,
+                        "phone": s.phone,
+                        "on_duty": s.on_duty,
+                        "active": True,
+                        "department_id": self.department_ids.get(s.department_code or ""),
+                        "updated_at": self.now,
+                    }
+                    for s in staff
+                    if s.username not in self.person_ids
+                ],
+                "username",
+            )
+        )
+        self._insert(
+            PersonRole,
+            [
+                {"person_id": self.person_ids[s.username], "role": r}
+                for s in staff
+                for r in s.roles
+                if (self.person_ids[s.username], r) not in held
+            ],
+        )
+        since = (self.now - timedelta(days=400)).date().replace(day=1)
+        self._insert(
+            GridAssignment,
+            [
+                {
+                    "person_id": self.person_ids[s.username],
+                    "grid_id": self.unit_ids[s.grid_code],
+                    "since": since,
+                }
+                for s in staff
+                if s.grid_code
+            ],
+        )
+        self._insert(
+            Position,
+            [
+                {"person_id": self.person_ids[user], "at": at, "lon": lon, "lat": lat}
+                for user, track in self.plan.tracks.items()
+                for at, lon, lat in track
+            ],
+        )
+
+    def _devices(self) -> None:
+        for kind in ("loudspeaker", "camera", "sensor"):  # a camera's loudspeaker must have its id first
+            rows = [self._device_row(d) for d in self.plan.devices if d.kind == kind]
+            self.device_ids.update(self._insert(Device, rows, "code"))
+        self._insert(
+            Component,
+            [
+                {
+                    "code": c.code,
+                    "category_code": c.category_code,
+                    "lon": c.lon,
+                    "lat": c.lat,
+                    "grid_id": self.unit_ids[c.grid_code],
+                    "status": c.status,
+                }
+                for c in self.plan.components
+            ],
+        )
+
+    def _device_row(self, d: DeviceSpec) -> dict[str, Any]:
+        return {
+            "code": d.code,
+            "kind": d.kind,
+            "subtype": d.subtype,
+            "name": d.name,
+            "lon": d.lon,
+            "lat": d.lat,
+            "grid_id": self.unit_ids[d.grid_code],
+            "online": d.online,
+            "stream_url": d.stream_url,
+            "address": d.address,
+            "protocol": d.protocol,
+            "heading": d.heading,
+            "speaker_id": self.device_ids.get(d.speaker_code or ""),
+            "priority_group": d.priority_group,
+            "attrs": d.attrs,
+            "version": 1,
+            "updated_at": self.now,
+        }
+
+    def _cases(self) -> None:
+        made = self.plan.cases
+        tz = self.rules.calendar.tz
+        parsed = [parse_case_row(line, c.row, tz) for line, c in enumerate(made, start=2)]
+        report = import_case_rows(
+            self.session, parsed, ImportContext.load(self.session, self.rules, self.now)
+        )
+        if report.errors:
+            problems = "; ".join(f"line {e.line}: {e.reason}" for e in report.errors[:5])
+            raise StoreError(
+                f"The demo's own case rows did not import ({len(report.errors)} bad): {problems}"
+            )
+        self._enrich(made)
+
+    def _enrich(self, made: list[DemoCase]) -> None:
+        """What the interchange file has no column for: reporter, device, reworks, extensions, suspensions."""
+        numbers = [c.row["case_no"] for c in made]
+        ids = dict(
+            self.session.execute(select(Case.case_no, Case.id).where(Case.case_no.in_(numbers)))
+            .tuples()
+            .all()
+        )
+        worker_of = {s.grid_code: self.person_ids[s.username] for s in self.plan.staff if s.grid_code}
+        updates, events = [], []
+        for case in made:
+            case_id = ids[case.row["case_no"]]
+            values: dict[str, Any] = {"id": case_id}
+            if case.device_code:
+                values["device_id"] = self.device_ids[case.device_code]
+            if case.row["source"] == "grid_worker" and case.grid_code:
+                values["reporter_id"] = worker_of[case.grid_code]
+            extra, history = self._history(case)
+            values.update(extra)
+            events += [{**e, "case_id": case_id} for e in history]
+            if len(values) > 1:
+                updates.append(values)
+        for keys in sorted({tuple(sorted(u)) for u in updates}):  # one executemany per column set
+            self.session.execute(update(Case), [u for u in updates if tuple(sorted(u)) == keys])
+        self._insert(CaseEvent, events)
+
+    def _history(self, case: DemoCase) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Counters, deadline and events for the reworks, extensions and finished suspensions a case had."""
+        kept = case.kept
+        actions = [s.action for s in kept]
+        reworks = actions.count("check_fail")
+        extended = "approve_extension" in actions
+        pauses = [
+            (a.at, b.at)
+            for a, b in itertools.pairwise(kept)
+            if a.action == "approve_suspend" and b.action == "resume"
+        ]
+        if not (reworks or extended or pauses):
+            return {}, []
+        limit = case.life.limit
+        assert limit is not None  # only dispatched cases rework, extend or pause
+        cal = self.rules.calendar
+        dispatched = next(s.at for s in kept if s.action == "dispatch")
+        hours = case.life.extension_hours if extended else 0.0
+        deadline = due_at(cal, dispatched, limit, [Limit(hours, "working_hours")] if hours else [], pauses)
+        values: dict[str, Any] = {
+            "rework_count": reworks,
+            "deadline_at": deadline,
+            "extension_count": int(extended),
+            "extension_seconds": hours * HOUR,
+            "suspended_seconds": sum(cal.working_seconds(a, b) for a, b in pauses),
+        }
+        if kept[-1].to_state == "closed":
+            values["close_type"] = "overdue" if kept[-1].at > deadline else "normal"
+        states = ["reported", *(s.to_state for s in kept)]
+        events = [
+            {
+                "action": s.action,
+                "from_state": states[k],
+                "to_state": s.to_state,
+                "at": s.at,
+                "actor_id": None,
+                "role": None,
+                "note": _NOTES.get(s.action),
+                "data": {"demo": True},
+            }
+            for k, s in enumerate(kept)
+            if s.action in ("check_fail", "approve_extension", "resume")
+            or (s.action == "approve_suspend" and k < len(kept) - 1)
+        ]
+        return values, events
