@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from gridwatch.db.errors import InvalidInput
@@ -48,6 +48,8 @@ OPTIONAL_TIMES = ("accepted_at", "suspended_at")
 """Read when present (not part of the interchange standard): when the department accepted, when suspended."""
 REQUIRED = ("case_no", "source", "category_code", "reported_at")
 CHUNK = 5000
+CASES: Table = Case.__table__  # type: ignore[assignment]
+EVENTS: Table = CaseEvent.__table__  # type: ignore[assignment]
 
 SOURCE_ALIASES = {
     "网格员上报": "grid_worker",
@@ -271,26 +273,29 @@ def _import_chunk(
 def _insert(session: Session, plans: list[CasePlan], now: datetime) -> None:
     if not plans:
         return
-    ids = (
-        session.execute(
-            insert(Case).returning(Case.id, sort_by_parameter_order=True),
+    # Core statements on the tables: multi-row INSERTs ("insertmanyvalues"), no ORM bookkeeping per row.
+    connection = session.connection()
+    # RETURNING matched by case_no, not by order: ordered RETURNING would make SQLite insert row by row.
+    ids: dict[str, int] = dict(
+        connection.execute(
+            insert(CASES).returning(CASES.c.case_no, CASES.c.id),
             [{**p.values, "version": 1, "updated_at": now} for p in plans],
         )
-        .scalars()
+        .tuples()
         .all()
     )
-    events = [{**e, "case_id": case_id} for case_id, p in zip(ids, plans, strict=True) for e in p.events]
-    session.execute(insert(CaseEvent), events)
+    events = [{**e, "case_id": ids[p.values["case_no"]]} for p in plans for e in p.events]
+    connection.execute(insert(EVENTS), events)
 
 
 def _update(session: Session, changed: list[tuple[CasePlan, dict[str, Any]]], now: datetime) -> None:
     """Apply a changed row: new columns, and the trail extended (events are never rewritten)."""
     if not changed:
         return
-    session.execute(
-        update(Case),
+    session.connection().execute(
+        update(CASES).where(CASES.c.id == bindparam("case_id")),
         [
-            {**p.values, "id": old["id"], "version": old["version"] + 1, "updated_at": now}
+            {**p.values, "case_id": old["id"], "version": old["version"] + 1, "updated_at": now}
             for p, old in changed
         ],
     )
@@ -323,4 +328,4 @@ def _update(session: Session, changed: list[tuple[CasePlan, dict[str, Any]]], no
                 }
             )
     if events:
-        session.execute(insert(CaseEvent), events)
+        session.connection().execute(insert(EVENTS), events)
