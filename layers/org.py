@@ -72,6 +72,8 @@ def _fill(
     vertex_class = np.where(visible, classes, -1)[polys.owner]
     dx, dy = view.world_to_device(polys.x, polys.y)
     painter.setPen(Qt.PenStyle.NoPen)
+    # fills abut and are outlined on top: antialiasing them only costs time (measured 8× slower)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
     for c in range(style.classes):
         cancel.check()
         mask = vertex_class == c
@@ -79,6 +81,7 @@ def _fill(
             colour = QColor.fromRgba(int(colours[c]))
             colour.setAlpha(style.fill_alpha)
             painter.fillPath(path_from_parts(dx[mask], dy[mask], polys.starts[mask]), colour)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
 
 
 def _outline(

@@ -16,6 +16,8 @@ GIL, so layers render in parallel. Limit: orders are float32, exact below 2**24 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -51,29 +53,41 @@ def splat(
     side = 2 * r + 1
     flat = (iy + r) * padded_w + (ix + r)
     footprint = atlas.footprint_of[symbol]
-    by_footprint = np.argsort(footprint, kind="stable")  # stable: draw order kept inside a group
-    bounds = np.searchsorted(footprint[by_footprint], np.arange(atlas.footprints.shape[0] + 1))
     winner = np.zeros((padded_h, padded_w), dtype=np.float32)
+    zbuf = np.empty(padded_h * padded_w, dtype=np.float32)
     for fid in range(atlas.footprints.shape[0]):
-        members = by_footprint[bounds[fid] : bounds[fid + 1]]
+        members = np.flatnonzero(footprint == fid)  # ascending: on a shared pixel the topmost writes last
         if members.size == 0:
             continue
         cancel.check()
-        zbuf = np.zeros(padded_h * padded_w, dtype=np.float32)
-        zbuf[flat[members]] = members + 1  # ascending, so on a shared pixel the topmost writes last
+        zbuf.fill(0)
+        zbuf[flat[members]] = members + 1
         kernel = np.ascontiguousarray(atlas.footprints[fid][::-1, ::-1])
         np.maximum(winner, cv2.dilate(zbuf.reshape(padded_h, padded_w), kernel), out=winner)
     cancel.check()
     # sprite word for pixel (row, col) of point p: base[p] + row*side + col, one gather per pixel
-    base = np.empty(ix.size + 1, dtype=np.int64)
+    base = np.empty(ix.size + 1, dtype=np.int32)
     base[0] = 0
     base[1:] = symbol * side * side - (iy - r) * side - (ix - r)
-    who = winner[r : r + height, r : r + width].astype(np.int64)
-    grid = np.add.outer(np.arange(height, dtype=np.int64) * side, np.arange(width, dtype=np.int64))
-    colour = atlas.sprites.reshape(-1).take(base[who] + grid, mode="clip")
+    who = winner[r : r + height, r : r + width].astype(np.int32)
+    index = base[who]
+    index += _pixel_offsets(height, width, side)
+    words = atlas.sprites.reshape(-1)
+    np.minimum(index, words.size - 1, out=index)  # uncovered pixels (who == 0) may point past the end
+    colour = words[index]
     colour[who == 0] = 0
+    if not target.any():  # a fresh layer image: nothing to blend with
+        np.copyto(target, colour)
+        return
     alpha = colour >> 24
-    opaque = alpha == 0xFF
-    target[opaque] = colour[opaque]
-    soft = (alpha != 0) & ~opaque
+    np.copyto(target, colour, where=alpha == 0xFF)
+    soft = (alpha != 0) & (alpha != 0xFF)
     target[soft] = composite_over(target[soft], colour[soft])
+
+
+@lru_cache(maxsize=8)
+def _pixel_offsets(height: int, width: int, side: int) -> NDArray[np.int32]:
+    """row*side + col for every pixel: the same for every frame of a given size, so cached."""
+    grid = np.add.outer(np.arange(height, dtype=np.int32) * side, np.arange(width, dtype=np.int32))
+    grid.setflags(write=False)
+    return grid
