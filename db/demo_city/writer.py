@@ -125,8 +125,8 @@ class DemoWriter:
     def _people(self) -> None:
         staff = self.plan.staff
         # The built-in people (admin, system) exist already: the demo only adds the roles they lack.
-        self.person_ids = dict(self.session.execute(select(Person.username, Person.id)).tuples().all())
-        held = set(self.session.execute(select(PersonRole.person_id, PersonRole.role)).tuples().all())
+        self.person_ids = {u: i for u, i in self.session.execute(select(Person.username, Person.id))}
+        held = {(p, r) for p, r in self.session.execute(select(PersonRole.person_id, PersonRole.role))}
         self.person_ids.update(
             self._insert(
                 Person,
@@ -234,11 +234,8 @@ class DemoWriter:
     def _enrich(self, made: list[DemoCase]) -> None:
         """What the interchange file has no column for: reporter, device, reworks, extensions, suspensions."""
         numbers = [c.row["case_no"] for c in made]
-        ids = dict(
-            self.session.execute(select(Case.case_no, Case.id).where(Case.case_no.in_(numbers)))
-            .tuples()
-            .all()
-        )
+        query = select(Case.case_no, Case.id).where(Case.case_no.in_(numbers))
+        ids = {number: case_id for number, case_id in self.session.execute(query)}
         worker_of = {s.grid_code: self.person_ids[s.username] for s in self.plan.staff if s.grid_code}
         updates, events = [], []
         for case in made:
