@@ -134,11 +134,11 @@ def _devices(session: Session, tz: ZoneInfo) -> Rows:
 
 def _cases(session: Session, tz: ZoneInfo) -> Rows:
     grid = aliased(OrgUnit)
-    departments = dict(session.execute(select(Department.id, Department.code)).tuples().all())
+    departments = dict(session.execute(select(Department.id, Department.code)).all())
     result = session.execute(
         select(Case, grid.code).outerjoin(grid, grid.id == Case.grid_id).order_by(Case.id)
     )
-    cases = list(result.tuples())
+    cases = list(result.all())
     reserved = {IMPORT_MARK, *INTERCHANGE_COLUMNS, *CASE_EXTRA_TIMES, *CASE_COMPUTED}
     extra = sorted({k for c, _ in cases for k in c.attrs} - reserved)
     columns = (*INTERCHANGE_COLUMNS, *CASE_EXTRA_TIMES, *extra, *CASE_COMPUTED)

@@ -105,9 +105,9 @@ class ImportContext:
         return cls(
             session=session,
             rules=rules,
-            department_ids=dict(session.execute(select(Department.code, Department.id)).tuples().all()),
+            department_ids=dict(session.execute(select(Department.code, Department.id)).all()),
             category_urgency=dict(
-                session.execute(select(Category.code, Category.default_urgency)).tuples().all()
+                session.execute(select(Category.code, Category.default_urgency)).all()
             ),
             now=now,
         )

@@ -96,7 +96,7 @@ def _print_report(report: ImportReport) -> None:
         if not issues:
             continue
         console.print(f"[{style}]{title} ({len(issues)}):[/{style}]")
-        for issue in issues[:SHOWN_ISSUES]:
+        for issue in sorted(issues, key=lambda i: i.line)[:SHOWN_ISSUES]:
             where = f"{report.line_label} {issue.line}: " if issue.line else ""
             console.print(f"  {where}{issue.reason}", markup=False, highlight=False)
         if len(issues) > SHOWN_ISSUES:

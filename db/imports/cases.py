@@ -281,7 +281,6 @@ def _insert(session: Session, plans: list[CasePlan], now: datetime) -> None:
             insert(CASES).returning(CASES.c.case_no, CASES.c.id),
             [{**p.values, "version": 1, "updated_at": now} for p in plans],
         )
-        .tuples()
         .all()
     )
     events = [{**e, "case_id": ids[p.values["case_no"]]} for p in plans for e in p.events]

@@ -92,7 +92,7 @@ def _org(session: Session, table: Table, report: ImportReport, progress: Progres
 
 def _departments(session: Session, table: Table, report: ImportReport, progress: Progress | None) -> None:
     table.require(("code", "name"))
-    orgs = dict(session.execute(select(OrgUnit.code, OrgUnit.id)).tuples().all())
+    orgs = dict(session.execute(select(OrgUnit.code, OrgUnit.id)).all())
 
     def values(row: Row) -> dict[str, Any]:
         level = (text(row, "level") or "district").lower()
@@ -111,9 +111,9 @@ def _departments(session: Session, table: Table, report: ImportReport, progress:
 
 def _people(session: Session, table: Table, report: ImportReport, progress: Progress | None) -> None:
     table.require(("username", "name"))
-    departments = dict(session.execute(select(Department.code, Department.id)).tuples().all())
+    departments = dict(session.execute(select(Department.code, Department.id)).all())
     grids = dict(
-        session.execute(select(OrgUnit.code, OrgUnit.id).where(OrgUnit.level == "grid")).tuples().all()
+        session.execute(select(OrgUnit.code, OrgUnit.id).where(OrgUnit.level == "grid")).all()
     )
     assignments: dict[str, set[int]] = {}
 
@@ -163,7 +163,7 @@ def _assign_grids(session: Session, wanted: dict[int, set[int]]) -> None:
 def _devices(session: Session, table: Table, report: ImportReport, progress: Progress | None) -> None:
     table.require(("code", "kind", "name", "lon", "lat"))
     grids = dict(
-        session.execute(select(OrgUnit.code, OrgUnit.id).where(OrgUnit.level == "grid")).tuples().all()
+        session.execute(select(OrgUnit.code, OrgUnit.id).where(OrgUnit.level == "grid")).all()
     )
     speakers: dict[str, str] = {}
     by_point = _grids_by_point(session, table)
@@ -229,7 +229,7 @@ def _link_speakers(
 ) -> None:
     """Point cameras at their loudspeakers once every device of the file exists."""
     lines = {text(row, "code"): line for line, row in table.rows}
-    stored = dict(session.execute(select(Device.code, Device.id)).tuples().all())
+    stored = dict(session.execute(select(Device.code, Device.id)).all())
     for code, speaker in speakers.items():
         if code not in devices:
             continue
