@@ -94,6 +94,5 @@ def demo_command(db: str | None = DbOption, cases: int = CasesOption, as_json: b
         if as_json:
             print_json({"location": location, "seeded": False, "counts": counts})
         else:
-            _print_counts(
-                location, counts, "Demo store already seeded (gridwatch seed demo --replace rebuilds it)"
-            )
+            rebuild = f"gridwatch seed demo --replace --db {store.url}"
+            _print_counts(location, counts, f"Demo store already seeded (rebuild it with: {rebuild})")

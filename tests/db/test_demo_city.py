@@ -254,7 +254,7 @@ def demo_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store
     try:
         store.upgrade()
         with store.session() as session:
-            where = "SELECT relnamespace::regnamespace::text FROM pg_class WHERE oid = to_regclass('org_units')"
+            where = "SELECT relnamespace::regnamespace::text FROM pg_class WHERE oid = 'org_units'::regclass"
             assert session.scalar(text(where)) == schema  # not public: see _pg_schema_url
         yield store
     finally:
