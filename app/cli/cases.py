@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
@@ -21,7 +22,7 @@ from gridwatch.cli.root import (
 from gridwatch.db.lifecycle import ActionInput
 from gridwatch.db.models import Case
 from gridwatch.db.queries import CaseFilter, light_of, list_cases
-from gridwatch.db.seeds import TRANSITIONS
+from gridwatch.db.seeds import DEFAULT_SETTINGS, TRANSITIONS
 from gridwatch.db.store import utcnow
 
 cases_app = typer.Typer(help="List cases.", no_args_is_help=True)
@@ -106,8 +107,12 @@ def list_command(
     console.print(f"{len(rows)} case(s)")
 
 
+CENTER_TZ = ZoneInfo(DEFAULT_SETTINGS["work_hours"]["tz"])  # type: ignore[arg-type]
+
+
 def _short(iso: str | None) -> str:
-    return "—" if iso is None else datetime.fromisoformat(iso).astimezone().strftime("%m-%d %H:%M")
+    """A time on the command center's wall clock, whatever the terminal's time zone."""
+    return "—" if iso is None else datetime.fromisoformat(iso).astimezone(CENTER_TZ).strftime("%m-%d %H:%M")
 
 
 @case_app.command("show")
