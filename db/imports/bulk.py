@@ -8,8 +8,9 @@ an import of 100,000 cases would otherwise flood every listening desktop. Listen
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import JSON, Table, insert, text
 from sqlalchemy.orm import Session
 
 
@@ -29,3 +30,44 @@ def announce_reload(session: Session, *tables: str) -> None:
         for table in tables:
             payload = json.dumps({"table": table, "id": None, "version": 0})
             session.execute(text("SELECT pg_notify('gridwatch', :payload)"), {"payload": payload})
+
+
+def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
+    """`count` fresh primary keys from the table's sequence (PostgreSQL), for rows written by COPY."""
+    return list(
+        session.scalars(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+            {"table": table.name, "n": count},
+        )
+    )
+
+
+def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows of one shape: COPY on PostgreSQL (about 10× a multi-row INSERT), executemany else."""
+    if not rows:
+        return
+    if not is_postgres(session):
+        session.connection().execute(insert(table), rows)
+        return
+    defaults = _scalar_defaults(table, rows[0])
+    columns = [*rows[0], *defaults]
+    as_json = {name for name in columns if isinstance(table.c[name].type, JSON)}
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    names = ", ".join(f'"{name}"' for name in columns)
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for given in rows:
+            row = {**given, **defaults}
+            copy.write_row(
+                [json.dumps(row[c], ensure_ascii=False) if c in as_json else row[c] for c in columns]
+            )
+
+
+def _scalar_defaults(table: Table, given: dict[str, Any]) -> dict[str, Any]:
+    """Python-side column defaults (`default=0.0`, …) that COPY, unlike an INSERT, would not apply."""
+    out = {}
+    for column in table.columns:
+        default = column.default
+        if column.name not in given and default is not None and getattr(default, "is_scalar", False):
+            out[column.name] = default.arg  # type: ignore[attr-defined]
+    return out

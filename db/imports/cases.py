@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from gridwatch.db.errors import InvalidInput
 from gridwatch.db.history import IMPORT_MARK, CasePlan, CaseRow, ImportContext, differences, plan_case
-from gridwatch.db.imports.bulk import announce_reload, quiet_feed
+from gridwatch.db.imports.bulk import announce_reload, insert_rows, is_postgres, quiet_feed, reserve_ids
 from gridwatch.db.imports.report import ImportReport, Progress, RowProblem
 from gridwatch.db.imports.tables import Cell, moment, number, read_table, text
 from gridwatch.db.models import Case, CaseEvent, Category, Department
@@ -273,18 +273,18 @@ def _import_chunk(
 def _insert(session: Session, plans: list[CasePlan], now: datetime) -> None:
     if not plans:
         return
-    # Core statements on the tables: multi-row INSERTs ("insertmanyvalues"), no ORM bookkeeping per row.
-    connection = session.connection()
-    # RETURNING matched by case_no, not by order: ordered RETURNING would make SQLite insert row by row.
-    ids: dict[str, int] = dict(
-        connection.execute(
-            insert(CASES).returning(CASES.c.case_no, CASES.c.id),
-            [{**p.values, "version": 1, "updated_at": now} for p in plans],
+    values = [{**p.values, "version": 1, "updated_at": now} for p in plans]
+    if is_postgres(session):
+        ids = reserve_ids(session, CASES, len(plans))
+        insert_rows(session, CASES, [{"id": i, **v} for i, v in zip(ids, values, strict=True)])
+    else:  # RETURNING matched by case_no: ordered RETURNING would make SQLite insert row by row
+        by_no: dict[str, int] = dict(
+            session.connection().execute(insert(CASES).returning(CASES.c.case_no, CASES.c.id), values).all()
         )
-        .all()
+        ids = [by_no[v["case_no"]] for v in values]
+    insert_rows(
+        session, EVENTS, [{**e, "case_id": i} for i, p in zip(ids, plans, strict=True) for e in p.events]
     )
-    events = [{**e, "case_id": ids[p.values["case_no"]]} for p in plans for e in p.events]
-    connection.execute(insert(EVENTS), events)
 
 
 def _update(session: Session, changed: list[tuple[CasePlan, dict[str, Any]]], now: datetime) -> None:
@@ -326,5 +326,4 @@ def _update(session: Session, changed: list[tuple[CasePlan, dict[str, Any]]], no
                     "data": {IMPORT_MARK: True, "changed": differences(plan.values, old)},
                 }
             )
-    if events:
-        session.connection().execute(insert(EVENTS), events)
+    insert_rows(session, EVENTS, events)

@@ -112,9 +112,7 @@ def _departments(session: Session, table: Table, report: ImportReport, progress:
 def _people(session: Session, table: Table, report: ImportReport, progress: Progress | None) -> None:
     table.require(("username", "name"))
     departments = dict(session.execute(select(Department.code, Department.id)).all())
-    grids = dict(
-        session.execute(select(OrgUnit.code, OrgUnit.id).where(OrgUnit.level == "grid")).all()
-    )
+    grids = dict(session.execute(select(OrgUnit.code, OrgUnit.id).where(OrgUnit.level == "grid")).all())
     assignments: dict[str, set[int]] = {}
 
     def values(row: Row) -> dict[str, Any]:
@@ -162,9 +160,7 @@ def _assign_grids(session: Session, wanted: dict[int, set[int]]) -> None:
 
 def _devices(session: Session, table: Table, report: ImportReport, progress: Progress | None) -> None:
     table.require(("code", "kind", "name", "lon", "lat"))
-    grids = dict(
-        session.execute(select(OrgUnit.code, OrgUnit.id).where(OrgUnit.level == "grid")).all()
-    )
+    grids = dict(session.execute(select(OrgUnit.code, OrgUnit.id).where(OrgUnit.level == "grid")).all())
     speakers: dict[str, str] = {}
     by_point = _grids_by_point(session, table)
 
