@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from gridwatch.cli import cases, io, report, seed, store_admin  # noqa: F401  (each registers its commands)
+from gridwatch.cli import cases, io, report, seed, store_admin, talk, ui  # noqa: F401  (each registers its commands)
+from gridwatch.cli import map as map_cli  # noqa: F401  (registers `gridwatch map`)
 from gridwatch.cli.root import app
 
 

@@ -1,0 +1,213 @@
+"""Reads the store into the layer models' inputs: org polygons, open cases, devices, grid workers.
+
+Everything here runs in a loader thread (see loader.py) and returns immutable layer data, so the GUI
+thread only swaps a reference. Cases are kept as a `CaseTable` that a change of a few ids patches
+(one query for those ids, numpy concatenation), never a full re-read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from gridwatch.db.lifecycle import Rules
+from gridwatch.db.models import Case, Category, Device, OrgUnit, Person, Position
+from gridwatch.db.queries import light_of
+from gridwatch.db.seeds import OPEN_STATES
+from gridwatch.db.store import Store, utcnow
+from gridwatch.layers.cases import CaseData, Light, Urgency
+from gridwatch.layers.devices import DeviceData, DeviceKind
+from gridwatch.layers.org import OrgLevel
+from gridwatch.layers.personnel import PersonnelData
+from gridwatch.layers.points import PointSet
+from gridwatch.layers.polygons import PolygonSet
+from gridwatch.layers.view import Extent, lonlat_to_mercator
+
+DENSITY_DAYS = 30
+"""The heatmap shows where cases came from lately, open or closed: a month is a useful season."""
+TRACK_FIXES = 8
+"""A grid worker's tail: enough recent fixes to see which way they walk."""
+DEFAULT_FOV_DEG, DEFAULT_RANGE_M = 60.0, 60.0
+
+_LEVELS = {level.name.lower(): level for level in OrgLevel}
+_LIGHTS = {None: Light.CLOSED, "green": Light.GREEN, "yellow": Light.YELLOW, "red": Light.RED}
+_URGENCIES = {u.name: u for u in Urgency}
+_KINDS = {k.name.lower(): k for k in DeviceKind}
+
+
+def load_org(session: Session) -> dict[OrgLevel, PolygonSet]:
+    rows = session.execute(select(OrgUnit.id, OrgUnit.name, OrgUnit.level, OrgUnit.geom)).all()
+    levels: dict[OrgLevel, PolygonSet] = {}
+    for name, level in _LEVELS.items():
+        mine = [r for r in rows if r.level == name]
+        if mine:
+            levels[level] = PolygonSet.from_lonlat(
+                [r.id for r in mine], [r.name for r in mine], np.array([r.geom for r in mine], dtype=object)
+            )
+    return levels
+
+
+def org_extent(levels: dict[OrgLevel, PolygonSet]) -> Extent | None:
+    boxes = [p.bbox for p in levels.values() if len(p)]
+    if not boxes:
+        return None
+    b = np.vstack(boxes)
+    return Extent(float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max()))
+
+
+@dataclass(frozen=True, eq=False)
+class CaseTable:
+    """The open cases with a location, as columns; `patched` replaces the rows of the ids given."""
+
+    ids: NDArray[np.int64]
+    lon: NDArray[np.float64]
+    lat: NDArray[np.float64]
+    case_class: NDArray[np.uint8]
+    top_class: NDArray[np.uint8]
+    light: NDArray[np.uint8]
+    urgency: NDArray[np.uint8]
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[tuple[int, float, float, int, int, int, int]]) -> CaseTable:
+        cols = list(zip(*rows, strict=True)) if rows else [()] * 7
+        return cls(
+            np.array(cols[0], dtype=np.int64),
+            np.array(cols[1], dtype=np.float64),
+            np.array(cols[2], dtype=np.float64),
+            *(np.array(c, dtype=np.uint8) for c in cols[3:]),
+        )
+
+    def __len__(self) -> int:
+        return int(self.ids.size)
+
+    def patched(self, changed: Collection[int], fresh: CaseTable) -> CaseTable:
+        """Rows of `changed` ids are dropped, then `fresh` (their current rows, if still open) appended."""
+        keep = ~np.isin(self.ids, np.fromiter(changed, dtype=np.int64, count=len(changed)))
+        columns = (
+            np.concatenate((getattr(self, name)[keep], getattr(fresh, name)))
+            for name in ("ids", "lon", "lat", "case_class", "top_class", "light", "urgency")
+        )
+        return CaseTable(*columns)
+
+    def case_data(self) -> CaseData:
+        points = PointSet.from_lonlat(self.lon, self.lat, self.ids).build_index()
+        return CaseData.build(points, self.case_class, self.top_class, self.light, self.urgency)
+
+    def lonlat_of(self, case_id: int) -> tuple[float, float] | None:
+        hit = np.flatnonzero(self.ids == case_id)
+        return (float(self.lon[hit[0]]), float(self.lat[hit[0]])) if hit.size else None
+
+
+def _top_class(code: str) -> int:
+    """Category codes start with their top class: 01–05 components, 06–10 events (0..4 within a tree)."""
+    try:
+        return (int(code[:2]) - 1) % 5
+    except ValueError:
+        return 0
+
+
+def load_cases(session: Session, rules: Rules, ids: Collection[int] | None = None) -> CaseTable:
+    """Open, located cases (all of them, or only those of `ids`), each with its current light."""
+    query = (
+        select(Case, Category.kind)
+        .join(Category, Category.code == Case.category_code)
+        .where(Case.state.in_(sorted(OPEN_STATES)), Case.lon.is_not(None), Case.lat.is_not(None))
+    )
+    if ids is not None:
+        query = query.where(Case.id.in_(list(ids)))
+    now = utcnow()
+    rows = [
+        (
+            case.id,
+            cast(float, case.lon),
+            cast(float, case.lat),
+            0 if kind == "component" else 1,
+            _top_class(case.category_code),
+            int(_LIGHTS[light_of(rules, case, now)]),
+            int(_URGENCIES.get(case.urgency, Urgency.C)),
+        )
+        for case, kind in session.execute(query)
+    ]
+    return CaseTable.from_rows(rows)
+
+
+def load_density(session: Session, now: datetime | None = None) -> PointSet:
+    since = (now or utcnow()) - timedelta(days=DENSITY_DAYS)
+    rows = session.execute(
+        select(Case.id, Case.lon, Case.lat).where(
+            Case.reported_at >= since, Case.lon.is_not(None), Case.lat.is_not(None)
+        )
+    ).all()
+    return PointSet.from_lonlat(
+        [r.lon for r in rows], [r.lat for r in rows], [r.id for r in rows]
+    ).build_index()
+
+
+def load_devices(session: Session) -> DeviceData:
+    rows = session.execute(
+        select(Device.id, Device.kind, Device.lon, Device.lat, Device.online, Device.heading, Device.attrs)
+    ).all()
+    rows = [r for r in rows if r.kind in _KINDS]
+
+    def attr(r: Any, key: str, default: float) -> float:
+        return float((r.attrs or {}).get(key, default))
+
+    return DeviceData.build(
+        PointSet.from_lonlat(
+            [r.lon for r in rows], [r.lat for r in rows], [r.id for r in rows]
+        ).build_index(),
+        [int(_KINDS[r.kind]) for r in rows],
+        [bool(r.online) for r in rows],
+        [np.nan if r.heading is None else r.heading for r in rows],
+        [attr(r, "fov_deg", DEFAULT_FOV_DEG) for r in rows],
+        [attr(r, "range_m", DEFAULT_RANGE_M) for r in rows],
+    )
+
+
+def load_personnel(session: Session) -> PersonnelData:
+    """Each person's last TRACK_FIXES fixes (one window query), the newest one as their marker."""
+    recent = (
+        select(
+            Position.person_id,
+            Position.lon,
+            Position.lat,
+            func.row_number()
+            .over(partition_by=Position.person_id, order_by=Position.at.desc())
+            .label("rank"),
+        )
+    ).subquery()
+    rows = session.execute(
+        select(recent.c.person_id, recent.c.lon, recent.c.lat, recent.c.rank, Person.on_duty)
+        .join(Person, Person.id == recent.c.person_id)
+        .where(recent.c.rank <= TRACK_FIXES)
+        .order_by(recent.c.person_id, recent.c.rank.desc())  # oldest first within a person
+    ).all()
+    person = np.array([r.person_id for r in rows], dtype=np.int64)
+    lon = np.array([r.lon for r in rows], dtype=np.float64)
+    lat = np.array([r.lat for r in rows], dtype=np.float64)
+    last = np.flatnonzero(np.array([r.rank for r in rows]) == 1)
+    x, y = lonlat_to_mercator(lon, lat)
+    owner = np.searchsorted(person[last], person)  # person index of every fix (people sorted by id)
+    return PersonnelData.build(
+        PointSet.from_mercator(x[last], y[last], person[last]).build_index(),
+        [bool(rows[i].on_duty) for i in last],
+        x,
+        y,
+        owner,
+    )
+
+
+def case_lonlat(store: Store, case_id: int) -> tuple[float, float] | None:
+    """Where a case is, whether or not the map shows it (closed cases are not on the cases layer)."""
+    with store.session() as session:
+        row = session.execute(select(Case.lon, Case.lat).where(Case.id == case_id)).first()
+    if row is None or row.lon is None or row.lat is None:
+        return None
+    return float(row.lon), float(row.lat)

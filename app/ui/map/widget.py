@@ -1,0 +1,334 @@
+"""`MapWidget`: the canvas with its layers, tool buttons, layer list and status line, fed by the store.
+
+The widget is what other windows embed (the dispatcher workspace, `gridwatch map`). It reads the store
+through a one-thread loader, turns clicks into domain signals (a case, a grid, a camera, a loudspeaker)
+and, once `start_live()` is called, re-reads only what the change feed says changed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QEventLoop, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from gridwatch.db.store import Store
+from gridwatch.layers.base import Feature, LayerModel
+from gridwatch.layers.cases import CasesLayer
+from gridwatch.layers.devices import DevicesLayer
+from gridwatch.layers.heatmap import HeatmapLayer
+from gridwatch.layers.org import OrgLayer, OrgLevel, OrgStyle
+from gridwatch.layers.personnel import PersonnelLayer
+from gridwatch.layers.polygons import PolygonSet
+from gridwatch.layers.view import Extent, lonlat_to_mercator
+from gridwatch.ui.map import data
+from gridwatch.ui.map.canvas import MapCanvas
+from gridwatch.ui.map.layer_panel import LayerPanel
+from gridwatch.ui.map.live import FeedThread, LiveChanges
+from gridwatch.ui.map.loader import Loader
+from gridwatch.ui.map.tools import BoxSelectTool, MeasureTool, PanTool, Tool
+
+KINDS = ("org", "cases", "density", "devices", "personnel")
+LABELS_Z = 100
+SELECT_MARGIN_PX = 40
+"""A selected case closer than this to the edge counts as off-screen: the map pans to it."""
+
+
+class _CaseSource:
+    """The open-case table, touched only by loader tasks (which run one at a time, in order)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.table = data.CaseTable.from_rows([])
+
+    def full(self) -> data.CaseTable:
+        with self._store.session() as session:
+            self.table = data.load_cases(session, self._store.rules(session))
+        return self.table
+
+    def patch(self, ids: Collection[int]) -> data.CaseTable:
+        with self._store.session() as session:
+            fresh = data.load_cases(session, self._store.rules(session), ids)
+        self.table = self.table.patched(ids, fresh)
+        return self.table
+
+
+class MapWidget(QWidget):
+    case_clicked = Signal(int)
+    grid_clicked = Signal(int)
+    camera_clicked = Signal(int)
+    speaker_clicked = Signal(int)
+    cases_selected = Signal(list)  # case ids inside a selection box
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.org = OrgLayer(self.tr("Org units"))
+        self.org.set_style(OrgStyle(labels=False))
+        # names go on top of every symbol, as in QGIS: a second org layer draws only the labels
+        # (gridwatch.layers has no labels-only style yet, so its outlines are transparent)
+        self.org_labels = OrgLayer(self.tr("Names"), z=LABELS_Z)
+        self.org_labels.set_style(OrgStyle(labels=True, colours=(0, 0, 0, 0)))
+        self.heatmap = HeatmapLayer(self.tr("Case density"))
+        self.cases = CasesLayer(self.tr("Open cases"))
+        self.devices = DevicesLayer(self.tr("Devices"))
+        self.personnel = PersonnelLayer(self.tr("Grid workers"))
+        self.layers: list[LayerModel] = [
+            self.org,
+            self.heatmap,
+            self.cases,
+            self.devices,
+            self.personnel,
+            self.org_labels,
+        ]
+        self.canvas = MapCanvas(self)
+        for layer in self.layers:
+            self.canvas.add_layer(layer)
+        self.panel = LayerPanel([(layer, layer.name) for layer in self.layers], self)
+        self.panel.setFixedWidth(190)
+        self._case_source = _CaseSource(store)
+        self._case_table = data.CaseTable.from_rows([])
+        self._waiting: set[str] = set(KINDS)
+        self.loaded = False
+        self._loader = Loader(self)
+        self._loader.loaded.connect(self._on_loaded)
+        self._loader.failed.connect(self._on_failed)
+        self._live = LiveChanges(self)
+        self._live.refresh.connect(self.refresh)
+        self._feed: FeedThread | None = None
+        self._build_chrome()
+        self.canvas.features_clicked.connect(self._on_clicked)
+        self.canvas.box_selected.connect(self._on_box)
+        self.canvas.cursor_moved.connect(self._show_cursor)
+        self.canvas.view_changed.connect(lambda _view: self._show_scale())
+        self.canvas.measured.connect(self._show_measure)
+        self.reload()
+
+    # --- layout -------------------------------------------------------------------------------------
+
+    def _build_chrome(self) -> None:
+        self.tool_buttons: dict[str, QToolButton] = {}
+        group = QButtonGroup(self)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        tools: list[tuple[str, str, Callable[[], Tool]]] = [
+            ("pan", self.tr("Pan / identify"), PanTool),
+            ("select", self.tr("Box select"), BoxSelectTool),
+            ("measure", self.tr("Measure"), MeasureTool),
+        ]
+        for key, title, make in tools:
+            button = QToolButton(self)
+            button.setText(title)
+            button.setCheckable(True)
+            button.clicked.connect(lambda _c=False, make=make: self.canvas.set_tool(make()))
+            group.addButton(button)
+            bar.addWidget(button)
+            self.tool_buttons[key] = button
+        self.tool_buttons["pan"].setChecked(True)
+        whole = QToolButton(self)
+        whole.setText(self.tr("Whole area"))
+        whole.clicked.connect(self.zoom_to_extent)
+        bar.addWidget(whole)
+        bar.addStretch(1)
+        self.coords_label = QLabel(self)
+        self.scale_label = QLabel(self)
+        self.message_label = QLabel(self)
+        status = QHBoxLayout()
+        status.setContentsMargins(6, 2, 6, 2)
+        status.addWidget(self.message_label, 1)
+        status.addWidget(self.coords_label)
+        status.addSpacing(16)
+        status.addWidget(self.scale_label)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.canvas, 1)
+        body.addWidget(self.panel)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addLayout(bar)
+        outer.addLayout(body, 1)
+        outer.addLayout(status)
+        self._show_scale()
+
+    # --- loading ---------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Re-read every layer from the store (the map keeps showing the old data until each lands)."""
+        for kind in KINDS:
+            if kind != "density":  # cases bring their density along
+                self.refresh(kind, None)
+
+    def refresh(self, kind: str, ids: Collection[int] | None = None) -> None:
+        """Re-read one kind of data; for cases, `ids` limits the read to the rows that changed."""
+        work: Callable[[], object]
+        if kind == "org":
+            work = lambda: self._read(data.load_org)  # noqa: E731
+        elif kind == "cases":
+            self.refresh("density", None)
+            source = self._case_source
+            work = source.full if ids is None else lambda: source.patch(ids)
+        elif kind == "density":
+            work = lambda: self._read(data.load_density)  # noqa: E731
+        elif kind == "devices":
+            work = lambda: self._read(data.load_devices)  # noqa: E731
+        elif kind == "personnel":
+            work = lambda: self._read(data.load_personnel)  # noqa: E731
+        else:
+            raise ValueError(f"unknown map data kind {kind!r}")
+        self._loader.request(kind, work)
+
+    def _read(self, reader: Callable[..., object]) -> object:
+        with self.store.session() as session:
+            return reader(session)
+
+    def _on_loaded(self, kind: str, result: object) -> None:
+        if kind == "org":
+            assert isinstance(result, dict)
+            self.org.set_levels(result)
+            self.org_labels.set_levels(result)
+            self.canvas.home_extent = data.org_extent(result) or self.canvas.home_extent
+        elif kind == "cases":
+            assert isinstance(result, data.CaseTable)
+            self._case_table = result
+            self.cases.set_data(result.case_data())
+        elif kind == "density":
+            self.heatmap.set_points(result)  # type: ignore[arg-type]
+        elif kind == "devices":
+            self.devices.set_data(result)  # type: ignore[arg-type]
+        elif kind == "personnel":
+            self.personnel.set_data(result)  # type: ignore[arg-type]
+        self._settle(kind)
+
+    def _on_failed(self, kind: str, message: str) -> None:
+        self.message_label.setText(self.tr("Could not read the map data (%1).").replace("%1", kind))
+        self.message_label.setToolTip(message)
+        self._settle(kind)
+
+    def _settle(self, kind: str) -> None:
+        if kind in self._waiting:
+            self._waiting.discard(kind)
+            if not self._waiting:
+                self.loaded = True
+                if self.canvas.home_extent is None:
+                    self.canvas.home_extent = self._points_extent()
+                self.zoom_to_extent()
+
+    def _points_extent(self) -> Extent | None:
+        """Without org polygons, fit what there is: the cases."""
+        t = self._case_table
+        if not len(t):
+            return None
+        x, y = lonlat_to_mercator(t.lon, t.lat)
+        return Extent(float(np.min(x)), float(np.min(y)), float(np.max(x)), float(np.max(y)))
+
+    @property
+    def busy(self) -> bool:
+        return not self.loaded or self._loader.busy or self._live.pending or self.canvas.rendering
+
+    def wait_loaded(self, timeout_ms: int = 10_000) -> bool:
+        """Process events until the data are read and every visible layer is drawn (tests, screenshots)."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        while self.busy and time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            time.sleep(0.005)
+        return not self.busy
+
+    # --- live updates --------------------------------------------------------------------------------
+
+    def start_live(self) -> FeedThread:
+        if self._feed is None:
+            self._feed = FeedThread(self.store, self)
+            self._feed.changes.connect(self._live.take)
+            self._feed.start()
+        return self._feed
+
+    def stop_live(self) -> None:
+        if self._feed is not None:
+            self._feed.stop()
+            self._feed = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop the feed thread, the loader and the render workers: none may outlive the widget."""
+        self.stop_live()
+        self._loader.wait()
+        self.canvas.shutdown()
+
+    # --- commands ------------------------------------------------------------------------------------
+
+    def zoom_to_extent(self) -> None:
+        if self.canvas.home_extent is not None:
+            self.canvas.zoom_to(self.canvas.home_extent)
+
+    def zoom_to_grid(self, grid_id: int) -> None:
+        grids: PolygonSet | None = self.org.levels.get(OrgLevel.GRID)
+        if grids is None:
+            return
+        hit = np.flatnonzero(grids.ids == grid_id)
+        if hit.size:
+            xmin, ymin, xmax, ymax = (float(v) for v in grids.bbox[hit[0]])
+            self.canvas.zoom_to(Extent(xmin, ymin, xmax, ymax))
+
+    def select_case(self, case_id: int) -> None:
+        """Highlight the case; pan to it when it is off-screen (or too close to the edge to notice)."""
+        self.cases.set_selection([case_id])
+        where = self._case_table.lonlat_of(case_id) or data.case_lonlat(self.store, case_id)
+        if where is None:
+            return
+        x, y = (float(v) for v in lonlat_to_mercator(*where))
+        margin = SELECT_MARGIN_PX * self.canvas.view.resolution
+        inner = self.canvas.view.extent.buffered(-margin)
+        if not (inner.xmin <= x <= inner.xmax and inner.ymin <= y <= inner.ymax):
+            self.canvas.center_on(x, y)
+
+    # --- clicks --------------------------------------------------------------------------------------
+
+    def _on_clicked(self, features: list[Feature]) -> None:
+        for feature in features:
+            kind = feature.kind
+            if kind == "case":
+                self.cases.set_selection([feature.feature_id])
+                self.case_clicked.emit(feature.feature_id)
+                return
+            if kind == "cluster":
+                v = self.canvas.view
+                x, y = feature.properties["x"], feature.properties["y"]
+                assert isinstance(x, float) and isinstance(y, float)
+                sx, sy = v.world_to_screen(x, y)
+                self.canvas.zoom_around(float(sx), float(sy), 4.0)
+                return
+            if kind == "camera":
+                self.camera_clicked.emit(feature.feature_id)
+                return
+            if kind == "loudspeaker":
+                self.speaker_clicked.emit(feature.feature_id)
+                return
+            if kind == "grid":
+                self.message_label.setText(str(feature.properties.get("name", "")))
+                self.grid_clicked.emit(feature.feature_id)
+                return
+        self.message_label.setText(", ".join(str(f.properties.get("name", f.kind)) for f in features))
+
+    def _on_box(self, features: list[Feature]) -> None:
+        ids = [f.feature_id for f in features if f.kind == "case"]
+        self.cases.set_selection(ids)
+        self.message_label.setText(self.tr("%n case(s) selected", "", len(ids)))
+        self.cases_selected.emit(ids)
+
+    # --- status line -----------------------------------------------------------------------------------
+
+    def _show_cursor(self, lon: float, lat: float) -> None:
+        self.coords_label.setText(f"{lon:.5f}°E  {lat:.5f}°N")
+
+    def _show_scale(self) -> None:
+        self.scale_label.setText(f"1 : {self.canvas.view.scale_denominator():,.0f}")
+
+    def _show_measure(self, metres: float) -> None:
+        self.message_label.setText(self.tr("Distance: %1 m").replace("%1", f"{metres:,.1f}"))
