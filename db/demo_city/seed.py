@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from gridwatch.db.demo_city.plan import plan_demo
@@ -52,7 +52,11 @@ DEMO_TABLES: tuple[type[Base], ...] = (
     Department,
     OrgUnit,
 )
-"""What `replace` empties, children first: everything but the reference data (categories, rules …)."""
+"""The tables the demo fills, parents last (the summary prints them reversed)."""
+REFERENCE_TABLES = frozenset(
+    {"categories", "transitions", "deadline_rules", "settings", "calendar_days", "alembic_version"}
+)
+"""What `replace` keeps: the rules a site configured; everything else is emptied."""
 
 
 class StoreNotEmpty(StoreError):
@@ -113,14 +117,14 @@ def has_territory(session: Session) -> bool:
 
 
 def _empty(session: Session) -> None:
-    """Delete what a previous demo (or site) left.
+    """Delete what a previous demo (or site) left: every table but the reference data, children first.
 
-    TRUNCATE on PostgreSQL: the audit trail's trigger refuses DELETE, and TRUNCATE is the admin's way out.
+    TRUNCATE … CASCADE on PostgreSQL: the audit trail's trigger refuses DELETE, and rows of tables added
+    later (talk records, say) that hang on cases or people go with them.
     """
+    tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
     if session.get_bind().dialect.name == "postgresql":
-        names = ", ".join(t.__tablename__ for t in DEMO_TABLES)
-        session.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
+        session.execute(text(f"TRUNCATE {', '.join(t.name for t in tables)} RESTART IDENTITY CASCADE"))
         return
-    session.execute(update(Device).values(speaker_id=None))
-    for table in DEMO_TABLES:
+    for table in tables:
         session.execute(delete(table))
