@@ -36,6 +36,7 @@ WATCHED = {
     "org_units": "id",
     "departments": "id",
     "positions": "person_id",
+    "wall_states": "id",
 }
 OVERLAP = timedelta(seconds=5)
 """Reconciliation re-reads this much before the cursor: writers' clocks and commit order differ a little."""

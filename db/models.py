@@ -324,3 +324,68 @@ class Attachment(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime]
     __table_args__ = (UniqueConstraint("case_id", "sha256", name="uq_attachments_case_sha"),)
+
+
+# --- push-to-talk and the video wall ----------------------------------------------------------------------
+
+
+class SpeakerLock(Base):
+    """Who holds a loudspeaker right now; one talker per speaker, a higher role may take it over.
+
+    A lock expires unless its holder renews it, so a crashed workstation never keeps a speaker.
+    """
+
+    __tablename__ = "speaker_locks"
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    rank: Mapped[int]
+    session_key: Mapped[str] = mapped_column(String(40))
+    acquired_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class TalkRecord(Base):
+    """Every outgoing audio, kept: who spoke, when, to which speakers, and what was sent."""
+
+    __tablename__ = "talk_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    ended_at: Mapped[datetime | None]
+    targets: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"speakers": [codes], "addresses": [host:port]}
+    codec: Mapped[str] = mapped_column(String(8))  # pcmu|pcma
+    kind: Mapped[str] = mapped_column(String(12))  # microphone|file|tts
+    text: Mapped[str | None] = mapped_column(Text)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    audio: Mapped[bytes | None] = mapped_column(LargeBinary)  # the G.711 payload as sent, 8 kHz
+    preempted_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class WallPreset(Base):
+    """A named video-wall layout: per monitor, a 1/4/9/16 grid and the camera on each tile."""
+
+    __tablename__ = "wall_presets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    layout: Mapped[dict[str, Any]] = mapped_column(
+        JSON
+    )  # {"screens": [{"tiles": 4, "cameras": [code|None]}]}
+    tours: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict
+    )  # {"1/3": {"group": [codes], "every_s": 10}}
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime]
+
+
+class WallState(Base):
+    """What one video wall shows now; any workstation writes it, the wall follows through the change feed."""
+
+    __tablename__ = "wall_states"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wall: Mapped[str] = mapped_column(String(64), unique=True)
+    preset_id: Mapped[int | None] = mapped_column(ForeignKey("wall_presets.id"))
+    layout: Mapped[dict[str, Any]] = mapped_column(JSON)
+    alarm_tile: Mapped[str | None] = mapped_column(String(16))  # "screen/tile" where alarms pop up
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime] = mapped_column(index=True)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))

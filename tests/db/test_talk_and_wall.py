@@ -1,0 +1,87 @@
+"""The talk arbiter and the wall state live in the shared store, on both backends."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from gridwatch.db import talk, wall
+from gridwatch.db.errors import InvalidInput, NotFound
+from gridwatch.db.models import Device, Person, PersonRole, TalkRecord
+from gridwatch.db.store import Store, utcnow
+
+
+@pytest.fixture
+def devices(store: Store, staff: dict[str, str]) -> None:
+    now = utcnow()
+    with store.session() as s:
+        for code, kind in (("S1", "loudspeaker"), ("S2", "loudspeaker"), ("C1", "camera"), ("C2", "camera")):
+            s.add(
+                Device(
+                    code=code,
+                    kind=kind,
+                    name=f"设备{code}",
+                    lon=118.09,
+                    lat=24.47,
+                    address="127.0.0.1:40000",
+                    protocol="rtp-pcmu",
+                    updated_at=now,
+                )
+            )
+        s.add(
+            Person(
+                username="leader2", name="Leader Two", updated_at=now, roles=[PersonRole(role="shift_leader")]
+            )
+        )
+
+
+def test_one_talker_per_speaker_and_higher_roles_take_over(store: Store, devices: None) -> None:
+    first = talk.acquire(store, "dispatcher", ["S1", "S2"])
+    with pytest.raises(talk.SpeakerBusy, match="Dispatcher"):
+        talk.acquire(store, "worker", ["S2"])  # a grid worker cannot interrupt a dispatcher
+    boss = talk.acquire(store, "leader", ["S2"])  # a shift leader can
+    assert boss.preempted == ("Dispatcher",)
+    assert not talk.still_held(store, first)  # the dispatcher's client learns it lost the call
+    with pytest.raises(talk.SpeakerBusy, match="Leader"):
+        talk.acquire(store, "leader2", ["S2"])  # equal rank waits
+    talk.release(store, boss)
+    assert talk.acquire(store, "worker", ["S2"]).preempted == ()
+
+
+def test_an_abandoned_lock_expires(store: Store, devices: None) -> None:
+    talk.acquire(store, "leader", ["S1"], now=utcnow() - talk.LOCK_TTL - timedelta(seconds=1))
+    assert talk.acquire(store, "worker", ["S1"]).preempted == ()
+
+
+def test_unknown_speaker_and_the_record(store: Store, devices: None) -> None:
+    with pytest.raises(NotFound, match="S9"):
+        talk.acquire(store, "leader", ["S1", "S9"])
+    now = utcnow()
+    talk.record(
+        store,
+        "leader",
+        started_at=now,
+        ended_at=now + timedelta(seconds=3),
+        codec="pcmu",
+        kind="tts",
+        text="请不要占道经营",
+        audio=b"\xff" * 24000,
+        targets={"speakers": ["S1"]},
+    )
+    with store.session() as s:
+        row = s.query(TalkRecord).one()
+        assert row.text == "请不要占道经营" and len(row.audio or b"") == 24000 and row.person_id is not None
+
+
+def test_wall_layouts_are_validated_and_versioned(store: Store, devices: None) -> None:
+    layout = {"screens": [{"tiles": 4, "cameras": ["C1", None, "C2"]}, {"tiles": 1, "cameras": ["C2"]}]}
+    wall.save_preset(store, "早高峰", layout)
+    assert wall.show(store, "main", layout, actor="dispatcher", preset="早高峰") == 1
+    assert wall.show(store, "main", {"screens": [{"tiles": 1, "cameras": ["C1"]}]}, actor="dispatcher") == 2
+    state = wall.current(store, "main")
+    assert state is not None and state["version"] == 2
+    with pytest.raises(InvalidInput, match="choose 1, 4, 9 or 16"):
+        wall.show(store, "main", {"screens": [{"tiles": 6, "cameras": []}]}, actor="dispatcher")
+    with pytest.raises(InvalidInput, match="no camera with code C9"):
+        wall.save_preset(store, "x", {"screens": [{"tiles": 4, "cameras": ["C9"]}]})
