@@ -213,7 +213,8 @@ def _check_fail(session: Session, case: Case, inp: ActionInput, at: datetime, ru
 
 
 def _close(session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules) -> dict[str, Any]:
-    late = case.deadline_at is not None and case.handled_at is not None and case.handled_at > case.deadline_at
+    # Overdue closing (超期结案) as the metrics count it: closed after the handling deadline.
+    late = case.deadline_at is not None and at > case.deadline_at
     return {"closed_at": at, "close_type": "overdue" if late else "normal", "stage_due_at": None}
 
 

@@ -332,9 +332,10 @@ POSTGRES_EXTRAS = [
        FOR EACH ROW EXECUTE FUNCTION gridwatch_append_only()""",
     # Bulk loaders set gridwatch.quiet = 'on' for their transaction and announce one reload instead.
     """CREATE FUNCTION gridwatch_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-       DECLARE row jsonb := to_jsonb(NEW);
+       DECLARE row jsonb;
        BEGIN
          IF coalesce(current_setting('gridwatch.quiet', true), '') = 'on' THEN RETURN NULL; END IF;
+         row := to_jsonb(NEW);
          PERFORM pg_notify('gridwatch', json_build_object(
            'schema', TG_TABLE_SCHEMA, 'table', TG_TABLE_NAME, 'id', (row ->> TG_ARGV[0])::bigint,
            'version', coalesce((row ->> 'version')::bigint, 0))::text);
