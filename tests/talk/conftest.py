@@ -1,0 +1,141 @@
+"""Fixtures for push-to-talk: tones, free RTP ports, ffmpeg as a standard RTP receiver, a raw capture."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import threading
+import time
+import wave
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gridwatch.plugins.speakers.g711 import alaw_decode, ulaw_decode
+from gridwatch.plugins.speakers.rtp import Destination, sdp
+
+
+def write_tone(path: Path, freq: float, seconds: float, rate: int = 44100, channels: int = 2) -> Path:
+    t = np.arange(int(rate * seconds)) / rate
+    mono = (np.sin(2 * np.pi * freq * t) * 12000).astype(np.int16)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(np.repeat(mono, channels).tobytes())
+    return path
+
+
+def peak_hz(pcm: np.ndarray, rate: int = 8000) -> float:
+    x = pcm.astype(np.float64)
+    spectrum = np.abs(np.fft.rfft(x * np.hanning(len(x))))
+    return float(np.fft.rfftfreq(len(x), 1 / rate)[np.argmax(spectrum)])
+
+
+def udp_port_bound(port: int) -> bool:
+    needle = f":{port:04X} "
+    return any(needle in line.split()[1] + " " for line in Path("/proc/net/udp").read_text().splitlines()[1:])
+
+
+def free_rtp_port() -> int:
+    """An even port whose odd neighbour (RTCP) is free too."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1] & ~1
+        if port > 1024 and not udp_port_bound(port) and not udp_port_bound(port + 1):
+            return port
+
+
+@dataclass
+class FfmpegReceiver:
+    """ffmpeg listening on an SDP, as a loudspeaker or a recorder on the network would."""
+
+    port: int
+    out: Path
+    process: subprocess.Popen[bytes]
+
+    def stop(self, linger: float = 0.5) -> np.ndarray:
+        """The audio ffmpeg decoded. ffmpeg would wait 10 s for more RTP and only then write a WAV
+        trailer, so it writes raw PCM flushed per packet, and is simply stopped."""
+        time.sleep(linger)  # the last packets are in flight
+        self.process.kill()
+        _, err = self.process.communicate(timeout=10)
+        assert self.out.exists(), err.decode(errors="replace")[-2000:]
+        return np.frombuffer(self.out.read_bytes(), dtype=np.int16)
+
+
+@pytest.fixture
+def ffmpeg_receiver(tmp_path: Path) -> Iterator[Callable[[str], FfmpegReceiver]]:
+    started: list[FfmpegReceiver] = []
+
+    def start(codec: str) -> FfmpegReceiver:
+        port = free_rtp_port()
+        description = tmp_path / f"call-{port}.sdp"
+        description.write_text(sdp(Destination("127.0.0.1", port), codec))
+        out = tmp_path / f"out-{port}.s16"
+        process = subprocess.Popen(
+            ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error",
+             "-protocol_whitelist", "file,udp,rtp", "-i", str(description),
+             "-f", "s16le", "-ar", "8000", "-ac", "1", "-flush_packets", "1", "-y", str(out)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while not udp_port_bound(port):
+            assert process.poll() is None and time.monotonic() < deadline, "ffmpeg did not start listening"
+            time.sleep(0.02)
+        receiver = FfmpegReceiver(port, out, process)
+        started.append(receiver)
+        return receiver
+
+    yield start
+    for receiver in started:
+        if receiver.process.poll() is None:
+            receiver.process.kill()
+            receiver.process.wait()
+
+
+@dataclass
+class RtpCapture:
+    """A raw UDP socket collecting RTP packets with their arrival times, in a thread."""
+
+    sock: socket.socket
+    packets: list[tuple[float, bytes]] = field(default_factory=list)
+    running: bool = True
+
+    @property
+    def address(self) -> str:
+        return f"rtp://127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def run(self) -> None:
+        while self.running:
+            try:
+                data = self.sock.recv(2048)
+            except TimeoutError:
+                continue
+            self.packets.append((time.monotonic(), data))
+
+    def pcm(self) -> np.ndarray:
+        """The received audio, decoded by each packet's payload type."""
+        frames = [
+            (ulaw_decode if data[1] & 0x7F == 0 else alaw_decode)(np.frombuffer(data[12:], dtype=np.uint8))
+            for _, data in self.packets
+        ]
+        return np.concatenate(frames) if frames else np.zeros(0, dtype=np.int16)
+
+
+@pytest.fixture
+def rtp_capture() -> Iterator[RtpCapture]:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(0.1)
+    capture = RtpCapture(sock)
+    thread = threading.Thread(target=capture.run, daemon=True)
+    thread.start()
+    yield capture
+    capture.running = False
+    thread.join()
+    sock.close()
