@@ -1,0 +1,26 @@
+"""`gridwatch dispatcher`: open the dispatcher workstation (Qt is imported only when it runs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from gridwatch.cli.root import AsOption, DbOption, app
+
+
+@app.command("dispatcher")
+def dispatcher_command(
+    db: str | None = DbOption,
+    user: str | None = AsOption,
+    lang: str | None = typer.Option(
+        None, "--lang", help="UI language: zh_CN or en. Default: setting, else locale."
+    ),
+    screenshot: Path | None = typer.Option(
+        None, "--screenshot", help="Open the window, wait until loaded, save it as this PNG and exit."
+    ),
+) -> None:
+    """Open the dispatcher workstation: map, case queue, case detail and the lifecycle actions."""
+    from gridwatch.ui.application import run_dispatcher
+
+    raise typer.Exit(run_dispatcher(db, user, lang, screenshot))

@@ -1,0 +1,174 @@
+"""The dialog that collects what one lifecycle action needs: department, reason, hours, category, note.
+
+Which fields it shows depends on the action; a reason, when the workflow requires one, cannot be left
+empty. The dialog can be reopened with what the person typed before (`ActionValues`), so a conflict or a
+refused input never throws their text away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridwatch.db.deadlines import Limit
+from gridwatch.db.lifecycle import ActionInput
+from gridwatch.ui import texts
+from gridwatch.ui.widgets import named
+
+
+@dataclass
+class ActionValues:
+    """What the person entered; kept across a conflict and handed back to the reopened dialog."""
+
+    department: str | None = None
+    reason: str = ""
+    hours: float = 4.0
+    category_code: str | None = None
+    urgency: str | None = None
+    note: str = ""
+
+    def to_input(self, action: str, expected_version: int) -> ActionInput:
+        return ActionInput(
+            department=self.department if action == "dispatch" else None,
+            reason=self.reason.strip() or None,
+            hours=self.hours if action == "request_extension" else None,
+            category_code=self.category_code if action == "register" else None,
+            urgency=self.urgency if action == "register" else None,
+            note=self.note.strip() or None,
+            expected_version=expected_version,
+        )
+
+
+@dataclass
+class DialogContext:
+    """What the dialog shows besides the inputs: the case, its choices and the deadline preview."""
+
+    case_no: str
+    needs_reason: bool
+    departments: list[tuple[str, str]]  # code, name
+    suggested_department: str | None  # code
+    categories: list[tuple[str, str]]  # code, name
+    deadline: datetime | None  # for dispatch: the deadline if dispatched now
+    limit: Limit | None
+    pending: dict[str, object] | None
+    message: str = ""  # shown above the fields: why the dialog came back
+
+
+class ActionDialog(QDialog):
+    def __init__(
+        self, action: str, context: DialogContext, values: ActionValues, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"dialog_{action}")
+        self.action = action
+        self.context = context
+        self.setWindowTitle(f"{texts.label(texts.actions(), action)} · {context.case_no}")
+        form = QFormLayout()
+        self.message = named("dialogMessage", QLabel(context.message, wordWrap=True))
+        self.message.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.message.setVisible(bool(context.message))
+        self.department = named("department", QComboBox())
+        self.category = named("category", QComboBox())
+        self.urgency = named("urgency", QComboBox())
+        self.hours = named("hours", QDoubleSpinBox(minimum=0.5, maximum=200.0, singleStep=0.5, suffix=" h"))
+        self.reason = named("reason", QPlainTextEdit())
+        self.reason.setFixedHeight(70)
+        self.note = named("note", QPlainTextEdit())
+        self.note.setFixedHeight(50)
+        self.deadline = named("deadline", QLabel())
+
+        if action == "dispatch":
+            for code, name in context.departments:
+                suffix = self.tr(" (suggested)") if code == context.suggested_department else ""
+                self.department.addItem(f"{name} ({code}){suffix}", code)
+            chosen = values.department or context.suggested_department
+            self.department.setCurrentIndex(max(0, self.department.findData(chosen)))
+            form.addRow(self.tr("Department"), self.department)
+            form.addRow(self.tr("Deadline"), self.deadline)
+            self.deadline.setText(self._deadline_text())
+        if action == "register":
+            for code, name in context.categories:
+                self.category.addItem(f"{code} {name}", code)
+            self.category.setCurrentIndex(max(0, self.category.findData(values.category_code)))
+            for code, name in texts.urgencies().items():
+                self.urgency.addItem(name, code)
+            self.urgency.setCurrentIndex(max(0, self.urgency.findData(values.urgency)))
+            form.addRow(self.tr("Category"), self.category)
+            form.addRow(self.tr("Urgency"), self.urgency)
+        if action == "request_extension":
+            self.hours.setValue(values.hours)
+            form.addRow(self.tr("Working hours asked for"), self.hours)
+        if context.pending:
+            asked = context.pending
+            text = f"{texts.label(texts.requests(), str(asked.get('kind')))}: {asked.get('reason') or ''}"
+            if asked.get("hours"):
+                text += self.tr(" (+%1 working hours)").replace("%1", str(asked["hours"]))
+            form.addRow(self.tr("Request"), QLabel(text, wordWrap=True))
+        if context.needs_reason:
+            self.reason.setPlaceholderText(self.tr("Required"))
+            self.reason.setPlainText(values.reason)
+            form.addRow(self.tr("Reason"), self.reason)
+        else:
+            self.note.setPlainText(values.note)
+            form.addRow(self.tr("Note"), self.note)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(texts.label(texts.actions(), action))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.reason.textChanged.connect(self._update_ok)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self._update_ok()
+        self.setMinimumWidth(460)
+
+    def _deadline_text(self) -> str:
+        if self.context.deadline is None or self.context.limit is None:
+            return ""
+        limit = self.context.limit
+        units = {
+            "working_hours": self.tr("working hours"),
+            "working_days": self.tr("working days"),
+            "hours": self.tr("hours"),
+            "days": self.tr("days"),
+        }
+        when = self.context.deadline.astimezone().strftime("%Y-%m-%d %H:%M")
+        return f"{when}  ({limit.amount:g} {units.get(limit.unit, limit.unit)})"
+
+    def _reason_missing(self) -> bool:
+        return self.context.needs_reason and not self.reason.toPlainText().strip()
+
+    def _update_ok(self) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not self._reason_missing())
+
+    def accept(self) -> None:
+        if self._reason_missing():  # the button is disabled too; this guards a programmatic accept
+            self.reason.setFocus()
+            return
+        super().accept()
+
+    def values(self) -> ActionValues:
+        return ActionValues(
+            department=self.department.currentData() if self.action == "dispatch" else None,
+            reason=self.reason.toPlainText(),
+            hours=self.hours.value(),
+            category_code=self.category.currentData() if self.action == "register" else None,
+            urgency=self.urgency.currentData() if self.action == "register" else None,
+            note=self.note.toPlainText(),
+        )

@@ -1,0 +1,251 @@
+"""The lifecycle actions as QActions: offered by the person's roles, enabled by the selected case's state.
+
+Every action is sent with the version of the case the person was looking at. When someone else changed the
+case first, the store refuses with a Conflict naming who and when; the controller shows that, reloads the
+case, and reopens the dialog with what the person typed, so nothing they entered is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox, QWidget
+from sqlalchemy import func, select
+
+from gridwatch.db.deadlines import pick_limit
+from gridwatch.db.errors import Conflict, StoreError
+from gridwatch.db.lifecycle import handling_deadline
+from gridwatch.db.models import Case, Category, Department, Device, Transition
+from gridwatch.db.store import Store, utcnow
+from gridwatch.ui import texts
+from gridwatch.ui.action_dialog import ActionDialog, ActionValues, DialogContext
+from gridwatch.ui.report_dialog import ReportDialog
+
+SHORTCUTS: dict[str, str] = {
+    "send_verify": "Ctrl+Shift+V",
+    "register": "Ctrl+R",
+    "reject": "Ctrl+J",
+    "dispatch": "Ctrl+D",
+    "void": "Ctrl+Shift+D",
+    "accept": "Ctrl+Shift+A",
+    "feedback": "Ctrl+Shift+F",
+    "send_check": "Ctrl+Shift+K",
+    "check_pass": "Ctrl+Shift+P",
+    "check_fail": "Ctrl+Shift+W",
+    "close": "Ctrl+Shift+E",
+    "resume": "Ctrl+Shift+R",
+    "request_return": "Ctrl+Alt+R",
+    "request_extension": "Ctrl+Alt+E",
+    "request_suspend": "Ctrl+Alt+S",
+    "request_self_handle": "Ctrl+Alt+H",
+    # only the approve/refuse matching the pending request is ever enabled, so they can share keys
+    "approve_return": "Ctrl+Y",
+    "approve_extension": "Ctrl+Y",
+    "approve_suspend": "Ctrl+Y",
+    "approve_self_handle": "Ctrl+Y",
+    "refuse_return": "Ctrl+Shift+Y",
+    "refuse_extension": "Ctrl+Shift+Y",
+    "refuse_suspend": "Ctrl+Shift+Y",
+    "refuse_self_handle": "Ctrl+Shift+Y",
+}
+DECISIONS = ("approve_", "refuse_")
+XIAMEN = (118.089, 24.479)
+"""Where a new case's position starts when the store has no devices to centre on."""
+
+
+@dataclass(frozen=True)
+class Step:
+    needs_reason: bool
+    roles: frozenset[str]
+
+
+def request_kind(action: str) -> str | None:
+    """The pending-request kind an approve/refuse action decides on (`approve_return` → `return`)."""
+    for prefix in DECISIONS:
+        if action.startswith(prefix):
+            return action.removeprefix(prefix)
+    return None
+
+
+class ActionController(QObject):
+    """Owns one QAction per workflow action the person may ever take, and runs them on the current case."""
+
+    reported = Signal(int)  # case id of a case opened from this desk
+    acted = Signal(int, str)  # case id, action: the store accepted it
+    failed = Signal(int, str)  # case id, message: refused (conflict, invalid input …)
+    reload_requested = Signal(int)  # case id: re-read it before the dialog comes back
+
+    def __init__(self, store: Store, username: str, roles: set[str], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.username = username
+        self.window = parent
+        self.case: Case | None = None
+        self.dialog: ActionDialog | None = None
+        self.last_message = ""
+        with store.session() as session:
+            transitions = list(session.scalars(select(Transition).order_by(Transition.id)))
+            rows = list(session.scalars(select(Department).order_by(Department.code)))
+            self.departments = [(d.code, d.name) for d in rows]
+            self.department_codes = {d.id: d.code for d in rows}
+            categories = list(
+                session.scalars(
+                    select(Category).where(Category.parent_code.is_not(None)).order_by(Category.code)
+                )
+            )
+            self.categories = [(c.code, c.name) for c in categories]
+            self.report_categories = [(c.code, c.name, c.default_urgency) for c in categories]
+            lon, lat = session.execute(select(func.avg(Device.lon), func.avg(Device.lat))).one()
+            self.home = (float(lon or XIAMEN[0]), float(lat or XIAMEN[1]))
+            self.rules = store.rules(session)
+        self.steps: dict[str, Step] = {}
+        for t in transitions:
+            known = self.steps.get(t.action)
+            step_roles = frozenset(t.roles.split())
+            self.steps[t.action] = Step(
+                t.needs_reason or (known.needs_reason if known else False),
+                step_roles | (known.roles if known else frozenset()),
+            )
+        super_user = bool(roles & {"admin", "system"})
+        self.actions: dict[str, QAction] = {}
+        for action, step in self.steps.items():
+            if not (super_user or roles & step.roles):
+                continue
+            qaction = QAction(texts.label(texts.actions(), action), parent)
+            qaction.setObjectName(f"action_{action}")
+            if action in SHORTCUTS:
+                qaction.setShortcut(QKeySequence(SHORTCUTS[action]))
+            qaction.setEnabled(False)
+            qaction.triggered.connect(lambda _checked=False, a=action: self.start(a))
+            self.actions[action] = qaction
+        self.report_action = QAction(self.tr("New case…"), parent)
+        self.report_action.setObjectName("action_report")
+        self.report_action.setShortcut(QKeySequence.StandardKey.New)
+        self.report_action.triggered.connect(self.start_report)
+        self.report_dialog: ReportDialog | None = None
+
+    # --- which actions are possible now ------------------------------------------------------------------
+
+    def set_case(self, case: Case | None) -> None:
+        """The case the person now looks at (as read from the store, with its version)."""
+        self.case = case
+        allowed: set[str] = set()
+        if case is not None:
+            with self.store.session() as session:
+                allowed = set(self.store.allowed_actions(session, case.case_no, self.username))
+            pending = (case.pending_request or {}).get("kind")
+            allowed = {a for a in allowed if self._fits_request(a, pending)}
+        for action, qaction in self.actions.items():
+            qaction.setEnabled(action in allowed)
+
+    @staticmethod
+    def _fits_request(action: str, pending: str | None) -> bool:
+        """Decisions only on the request that is pending; no new request while one is."""
+        kind = request_kind(action)
+        if kind is not None:
+            return kind == pending
+        return not (action.startswith("request_") and pending is not None)
+
+    def enabled_actions(self) -> list[str]:
+        return [a for a, q in self.actions.items() if q.isEnabled()]
+
+    # --- running one ---------------------------------------------------------------------------------------
+
+    def start(
+        self, action: str, values: ActionValues | None = None, message: str = ""
+    ) -> ActionDialog | None:
+        """Open the action's dialog for the current case (prefilled with `values` when reopened)."""
+        case = self.case
+        if case is None or action not in self.actions or not self.actions[action].isEnabled():
+            return None
+        if values is None:
+            values = ActionValues(category_code=case.category_code, urgency=case.urgency)
+        deadline, limit = None, None
+        if action == "dispatch":
+            limit = pick_limit(self.rules.deadline_rules, case.category_code, case.urgency)
+            deadline = handling_deadline(
+                self.rules, limit, utcnow(), case.extension_seconds + case.suspended_seconds
+            )
+        suggested = self.department_codes.get(case.suggested_department_id or 0)
+        context = DialogContext(
+            case_no=case.case_no,
+            needs_reason=self.steps[action].needs_reason,
+            departments=self.departments,
+            suggested_department=suggested,
+            categories=self.categories,
+            deadline=deadline,
+            limit=limit,
+            pending=case.pending_request if request_kind(action) else None,
+            message=message,
+        )
+        dialog = ActionDialog(action, context, values, self.window)
+        seen = case.version
+        dialog.accepted.connect(lambda: self._submit(action, dialog.values(), case.id, case.case_no, seen))
+        dialog.finished.connect(lambda _result: self._forget(dialog))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def start_report(self) -> ReportDialog:
+        dialog = ReportDialog(self.report_categories, self.home, self.window)
+        dialog.accepted.connect(lambda: self._report(dialog))
+        self.report_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _report(self, dialog: ReportDialog) -> None:
+        new = dialog.new_case()
+        try:
+            case = self.store.report(
+                actor=self.username,
+                source=new.source,
+                category_code=new.category_code,
+                urgency=new.urgency,
+                description=new.description,
+                address=new.address or None,
+                lon=new.lon,
+                lat=new.lat,
+            )
+        except StoreError as exc:
+            self.last_message = str(exc)
+            self.failed.emit(0, str(exc))
+            return
+        self.reported.emit(case.id)
+
+    def _forget(self, dialog: ActionDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+
+    def _submit(self, action: str, values: ActionValues, case_id: int, case_no: str, seen: int) -> None:
+        try:
+            self.store.act(case_no, action, actor=self.username, inp=values.to_input(action, seen))
+        except Conflict as exc:
+            self._refused(action, values, case_id, str(exc))
+            return
+        except StoreError as exc:
+            self._refused(action, values, case_id, str(exc))
+            return
+        self.last_message = ""
+        self.acted.emit(case_id, action)
+
+    def _refused(self, action: str, values: ActionValues, case_id: int, message: str) -> None:
+        """Say why, re-read the case, and give the person their input back on the fresh version."""
+        self.last_message = message
+        self.failed.emit(case_id, message)
+        self.reload_requested.emit(case_id)  # the window reloads the row and the detail, then set_case
+        if self.case is not None and self.case.id == case_id and self.actions[action].isEnabled():
+            self.start(action, values, message)
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, texts.label(texts.actions(), action), message, parent=self.window
+        )
+        box.setObjectName("actionRefused")
+        box.setInformativeText(
+            self.tr("The action is no longer possible on this case. Your input:\n%1").replace(
+                "%1", values.reason or values.note
+            )
+        )
+        box.open()

@@ -1,0 +1,137 @@
+"""The Qt application: name, style, a font that has Chinese glyphs, the UI language, and the entry point.
+
+The language comes from `--lang`, else the `ui/language` setting, else the system locale: a zh locale gets
+the Chinese UI. Translations live in resources/translations (gridwatch_<lang>.qm, compiled from the .ts
+files with pyside6-lrelease).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from gridwatch.db.engine import StoreUnavailable
+from gridwatch.db.errors import StoreError
+from gridwatch.db.store import Store
+from gridwatch.ui import texts
+from gridwatch.ui.login import LoginDialog, find_login, people
+from gridwatch.ui.main_window import MainWindow
+
+TRANSLATIONS = Path(__file__).resolve().parents[2] / "resources" / "translations"
+LANGUAGES = ("zh_CN", "en")
+CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC")
+ORGANIZATION = "gridwatch"
+APPLICATION = "gridwatch"
+
+
+def choose_language(explicit: str | None, settings: QSettings) -> str:
+    if explicit:
+        if explicit not in LANGUAGES:
+            raise ValueError(f"Unknown language '{explicit}': choose one of {', '.join(LANGUAGES)}.")
+        return explicit
+    saved = settings.value("ui/language")
+    if isinstance(saved, str) and saved in LANGUAGES:
+        return saved
+    return "zh_CN" if QLocale.system().language() == QLocale.Language.Chinese else "en"
+
+
+def install_translator(app: QCoreApplication, language: str) -> list[QTranslator]:
+    """Load gridwatch's and Qt's own translations (button texts such as OK/Cancel) for `language`."""
+    installed = []
+    ours = QTranslator(app)
+    if ours.load(f"gridwatch_{language}", str(TRANSLATIONS)):
+        app.installTranslator(ours)
+        installed.append(ours)
+    qt = QTranslator(app)
+    if qt.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        installed.append(qt)
+    QLocale.setDefault(QLocale(language))
+    texts.clear()
+    return installed
+
+
+def pick_font() -> QFont:
+    families = set(QFontDatabase.families())
+    family = next((f for f in CJK_FAMILIES if f in families), None)
+    font = QFont(family) if family else QApplication.font()
+    font.setPointSize(10)
+    return font
+
+
+def make_application(language: str | None = None, argv: list[str] | None = None) -> QApplication:
+    """The QApplication (created once per process), styled and translated."""
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    app.setApplicationDisplayName("gridwatch")
+    app.setStyle("Fusion")
+    app.setFont(pick_font())
+    install_translator(app, choose_language(language, QSettings()))
+    return app
+
+
+def run_dispatcher(store_url: str | None, user: str | None, lang: str | None, screenshot: Path | None) -> int:
+    """Open the dispatcher workstation on a store; with `screenshot`, save the loaded window and exit."""
+    app = make_application(lang)
+    try:
+        store = Store(store_url)
+        if user is not None:
+            login = find_login(store, user)
+            if login is None:
+                raise StoreError(f"No active person with username '{user}'.")
+            workspace = "dispatcher"
+        elif screenshot is not None:  # unattended: the first desk person
+            candidates = people(store)
+            if not candidates:
+                raise StoreError("The store has no people who may open the dispatcher desk.")
+            login, workspace = candidates[0], "dispatcher"
+        else:
+            dialog = LoginDialog(store)
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen() is None:
+                return 1
+            chosen = dialog.chosen()
+            assert chosen is not None
+            login, workspace = chosen
+    except (StoreError, StoreUnavailable) as exc:
+        if screenshot is None:
+            QMessageBox.critical(None, "gridwatch", str(exc))
+        print(exc, file=sys.stderr)
+        return 1
+    # a screenshot shows the default layout, and leaves the workstation's saved one alone
+    settings = (
+        QSettings(str(Path(tempfile.mkdtemp()) / "layout.ini"), QSettings.Format.IniFormat)
+        if screenshot
+        else None
+    )
+    window = MainWindow(store, login, workspace, settings, live=screenshot is None)
+    window.show()
+    if screenshot is not None:
+        return save_screenshot(window, screenshot)
+    code = app.exec()
+    store.dispose()
+    return code
+
+
+def save_screenshot(window: MainWindow, path: Path, timeout_ms: int = 15_000) -> int:
+    """Wait until the queue, the detail and the map have loaded, then grab the window to a PNG."""
+    clock = QElapsedTimer()
+    clock.start()
+    if window.queue.model.rowCount():
+        window.queue.select_case(window.queue.model.case_at(0).id)
+    wait = getattr(window.map, "wait_loaded", None)
+    if callable(wait):
+        wait(max(0, timeout_ms - clock.elapsed()))
+    for _ in range(20):
+        QApplication.processEvents()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ok = window.grab().save(str(path))
+    window.close()
+    window.store.dispose()
+    return 0 if ok else 1

@@ -1,0 +1,343 @@
+"""The case detail dock: fields, photos, the event timeline, possible duplicates and nearby devices."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QPixmap, QWheelEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QGraphicsPixmapItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from gridwatch.db.models import Attachment, Case, CaseEvent, Category, Department, OrgUnit, Person
+from gridwatch.db.store import Store
+from gridwatch.ui import texts
+from gridwatch.ui.nearby import NearCase, NearDevice, nearest_devices, possible_duplicates
+from gridwatch.ui.widgets import named
+
+PHOTO_KINDS = ("before", "after", "snapshot")
+
+
+@dataclass
+class CaseView:
+    """Everything the detail shows of one case, read in one session."""
+
+    case: Case
+    category_name: str
+    department: str | None
+    suggested_department: str | None
+    grid: str | None
+    reporter: str | None
+    events: Sequence[tuple[CaseEvent, str | None]] = field(default_factory=list)
+    photos: list[tuple[int, str, str, bytes]] = field(default_factory=list)  # id, kind, filename, data
+    duplicates: list[NearCase] = field(default_factory=list)
+    devices: list[NearDevice] = field(default_factory=list)
+
+
+def read_case_view(store: Store, case_id: int) -> CaseView | None:
+    with store.session() as session:
+        case = session.get(Case, case_id, populate_existing=True)
+        if case is None:
+            return None
+        category = session.get(Category, case.category_code)
+        names = {
+            d.id: f"{d.name} ({d.code})"
+            for d in session.scalars(
+                select(Department).where(
+                    Department.id.in_([case.department_id, case.suggested_department_id])
+                )
+            )
+        }
+        grid = session.get(OrgUnit, case.grid_id) if case.grid_id else None
+        reporter = session.get(Person, case.reporter_id) if case.reporter_id else None
+        actor = aliased(Person)
+        events = [
+            (e, n)
+            for e, n in session.execute(
+                select(CaseEvent, actor.name)
+                .outerjoin(actor, actor.id == CaseEvent.actor_id)
+                .where(CaseEvent.case_id == case.id)
+                .order_by(CaseEvent.at, CaseEvent.id)
+            )
+        ]
+        photos = [
+            (a.id, a.kind, a.filename, a.data)
+            for a in session.scalars(
+                select(Attachment)
+                .where(Attachment.case_id == case.id, Attachment.kind.in_(PHOTO_KINDS))
+                .order_by(Attachment.created_at, Attachment.id)
+            )
+        ]
+        view = CaseView(
+            case=case,
+            category_name=category.name if category else case.category_code,
+            department=names.get(case.department_id) if case.department_id else None,
+            suggested_department=names.get(case.suggested_department_id)
+            if case.suggested_department_id
+            else None,
+            grid=f"{grid.name} ({grid.code})" if grid else None,
+            reporter=reporter.name if reporter else None,
+            events=events,
+            photos=photos,
+            duplicates=possible_duplicates(session, case),
+            devices=nearest_devices(session, case.lon, case.lat) if case.lon and case.lat else [],
+        )
+        session.expunge_all()
+        return view
+
+
+class PhotoViewer(QDialog):
+    """One photo, zoomed with the wheel and dragged with the mouse."""
+
+    def __init__(self, pixmap: QPixmap, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.view = QGraphicsView(QGraphicsScene(self))
+        self.view.scene().addItem(QGraphicsPixmapItem(pixmap))
+        self.view.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.view.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.view.wheelEvent = self._zoom  # type: ignore[method-assign]
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view)
+        self.resize(900, 700)
+
+    def _zoom(self, event: QWheelEvent) -> None:
+        factor = 1.25 if event.angleDelta().y() > 0 else 0.8
+        self.view.scale(factor, factor)
+
+
+def _local(moment: datetime | None, tz: tzinfo) -> str:
+    """Times show on the command center's wall clock, whatever the workstation's own zone."""
+    return "" if moment is None else moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _table(headers: list[str], name: str) -> QTableWidget:
+    table = named(name, QTableWidget(0, len(headers)))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setWordWrap(False)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], ids: list[int] | None = None) -> None:
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            if ids is not None:
+                item.setData(Qt.ItemDataRole.UserRole, ids[r])
+            table.setItem(r, c, item)
+    table.resizeColumnsToContents()
+
+
+class CaseDetail(QWidget):
+    """Shows one case; `show_case` loads it, `reload` re-reads it after a change."""
+
+    case_activated = Signal(int)  # a duplicate was double-clicked: show that case
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("caseDetail")
+        self.store = store
+        with store.session() as session:
+            self.tz: tzinfo = store.rules(session).calendar.tz
+        self.view: CaseView | None = None
+        self.title = named("detailTitle", QLabel(self.tr("No case selected")))
+        self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.fields = QFormLayout()
+        self.fields.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self._values: dict[str, QLabel] = {}
+        for key, caption in self._captions():
+            value = named(f"field_{key}", QLabel(wordWrap=True))
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self._values[key] = value
+            self.fields.addRow(caption, value)
+        self.timeline = _table(
+            [
+                self.tr("When"),
+                self.tr("Who"),
+                self.tr("Role"),
+                self.tr("Action"),
+                self.tr("State"),
+                self.tr("Note"),
+            ],
+            "timeline",
+        )
+        self.photos = named("photos", QListWidget())
+        self.photos.setViewMode(QListWidget.ViewMode.IconMode)
+        self.photos.setIconSize(QSize(160, 120))
+        self.photos.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.photos.itemActivated.connect(self._open_photo)
+        self.duplicates = _table(
+            [
+                self.tr("Distance"),
+                self.tr("Case no."),
+                self.tr("Category"),
+                self.tr("State"),
+                self.tr("Reported"),
+            ],
+            "duplicates",
+        )
+        self.duplicates.cellDoubleClicked.connect(self._activate_duplicate)
+        self.devices = _table(
+            [self.tr("Distance"), self.tr("Kind"), self.tr("Name"), self.tr("Status")], "devices"
+        )
+        self.tabs = named("detailTabs", QTabWidget())
+        self.tabs.addTab(self.timeline, self.tr("Timeline"))
+        self.tabs.addTab(self.photos, self.tr("Photos"))
+        self.tabs.addTab(self.duplicates, self.tr("Possible duplicates"))
+        self.tabs.addTab(self.devices, self.tr("Nearby devices"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.title)
+        layout.addLayout(self.fields)
+        layout.addWidget(self.tabs, 1)
+
+    def _captions(self) -> list[tuple[str, str]]:
+        return [
+            ("state", self.tr("State")),
+            ("category", self.tr("Category")),
+            ("urgency", self.tr("Urgency")),
+            ("source", self.tr("Source")),
+            ("where", self.tr("Where")),
+            ("grid", self.tr("Grid")),
+            ("description", self.tr("Description")),
+            ("department", self.tr("Department")),
+            ("deadline", self.tr("Deadline")),
+            ("request", self.tr("Pending request")),
+        ]
+
+    @property
+    def case_id(self) -> int | None:
+        return self.view.case.id if self.view else None
+
+    def show_case(self, case_id: int | None) -> None:
+        self.view = read_case_view(self.store, case_id) if case_id is not None else None
+        self._render()
+
+    def reload(self) -> None:
+        self.show_case(self.case_id)
+
+    def _render(self) -> None:
+        view = self.view
+        if view is None:
+            self.title.setText(self.tr("No case selected"))
+            for value in self._values.values():
+                value.clear()
+            for table in (self.timeline, self.duplicates, self.devices):
+                table.setRowCount(0)
+            self.photos.clear()
+            return
+        case = view.case
+        self.title.setText(
+            self.tr("Case %1 · version %2").replace("%1", case.case_no).replace("%2", str(case.version))
+        )
+        request = case.pending_request or {}
+        suggested = (
+            self.tr("suggested: %1").replace("%1", view.suggested_department)
+            if view.suggested_department and not view.department
+            else ""
+        )
+        values = {
+            "state": texts.label(texts.states(), case.state),
+            "category": f"{case.category_code} {view.category_name}",
+            "urgency": texts.label(texts.urgencies(), case.urgency),
+            "source": texts.label(texts.sources(), case.source),
+            "where": " · ".join(
+                s
+                for s in (case.address, f"{case.lon:.5f}, {case.lat:.5f}" if case.lon and case.lat else "")
+                if s
+            ),
+            "grid": view.grid or self.tr("outside every grid"),
+            "description": case.description,
+            "department": view.department or suggested,
+            "deadline": _local(case.deadline_at, self.tz),
+            "request": (
+                f"{texts.label(texts.requests(), request.get('kind'))}: {request.get('reason') or ''}"
+                + (f" (+{request['hours']} h)" if request.get("hours") else "")
+                if request
+                else ""
+            ),
+        }
+        for key, text in values.items():
+            self._values[key].setText(text)
+        self.fields.setRowVisible(self._values["request"], bool(request))
+        _fill(
+            self.timeline,
+            [
+                [
+                    _local(e.at, self.tz),
+                    who or "—",
+                    texts.label(texts.roles(), e.role),
+                    texts.label(texts.actions(), e.action),
+                    texts.label(texts.states(), e.to_state),
+                    e.note or "",
+                ]
+                for e, who in view.events
+            ],
+        )
+        self.photos.clear()
+        for attachment_id, kind, filename, data in view.photos:
+            pixmap = QPixmap()
+            pixmap.loadFromData(data)
+            item = QListWidgetItem(QIcon(pixmap), f"{kind}: {filename}")
+            item.setData(Qt.ItemDataRole.UserRole, attachment_id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, pixmap)
+            self.photos.addItem(item)
+        _fill(
+            self.duplicates,
+            [
+                [
+                    f"{d.distance_m:.0f} m",
+                    d.case_no,
+                    f"{d.category_code} {d.category_name}",
+                    texts.label(texts.states(), d.state),
+                    _local(d.reported_at, self.tz),
+                ]
+                for d in view.duplicates
+            ],
+            [d.id for d in view.duplicates],
+        )
+        self.tabs.setTabText(2, self.tr("Possible duplicates (%1)").replace("%1", str(len(view.duplicates))))
+        kinds = {"camera": self.tr("Camera"), "loudspeaker": self.tr("Loudspeaker")}
+        _fill(
+            self.devices,
+            [
+                [
+                    f"{d.distance_m:.0f} m",
+                    kinds.get(d.kind, d.kind),
+                    f"{d.name} ({d.code})",
+                    self.tr("online") if d.online else self.tr("offline"),
+                ]
+                for d in view.devices
+            ],
+            [d.id for d in view.devices],
+        )
+
+    def _open_photo(self, item: QListWidgetItem) -> None:
+        PhotoViewer(item.data(Qt.ItemDataRole.UserRole + 1), item.text(), self).open()
+
+    def _activate_duplicate(self, row: int, _column: int) -> None:
+        item = self.duplicates.item(row, 0)
+        if item is not None:
+            self.case_activated.emit(int(item.data(Qt.ItemDataRole.UserRole)))

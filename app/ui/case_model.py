@@ -1,0 +1,410 @@
+"""The case queue's table model: the store's filtered case list, fetched a page at a time and kept live.
+
+A dispatcher's queue may hold 100,000 open cases, so the model never loads or resets everything: it
+fetches pages as the view scrolls (`canFetchMore`/`fetchMore`), and a change announced by the feed
+re-reads only the changed rows (one query for a burst of changes) and updates, inserts or removes just
+those. The countdown column is the only thing that changes with time; a 1 s tick repaints that column.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+from sqlalchemy import Select
+
+from gridwatch.db.deadlines import Light
+from gridwatch.db.lifecycle import Rules
+from gridwatch.db.models import Case
+from gridwatch.db.queries import CaseFilter, case_query, light_of
+from gridwatch.db.store import Store, utcnow
+from gridwatch.ui import texts
+
+PAGE = 500
+FLASH_SECONDS = 15.0
+"""How long a new or changed row stays highlighted: long enough to be noticed on a glance back."""
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(slots=True)
+class CaseRow:
+    """What one queue row shows: a small copy of the case, cheap to hold 100,000 of."""
+
+    id: int
+    case_no: str
+    version: int
+    state: str
+    urgency: str
+    source: str
+    category_code: str
+    category_name: str
+    description: str
+    address: str | None
+    grid_code: str | None
+    department_code: str | None
+    reported_at: datetime
+    stage_started_at: datetime | None
+    stage_due_at: datetime | None
+    deadline_at: datetime | None
+    limit_unit: str | None
+    updated_at: datetime
+    pending_request: str | None
+    lon: float | None
+    lat: float | None
+
+    @classmethod
+    def of(
+        cls, case: Case, category_name: str, department_code: str | None, grid_code: str | None
+    ) -> CaseRow:
+        return cls(
+            id=case.id,
+            case_no=case.case_no,
+            version=case.version,
+            state=case.state,
+            urgency=case.urgency,
+            source=case.source,
+            category_code=case.category_code,
+            category_name=category_name,
+            description=case.description or "",
+            address=case.address,
+            grid_code=grid_code,
+            department_code=department_code,
+            reported_at=case.reported_at,
+            stage_started_at=case.stage_started_at,
+            stage_due_at=case.stage_due_at,
+            deadline_at=case.deadline_at,
+            limit_unit=case.limit_unit,
+            updated_at=case.updated_at,
+            pending_request=(case.pending_request or {}).get("kind"),
+            lon=case.lon,
+            lat=case.lat,
+        )
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    sort_key: str | None  # the store's SORTABLE name, None when the store cannot sort by it
+
+
+COLUMNS = (
+    Column("countdown", "stage_due_at"),
+    Column("case_no", "case_no"),
+    Column("urgency", "urgency"),
+    Column("state", "state"),
+    Column("category", None),
+    Column("source", None),
+    Column("where", None),
+    Column("grid", None),
+    Column("department", None),
+    Column("reported", "reported_at"),
+)
+COUNTDOWN = 0
+LIGHT_COLOURS = {"green": "#2e9d4f", "yellow": "#e0a800", "red": "#d93025"}
+FLASH_NEW = QColor("#fff3b0")
+FLASH_CHANGED = QColor("#d6ecff")
+
+
+def _dot(colour: str) -> QIcon:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(colour))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(1, 1, 10, 10)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _sort_value(row: CaseRow, key: str) -> Any:
+    return getattr(row, key)
+
+
+def goes_before(new: CaseRow, old: CaseRow, order: Sequence[str]) -> bool:
+    """Whether `new` sorts before `old` under the store's order (then id descending, as `case_query`)."""
+    for key in order:
+        name = key.lstrip("-")
+        a, b = _sort_value(new, name), _sort_value(old, name)
+        if a == b:
+            continue
+        if a is None or b is None:
+            return a is None  # SQLite and the view agree well enough: unknown first
+        return bool(a > b) if key.startswith("-") else bool(a < b)
+    return new.id > old.id
+
+
+class CaseTableModel(QAbstractTableModel):
+    """The filtered case list; `apply_filter` starts over, feed changes patch rows in place."""
+
+    loaded = Signal()  # a page arrived (the first one after a filter change, or a later one)
+    inserted = Signal(object)  # CaseRow: a case newly entered the queue while it was open
+
+    def __init__(self, store: Store, parent: QObject | None = None, *, page: int = PAGE) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.page = page
+        self.clock: Callable[[], datetime] = utcnow
+        with store.session() as session:
+            self.rules: Rules = store.rules(session)
+        self.filter = CaseFilter(open_only=True)
+        self._rows: list[CaseRow] = []
+        self._index: dict[int, int] | None = {}
+        self._exhausted = False
+        self._flash: dict[int, tuple[float, QColor]] = {}
+        self._pending: set[int] = set()
+        self._icons = {name: _dot(colour) for name, colour in LIGHT_COLOURS.items()}
+        self._coalesce = QTimer(self, singleShot=True, interval=50)
+        self._coalesce.timeout.connect(self._apply_pending)
+        self.ticker = QTimer(self, interval=1000)
+        self.ticker.timeout.connect(self.tick)
+        self.ticker.start()
+
+    # --- filter and paging ------------------------------------------------------------------------------
+
+    def apply_filter(self, flt: CaseFilter) -> None:
+        self.beginResetModel()
+        self.filter = dataclasses.replace(flt, limit=self.page, offset=0)
+        self._rows, self._index, self._exhausted, self._flash = [], {}, False, {}
+        self._append(self._read(self._query(offset=0)))
+        self.endResetModel()
+        self.loaded.emit()
+
+    def _query(self, *, offset: int, ids: Iterable[int] | None = None) -> Select[Case, str, str, str]:
+        if ids is not None:
+            flt = dataclasses.replace(self.filter, limit=None, offset=0)
+            return case_query(flt).where(Case.id.in_(list(ids)))
+        return case_query(dataclasses.replace(self.filter, limit=self.page, offset=offset))
+
+    def _read(self, query: Select[Case, str, str, str]) -> list[CaseRow]:
+        with self.store.session() as session:
+            return [CaseRow.of(*r) for r in session.execute(query)]
+
+    def _append(self, rows: list[CaseRow]) -> list[CaseRow]:
+        self._exhausted = len(rows) < self.page
+        index = self._lookup()
+        fresh = [r for r in rows if r.id not in index]  # rows inserted live may reappear in a later page
+        for row in fresh:
+            index[row.id] = len(self._rows)
+            self._rows.append(row)
+        return fresh
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._exhausted:
+            return
+        rows = self._read(self._query(offset=len(self._rows)))
+        index = self._lookup()
+        fresh = [r for r in rows if r.id not in index]
+        if fresh:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(fresh) - 1)
+            self._append(rows)
+            self.endInsertRows()
+        else:
+            self._exhausted = len(rows) < self.page
+        self.loaded.emit()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column].sort_key
+        if key is None:
+            return
+        prefix = "-" if order == Qt.SortOrder.DescendingOrder else ""
+        self.apply_filter(dataclasses.replace(self.filter, order=[prefix + key]))
+
+    # --- live changes ----------------------------------------------------------------------------------
+
+    def note_change(self, case_id: int, version: int) -> None:
+        """A case changed in the store; re-read it soon (bursts of changes become one query)."""
+        row = self.row_of(case_id)
+        if row is not None and self._rows[row].version >= version > 0:
+            return  # this view already shows that version (our own write, read back)
+        self._pending.add(case_id)
+        self._coalesce.start()
+
+    def refresh(self, ids: Iterable[int]) -> None:
+        """Re-read these cases now: update rows, insert new ones that pass, drop ones that no longer do."""
+        self._pending.update(ids)
+        self._apply_pending()
+
+    def _apply_pending(self) -> None:
+        ids, self._pending = sorted(self._pending), set()
+        if not ids:
+            return
+        found = {r.id: r for r in self._read(self._query(offset=0, ids=ids))}
+        now = time.monotonic()
+        for case_id in ids:
+            row = self.row_of(case_id)
+            fresh = found.get(case_id)
+            if row is not None and fresh is None:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self._index = None
+                self.endRemoveRows()
+            elif row is not None and fresh is not None:
+                self._rows[row] = fresh
+                self._flash[case_id] = (now + FLASH_SECONDS, FLASH_CHANGED)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            elif fresh is not None:
+                self._insert(fresh, now)
+
+    def _insert(self, fresh: CaseRow, now: float) -> None:
+        order = self.filter.order
+        at = next((i for i, r in enumerate(self._rows) if goes_before(fresh, r, order)), len(self._rows))
+        if at == len(self._rows) and not self._exhausted:
+            return  # it belongs further down than loaded so far: a later page brings it
+        self.beginInsertRows(QModelIndex(), at, at)
+        self._rows.insert(at, fresh)
+        self._index = None
+        self.endInsertRows()
+        self._flash[fresh.id] = (now + FLASH_SECONDS, FLASH_NEW)
+        self.inserted.emit(fresh)
+
+    def tick(self) -> None:
+        """Once a second: the countdowns move and expired highlights fade, nothing else is repainted."""
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, COUNTDOWN),
+                self.index(len(self._rows) - 1, COUNTDOWN),
+                [Qt.ItemDataRole.DisplayRole],
+            )
+        now = time.monotonic()
+        for case_id in [i for i, (until, _) in self._flash.items() if until <= now]:
+            del self._flash[case_id]
+            row = self.row_of(case_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    # --- lookup ------------------------------------------------------------------------------------------
+
+    def _lookup(self) -> dict[int, int]:
+        if self._index is None:
+            self._index = {r.id: i for i, r in enumerate(self._rows)}
+        return self._index
+
+    def row_of(self, case_id: int) -> int | None:
+        return self._lookup().get(case_id)
+
+    def case_at(self, row: int) -> CaseRow:
+        return self._rows[row]
+
+    def case_by_id(self, case_id: int) -> CaseRow | None:
+        row = self.row_of(case_id)
+        return None if row is None else self._rows[row]
+
+    def is_highlighted(self, case_id: int) -> bool:
+        return case_id in self._flash
+
+    # --- the table -------------------------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return self.header_labels()[section]
+
+    def header_labels(self) -> list[str]:
+        return [
+            self.tr("Time left"),
+            self.tr("Case no."),
+            self.tr("Urgency"),
+            self.tr("State"),
+            self.tr("Category"),
+            self.tr("Source"),
+            self.tr("Where"),
+            self.tr("Grid"),
+            self.tr("Department"),
+            self.tr("Reported"),
+        ]
+
+    def light(self, row: CaseRow) -> Light | None:
+        # light_of reads only the clock fields, which CaseRow carries under the same names
+        return light_of(self.rules, cast(Case, row), self.clock())
+
+    def remaining(self, row: CaseRow) -> tuple[float, bool] | None:
+        """Seconds left in the current step (negative when overdue) and whether they are working time."""
+        if row.stage_due_at is None or self.light(row) is None:
+            return None
+        now, due = self.clock(), row.stage_due_at
+        working = row.state in ("reported", "registered") or (
+            row.state in ("dispatched", "handling") and (row.limit_unit or "").startswith("working")
+        )
+        if now > due:
+            return -(now - due).total_seconds(), False
+        if working:
+            return self.rules.calendar.working_seconds(now, due), True
+        return (due - now).total_seconds(), False
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == COUNTDOWN:
+            light = self.light(row)
+            return self._icons[light] if light else None
+        if role == Qt.ItemDataRole.BackgroundRole and row.id in self._flash:
+            return QBrush(self._flash[row.id][1])
+        if role == Qt.ItemDataRole.ForegroundRole and column == COUNTDOWN and self.light(row) == "red":
+            return QBrush(QColor(LIGHT_COLOURS["red"]))
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2 and row.urgency == "A":
+            return QBrush(QColor(LIGHT_COLOURS["red"]))
+        if role == Qt.ItemDataRole.ToolTipRole and column == 6:
+            return row.description
+        if role == Qt.ItemDataRole.ToolTipRole and column == COUNTDOWN:
+            left = self.remaining(row)
+            return self.tr("working time left") if left and left[1] else None
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+    def _display(self, row: CaseRow, column: int) -> str:
+        key = COLUMNS[column].key
+        if key == "countdown":
+            left = self.remaining(row)
+            return "" if left is None else texts.duration(left[0], days=not left[1])
+        if key == "case_no":
+            return row.case_no
+        if key == "urgency":
+            return texts.label(texts.urgencies(), row.urgency)
+        if key == "state":
+            state = texts.label(texts.states(), row.state)
+            if row.pending_request:
+                return f"{state} · {texts.label(texts.requests(), row.pending_request)}?"
+            return state
+        if key == "category":
+            return row.category_name
+        if key == "source":
+            return texts.label(texts.sources(), row.source)
+        if key == "where":
+            return row.address or row.description
+        if key == "grid":
+            return row.grid_code or ""
+        if key == "department":
+            return row.department_code or ""
+        return row.reported_at.astimezone(self.rules.calendar.tz).strftime("%m-%d %H:%M")

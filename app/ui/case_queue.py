@@ -1,0 +1,167 @@
+"""The case queue dock: the filter bar over the live case table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from gridwatch.db.models import Category, OrgUnit
+from gridwatch.db.queries import CaseFilter
+from gridwatch.db.seeds import SOURCES, STATES
+from gridwatch.db.store import Store
+from gridwatch.ui import texts
+from gridwatch.ui.case_model import CaseTableModel
+from gridwatch.ui.widgets import named
+
+OPEN = "__open__"
+
+
+class CaseQueue(QWidget):
+    """Filters (state, urgency, source, category, street, overdue, mine, text) and the sorted case table."""
+
+    case_selected = Signal(int)
+
+    def __init__(self, store: Store, person_id: int | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("caseQueue")
+        self.person_id = person_id
+        self.model = CaseTableModel(store, self)
+        self.state = named("stateFilter", QComboBox())
+        self.state.addItem(self.tr("Open cases"), OPEN)
+        self.state.addItem(self.tr("All states"), None)
+        for state in STATES:
+            self.state.addItem(texts.label(texts.states(), state), state)
+        self.urgency = named("urgencyFilter", QComboBox())
+        self.urgency.addItem(self.tr("Any urgency"), None)
+        for code, name in texts.urgencies().items():
+            self.urgency.addItem(name, code)
+        self.source = named("sourceFilter", QComboBox())
+        self.source.addItem(self.tr("Any source"), None)
+        for source in SOURCES:
+            self.source.addItem(texts.label(texts.sources(), source), source)
+        self.category = named("categoryFilter", QComboBox())
+        self.category.addItem(self.tr("Any category"), None)
+        self.area = named("areaFilter", QComboBox())
+        self.area.addItem(self.tr("Whole district"), None)
+        with store.session() as session:
+            for code, name in session.execute(
+                select(Category.code, Category.name)
+                .where(Category.parent_code.is_(None))
+                .order_by(Category.code)
+            ):
+                self.category.addItem(f"{code} {name}", code)
+            for code, name, level in session.execute(
+                select(OrgUnit.code, OrgUnit.name, OrgUnit.level)
+                .where(OrgUnit.level.in_(("street", "community")))
+                .order_by(OrgUnit.code)
+            ):
+                self.area.addItem(("    " if level == "community" else "") + name, code)
+        self.overdue = named("overdueFilter", QCheckBox(self.tr("Overdue")))
+        self.mine = named("mineFilter", QCheckBox(self.tr("Mine")))
+        self.mine.setToolTip(self.tr("Cases I reported or changed last"))
+        self.mine.setEnabled(person_id is not None)
+        self.text = named("textFilter", QLineEdit(placeholderText=self.tr("Search no., address, text")))
+        self.text.setClearButtonEnabled(True)
+        self.count = named("queueCount", QLabel())
+
+        self.table = named("caseTable", QTableView())
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(9, Qt.SortOrder.DescendingOrder)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for column, width in enumerate((110, 130, 80, 90, 100, 80, 220, 110, 80, 90)):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.state, self.urgency, self.source, self.category, self.area):
+            bar.addWidget(widget)
+        bar.addWidget(self.overdue)
+        bar.addWidget(self.mine)
+        bar.addWidget(self.text, 1)
+        bar.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.apply_filters)
+        for combo in (self.state, self.urgency, self.source, self.category, self.area):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        self.overdue.toggled.connect(self.apply_filters)
+        self.mine.toggled.connect(self.apply_filters)
+        self.text.textChanged.connect(self._debounce.start)
+        self.model.loaded.connect(self._show_count)
+        self.model.rowsInserted.connect(self._show_count)
+        self.model.rowsRemoved.connect(self._show_count)
+
+    def current_filter(self) -> CaseFilter:
+        state = self.state.currentData()
+        return CaseFilter(
+            states=[state] if state not in (None, OPEN) else [],
+            open_only=state == OPEN,
+            urgencies=[self.urgency.currentData()] if self.urgency.currentData() else [],
+            sources=[self.source.currentData()] if self.source.currentData() else [],
+            category_prefix=self.category.currentData(),
+            area_code=self.area.currentData(),
+            overdue_at=self.model.clock() if self.overdue.isChecked() else None,
+            assigned_to=self.person_id if self.mine.isChecked() else None,
+            text=self.text.text().strip() or None,
+            order=self.model.filter.order,
+        )
+
+    def apply_filters(self) -> None:
+        selected = self.selected_case_id()
+        self.model.apply_filter(self.current_filter())
+        if selected is not None:
+            self.select_case(selected, emit=False)
+
+    def _show_count(self) -> None:
+        shown = self.model.rowCount()
+        more = "+" if self.model.canFetchMore() else ""
+        self.count.setText(self.tr("%n case(s)", "", shown).replace(str(shown), f"{shown:,}{more}"))
+
+    def selected_case_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.case_at(rows[0].row()).id if rows else None
+
+    def select_case(self, case_id: int, *, emit: bool = True) -> bool:
+        """Select the case's row if the queue holds it; returns whether it did."""
+        row = self.model.row_of(case_id)
+        if row is None:
+            self.table.clearSelection()
+            return False
+        if not emit:
+            self.table.selectionModel().blockSignals(True)
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.EnsureVisible)
+        self.table.selectionModel().blockSignals(False)
+        return True
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes: list[QModelIndex] = selected.indexes()
+        if indexes:
+            self.case_selected.emit(self.model.case_at(indexes[0].row()).id)

@@ -1,0 +1,179 @@
+"""Live updates: the store's change feed on a thread of its own, and the alert for urgent new cases.
+
+The feed blocks in `poll` (LISTEN on PostgreSQL, `data_version` polling on SQLite), so it runs in a
+QThread and hands each change to the GUI thread as a queued signal. New cases that need a person at once
+(urgency A, or raised by a camera or a sensor) flash the status bar, show a banner and sound a tone.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+import tempfile
+import wave
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, QTimer, QUrl, Signal
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QStatusBar, QVBoxLayout, QWidget
+from sqlalchemy import select
+
+from gridwatch.db.feed import ChangeFeed
+from gridwatch.db.models import Case
+from gridwatch.db.store import Store
+from gridwatch.ui import texts
+
+ALERT_SOURCES = frozenset({"video", "sensor"})
+BANNER_SECONDS = 8
+
+
+class LiveFeed(QThread):
+    """Runs ChangeFeed.poll until stopped; `changed(table, id, version)`, id -1 for "reload the table"."""
+
+    changed = Signal(str, int, int)
+
+    def __init__(self, store: Store, parent: QObject | None = None, *, timeout: float = 0.25) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.timeout = timeout
+        self._running = True
+
+    def run(self) -> None:
+        feed = ChangeFeed(self.store)
+        try:
+            while self._running:
+                for change in feed.poll(self.timeout):
+                    self.changed.emit(change.table, -1 if change.id is None else change.id, change.version)
+        finally:
+            feed.close()
+
+    def stop(self) -> None:
+        self._running = False
+        self.wait()
+
+
+def alert_tone() -> Path:
+    """A short two-tone chime as a WAV file (generated once per session; no binary asset to ship)."""
+    path = Path(tempfile.gettempdir()) / "gridwatch-alert.wav"
+    if path.exists():
+        return path
+    rate = 22_050
+    frames = bytearray()
+    for freq in (880.0, 660.0, 880.0):
+        for i in range(int(rate * 0.18)):
+            fade = min(1.0, i / 200, (rate * 0.18 - i) / 200)
+            frames += struct.pack("<h", int(12_000 * fade * math.sin(2 * math.pi * freq * i / rate)))
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(bytes(frames))
+    return path
+
+
+class Banner(QFrame):
+    """A tray-like notice in the window's top-right corner; click it to open the case."""
+
+    clicked = Signal(int)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("alertBanner")
+        self.setStyleSheet(
+            "#alertBanner { background: #b3261e; border-radius: 6px; }"
+            " QLabel { color: white; font-size: 14px; }"
+        )
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        self.case_id = 0
+        self.setFixedWidth(360)
+        self.hide()
+        self._timer = QTimer(self, singleShot=True, interval=BANNER_SECONDS * 1000)
+        self._timer.timeout.connect(self.hide)
+
+    def show_text(self, text: str, case_id: int) -> None:
+        self.label.setText(text)
+        self.case_id = case_id
+        self.adjustSize()
+        self.reposition()
+        self.raise_()
+        self.show()
+        self._timer.start()
+
+    def reposition(self) -> None:
+        """Top-right corner of the window, below the toolbar; called again when the window resizes."""
+        parent = self.parentWidget()
+        if parent is not None:
+            self.move(parent.width() - self.width() - 16, 48)
+
+    def mousePressEvent(self, event: object) -> None:
+        self.hide()
+        self.clicked.emit(self.case_id)
+
+
+class AlertCenter(QObject):
+    """Decides which new cases alert, and alerts: status bar flash, banner, sound."""
+
+    alerted = Signal(int, str)  # case id, text
+
+    def __init__(self, store: Store, window: QWidget, status: QStatusBar) -> None:
+        super().__init__(window)
+        self.store = store
+        self.status = status
+        self.banner = Banner(window)
+        self.count = 0
+        self._sound = self._make_sound()
+        self._flashes = 0
+        self._flash_timer = QTimer(self, interval=300)
+        self._flash_timer.timeout.connect(self._flash)
+
+    def _make_sound(self) -> QObject | None:
+        try:
+            from PySide6.QtMultimedia import QSoundEffect
+        except ImportError:  # no libpulse: the beep below still sounds
+            return None
+        effect = QSoundEffect(self)
+        effect.setSource(QUrl.fromLocalFile(str(alert_tone())))
+        effect.setVolume(0.8)
+        return effect
+
+    def consider(self, case_ids: list[int]) -> None:
+        """New cases (version 1) just reported: alert for those that need a person now."""
+        if not case_ids:
+            return
+        with self.store.session() as session:
+            rows = session.execute(
+                select(
+                    Case.id, Case.case_no, Case.urgency, Case.source, Case.address, Case.description
+                ).where(Case.id.in_(case_ids))
+            ).all()
+        for row in rows:
+            if row.urgency == "A" or row.source in ALERT_SOURCES:
+                self.alert(row.id, row.case_no, row.urgency, row.source, row.address or row.description)
+
+    def alert(self, case_id: int, case_no: str, urgency: str, source: str, where: str) -> None:
+        text = self.tr("New %1 case %2 from %3: %4").replace("%1", texts.label(texts.urgencies(), urgency))
+        text = (
+            text.replace("%2", case_no)
+            .replace("%3", texts.label(texts.sources(), source))
+            .replace("%4", where)
+        )
+        self.count += 1
+        self.status.showMessage(text, BANNER_SECONDS * 1000)
+        self._flashes = 6
+        self._flash_timer.start()
+        self.banner.show_text(text, case_id)
+        if self._sound is not None:
+            self._sound.play()  # type: ignore[attr-defined]
+        else:
+            QApplication.beep()
+        self.alerted.emit(case_id, text)
+
+    def _flash(self) -> None:
+        self._flashes -= 1
+        on = self._flashes % 2 == 1
+        self.status.setStyleSheet("QStatusBar { background: #b3261e; color: white; }" if on else "")
+        if self._flashes <= 0:
+            self._flash_timer.stop()
+            self.status.setStyleSheet("")

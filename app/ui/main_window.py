@@ -1,0 +1,263 @@
+"""The dispatcher workstation window: the map in the centre, the queue and the detail in docks.
+
+Docks can be moved, tabbed or floated onto another monitor; the layout is saved per workspace in this
+workstation's settings and restored at the next start. Everything the window shows follows the store
+live through one change feed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QWidget
+
+from gridwatch.db.store import Store
+from gridwatch.ui import texts
+from gridwatch.ui.actions import ActionController
+from gridwatch.ui.case_detail import CaseDetail
+from gridwatch.ui.case_queue import CaseQueue
+from gridwatch.ui.live import AlertCenter, LiveFeed
+from gridwatch.ui.login import Login
+from gridwatch.ui.widgets import named
+from gridwatch.ui.workspaces import WORKSPACES
+
+LAYOUT_VERSION = 1
+
+
+def make_map(store: Store, parent: QWidget, wanted: bool = True) -> QWidget:
+    """The map canvas if wanted and its package is installed, else a placeholder saying so."""
+    try:
+        if not wanted:
+            raise ImportError("map switched off")
+        from gridwatch.ui.map import MapWidget
+    except ImportError:
+        label = QLabel(QCoreApplication.translate("MainWindow", "Map not available in this build"), parent)
+        label.setObjectName("mapPlaceholder")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setStyleSheet("background: #e8eef3; color: #556; font-size: 16px;")
+        return label
+    widget: QWidget = MapWidget(store, parent)
+    return widget
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        store: Store,
+        login: Login,
+        workspace: str = "dispatcher",
+        settings: QSettings | None = None,
+        *,
+        live: bool = True,
+        with_map: bool = True,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.store = store
+        self.login = login
+        self.workspace = WORKSPACES[workspace]
+        self.settings = settings or QSettings()
+        self.setWindowTitle(
+            self.tr("gridwatch — %1 — %2").replace("%1", self.workspace.title()).replace("%2", login.name)
+        )
+        self.setDockOptions(
+            QMainWindow.DockOption.AllowNestedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.AnimatedDocks
+        )
+        self.map = make_map(store, self, with_map)
+        self.setCentralWidget(self.map)
+        self.queue = CaseQueue(store, login.person_id, self)
+        self.detail = CaseDetail(store, self)
+        self.queue_dock = self._dock("queueDock", self.tr("Case queue"), self.queue)
+        self.detail_dock = self._dock("detailDock", self.tr("Case detail"), self.detail)
+        self.controller = ActionController(store, login.username, set(login.roles), self)
+        self._build_menus()
+        self.user_label = named("userLabel", QLabel())
+        roles = "、".join(texts.label(texts.roles(), r) for r in sorted(login.roles))
+        self.user_label.setText(f"{login.name} ({login.username}) · {roles}")
+        self.live_label = named("liveLabel", QLabel())
+        self.statusBar().addPermanentWidget(self.live_label)
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.alerts = AlertCenter(store, self, self.statusBar())
+        self.alerts.banner.clicked.connect(self.show_case)
+
+        self.queue.case_selected.connect(self.show_case)
+        self.detail.case_activated.connect(self.show_case)
+        self.controller.acted.connect(self._acted)
+        self.controller.reported.connect(self._reported)
+        self.controller.reload_requested.connect(self.reload_case)
+        self.controller.failed.connect(lambda _id, message: self.statusBar().showMessage(message, 15_000))
+        if hasattr(self.map, "case_clicked"):
+            self.map.case_clicked.connect(self.show_case)
+
+        self._new_cases: list[int] = []
+        self._detail_stale = False
+        self._live_batch = QTimer(self, singleShot=True, interval=100)
+        self._live_batch.timeout.connect(self._apply_live)
+        self.feed: LiveFeed | None = None
+        self.resize(1600, 960)
+        self.restore_layout()
+        self.queue.apply_filters()
+        self._offer_actions()
+        if live:
+            self.start_live()
+
+    # --- layout ----------------------------------------------------------------------------------------
+
+    def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        area = next(d.area for d in self.workspace.docks if d.name == name)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _key(self, what: str) -> str:
+        return f"layout/{self.workspace.key}/{what}"
+
+    def save_layout(self) -> None:
+        self.settings.setValue(self._key("geometry"), self.saveGeometry())
+        self.settings.setValue(self._key("state"), self.saveState(LAYOUT_VERSION))
+        self.settings.sync()
+
+    def restore_layout(self) -> bool:
+        geometry = self.settings.value(self._key("geometry"))
+        state = self.settings.value(self._key("state"))
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            return self.restoreState(state, LAYOUT_VERSION)
+        self.resizeDocks([self.detail_dock], [460], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.queue_dock], [380], Qt.Orientation.Vertical)
+        return False
+
+    def reset_layout(self) -> None:
+        for dock in (self.queue_dock, self.detail_dock):
+            dock.setFloating(False)
+            dock.show()
+            self.addDockWidget(
+                next(d.area for d in self.workspace.docks if d.name == dock.objectName()), dock
+            )
+        self.resizeDocks([self.detail_dock], [460], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.queue_dock], [380], Qt.Orientation.Vertical)
+
+    def _build_menus(self) -> None:
+        self.toolbar = QToolBar(self.tr("Actions"), self)
+        self.toolbar.setObjectName("actionsToolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        case_menu = self.menuBar().addMenu(self.tr("&Case"))
+        case_menu.addAction(self.controller.report_action)
+        case_menu.addSeparator()
+        for qaction in self.controller.actions.values():
+            case_menu.addAction(qaction)
+        view = self.menuBar().addMenu(self.tr("&View"))
+        view.addAction(self.queue_dock.toggleViewAction())
+        view.addAction(self.detail_dock.toggleViewAction())
+        reset = QAction(self.tr("Reset layout"), self)
+        reset.setObjectName("resetLayout")
+        reset.triggered.connect(self.reset_layout)
+        view.addAction(reset)
+        find = QAction(self.tr("Find case"), self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(lambda: self.queue.text.setFocus())
+        view.addAction(find)
+
+    # --- the selected case -----------------------------------------------------------------------------
+
+    def show_case(self, case_id: int) -> None:
+        if case_id <= 0:
+            return
+        self.detail.show_case(case_id)
+        self._offer_actions()
+        if self.queue.selected_case_id() != case_id:
+            self.queue.select_case(case_id, emit=False)
+        if hasattr(self.map, "select_case"):
+            self.map.select_case(case_id)
+
+    def _offer_actions(self) -> None:
+        """Enable what the person may do on the shown case; the toolbar lists only those (the menu all)."""
+        self.controller.set_case(self.detail.view.case if self.detail.view else None)
+        self.toolbar.clear()
+        self.toolbar.addAction(self.controller.report_action)
+        self.toolbar.addSeparator()
+        for name in self.controller.enabled_actions():
+            self.toolbar.addAction(self.controller.actions[name])
+
+    def reload_case(self, case_id: int) -> None:
+        """Re-read one case everywhere it shows (queue row, detail, enabled actions)."""
+        self.queue.model.refresh([case_id])
+        if self.detail.case_id == case_id:
+            self.detail.reload()
+            self._offer_actions()
+
+    def _reported(self, case_id: int) -> None:
+        self.queue.model.refresh([case_id])
+        self.show_case(case_id)
+
+    def _acted(self, case_id: int, action: str) -> None:
+        self.reload_case(case_id)
+        case_no = self.detail.view.case.case_no if self.detail.view else ""
+        self.statusBar().showMessage(
+            self.tr("%1: %2 done").replace("%1", case_no).replace("%2", texts.label(texts.actions(), action)),
+            8000,
+        )
+
+    # --- live --------------------------------------------------------------------------------------------
+
+    def start_live(self) -> None:
+        if self.feed is not None:
+            return
+        self.feed = LiveFeed(self.store, self)
+        self.feed.changed.connect(self.on_change)
+        self.feed.start()
+        if hasattr(self.map, "start_live"):
+            self.map.start_live()
+        self.live_label.setText(self.tr("● live"))
+        self.live_label.setStyleSheet("color: #2e9d4f;")
+
+    def stop_live(self) -> None:
+        if self.feed is not None:
+            self.feed.stop()
+            self.feed = None
+        if hasattr(self.map, "stop_live"):
+            self.map.stop_live()
+        self.live_label.setText("")
+
+    def on_change(self, table: str, row_id: int, version: int) -> None:
+        if table != "cases":
+            return
+        if row_id < 0:  # a bulk change: start the list over
+            self.queue.apply_filters()
+            return
+        self.queue.model.note_change(row_id, version)
+        if version == 1:
+            self._new_cases.append(row_id)
+        if row_id == self.detail.case_id:
+            self._detail_stale = True
+        self._live_batch.start()
+
+    def _apply_live(self) -> None:
+        new, self._new_cases = self._new_cases, []
+        self.alerts.consider(new)
+        if self._detail_stale:
+            self._detail_stale = False
+            self.detail.reload()
+            self._offer_actions()
+
+    # --- Qt events -----------------------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.alerts.banner.reposition()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self.stop_live()
+        super().closeEvent(event)

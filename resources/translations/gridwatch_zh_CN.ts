@@ -1,0 +1,911 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>Action</name>
+    <message>
+        <location filename="../../app/ui/texts.py" line="36" />
+        <source>Report</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="37" />
+        <source>Merge repeat</source>
+        <translation>合并重复</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="38" />
+        <source>Send to verify</source>
+        <translation>派核实</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="39" />
+        <source>Register</source>
+        <translation>立案</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="40" />
+        <source>Reject</source>
+        <translation>不予受理</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="41" />
+        <source>Request self-handling</source>
+        <translation>申请自行处置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="42" />
+        <source>Approve self-handling</source>
+        <translation>同意自行处置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="43" />
+        <source>Refuse self-handling</source>
+        <translation>不同意自行处置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="44" />
+        <source>Dispatch</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="45" />
+        <source>Void</source>
+        <translation>作废</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="46" />
+        <source>Accept</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="47" />
+        <source>Request return</source>
+        <translation>申请回退</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="48" />
+        <source>Approve return</source>
+        <translation>同意回退</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="49" />
+        <source>Refuse return</source>
+        <translation>不同意回退</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="50" />
+        <source>Request extension</source>
+        <translation>申请延期</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="51" />
+        <source>Approve extension</source>
+        <translation>同意延期</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="52" />
+        <source>Refuse extension</source>
+        <translation>不同意延期</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="53" />
+        <source>Request suspension</source>
+        <translation>申请挂账</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="54" />
+        <source>Approve suspension</source>
+        <translation>同意挂账</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="55" />
+        <source>Refuse suspension</source>
+        <translation>不同意挂账</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="56" />
+        <source>Resume</source>
+        <translation>恢复处置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="57" />
+        <source>Feedback</source>
+        <translation>处理反馈</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="58" />
+        <source>Send to check</source>
+        <translation>派核查</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="59" />
+        <source>Check passed</source>
+        <translation>核查通过</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="60" />
+        <source>Check failed (rework)</source>
+        <translation>核查不通过（返工）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="61" />
+        <source>Close</source>
+        <translation>结案</translation>
+    </message>
+</context>
+<context>
+    <name>ActionController</name>
+    <message>
+        <location filename="../../app/ui/actions.py" line="121" />
+        <source>New case…</source>
+        <translation>新建案件…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/actions.py" line="241" />
+        <source>The action is no longer possible on this case. Your input:
+%1</source>
+        <translation>该案件已不能执行此操作。您填写的内容：
+%1</translation>
+    </message>
+</context>
+<context>
+    <name>ActionDialog</name>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="93" />
+        <source> (suggested)</source>
+        <translation>（建议）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="97" />
+        <source>Department</source>
+        <translation>处置部门</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="98" />
+        <source>Deadline</source>
+        <translation>处置时限</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="107" />
+        <source>Category</source>
+        <translation>案件类别</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="108" />
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="111" />
+        <source>Working hours asked for</source>
+        <translation>申请工作小时数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="116" />
+        <source> (+%1 working hours)</source>
+        <translation>（+%1 工作小时）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="117" />
+        <source>Request</source>
+        <translation>申请</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="119" />
+        <source>Required</source>
+        <translation>必填</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="121" />
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="124" />
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="143" />
+        <source>working hours</source>
+        <translation>工作小时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="144" />
+        <source>working days</source>
+        <translation>工作日</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="145" />
+        <source>hours</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="146" />
+        <source>days</source>
+        <translation>天</translation>
+    </message>
+</context>
+<context>
+    <name>AlertCenter</name>
+    <message>
+        <location filename="../../app/ui/live.py" line="154" />
+        <source>New %1 case %2 from %3: %4</source>
+        <translation>新%1案件 %2（%3）：%4</translation>
+    </message>
+</context>
+<context>
+    <name>CaseDetail</name>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="159" />
+        <location filename="../../app/ui/case_detail.py" line="223" />
+        <source>No case selected</source>
+        <translation>未选择案件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="170" />
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="170" />
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="170" />
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="170" />
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="170" />
+        <location filename="../../app/ui/case_detail.py" line="179" />
+        <location filename="../../app/ui/case_detail.py" line="197" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="170" />
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="179" />
+        <location filename="../../app/ui/case_detail.py" line="183" />
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="179" />
+        <source>Case no.</source>
+        <translation>案件编号</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="179" />
+        <location filename="../../app/ui/case_detail.py" line="198" />
+        <source>Category</source>
+        <translation>案件类别</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="179" />
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="183" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="183" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="183" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="185" />
+        <source>Timeline</source>
+        <translation>办理过程</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="186" />
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="187" />
+        <source>Possible duplicates</source>
+        <translation>疑似重复</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="188" />
+        <source>Nearby devices</source>
+        <translation>附近设备</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="199" />
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="200" />
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="201" />
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="202" />
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="203" />
+        <source>Description</source>
+        <translation>问题描述</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="204" />
+        <source>Department</source>
+        <translation>处置部门</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="205" />
+        <source>Deadline</source>
+        <translation>处置时限</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="206" />
+        <source>Pending request</source>
+        <translation>待审批申请</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="231" />
+        <source>Case %1 · version %2</source>
+        <translation>案件 %1 · 版本 %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="234" />
+        <source>suggested: %1</source>
+        <translation>建议：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="246" />
+        <source>outside every grid</source>
+        <translation>不在任何网格内</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="296" />
+        <source>Possible duplicates (%1)</source>
+        <translation>疑似重复（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="297" />
+        <source>Camera</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="297" />
+        <source>Loudspeaker</source>
+        <translation>广播</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="305" />
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="305" />
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+</context>
+<context>
+    <name>CaseQueue</name>
+    <message>
+        <location filename="../../app/ui/case_queue.py" line="41" />
+        <source>Open cases</source>
+        <translation>在办案件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_queue.py" line="42" />
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_queue.py" line="46" />
+        <source>Any urgency</source>
+        <translation>全部紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_queue.py" line="50" />
+        <source>Any source</source>
+        <translation>全部来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_queue.py" line="54" />
+        <source>Any category</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_queue.py" line="56" />
+        <source>Whole district</source>
+        <translation>全区</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_queue.py" line="68" />
+        <source>Overdue</source>
+        <translation>已超期</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_queue.py" line="69" />
+        <source>Mine</source>
+        <translation>我的</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_queue.py" line="70" />
+        <source>Cases I reported or changed last</source>
+        <translation>我上报或最后办理的案件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_queue.py" line="72" />
+        <source>Search no., address, text</source>
+        <translation>搜索编号、地址、描述</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/case_queue.py" line="142" />
+        <source>%n case(s)</source>
+        <translation>
+            <numerusform>%n 件</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>CaseTableModel</name>
+    <message>
+        <location filename="../../app/ui/case_model.py" line="325" />
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_model.py" line="326" />
+        <source>Case no.</source>
+        <translation>案件编号</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_model.py" line="327" />
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_model.py" line="328" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_model.py" line="329" />
+        <source>Category</source>
+        <translation>案件类别</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_model.py" line="330" />
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_model.py" line="331" />
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_model.py" line="332" />
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_model.py" line="333" />
+        <source>Department</source>
+        <translation>处置部门</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_model.py" line="334" />
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_model.py" line="375" />
+        <source>working time left</source>
+        <translation>剩余工作时间</translation>
+    </message>
+</context>
+<context>
+    <name>LayerRow</name>
+    <message>
+        <location filename="../../app/ui/map/layer_panel.py" line="28" />
+        <source>Opacity</source>
+        <translation>透明度</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../app/ui/login.py" line="55" />
+        <source>Sign in to gridwatch</source>
+        <translation>登录 gridwatch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/login.py" line="69" />
+        <source>Workspace</source>
+        <translation>工作台</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="31" />
+        <source>Map not available in this build</source>
+        <translation>此版本未包含地图</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="57" />
+        <source>gridwatch — %1 — %2</source>
+        <translation>gridwatch — %1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="68" />
+        <source>Case queue</source>
+        <translation>案件队列</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="69" />
+        <source>Case detail</source>
+        <translation>案件详情</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="145" />
+        <source>Actions</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="149" />
+        <source>&amp;Case</source>
+        <translation>案件(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="154" />
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="157" />
+        <source>Reset layout</source>
+        <translation>恢复默认布局</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="161" />
+        <source>Find case</source>
+        <translation>查找案件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="202" />
+        <source>%1: %2 done</source>
+        <translation>%1：已%2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="215" />
+        <source>● live</source>
+        <translation>● 实时</translation>
+    </message>
+</context>
+<context>
+    <name>MapWidget</name>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="68" />
+        <source>Org units</source>
+        <translation>行政区划</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="69" />
+        <source>Case density</source>
+        <translation>案件热力</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="70" />
+        <source>Open cases</source>
+        <translation>在办案件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="71" />
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="72" />
+        <source>Grid workers</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="111" />
+        <source>Pan / identify</source>
+        <translation>平移/查询</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="112" />
+        <source>Box select</source>
+        <translation>框选</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="113" />
+        <source>Measure</source>
+        <translation>测距</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="125" />
+        <source>Whole area</source>
+        <translation>全图</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="198" />
+        <source>Could not read the map data (%1).</source>
+        <translation>无法读取地图数据（%1）。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/map/widget.py" line="313" />
+        <source>%n case(s) selected</source>
+        <translation>
+            <numerusform>已选 %n 件</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="325" />
+        <source>Distance: %1 m</source>
+        <translation>距离：%1 米</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="44" />
+        <source>New case</source>
+        <translation>新建案件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="62" />
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="63" />
+        <source>Category</source>
+        <translation>案件类别</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="64" />
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="65" />
+        <source>Description</source>
+        <translation>问题描述</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="66" />
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="67" />
+        <source>Longitude</source>
+        <translation>经度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="68" />
+        <source>Latitude</source>
+        <translation>纬度</translation>
+    </message>
+</context>
+<context>
+    <name>Request</name>
+    <message>
+        <location filename="../../app/ui/texts.py" line="104" />
+        <source>return</source>
+        <translation>回退</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="105" />
+        <source>extension</source>
+        <translation>延期</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="106" />
+        <source>suspension</source>
+        <translation>挂账</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="107" />
+        <source>self-handling</source>
+        <translation>自行处置</translation>
+    </message>
+</context>
+<context>
+    <name>Role</name>
+    <message>
+        <location filename="../../app/ui/texts.py" line="90" />
+        <source>Acceptor</source>
+        <translation>受理员</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="91" />
+        <source>Shift leader</source>
+        <translation>值班长</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="92" />
+        <source>Dispatcher</source>
+        <translation>派遣员</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="93" />
+        <source>Department handler</source>
+        <translation>处置部门</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="94" />
+        <source>Grid worker</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="95" />
+        <source>Supervisor</source>
+        <translation>监督考评</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="96" />
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="97" />
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+</context>
+<context>
+    <name>Source</name>
+    <message>
+        <location filename="../../app/ui/texts.py" line="68" />
+        <source>Grid worker</source>
+        <translation>网格员上报</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="69" />
+        <source>Citizen</source>
+        <translation>公众举报</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="70" />
+        <source>12345 hotline</source>
+        <translation>12345热线</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="71" />
+        <source>Video AI</source>
+        <translation>视频智能识别</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="72" />
+        <source>Sensor alarm</source>
+        <translation>物联感知</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="73" />
+        <source>Superior transfer</source>
+        <translation>上级转办</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="74" />
+        <source>Center</source>
+        <translation>坐席发现</translation>
+    </message>
+</context>
+<context>
+    <name>State</name>
+    <message>
+        <location filename="../../app/ui/texts.py" line="18" />
+        <source>Reported</source>
+        <translation>已上报</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="19" />
+        <source>Verifying</source>
+        <translation>核实中</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="20" />
+        <source>Registered</source>
+        <translation>已立案</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="21" />
+        <source>Rejected</source>
+        <translation>不予受理</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="22" />
+        <source>Dispatched</source>
+        <translation>已派遣</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="23" />
+        <source>Handling</source>
+        <translation>处置中</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="24" />
+        <source>Suspended</source>
+        <translation>挂账中</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="25" />
+        <source>Handled</source>
+        <translation>已处置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="26" />
+        <source>Checking</source>
+        <translation>核查中</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="27" />
+        <source>Checked</source>
+        <translation>待结案</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="28" />
+        <source>Closed</source>
+        <translation>已结案</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="29" />
+        <source>Cancelled</source>
+        <translation>已作废</translation>
+    </message>
+</context>
+<context>
+    <name>Urgency</name>
+    <message>
+        <location filename="../../app/ui/texts.py" line="81" />
+        <source>A Urgent</source>
+        <translation>A 紧急</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="82" />
+        <source>B Important</source>
+        <translation>B 重要</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="83" />
+        <source>C Normal</source>
+        <translation>C 普通</translation>
+    </message>
+</context>
+<context>
+    <name>Workspace</name>
+    <message>
+        <location filename="../../app/ui/workspaces.py" line="28" />
+        <source>Dispatcher desk</source>
+        <translation>派遣员工作台</translation>
+    </message>
+</context>
+</TS>
