@@ -9,10 +9,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "db"))
-from test_import_support import HEADER, add_territory, io_pg_schema, io_sqlite_template, io_store, write_csv  # noqa: E402
+from test_import_support import HEADER, add_territory, io_pg_schema, io_sqlite_template, io_store, write_csv
 
-from gridwatch.cli.root import app  # noqa: E402
-from gridwatch.db.store import Store  # noqa: E402
+from gridwatch.cli.root import app
+from gridwatch.db.store import Store
 
 __all__ = ["io_pg_schema", "io_sqlite_template", "io_store"]
 GOOD = "K1,hotline,06010,,垃圾,118.005,24.41,,2024-05-06 09:00,2024-05-06 09:10,2024-05-06 09:20,CGJ,,,,"
@@ -32,9 +32,14 @@ def test_import_exit_codes_and_messages(io_store: Store, tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert "All 1 rows landed" in result.output
 
-    mixed = write_csv(tmp_path / "mixed.csv", [
-        HEADER, GOOD.replace("K1,", "K2,"), GOOD.replace("K1,", "K3,").replace(",CGJ,", ",NEW,"),
-    ])
+    mixed = write_csv(
+        tmp_path / "mixed.csv",
+        [
+            HEADER,
+            GOOD.replace("K1,", "K2,"),
+            GOOD.replace("K1,", "K3,").replace(",CGJ,", ",NEW,"),
+        ],
+    )
     result = run("import", "cases", str(mixed), "--db", io_store.url)
     assert result.exit_code == 1, result.output
     assert "line 3: unknown department_code 'NEW'" in result.output

@@ -26,17 +26,38 @@ def snapshot(store: Store) -> list[tuple[object, ...]]:
     with store.session() as s:
         cases = s.scalars(select(Case).order_by(Case.case_no)).all()
         return [
-            (c.case_no, c.state, c.category_code, c.urgency, c.lon, c.lat, c.reported_at, c.dispatched_at,
-             c.accepted_at, c.closed_at, c.deadline_at, c.close_type, c.outside_grid, c.attrs,
-             tuple(s.scalars(select(CaseEvent.action).where(CaseEvent.case_id == c.id).order_by(CaseEvent.id))))
+            (
+                c.case_no,
+                c.state,
+                c.category_code,
+                c.urgency,
+                c.lon,
+                c.lat,
+                c.reported_at,
+                c.dispatched_at,
+                c.accepted_at,
+                c.closed_at,
+                c.deadline_at,
+                c.close_type,
+                c.outside_grid,
+                c.attrs,
+                tuple(
+                    s.scalars(
+                        select(CaseEvent.action).where(CaseEvent.case_id == c.id).order_by(CaseEvent.id)
+                    )
+                ),
+            )
             for c in cases
         ]
 
 
-def test_cases_round_trip_through_the_interchange_csv(io_store: Store, tmp_path: Path,
-                                                      sqlite_template_copy: Store) -> None:
+def test_cases_round_trip_through_the_interchange_csv(
+    io_store: Store, tmp_path: Path, sqlite_template_copy: Store
+) -> None:
     add_territory(io_store)
-    source = write_csv(tmp_path / "in.csv", [HEADER + ",工单来源", CLOSED + ",12345", LATE + ",", OPEN + ",网格"])
+    source = write_csv(
+        tmp_path / "in.csv", [HEADER + ",工单来源", CLOSED + ",12345", LATE + ",", OPEN + ",网格"]
+    )
     assert import_cases(io_store, source).inserted == 3
     out = tmp_path / "out.csv"
     assert export(io_store, "cases", out) == 3
@@ -60,11 +81,14 @@ def sqlite_template_copy(io_sqlite_template: Path, tmp_path: Path) -> Store:
 def test_geodata_and_device_exports(io_store: Store, tmp_path: Path) -> None:
     add_territory(io_store)
     import_cases(io_store, write_csv(tmp_path / "in.csv", [HEADER, CLOSED, OPEN]))
-    devices = write_csv(tmp_path / "d.csv", [
-        "code,kind,name,lon,lat,heading,speaker_code",
-        "CAM1,camera,路口,118.015,24.41,90,SPK1",
-        "SPK1,loudspeaker,音柱,118.015,24.41,,",
-    ])
+    devices = write_csv(
+        tmp_path / "d.csv",
+        [
+            "code,kind,name,lon,lat,heading,speaker_code",
+            "CAM1,camera,路口,118.015,24.41,90,SPK1",
+            "SPK1,loudspeaker,音柱,118.015,24.41,,",
+        ],
+    )
     assert import_setup(io_store, "devices", devices).inserted == 2
 
     for what, count in (("grids", 4), ("cases", 2), ("devices", 2)):

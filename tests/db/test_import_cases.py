@@ -20,15 +20,26 @@ from gridwatch.db.store import Store
 __all__ = ["io_pg_schema", "io_sqlite_template", "io_store"]
 SH = ZoneInfo("Asia/Shanghai")
 # Monday 2024-05-06; 06010 暴露垃圾 has a 4-working-hour limit: dispatched 09:20 → due 14:50.
-CLOSED = "C1,hotline,06010,,垃圾,118.005,24.41,某路,2024-05-06 09:00,2024-05-06 09:10,2024-05-06 09:20,CGJ,2024-05-06 10:00,2024-05-06 10:30,2024-05-06 11:00,closed"
-LATE = "C2,citizen,06010,,垃圾,118.015,24.41,,2024-05-06 09:00,2024-05-06 09:10,2024-05-06 09:20,CGJ,2024-05-06 16:00,2024-05-06 16:30,2024-05-06 17:00,"
-OPEN = "C3,grid_worker,09006,B,占道,118.5,24.45,,2024-05-06T09:00:00+08:00,2024-05-06 09:05,2024-05-06 09:20,CGJ,,,,handling"
+CLOSED = (
+    "C1,hotline,06010,,垃圾,118.005,24.41,某路,2024-05-06 09:00,2024-05-06 09:10,2024-05-06 09:20,CGJ,"
+    "2024-05-06 10:00,2024-05-06 10:30,2024-05-06 11:00,closed"
+)
+LATE = (
+    "C2,citizen,06010,,垃圾,118.015,24.41,,2024-05-06 09:00,2024-05-06 09:10,2024-05-06 09:20,CGJ,"
+    "2024-05-06 16:00,2024-05-06 16:30,2024-05-06 17:00,"
+)
+OPEN = (
+    "C3,grid_worker,09006,B,占道,118.5,24.45,,2024-05-06T09:00:00+08:00,2024-05-06 09:05,2024-05-06 09:20,"
+    "CGJ,,,,handling"
+)
 
 
 def events_of(store: Store, case_no: str) -> list[str]:
     with store.session() as s:
         case_id = s.scalar(select(Case.id).where(Case.case_no == case_no))
-        return list(s.scalars(select(CaseEvent.action).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)))
+        return list(
+            s.scalars(select(CaseEvent.action).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id))
+        )
 
 
 def case(store: Store, case_no: str) -> Case:
@@ -40,13 +51,22 @@ def case(store: Store, case_no: str) -> Case:
 
 def test_history_deadline_grid_and_reimport(io_store: Store, tmp_path: Path) -> None:
     add_territory(io_store)
-    path = write_csv(tmp_path / "cases.csv", [HEADER + ",hotline_no", CLOSED + ",H-1", LATE + ",", OPEN + ",H-3"])
+    path = write_csv(
+        tmp_path / "cases.csv", [HEADER + ",hotline_no", CLOSED + ",H-1", LATE + ",", OPEN + ",H-3"]
+    )
     report = import_cases(io_store, path)
     assert report.ok, report.errors
     assert (report.inserted, report.total) == (3, 3)
 
     assert events_of(io_store, "C1") == [
-        "report", "register", "dispatch", "accept", "feedback", "send_check", "check_pass", "close"
+        "report",
+        "register",
+        "dispatch",
+        "accept",
+        "feedback",
+        "send_check",
+        "check_pass",
+        "close",
     ]
     c1 = case(io_store, "C1")
     assert c1.state == "closed" and c1.close_type == "normal"
@@ -55,8 +75,10 @@ def test_history_deadline_grid_and_reimport(io_store: Store, tmp_path: Path) -> 
     assert c1.reported_at == datetime(2024, 5, 6, 1, 0, tzinfo=UTC)  # bare local time stored as UTC
     assert c1.attrs["hotline_no"] == "H-1"
     with io_store.session() as s:
-        grid, street = (s.scalar(select(OrgUnit.id).where(OrgUnit.code == code))
-                        for code in ("35020300100101", "350203001"))
+        grid, street = (
+            s.scalar(select(OrgUnit.id).where(OrgUnit.code == code))
+            for code in ("35020300100101", "350203001")
+        )
     assert (c1.grid_id, c1.street_id, c1.outside_grid) == (grid, street, False)
     assert case(io_store, "C2").close_type == "overdue"  # closed 17:00 after the 14:50 deadline
     c3 = case(io_store, "C3")
@@ -77,7 +99,14 @@ def test_a_later_file_extends_the_trail(io_store: Store, tmp_path: Path) -> None
     report = import_cases(io_store, write_csv(tmp_path / "b.csv", [HEADER, done]))
     assert (report.updated, report.inserted) == (1, 0)
     assert events_of(io_store, "C3") == [
-        "report", "register", "dispatch", "accept", "feedback", "send_check", "check_pass", "close"
+        "report",
+        "register",
+        "dispatch",
+        "accept",
+        "feedback",
+        "send_check",
+        "check_pass",
+        "close",
     ]
     assert case(io_store, "C3").version == 2
 
@@ -86,17 +115,17 @@ def test_bad_rows_are_reported_by_line_and_good_rows_land(io_store: Store, tmp_p
     add_territory(io_store)
     lines = [
         HEADER,
-        CLOSED,                                                                        # 2 ok
-        CLOSED.replace("C1,", "C9,").replace("118.005,24.41", "24.41,118.005"),       # 3 swapped
-        CLOSED.replace("C1,", "C10,").replace("118.005", "nan"),                      # 4 NaN
+        CLOSED,  # 2 ok
+        CLOSED.replace("C1,", "C9,").replace("118.005,24.41", "24.41,118.005"),  # 3 swapped
+        CLOSED.replace("C1,", "C10,").replace("118.005", "nan"),  # 4 NaN
         CLOSED.replace("C1,", "C11,").replace("2024-05-06 11:00", "2024-05-06 09:15"),  # 5 out of order
-        CLOSED.replace("C1,", "C12,").replace("2024-05-06 09:10", "yesterday"),       # 6 not a time
-        CLOSED,                                                                        # 7 duplicate
-        CLOSED.replace("C1,", "C13,").replace(",closed", ",handling"),                # 8 status vs times
-        CLOSED.replace("C1,", "C14,").replace("2024-05-06 09:20,CGJ", ",CGJ"),        # 9 skipped step
-        CLOSED.replace("C1,", ",") ,                                                   # 10 no case_no
-        CLOSED.replace("C1,", "C15,").replace("hotline", "fax"),                      # 11 unknown source
-        CLOSED.replace("C1,", "C16,"),                                                 # 12 ok
+        CLOSED.replace("C1,", "C12,").replace("2024-05-06 09:10", "yesterday"),  # 6 not a time
+        CLOSED,  # 7 duplicate
+        CLOSED.replace("C1,", "C13,").replace(",closed", ",handling"),  # 8 status vs times
+        CLOSED.replace("C1,", "C14,").replace("2024-05-06 09:20,CGJ", ",CGJ"),  # 9 skipped step
+        CLOSED.replace("C1,", ","),  # 10 no case_no
+        CLOSED.replace("C1,", "C15,").replace("hotline", "fax"),  # 11 unknown source
+        CLOSED.replace("C1,", "C16,"),  # 12 ok
     ]
     report = import_cases(io_store, write_csv(tmp_path / "bad.csv", lines))
     reasons = {issue.line: issue.reason for issue in report.errors}
@@ -117,7 +146,9 @@ def test_bad_rows_are_reported_by_line_and_good_rows_land(io_store: Store, tmp_p
 
 def test_unknown_codes_refused_unless_create_missing(io_store: Store, tmp_path: Path) -> None:
     add_territory(io_store)
-    path = write_csv(tmp_path / "c.csv", [HEADER, CLOSED.replace(",CGJ,", ",NEWDEPT,").replace(",06010,", ",11001,")])
+    path = write_csv(
+        tmp_path / "c.csv", [HEADER, CLOSED.replace(",CGJ,", ",NEWDEPT,").replace(",06010,", ",11001,")]
+    )
     refused = import_cases(io_store, path)
     assert refused.inserted == 0 and refused.errors[0].line == 2
     assert "unknown" in refused.errors[0].reason
@@ -131,7 +162,9 @@ def test_unknown_codes_refused_unless_create_missing(io_store: Store, tmp_path: 
 
 def test_gb18030_csv_and_xlsx(io_store: Store, tmp_path: Path) -> None:
     add_territory(io_store)
-    gb = write_csv(tmp_path / "gb.csv", [HEADER, CLOSED.replace("垃圾", "暴露垃圾堆放"), LATE], encoding="gb18030")
+    gb = write_csv(
+        tmp_path / "gb.csv", [HEADER, CLOSED.replace("垃圾", "暴露垃圾堆放"), LATE], encoding="gb18030"
+    )
     assert import_cases(io_store, gb).inserted == 2
     assert case(io_store, "C1").description == "暴露垃圾堆放"
 
@@ -145,7 +178,9 @@ def test_gb18030_csv_and_xlsx(io_store: Store, tmp_path: Path) -> None:
     sheet.append(["X2", "hotline", "06010"])  # line 3: no reported_at
     book.save(tmp_path / "cases.xlsx")
     report = import_cases(io_store, tmp_path / "cases.xlsx")
-    assert report.inserted == 1 and [(e.line, e.reason) for e in report.errors] == [(3, "reported_at is empty.")]
+    assert report.inserted == 1 and [(e.line, e.reason) for e in report.errors] == [
+        (3, "reported_at is empty.")
+    ]
     x1 = case(io_store, "X1")
     assert x1.reported_at == datetime(2024, 5, 6, 9, 0, tzinfo=SH) and not x1.outside_grid
 
@@ -171,10 +206,23 @@ def test_rejected_cancelled_and_self_handled(io_store: Store, tmp_path: Path) ->
 def test_import_case_rows_and_build_case_api(io_store: Store) -> None:
     add_territory(io_store)
     at = datetime(2024, 5, 6, 9, 0, tzinfo=SH)
-    rows = [CaseRow(line=i + 1, case_no=f"D{i}", source="video", category_code="09006", reported_at=at,
-                    lon=118.005 + 0.01 * (i % 2), lat=24.41) for i in range(10)]
-    rows.append(CaseRow(line=11, case_no="D10", source="video", category_code="09006", reported_at=at,
-                        dispatched_at=at))  # dispatched without registration
+    rows = [
+        CaseRow(
+            line=i + 1,
+            case_no=f"D{i}",
+            source="video",
+            category_code="09006",
+            reported_at=at,
+            lon=118.005 + 0.01 * (i % 2),
+            lat=24.41,
+        )
+        for i in range(10)
+    ]
+    rows.append(
+        CaseRow(
+            line=11, case_no="D10", source="video", category_code="09006", reported_at=at, dispatched_at=at
+        )
+    )  # dispatched without registration
     with io_store.session() as s:
         ctx = ImportContext.load(s, io_store.rules(s), datetime.now(UTC))
         report = import_case_rows(s, rows, ctx)

@@ -23,9 +23,24 @@ __all__ = ["io_pg_schema", "io_sqlite_template", "io_store"]
 def tree() -> list[dict[str, object]]:
     """A street, a community and two touching grids, with levels in one file (children listed first)."""
     return [
-        {"code": "35020300100101", "name": "网格一", "level": "grid", "geometry": box(118.0, 24.4, 118.01, 24.42)},
-        {"code": "35020300100102", "name": "网格二", "level": "网格", "geometry": box(118.01, 24.4, 118.02, 24.42)},
-        {"code": "350203001001", "name": "社区", "level": "community", "geometry": box(118.0, 24.4, 118.02, 24.43)},
+        {
+            "code": "35020300100101",
+            "name": "网格一",
+            "level": "grid",
+            "geometry": box(118.0, 24.4, 118.01, 24.42),
+        },
+        {
+            "code": "35020300100102",
+            "name": "网格二",
+            "level": "网格",
+            "geometry": box(118.01, 24.4, 118.02, 24.42),
+        },
+        {
+            "code": "350203001001",
+            "name": "社区",
+            "level": "community",
+            "geometry": box(118.0, 24.4, 118.02, 24.43),
+        },
         {"code": "350203001", "name": "街道", "level": "street", "geometry": box(117.9, 24.3, 118.1, 24.5)},
     ]
 
@@ -39,7 +54,9 @@ def units(store: Store) -> dict[str, OrgUnit]:
 
 
 @pytest.mark.parametrize(("epsg", "suffix"), [(3857, ".shp"), (4547, ".gpkg")])
-def test_projected_file_is_reprojected_and_levels_nest(io_store: Store, tmp_path: Path, epsg: int, suffix: str) -> None:
+def test_projected_file_is_reprojected_and_levels_nest(
+    io_store: Store, tmp_path: Path, epsg: int, suffix: str
+) -> None:
     path = tmp_path / f"tree{suffix}"
     gpd.GeoDataFrame(tree(), crs=4490).to_crs(epsg).to_file(path)
     report = import_grids(io_store, path)
@@ -51,8 +68,11 @@ def test_projected_file_is_reprojected_and_levels_nest(io_store: Store, tmp_path
     assert grid.parent is not None and grid.parent.code == "350203001001"  # parent from the code prefix
     assert found["350203001001"].parent.code == "350203001"  # type: ignore[union-attr]
     assert grid.geom is not None
-    assert shapely.equals_exact(shapely.normalize(grid.geom.geoms[0]),
-                                shapely.normalize(box(118.0, 24.4, 118.01, 24.42)), tolerance=1e-7)
+    assert shapely.equals_exact(
+        shapely.normalize(grid.geom.geoms[0]),
+        shapely.normalize(box(118.0, 24.4, 118.01, 24.42)),
+        tolerance=1e-7,
+    )
     again = import_grids(io_store, path)
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 4)
 
@@ -62,8 +82,18 @@ def test_bow_tie_repaired_and_overlap_rejected_with_both_codes(io_store: Store, 
     features = [
         *tree(),
         {"code": "35020300100103", "name": "蝴蝶", "level": "grid", "geometry": bow_tie},
-        {"code": "35020300100104", "name": "重叠", "level": "grid", "geometry": box(118.005, 24.405, 118.015, 24.415)},
-        {"code": "35020300100105", "name": "线", "level": "grid", "geometry": shapely.LineString([(118, 24), (118.1, 24)])},
+        {
+            "code": "35020300100104",
+            "name": "重叠",
+            "level": "grid",
+            "geometry": box(118.005, 24.405, 118.015, 24.415),
+        },
+        {
+            "code": "35020300100105",
+            "name": "线",
+            "level": "grid",
+            "geometry": shapely.LineString([(118, 24), (118.1, 24)]),
+        },
     ]
     path = tmp_path / "grids.geojson"
     gpd.GeoDataFrame(features, crs=4326).to_file(path, driver="GeoJSON")
@@ -80,18 +110,22 @@ def test_bow_tie_repaired_and_overlap_rejected_with_both_codes(io_store: Store, 
 
 def test_one_level_per_file_and_the_org_table(io_store: Store, tmp_path: Path) -> None:
     street = tmp_path / "street.gpkg"
-    gpd.GeoDataFrame([{"CODE": "350203001", "MC": "街道", "geometry": box(117.9, 24.3, 118.1, 24.5)}],
-                     crs=4490).to_file(street)
+    gpd.GeoDataFrame(
+        [{"CODE": "350203001", "MC": "街道", "geometry": box(117.9, 24.3, 118.1, 24.5)}], crs=4490
+    ).to_file(street)
     with pytest.raises(ImportFileError, match="no 'code' field"):
         import_grids(io_store, street, level="street")
     assert import_grids(io_store, street, level="street", code_field="CODE", name_field="MC").inserted == 1
-    org = write_csv(tmp_path / "org.csv", [
-        "code,name,level,parent_code,wkt",
-        f'350203001001,社区,community,350203001,"{box(118.0, 24.4, 118.02, 24.43).wkt}"',
-        "35020300100101,网格,grid,,",
-        "35020300100102,网格,grid,NOPE,",
-        "35020300100103,网格,grid,350203001001,POLYGON((",
-    ])
+    org = write_csv(
+        tmp_path / "org.csv",
+        [
+            "code,name,level,parent_code,wkt",
+            f'350203001001,社区,community,350203001,"{box(118.0, 24.4, 118.02, 24.43).wkt}"',
+            "35020300100101,网格,grid,,",
+            "35020300100102,网格,grid,NOPE,",
+            "35020300100103,网格,grid,350203001001,POLYGON((",
+        ],
+    )
     report = import_setup(io_store, "org", org)
     assert report.inserted == 2
     assert sorted(e.line for e in report.errors) == [4, 5]

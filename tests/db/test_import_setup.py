@@ -19,21 +19,30 @@ __all__ = ["io_pg_schema", "io_sqlite_template", "io_store"]
 
 def test_departments_and_people(io_store: Store, tmp_path: Path) -> None:
     add_territory(io_store)
-    departments = write_csv(tmp_path / "d.csv", [
-        "code,name,level,org_code,phone", "SZ,市政园林局,district,,0592-1", "JD,街道城管科,street,350203001,",
-        "X,坏,nation,,",
-    ])
+    departments = write_csv(
+        tmp_path / "d.csv",
+        [
+            "code,name,level,org_code,phone",
+            "SZ,市政园林局,district,,0592-1",
+            "JD,街道城管科,street,350203001,",
+            "X,坏,nation,,",
+        ],
+    )
     report = import_setup(io_store, "departments", departments)
     assert report.inserted == 2 and [(e.line, "nation" in e.reason) for e in report.errors] == [(4, True)]
 
-    people = write_csv(tmp_path / "p.csv", [
-        "username,name,phone,department_code,roles,grid_codes",
-        "zhang,张三,138,SZ,受理员；dispatcher,",
-        'li,李四,,JD,grid_worker,"35020300100101,35020300100102"',
-        "wang,王五,,NOPE,grid_worker,",
-        "zhao,赵六,,,pilot,",
-        "qian,钱七,,,grid_worker,99999999999999",
-    ], encoding="gb18030")
+    people = write_csv(
+        tmp_path / "p.csv",
+        [
+            "username,name,phone,department_code,roles,grid_codes",
+            "zhang,张三,138,SZ,受理员；dispatcher,",
+            'li,李四,,JD,grid_worker,"35020300100101,35020300100102"',
+            "wang,王五,,NOPE,grid_worker,",
+            "zhao,赵六,,,pilot,",
+            "qian,钱七,,,grid_worker,99999999999999",
+        ],
+        encoding="gb18030",
+    )
     report = import_setup(io_store, "people", people)
     assert report.inserted == 2
     reasons = {e.line: e.reason for e in report.errors}
@@ -46,10 +55,13 @@ def test_departments_and_people(io_store: Store, tmp_path: Path) -> None:
     again = import_setup(io_store, "people", people)
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
 
-    fewer = write_csv(tmp_path / "p2.csv", [
-        "username,name,phone,department_code,roles,grid_codes",
-        "li,李四,,JD,grid_worker;acceptor,35020300100102",
-    ])
+    fewer = write_csv(
+        tmp_path / "p2.csv",
+        [
+            "username,name,phone,department_code,roles,grid_codes",
+            "li,李四,,JD,grid_worker;acceptor,35020300100102",
+        ],
+    )
     assert import_setup(io_store, "people", fewer).updated == 1
     with io_store.session() as s:
         assert [a.grid_id for a in s.scalars(select(GridAssignment))] == [
@@ -61,9 +73,25 @@ def test_devices_from_xlsx_grid_by_point_and_speaker_link(io_store: Store, tmp_p
     add_territory(io_store)
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["code", "kind", "subtype", "name", "lon", "lat", "stream_url", "address", "protocol",
-                  "heading", "speaker_code", "grid_code"])
-    sheet.append(["CAM1", "摄像头", None, "路口", 118.015, 24.41, "rtsp://127.0.0.1/cam1", None, None, 90, "SPK1"])
+    sheet.append(
+        [
+            "code",
+            "kind",
+            "subtype",
+            "name",
+            "lon",
+            "lat",
+            "stream_url",
+            "address",
+            "protocol",
+            "heading",
+            "speaker_code",
+            "grid_code",
+        ]
+    )
+    sheet.append(
+        ["CAM1", "摄像头", None, "路口", 118.015, 24.41, "rtsp://127.0.0.1/cam1", None, None, 90, "SPK1"]
+    )
     sheet.append(["SPK1", "loudspeaker", None, "音柱", 118.015, 24.41, None, "127.0.0.1:5004", "rtp-pcmu"])
     sheet.append(["CAM2", "camera", None, "远处", 200, 24.41])
     sheet.append(["CAM3", "camera", None, "方向", 118.0, 24.41, None, None, None, 400])
