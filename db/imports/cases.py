@@ -240,15 +240,11 @@ def _import_chunk(
             report.error(row.line, str(exc))
     if not plans:
         return
-    columns = [getattr(Case, k) for k in plans[0][1].values]
-    stored = {
-        r["case_no"]: r
-        for r in session.execute(
-            select(Case.id, Case.version, *columns).where(
-                Case.case_no.in_([p.values["case_no"] for _, p in plans])
-            )
-        ).mappings()
-    }
+    columns = [CASES.c[k] for k in plans[0][1].values]
+    query = select(CASES.c.id, CASES.c.version, *columns).where(
+        CASES.c.case_no.in_([p.values["case_no"] for _, p in plans])
+    )
+    stored = {r["case_no"]: r for r in session.connection().execute(query).mappings()}
     fresh: list[CasePlan] = []
     changed: list[tuple[CasePlan, dict[str, Any]]] = []
     for row, plan in plans:
