@@ -192,12 +192,13 @@ def load_personnel(session: Session) -> PersonnelData:
     person = np.array([r.person_id for r in rows], dtype=np.int64)
     lon = np.array([r.lon for r in rows], dtype=np.float64)
     lat = np.array([r.lat for r in rows], dtype=np.float64)
+    on_duty = np.array([bool(r.on_duty) for r in rows], dtype=bool)
     last = np.flatnonzero(np.array([r.rank for r in rows]) == 1)
     x, y = lonlat_to_mercator(lon, lat)
     owner = np.searchsorted(person[last], person)  # person index of every fix (people sorted by id)
     return PersonnelData.build(
         PointSet.from_mercator(x[last], y[last], person[last]).build_index(),
-        [bool(rows[i].on_duty) for i in last],
+        on_duty[last],
         x,
         y,
         owner,

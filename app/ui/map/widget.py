@@ -33,6 +33,7 @@ from gridwatch.ui.map.tools import BoxSelectTool, MeasureTool, PanTool, Tool
 
 KINDS = ("org", "cases", "density", "devices", "personnel")
 LABELS_Z = 100
+CLICK_PRIORITY = {"case": 0, "cluster": 0, "camera": 1, "loudspeaker": 1, "sensor": 2, "person": 2, "grid": 3}
 SELECT_MARGIN_PX = 40
 """A selected case closer than this to the edge counts as off-screen: the map pans to it."""
 
@@ -291,6 +292,8 @@ class MapWidget(QWidget):
     # --- clicks --------------------------------------------------------------------------------------
 
     def _on_clicked(self, features: list[Feature]) -> None:
+        """Something to act on wins over where it is: a case or device before the grid under it."""
+        features = sorted(features, key=lambda f: CLICK_PRIORITY.get(f.kind, len(CLICK_PRIORITY)))
         for feature in features:
             kind = feature.kind
             if kind == "case":

@@ -1,0 +1,362 @@
+"""The map widget on a real store: loading, navigation, identify, selection, measuring, live updates.
+
+The city is built through the store API: one district → street → community → 2×2 grids, three cases
+reported by a grid worker, a camera and a loudspeaker, one worker's track. Rendering is real (worker
+threads, offscreen platform); pixels are read back from `grab()`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np
+import pytest
+from pyproj import Geod
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QImage, QMouseEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+from shapely.geometry import MultiPolygon, box
+
+from gridwatch.db.models import Device, OrgUnit, Person, PersonRole, Position
+from gridwatch.db.seeds import ensure_reference_data
+from gridwatch.db.store import Store, utcnow
+from gridwatch.layers.cases import LIGHT_COLOURS
+from gridwatch.ui.map import MapWidget
+from gridwatch.ui.map.canvas import BACKGROUND
+from tests.conftest import STAFF
+
+LON0, LAT0, SPAN = 118.08, 24.45, 0.02
+CASE_SPOTS = [(0.003, 0.007), (0.017, 0.003), (0.007, 0.017)]  # offsets from (LON0, LAT0), clear of labels
+CAMERA, SPEAKER = (0.017, 0.013), (0.0125, 0.0175)
+SIZE = (1000, 800)
+
+
+def _unit(code: str, name: str, level: str, geom: object, parent: OrgUnit | None = None) -> OrgUnit:
+    return OrgUnit(code=code, name=name, level=level, geom=geom, parent=parent, updated_at=utcnow())
+
+
+def report(store: Store, lon: float, lat: float) -> int:
+    case = store.report(
+        actor="worker", source="grid_worker", category_code="06010", lon=lon, lat=lat, description="暴露垃圾"
+    )
+    return case.id
+
+
+def build_city(store: Store) -> dict[str, object]:
+    whole = MultiPolygon([box(LON0, LAT0, LON0 + SPAN, LAT0 + SPAN)])
+    half = SPAN / 2
+    with store.session() as s:
+        district = _unit("350203", "思明区", "district", whole)
+        street = _unit("350203001", "中华街道", "street", whole, district)
+        community = _unit("350203001001", "华新社区", "community", whole, street)
+        s.add_all([district, street, community])
+        grids = []
+        for n, (i, j) in enumerate(((0, 0), (1, 0), (0, 1), (1, 1)), start=1):
+            cell = box(LON0 + i * half, LAT0 + j * half, LON0 + (i + 1) * half, LAT0 + (j + 1) * half)
+            grids.append(_unit(f"3502030010010{n}", f"第{n}网格", "grid", MultiPolygon([cell]), community))
+        s.add_all(grids)
+        now = utcnow()
+        devices = [
+            Device(
+                code="SXT1",
+                kind="camera",
+                name="摄像头1",
+                lon=LON0 + CAMERA[0],
+                lat=LAT0 + CAMERA[1],
+                heading=90.0,
+                updated_at=now,
+            ),
+            Device(
+                code="LB1",
+                kind="loudspeaker",
+                name="喇叭1",
+                lon=LON0 + SPEAKER[0],
+                lat=LAT0 + SPEAKER[1],
+                updated_at=now,
+            ),
+        ]
+        s.add_all(devices)
+        worker = s.query(Person).filter_by(username="worker").one()
+        worker.on_duty = True
+        for k in range(5):
+            s.add(
+                Position(
+                    person_id=worker.id,
+                    at=now - timedelta(minutes=5 - k),
+                    lon=LON0 + 0.009 + 0.0005 * k,
+                    lat=LAT0 + 0.009,
+                )
+            )
+        s.flush()
+        ids = {"grids": [g.id for g in grids], "camera": devices[0].id, "speaker": devices[1].id}
+    ids["cases"] = [report(store, LON0 + dx, LAT0 + dy) for dx, dy in CASE_SPOTS]
+    return ids
+
+
+def add_people(store: Store) -> None:
+    """The suite's STAFF (tests/conftest.py), on either backend: the cases need a reporter."""
+    with store.session() as s:
+        ensure_reference_data(s)
+        for username, roles in STAFF.items():
+            person = Person(username=username, name=username.title(), updated_at=utcnow())
+            person.roles = [PersonRole(role=r) for r in roles]
+            s.add(person)
+
+
+def make_city(store: Store) -> tuple[Store, dict[str, object]]:
+    add_people(store)
+    return store, build_city(store)
+
+
+@pytest.fixture
+def city(sqlite_store: Store) -> tuple[Store, dict[str, object]]:
+    return make_city(sqlite_store)
+
+
+def open_map(qtbot: QtBot, store: Store) -> MapWidget:
+    widget = MapWidget(store)
+    qtbot.addWidget(widget)
+    widget.resize(*SIZE)
+    widget.show()
+    assert widget.wait_loaded(10_000)
+    return widget
+
+
+def as_rgb(image: QImage) -> np.ndarray:
+    """(h, w, 3) RGB."""
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    raw = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
+    return raw[:, : image.width() * 4].reshape(image.height(), image.width(), 4)[:, :, 2::-1].astype(int)
+
+
+def pixels(widget: QWidget) -> np.ndarray:
+    return as_rgb(widget.grab().toImage())
+
+
+def rgb(argb: int) -> np.ndarray:
+    return np.array([(argb >> 16) & 255, (argb >> 8) & 255, argb & 255])
+
+
+def has_colour(patch: np.ndarray, argb: int, tolerance: int = 30) -> bool:
+    return bool((np.abs(patch - rgb(argb)).max(axis=2) <= tolerance).any())
+
+
+def around(image: np.ndarray, point: QPointF, r: int = 5) -> np.ndarray:
+    x, y = round(point.x()), round(point.y())
+    return image[y - r : y + r + 1, x - r : x + r + 1]
+
+
+def send_mouse(canvas: QWidget, kind: QEvent.Type, pos: QPointF, button: Qt.MouseButton) -> None:
+    buttons = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else button
+    event = QMouseEvent(kind, pos, canvas.mapToGlobal(pos), button, buttons, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(canvas, event)
+
+
+def drag(canvas: QWidget, start: QPointF, end: QPointF, steps: int = 5) -> None:
+    left = Qt.MouseButton.LeftButton
+    send_mouse(canvas, QEvent.Type.MouseButtonPress, start, left)
+    for k in range(1, steps + 1):
+        send_mouse(canvas, QEvent.Type.MouseMove, start + (end - start) * (k / steps), left)
+    send_mouse(canvas, QEvent.Type.MouseButtonRelease, end, left)
+
+
+def click(canvas: QWidget, pos: QPointF, button: Qt.MouseButton = Qt.MouseButton.LeftButton) -> None:
+    send_mouse(canvas, QEvent.Type.MouseButtonPress, pos, button)
+    send_mouse(canvas, QEvent.Type.MouseButtonRelease, pos, button)
+
+
+def case_spot(widget: MapWidget, k: int) -> QPointF:
+    dx, dy = CASE_SPOTS[k]
+    return widget.canvas.lonlat_to_screen(LON0 + dx, LAT0 + dy)
+
+
+# --- tests ---------------------------------------------------------------------------------------------
+
+
+def test_loads_and_renders_every_layer(qtbot: QtBot, city: tuple[Store, dict[str, object]]) -> None:
+    store, _ = city
+    widget = open_map(qtbot, store)
+    canvas = widget.canvas
+    assert len(widget.cases.data.points) == 3
+    image = pixels(canvas)
+    for k in range(3):  # each case shows in a deadline-light colour where it is
+        assert any(has_colour(around(image, case_spot(widget, k)), c) for c in LIGHT_COLOURS.values())
+    district_edge = canvas.lonlat_to_screen(LON0, LAT0 + SPAN / 3)
+    assert has_colour(around(image, district_edge, 3), 0xFF5B2C83, 40)  # the district outline
+    camera = canvas.lonlat_to_screen(LON0 + CAMERA[0], LAT0 + CAMERA[1])
+    assert has_colour(around(image, camera), 0xFF1E6FD9)
+    empty = (np.abs(image - rgb(BACKGROUND.rgba())).max(axis=2) > 10).mean()
+    assert empty > 0.005, "the map is almost blank"
+
+
+def test_wheel_zoom_keeps_the_point_under_the_cursor(
+    qtbot: QtBot, city: tuple[Store, dict[str, object]]
+) -> None:
+    widget = open_map(qtbot, city[0])
+    canvas = widget.canvas
+    cursor = QPointF(231.0, 177.0)
+    before = canvas.view
+    wx, wy = before.screen_to_world(cursor.x(), cursor.y())
+    for notches in (1, 1, -3):
+        event = QWheelEvent(
+            cursor,
+            canvas.mapToGlobal(cursor),
+            QPoint(),
+            QPoint(0, 120 * notches),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QApplication.sendEvent(canvas, event)
+        sx, sy = canvas.view.world_to_screen(wx, wy)
+        assert abs(float(sx) - cursor.x()) < 1 and abs(float(sy) - cursor.y()) < 1
+    assert canvas.view.resolution == pytest.approx(before.resolution * 2**0.5)
+
+
+def test_drag_shows_the_shifted_image_before_rendering(
+    qtbot: QtBot, city: tuple[Store, dict[str, object]]
+) -> None:
+    widget = open_map(qtbot, city[0])
+    canvas = widget.canvas
+    before = pixels(canvas)
+    counts = dict(canvas.render_counts)
+    dx, dy = 60, 40
+    drag(canvas, QPointF(400, 300), QPointF(400 + dx, 300 + dy))
+    after = pixels(canvas)  # no event loop turn yet: nothing re-rendered
+    assert dict(canvas.render_counts) == counts and canvas.rendering
+    h, w = before.shape[:2]
+    interior = (slice(20, h - 120), slice(20, w - 120))  # clear of the scale bar
+    shifted = after[dy:, dx:][: h - dy, : w - dx]
+    assert np.array_equal(shifted[interior], before[: h - dy, : w - dx][interior])
+    qtbot.waitUntil(lambda: not canvas.rendering, timeout=3000)
+    assert canvas.render_counts["Open cases"] == counts["Open cases"] + 1
+
+
+def test_keys_pan_and_zoom(qtbot: QtBot, city: tuple[Store, dict[str, object]]) -> None:
+    canvas = open_map(qtbot, city[0]).canvas
+    start = canvas.view
+    qtbot.keyClick(canvas, Qt.Key.Key_Right)
+    assert canvas.view.center_x > start.center_x and canvas.view.center_y == start.center_y
+    qtbot.keyClick(canvas, Qt.Key.Key_Plus)
+    assert canvas.view.resolution == pytest.approx(start.resolution / 2)
+    qtbot.keyClick(canvas, Qt.Key.Key_Home)
+    assert canvas.view == start
+
+
+def test_click_on_a_case_emits_its_id(qtbot: QtBot, city: tuple[Store, dict[str, object]]) -> None:
+    store, ids = city
+    widget = open_map(qtbot, store)
+    with qtbot.waitSignal(widget.case_clicked, timeout=1000) as blocker:
+        click(widget.canvas, case_spot(widget, 1))
+    assert blocker.args == [ids["cases"][1]]  # type: ignore[index]
+    with qtbot.waitSignal(widget.camera_clicked, timeout=1000) as blocker:
+        click(widget.canvas, widget.canvas.lonlat_to_screen(LON0 + CAMERA[0], LAT0 + CAMERA[1]))
+    assert blocker.args == [ids["camera"]]
+    with qtbot.waitSignal(widget.grid_clicked, timeout=1000) as blocker:  # empty ground: the grid
+        click(widget.canvas, widget.canvas.lonlat_to_screen(LON0 + 0.013, LAT0 + 0.007))
+    assert blocker.args == [ids["grids"][1]]  # type: ignore[index]
+
+
+def test_box_select_selects_the_cases_inside(qtbot: QtBot, city: tuple[Store, dict[str, object]]) -> None:
+    store, ids = city
+    widget = open_map(qtbot, store)
+    widget.tool_buttons["select"].click()
+    a, b = case_spot(widget, 0), case_spot(widget, 1)  # the two southern cases, not the northern one
+    top_left = QPointF(min(a.x(), b.x()) - 20, min(a.y(), b.y()) - 20)
+    bottom_right = QPointF(max(a.x(), b.x()) + 20, max(a.y(), b.y()) + 20)
+    with qtbot.waitSignal(widget.cases_selected, timeout=1000) as blocker:
+        drag(widget.canvas, bottom_right, top_left)
+    assert sorted(blocker.args[0]) == sorted(ids["cases"][:2])  # type: ignore[index]
+    assert sorted(widget.cases.snapshot().selected.tolist()) == sorted(ids["cases"][:2])  # type: ignore[index]
+
+
+def test_measuring_one_kilometre(qtbot: QtBot, city: tuple[Store, dict[str, object]]) -> None:
+    widget = open_map(qtbot, city[0])
+    canvas = widget.canvas
+    qtbot.keyClick(canvas, Qt.Key.Key_Plus)  # ~2 m/px: a pixel of rounding is 0.2 % of a kilometre
+    lon0, lat0 = canvas.screen_to_lonlat(150, 400)
+    lon1, lat1, _ = Geod(ellps="WGS84").fwd(lon0, lat0, 60, 1000)
+    widget.tool_buttons["measure"].click()
+    with qtbot.waitSignal(canvas.measured, timeout=1000) as blocker:
+        click(canvas, canvas.lonlat_to_screen(lon0, lat0))
+        click(canvas, canvas.lonlat_to_screen(lon1, lat1))
+        click(canvas, canvas.lonlat_to_screen(lon1, lat1), Qt.MouseButton.RightButton)
+    assert blocker.args[0] == pytest.approx(1000, rel=0.01)  # type: ignore[index]
+
+
+def test_hiding_a_layer_removes_its_pixels(qtbot: QtBot, city: tuple[Store, dict[str, object]]) -> None:
+    widget = open_map(qtbot, city[0])
+    spot = case_spot(widget, 2)
+    assert any(has_colour(around(pixels(widget.canvas), spot), c) for c in LIGHT_COLOURS.values())
+    widget.panel.rows[widget.cases.layer_id].visible_box.click()
+    assert not widget.cases.visible
+    assert not any(has_colour(around(pixels(widget.canvas), spot), c) for c in LIGHT_COLOURS.values())
+
+
+def test_select_case_pans_to_an_off_screen_case(qtbot: QtBot, city: tuple[Store, dict[str, object]]) -> None:
+    store, ids = city
+    widget = open_map(qtbot, store)
+    canvas = widget.canvas
+    canvas.pan_by(3000, 0)  # the city is far to the right, off-screen
+    widget.select_case(ids["cases"][0])  # type: ignore[index]
+    spot = case_spot(widget, 0)
+    assert 0 < spot.x() < canvas.width() and 0 < spot.y() < canvas.height()
+    assert widget.cases.snapshot().selected.tolist() == [ids["cases"][0]]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_new_case_reaches_the_map_and_redraws_only_the_cases(
+    qtbot: QtBot, backend: str, request: pytest.FixtureRequest
+) -> None:
+    store, _ = make_city(request.getfixturevalue("sqlite_store" if backend == "sqlite" else "pg_store"))
+    widget = open_map(qtbot, store)
+    with qtbot.waitSignal(widget.start_live().listening, timeout=5000):
+        pass
+    qtbot.waitUntil(lambda: not widget.busy, timeout=5000)  # the feed's first catch-up re-read
+    counts = dict(widget.canvas.render_counts)
+    started = time.monotonic()
+    new_id = report(store, LON0 + 0.012, LAT0 + 0.004)
+    qtbot.waitUntil(lambda: new_id in widget.cases.data.points.ids and not widget.busy, timeout=2000)
+    elapsed = time.monotonic() - started
+    grown = {k: v - counts.get(k, 0) for k, v in widget.canvas.render_counts.items() if v != counts.get(k, 0)}
+    assert grown == {"Open cases": 1}
+    assert elapsed < 1.0, f"{elapsed:.2f} s from commit to redrawn map"
+    widget.stop_live()
+
+
+@pytest.mark.slow
+def test_cli_screenshot_writes_a_map(city: tuple[Store, dict[str, object]], tmp_path: Path) -> None:
+    store, _ = city
+    out = tmp_path / "map.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gridwatch",
+            "map",
+            "--db",
+            store.url,
+            "--screenshot",
+            str(out),
+            "--size",
+            "900x700",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (900, 700)
+    assert len(np.unique(as_rgb(image).reshape(-1, 3), axis=0)) > 50, "the screenshot is blank"
