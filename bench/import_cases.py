@@ -123,10 +123,6 @@ def main() -> None:
                     admin = create_engine(args.pg)
                     with admin.begin() as conn:
                         conn.execute(text(f"CREATE SCHEMA {schema}"))
-                        # alembic would otherwise find public's version table through the search path
-                        conn.execute(
-                            text(
-                                f"CREATE TABLE {schema}.alembic_version (version_num varchar(32) PRIMARY KEY)"
                             )
                         )
                     store = Store(

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pytest
 from sqlalchemy import select
 from test_import_cases import CLOSED, LATE, OPEN
-from test_import_support import HEADER, add_territory, io_pg_schema, io_sqlite_template, io_store, write_csv
+from test_import_support import HEADER, add_territory, write_csv
 
 from gridwatch.db.errors import InvalidInput
 from gridwatch.db.exports import export
@@ -17,8 +17,6 @@ from gridwatch.db.imports.grids import import_grids
 from gridwatch.db.imports.setup_tables import import_setup
 from gridwatch.db.models import Case, CaseEvent
 from gridwatch.db.store import Store
-
-__all__ = ["io_pg_schema", "io_sqlite_template", "io_store"]
 
 
 def snapshot(store: Store) -> list[tuple[object, ...]]:
@@ -52,35 +50,35 @@ def snapshot(store: Store) -> list[tuple[object, ...]]:
 
 
 def test_cases_round_trip_through_the_interchange_csv(
-    io_store: Store, tmp_path: Path, sqlite_template_copy: Store
+    store: Store, tmp_path: Path, sqlite_template_copy: Store
 ) -> None:
-    add_territory(io_store)
+    add_territory(store)
     source = write_csv(
         tmp_path / "in.csv", [HEADER + ",工单来源", CLOSED + ",12345", LATE + ",", OPEN + ",网格"]
     )
-    assert import_cases(io_store, source).inserted == 3
+    assert import_cases(store, source).inserted == 3
     out = tmp_path / "out.csv"
-    assert export(io_store, "cases", out) == 3
-    assert import_cases(io_store, out).unchanged == 3  # same store: nothing changes
+    assert export(store, "cases", out) == 3
+    assert import_cases(store, out).unchanged == 3  # same store: nothing changes
 
     other = sqlite_template_copy  # another store: the same cases come out
     add_territory(other)
     assert import_cases(other, out).inserted == 3
-    assert snapshot(other) == snapshot(io_store)
+    assert snapshot(other) == snapshot(store)
 
 
 @pytest.fixture
-def sqlite_template_copy(io_sqlite_template: Path, tmp_path: Path) -> Store:
+def sqlite_template_copy(sqlite_template: Path, tmp_path: Path) -> Store:
     import shutil
 
     path = tmp_path / "other.sqlite"
-    shutil.copy(io_sqlite_template, path)
+    shutil.copy(sqlite_template, path)
     return Store(f"sqlite:///{path}")
 
 
-def test_geodata_and_device_exports(io_store: Store, tmp_path: Path) -> None:
-    add_territory(io_store)
-    import_cases(io_store, write_csv(tmp_path / "in.csv", [HEADER, CLOSED, OPEN]))
+def test_geodata_and_device_exports(store: Store, tmp_path: Path) -> None:
+    add_territory(store)
+    import_cases(store, write_csv(tmp_path / "in.csv", [HEADER, CLOSED, OPEN]))
     devices = write_csv(
         tmp_path / "d.csv",
         [
@@ -89,24 +87,24 @@ def test_geodata_and_device_exports(io_store: Store, tmp_path: Path) -> None:
             "SPK1,loudspeaker,音柱,118.015,24.41,,",
         ],
     )
-    assert import_setup(io_store, "devices", devices).inserted == 2
+    assert import_setup(store, "devices", devices).inserted == 2
 
     for what, count in (("grids", 4), ("cases", 2), ("devices", 2)):
         for suffix in (".gpkg", ".geojson"):
             path = tmp_path / f"{what}{suffix}"
-            assert export(io_store, what, path) == count
+            assert export(store, what, path) == count
             frame = gpd.read_file(path)
             assert len(frame) == count
             assert frame.crs.to_epsg() == (4326 if suffix == ".geojson" else 4490)
     cases = gpd.read_file(tmp_path / "cases.gpkg")
     assert set(cases["state"]) == {"closed", "handling"} and "deadline_at" in cases.columns
 
-    assert export(io_store, "devices", tmp_path / "devices.csv") == 2
-    assert import_setup(io_store, "devices", tmp_path / "devices.csv").unchanged == 2
-    assert export(io_store, "grids", tmp_path / "grids.csv") == 4
-    assert import_setup(io_store, "org", tmp_path / "grids.csv").unchanged == 4
-    assert import_grids(io_store, tmp_path / "grids.geojson").unchanged == 4
-    assert import_grids(io_store, tmp_path / "grids.gpkg").unchanged == 4
+    assert export(store, "devices", tmp_path / "devices.csv") == 2
+    assert import_setup(store, "devices", tmp_path / "devices.csv").unchanged == 2
+    assert export(store, "grids", tmp_path / "grids.csv") == 4
+    assert import_setup(store, "org", tmp_path / "grids.csv").unchanged == 4
+    assert import_grids(store, tmp_path / "grids.geojson").unchanged == 4
+    assert import_grids(store, tmp_path / "grids.gpkg").unchanged == 4
 
     with pytest.raises(InvalidInput, match="format"):
-        export(io_store, "cases", tmp_path / "cases.shp")
+        export(store, "cases", tmp_path / "cases.shp")

@@ -7,18 +7,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 from sqlalchemy import select
-from test_import_support import add_territory, io_pg_schema, io_sqlite_template, io_store, write_csv
+from test_import_support import add_territory, write_csv
 
 from gridwatch.db.imports.report import ImportFileError
 from gridwatch.db.imports.setup_tables import import_setup
 from gridwatch.db.models import Device, GridAssignment, OrgUnit, Person
 from gridwatch.db.store import Store
 
-__all__ = ["io_pg_schema", "io_sqlite_template", "io_store"]
 
-
-def test_departments_and_people(io_store: Store, tmp_path: Path) -> None:
-    add_territory(io_store)
+def test_departments_and_people(store: Store, tmp_path: Path) -> None:
+    add_territory(store)
     departments = write_csv(
         tmp_path / "d.csv",
         [
@@ -28,7 +26,7 @@ def test_departments_and_people(io_store: Store, tmp_path: Path) -> None:
             "X,坏,nation,,",
         ],
     )
-    report = import_setup(io_store, "departments", departments)
+    report = import_setup(store, "departments", departments)
     assert report.inserted == 2 and [(e.line, "nation" in e.reason) for e in report.errors] == [(4, True)]
 
     people = write_csv(
@@ -43,16 +41,16 @@ def test_departments_and_people(io_store: Store, tmp_path: Path) -> None:
         ],
         encoding="gb18030",
     )
-    report = import_setup(io_store, "people", people)
+    report = import_setup(store, "people", people)
     assert report.inserted == 2
     reasons = {e.line: e.reason for e in report.errors}
     assert sorted(reasons) == [4, 5, 6]
     assert "NOPE" in reasons[4] and "pilot" in reasons[5] and "99999999999999" in reasons[6]
-    with io_store.session() as s:
+    with store.session() as s:
         zhang = s.scalar(select(Person).where(Person.username == "zhang"))
         assert zhang is not None and zhang.role_names == {"acceptor", "dispatcher"}
         assert len(s.scalars(select(GridAssignment)).all()) == 2
-    again = import_setup(io_store, "people", people)
+    again = import_setup(store, "people", people)
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
 
     fewer = write_csv(
@@ -62,15 +60,15 @@ def test_departments_and_people(io_store: Store, tmp_path: Path) -> None:
             "li,李四,,JD,grid_worker;acceptor,35020300100102",
         ],
     )
-    assert import_setup(io_store, "people", fewer).updated == 1
-    with io_store.session() as s:
+    assert import_setup(store, "people", fewer).updated == 1
+    with store.session() as s:
         assert [a.grid_id for a in s.scalars(select(GridAssignment))] == [
             s.scalar(select(OrgUnit.id).where(OrgUnit.code == "35020300100102"))
         ]
 
 
-def test_devices_from_xlsx_grid_by_point_and_speaker_link(io_store: Store, tmp_path: Path) -> None:
-    add_territory(io_store)
+def test_devices_from_xlsx_grid_by_point_and_speaker_link(store: Store, tmp_path: Path) -> None:
+    add_territory(store)
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(
@@ -97,19 +95,19 @@ def test_devices_from_xlsx_grid_by_point_and_speaker_link(io_store: Store, tmp_p
     sheet.append(["CAM3", "camera", None, "方向", 118.0, 24.41, None, None, None, 400])
     sheet.append(["CAM4", "drone", None, "?", 118.0, 24.41])
     book.save(tmp_path / "devices.xlsx")
-    report = import_setup(io_store, "devices", tmp_path / "devices.xlsx")
+    report = import_setup(store, "devices", tmp_path / "devices.xlsx")
     assert report.inserted == 2 and sorted(e.line for e in report.errors) == [4, 5, 6]
-    with io_store.session() as s:
+    with store.session() as s:
         cam = s.scalar(select(Device).where(Device.code == "CAM1"))
         east = s.scalar(select(OrgUnit.id).where(OrgUnit.code == "35020300100102"))
         speaker = s.scalar(select(Device.id).where(Device.code == "SPK1"))
         assert cam is not None and cam.kind == "camera" and cam.grid_id == east and cam.speaker_id == speaker
-    again = import_setup(io_store, "devices", tmp_path / "devices.xlsx")
+    again = import_setup(store, "devices", tmp_path / "devices.xlsx")
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
 
 
-def test_unknown_table_and_missing_columns(io_store: Store, tmp_path: Path) -> None:
+def test_unknown_table_and_missing_columns(store: Store, tmp_path: Path) -> None:
     with pytest.raises(ImportFileError, match="unknown table"):
-        import_setup(io_store, "cameras", tmp_path / "x.csv")
+        import_setup(store, "cameras", tmp_path / "x.csv")
     with pytest.raises(ImportFileError, match="missing column"):
-        import_setup(io_store, "people", write_csv(tmp_path / "p.csv", ["user,name", "a,b"]))
+        import_setup(store, "people", write_csv(tmp_path / "p.csv", ["user,name", "a,b"]))
