@@ -123,8 +123,6 @@ def main() -> None:
                     admin = create_engine(args.pg)
                     with admin.begin() as conn:
                         conn.execute(text(f"CREATE SCHEMA {schema}"))
-                            )
-                        )
                     store = Store(
                         engine=make_engine(
                             args.pg, connect_args={"options": f"-csearch_path={schema},public"}
