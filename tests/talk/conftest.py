@@ -2,20 +2,39 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
-import threading
 import time
 import wave
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from gridwatch.plugins.speakers.g711 import alaw_decode, ulaw_decode
 from gridwatch.plugins.speakers.rtp import Destination, sdp
+from tests.talk.capture import RtpCapture, listening
+from tests.talk.fake_pulse import FakePulse
+
+_pulse = FakePulse()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Starts the fake microphone's server at collection, before any test can initialise QtMultimedia
+    (which connects to PulseAudio only once per process)."""
+    _pulse.start()
+    os.environ["PULSE_SERVER"] = _pulse.server
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _pulse.stop()
+
+
+@pytest.fixture(scope="session")
+def fake_pulse() -> FakePulse:
+    return _pulse
 
 
 def write_tone(path: Path, freq: float, seconds: float, rate: int = 44100, channels: int = 2) -> Path:
@@ -98,44 +117,7 @@ def ffmpeg_receiver(tmp_path: Path) -> Iterator[Callable[[str], FfmpegReceiver]]
             receiver.process.wait()
 
 
-@dataclass
-class RtpCapture:
-    """A raw UDP socket collecting RTP packets with their arrival times, in a thread."""
-
-    sock: socket.socket
-    packets: list[tuple[float, bytes]] = field(default_factory=list)
-    running: bool = True
-
-    @property
-    def address(self) -> str:
-        return f"rtp://127.0.0.1:{self.sock.getsockname()[1]}"
-
-    def run(self) -> None:
-        while self.running:
-            try:
-                data = self.sock.recv(2048)
-            except TimeoutError:
-                continue
-            self.packets.append((time.monotonic(), data))
-
-    def pcm(self) -> np.ndarray:
-        """The received audio, decoded by each packet's payload type."""
-        frames = [
-            (ulaw_decode if data[1] & 0x7F == 0 else alaw_decode)(np.frombuffer(data[12:], dtype=np.uint8))
-            for _, data in self.packets
-        ]
-        return np.concatenate(frames) if frames else np.zeros(0, dtype=np.int16)
-
-
 @pytest.fixture
 def rtp_capture() -> Iterator[RtpCapture]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.settimeout(0.1)
-    capture = RtpCapture(sock)
-    thread = threading.Thread(target=capture.run, daemon=True)
-    thread.start()
-    yield capture
-    capture.running = False
-    thread.join()
-    sock.close()
+    with listening() as capture:
+        yield capture

@@ -1,0 +1,1 @@
+"""Push-to-talk in the desktop app: the microphone and the hold-to-talk button."""
