@@ -123,8 +123,11 @@ def save_screenshot(window: MainWindow, path: Path, timeout_ms: int = 15_000) ->
     """Wait until the queue, the detail and the map have loaded, then grab the window to a PNG."""
     clock = QElapsedTimer()
     clock.start()
-    if window.queue.model.rowCount():
-        window.queue.select_case(window.queue.model.case_at(0).id)
+    model = window.queue.model
+    for row in range(min(model.rowCount(), 50)):  # show a case the person can act on, if one is near the top
+        window.queue.select_case(model.case_at(row).id)
+        if window.controller.enabled_actions():
+            break
     wait = getattr(window.map, "wait_loaded", None)
     if callable(wait):
         wait(max(0, timeout_ms - clock.elapsed()))

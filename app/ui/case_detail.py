@@ -271,7 +271,12 @@ class CaseDetail(QWidget):
             "grid": view.grid or self.tr("outside every grid"),
             "description": case.description,
             "department": view.department or suggested,
-            "deadline": _local(case.deadline_at, self.tz),
+            "deadline": _local(case.deadline_at, self.tz)
+            or (
+                self.tr("%1 (this step)").replace("%1", _local(case.stage_due_at, self.tz))
+                if case.stage_due_at
+                else ""
+            ),
             "request": (
                 f"{texts.label(texts.requests(), request.get('kind'))}: {request.get('reason') or ''}"
                 + (f" (+{request['hours']} h)" if request.get("hours") else "")

@@ -137,12 +137,12 @@
 <context>
     <name>ActionController</name>
     <message>
-        <location filename="../../app/ui/actions.py" line="121"/>
+        <location filename="../../app/ui/actions.py" line="123"/>
         <source>New case…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="241"/>
+        <location filename="../../app/ui/actions.py" line="247"/>
         <source>The action is no longer possible on this case. Your input:
 %1</source>
         <translation type="unfinished"></translation>
@@ -151,77 +151,77 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="93"/>
+        <location filename="../../app/ui/action_dialog.py" line="94"/>
         <source> (suggested)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="97"/>
+        <location filename="../../app/ui/action_dialog.py" line="98"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="98"/>
+        <location filename="../../app/ui/action_dialog.py" line="99"/>
         <source>Deadline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="107"/>
+        <location filename="../../app/ui/action_dialog.py" line="108"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="108"/>
+        <location filename="../../app/ui/action_dialog.py" line="109"/>
         <source>Urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="111"/>
+        <location filename="../../app/ui/action_dialog.py" line="112"/>
         <source>Working hours asked for</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="116"/>
+        <location filename="../../app/ui/action_dialog.py" line="117"/>
         <source> (+%1 working hours)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="117"/>
+        <location filename="../../app/ui/action_dialog.py" line="118"/>
         <source>Request</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="119"/>
+        <location filename="../../app/ui/action_dialog.py" line="120"/>
         <source>Required</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="121"/>
+        <location filename="../../app/ui/action_dialog.py" line="122"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="124"/>
+        <location filename="../../app/ui/action_dialog.py" line="125"/>
         <source>Note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="143"/>
+        <location filename="../../app/ui/action_dialog.py" line="146"/>
         <source>working hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="144"/>
+        <location filename="../../app/ui/action_dialog.py" line="147"/>
         <source>working days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="145"/>
+        <location filename="../../app/ui/action_dialog.py" line="148"/>
         <source>hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="146"/>
+        <location filename="../../app/ui/action_dialog.py" line="149"/>
         <source>days</source>
         <translation type="unfinished"></translation>
     </message>
@@ -229,7 +229,7 @@
 <context>
     <name>AlertCenter</name>
     <message>
-        <location filename="../../app/ui/live.py" line="154"/>
+        <location filename="../../app/ui/live.py" line="156"/>
         <source>New %1 case %2 from %3: %4</source>
         <translation type="unfinished"></translation>
     </message>
@@ -237,177 +237,182 @@
 <context>
     <name>CaseDetail</name>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="159"/>
-        <location filename="../../app/ui/case_detail.py" line="223"/>
+        <location filename="../../app/ui/case_detail.py" line="165"/>
+        <location filename="../../app/ui/case_detail.py" line="244"/>
         <source>No case selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="170"/>
+        <location filename="../../app/ui/case_detail.py" line="177"/>
         <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="170"/>
+        <location filename="../../app/ui/case_detail.py" line="178"/>
         <source>Who</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="170"/>
+        <location filename="../../app/ui/case_detail.py" line="179"/>
         <source>Role</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="170"/>
+        <location filename="../../app/ui/case_detail.py" line="180"/>
         <source>Action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="170"/>
-        <location filename="../../app/ui/case_detail.py" line="179"/>
-        <location filename="../../app/ui/case_detail.py" line="197"/>
+        <location filename="../../app/ui/case_detail.py" line="181"/>
+        <location filename="../../app/ui/case_detail.py" line="196"/>
+        <location filename="../../app/ui/case_detail.py" line="218"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="170"/>
+        <location filename="../../app/ui/case_detail.py" line="182"/>
         <source>Note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="179"/>
-        <location filename="../../app/ui/case_detail.py" line="183"/>
+        <location filename="../../app/ui/case_detail.py" line="193"/>
+        <location filename="../../app/ui/case_detail.py" line="203"/>
         <source>Distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="179"/>
+        <location filename="../../app/ui/case_detail.py" line="194"/>
         <source>Case no.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="179"/>
-        <location filename="../../app/ui/case_detail.py" line="198"/>
+        <location filename="../../app/ui/case_detail.py" line="195"/>
+        <location filename="../../app/ui/case_detail.py" line="219"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="179"/>
+        <location filename="../../app/ui/case_detail.py" line="197"/>
         <source>Reported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="183"/>
+        <location filename="../../app/ui/case_detail.py" line="203"/>
         <source>Kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="183"/>
+        <location filename="../../app/ui/case_detail.py" line="203"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="183"/>
+        <location filename="../../app/ui/case_detail.py" line="203"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="185"/>
+        <location filename="../../app/ui/case_detail.py" line="206"/>
         <source>Timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="186"/>
+        <location filename="../../app/ui/case_detail.py" line="207"/>
         <source>Photos</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="187"/>
+        <location filename="../../app/ui/case_detail.py" line="208"/>
         <source>Possible duplicates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="188"/>
+        <location filename="../../app/ui/case_detail.py" line="209"/>
         <source>Nearby devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="199"/>
+        <location filename="../../app/ui/case_detail.py" line="220"/>
         <source>Urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="200"/>
+        <location filename="../../app/ui/case_detail.py" line="221"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="201"/>
+        <location filename="../../app/ui/case_detail.py" line="222"/>
         <source>Where</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="202"/>
+        <location filename="../../app/ui/case_detail.py" line="223"/>
         <source>Grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="203"/>
+        <location filename="../../app/ui/case_detail.py" line="224"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="204"/>
+        <location filename="../../app/ui/case_detail.py" line="225"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="205"/>
+        <location filename="../../app/ui/case_detail.py" line="226"/>
         <source>Deadline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="206"/>
+        <location filename="../../app/ui/case_detail.py" line="227"/>
         <source>Pending request</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="231"/>
+        <location filename="../../app/ui/case_detail.py" line="253"/>
         <source>Case %1 · version %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="234"/>
+        <location filename="../../app/ui/case_detail.py" line="257"/>
         <source>suggested: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="246"/>
+        <location filename="../../app/ui/case_detail.py" line="271"/>
         <source>outside every grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="296"/>
+        <location filename="../../app/ui/case_detail.py" line="276"/>
+        <source>%1 (this step)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="326"/>
         <source>Possible duplicates (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="297"/>
+        <location filename="../../app/ui/case_detail.py" line="327"/>
         <source>Camera</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="297"/>
+        <location filename="../../app/ui/case_detail.py" line="327"/>
         <source>Loudspeaker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="305"/>
+        <location filename="../../app/ui/case_detail.py" line="335"/>
         <source>online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="305"/>
+        <location filename="../../app/ui/case_detail.py" line="335"/>
         <source>offline</source>
         <translation type="unfinished"></translation>
     </message>
@@ -415,57 +420,57 @@
 <context>
     <name>CaseQueue</name>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="41"/>
+        <location filename="../../app/ui/case_queue.py" line="42"/>
         <source>Open cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="42"/>
+        <location filename="../../app/ui/case_queue.py" line="43"/>
         <source>All states</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="46"/>
+        <location filename="../../app/ui/case_queue.py" line="47"/>
         <source>Any urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="50"/>
+        <location filename="../../app/ui/case_queue.py" line="51"/>
         <source>Any source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="54"/>
+        <location filename="../../app/ui/case_queue.py" line="55"/>
         <source>Any category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="56"/>
+        <location filename="../../app/ui/case_queue.py" line="57"/>
         <source>Whole district</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="68"/>
+        <location filename="../../app/ui/case_queue.py" line="71"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="69"/>
+        <location filename="../../app/ui/case_queue.py" line="72"/>
         <source>Mine</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="70"/>
+        <location filename="../../app/ui/case_queue.py" line="73"/>
         <source>Cases I reported or changed last</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="72"/>
+        <location filename="../../app/ui/case_queue.py" line="75"/>
         <source>Search no., address, text</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="142"/>
+        <location filename="../../app/ui/case_queue.py" line="145"/>
         <source>%n case(s)</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -476,57 +481,57 @@
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../app/ui/case_model.py" line="325"/>
+        <location filename="../../app/ui/case_model.py" line="331"/>
         <source>Time left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="326"/>
+        <location filename="../../app/ui/case_model.py" line="332"/>
         <source>Case no.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="327"/>
+        <location filename="../../app/ui/case_model.py" line="333"/>
         <source>Urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="328"/>
+        <location filename="../../app/ui/case_model.py" line="334"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="329"/>
+        <location filename="../../app/ui/case_model.py" line="335"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="330"/>
+        <location filename="../../app/ui/case_model.py" line="336"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="331"/>
+        <location filename="../../app/ui/case_model.py" line="337"/>
         <source>Where</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="332"/>
+        <location filename="../../app/ui/case_model.py" line="338"/>
         <source>Grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="333"/>
+        <location filename="../../app/ui/case_model.py" line="339"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="334"/>
+        <location filename="../../app/ui/case_model.py" line="340"/>
         <source>Reported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="375"/>
+        <location filename="../../app/ui/case_model.py" line="381"/>
         <source>working time left</source>
         <translation type="unfinished"></translation>
     </message>
@@ -542,12 +547,12 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../app/ui/login.py" line="55"/>
+        <location filename="../../app/ui/login.py" line="58"/>
         <source>Sign in to gridwatch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="69"/>
+        <location filename="../../app/ui/login.py" line="74"/>
         <source>Workspace</source>
         <translation type="unfinished"></translation>
     </message>
@@ -555,57 +560,57 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="31"/>
+        <location filename="../../app/ui/main_window.py" line="34"/>
         <source>Map not available in this build</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="57"/>
+        <location filename="../../app/ui/main_window.py" line="61"/>
         <source>gridwatch — %1 — %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="68"/>
+        <location filename="../../app/ui/main_window.py" line="72"/>
         <source>Case queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="69"/>
+        <location filename="../../app/ui/main_window.py" line="73"/>
         <source>Case detail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="145"/>
+        <location filename="../../app/ui/main_window.py" line="151"/>
         <source>Actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="149"/>
+        <location filename="../../app/ui/main_window.py" line="155"/>
         <source>&amp;Case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="154"/>
+        <location filename="../../app/ui/main_window.py" line="160"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="157"/>
+        <location filename="../../app/ui/main_window.py" line="163"/>
         <source>Reset layout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="161"/>
+        <location filename="../../app/ui/main_window.py" line="167"/>
         <source>Find case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="202"/>
+        <location filename="../../app/ui/main_window.py" line="208"/>
         <source>%1: %2 done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="215"/>
+        <location filename="../../app/ui/main_window.py" line="222"/>
         <source>● live</source>
         <translation type="unfinished"></translation>
     </message>
@@ -613,57 +618,62 @@
 <context>
     <name>MapWidget</name>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="68"/>
+        <location filename="../../app/ui/map/widget.py" line="70"/>
         <source>Org units</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="69"/>
+        <location filename="../../app/ui/map/widget.py" line="74"/>
+        <source>Names</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="76"/>
         <source>Case density</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="70"/>
+        <location filename="../../app/ui/map/widget.py" line="77"/>
         <source>Open cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="71"/>
+        <location filename="../../app/ui/map/widget.py" line="78"/>
         <source>Devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="72"/>
+        <location filename="../../app/ui/map/widget.py" line="79"/>
         <source>Grid workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="111"/>
+        <location filename="../../app/ui/map/widget.py" line="119"/>
         <source>Pan / identify</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="112"/>
+        <location filename="../../app/ui/map/widget.py" line="120"/>
         <source>Box select</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="113"/>
+        <location filename="../../app/ui/map/widget.py" line="121"/>
         <source>Measure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="125"/>
+        <location filename="../../app/ui/map/widget.py" line="133"/>
         <source>Whole area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="198"/>
+        <location filename="../../app/ui/map/widget.py" line="208"/>
         <source>Could not read the map data (%1).</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/map/widget.py" line="313"/>
+        <location filename="../../app/ui/map/widget.py" line="325"/>
         <source>%n case(s) selected</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -671,7 +681,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="325"/>
+        <location filename="../../app/ui/map/widget.py" line="337"/>
         <source>Distance: %1 m</source>
         <translation type="unfinished"></translation>
     </message>
@@ -679,42 +689,42 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="44"/>
+        <location filename="../../app/ui/report_dialog.py" line="45"/>
         <source>New case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="62"/>
+        <location filename="../../app/ui/report_dialog.py" line="63"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="63"/>
+        <location filename="../../app/ui/report_dialog.py" line="64"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="64"/>
+        <location filename="../../app/ui/report_dialog.py" line="65"/>
         <source>Urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="65"/>
+        <location filename="../../app/ui/report_dialog.py" line="66"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="66"/>
+        <location filename="../../app/ui/report_dialog.py" line="67"/>
         <source>Address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="67"/>
+        <location filename="../../app/ui/report_dialog.py" line="68"/>
         <source>Longitude</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="68"/>
+        <location filename="../../app/ui/report_dialog.py" line="69"/>
         <source>Latitude</source>
         <translation type="unfinished"></translation>
     </message>

@@ -136,12 +136,12 @@
 <context>
     <name>ActionController</name>
     <message>
-        <location filename="../../app/ui/actions.py" line="121" />
+        <location filename="../../app/ui/actions.py" line="123" />
         <source>New case…</source>
         <translation>新建案件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="241" />
+        <location filename="../../app/ui/actions.py" line="247" />
         <source>The action is no longer possible on this case. Your input:
 %1</source>
         <translation>该案件已不能执行此操作。您填写的内容：
@@ -151,77 +151,77 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="93" />
+        <location filename="../../app/ui/action_dialog.py" line="94" />
         <source> (suggested)</source>
         <translation>（建议）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="97" />
+        <location filename="../../app/ui/action_dialog.py" line="98" />
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="98" />
+        <location filename="../../app/ui/action_dialog.py" line="99" />
         <source>Deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="107" />
+        <location filename="../../app/ui/action_dialog.py" line="108" />
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="108" />
+        <location filename="../../app/ui/action_dialog.py" line="109" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="111" />
+        <location filename="../../app/ui/action_dialog.py" line="112" />
         <source>Working hours asked for</source>
         <translation>申请工作小时数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="116" />
+        <location filename="../../app/ui/action_dialog.py" line="117" />
         <source> (+%1 working hours)</source>
         <translation>（+%1 工作小时）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="117" />
+        <location filename="../../app/ui/action_dialog.py" line="118" />
         <source>Request</source>
         <translation>申请</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="119" />
+        <location filename="../../app/ui/action_dialog.py" line="120" />
         <source>Required</source>
         <translation>必填</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="121" />
+        <location filename="../../app/ui/action_dialog.py" line="122" />
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="124" />
+        <location filename="../../app/ui/action_dialog.py" line="125" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="143" />
+        <location filename="../../app/ui/action_dialog.py" line="146" />
         <source>working hours</source>
         <translation>工作小时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="144" />
+        <location filename="../../app/ui/action_dialog.py" line="147" />
         <source>working days</source>
         <translation>工作日</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="145" />
+        <location filename="../../app/ui/action_dialog.py" line="148" />
         <source>hours</source>
         <translation>小时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="146" />
+        <location filename="../../app/ui/action_dialog.py" line="149" />
         <source>days</source>
         <translation>天</translation>
     </message>
@@ -229,7 +229,7 @@
 <context>
     <name>AlertCenter</name>
     <message>
-        <location filename="../../app/ui/live.py" line="154" />
+        <location filename="../../app/ui/live.py" line="156" />
         <source>New %1 case %2 from %3: %4</source>
         <translation>新%1案件 %2（%3）：%4</translation>
     </message>
@@ -237,177 +237,182 @@
 <context>
     <name>CaseDetail</name>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="159" />
-        <location filename="../../app/ui/case_detail.py" line="223" />
+        <location filename="../../app/ui/case_detail.py" line="165" />
+        <location filename="../../app/ui/case_detail.py" line="244" />
         <source>No case selected</source>
         <translation>未选择案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="170" />
+        <location filename="../../app/ui/case_detail.py" line="177" />
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="170" />
+        <location filename="../../app/ui/case_detail.py" line="178" />
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="170" />
+        <location filename="../../app/ui/case_detail.py" line="179" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="170" />
+        <location filename="../../app/ui/case_detail.py" line="180" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="170" />
-        <location filename="../../app/ui/case_detail.py" line="179" />
-        <location filename="../../app/ui/case_detail.py" line="197" />
+        <location filename="../../app/ui/case_detail.py" line="181" />
+        <location filename="../../app/ui/case_detail.py" line="196" />
+        <location filename="../../app/ui/case_detail.py" line="218" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="170" />
+        <location filename="../../app/ui/case_detail.py" line="182" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="179" />
-        <location filename="../../app/ui/case_detail.py" line="183" />
+        <location filename="../../app/ui/case_detail.py" line="193" />
+        <location filename="../../app/ui/case_detail.py" line="203" />
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="179" />
+        <location filename="../../app/ui/case_detail.py" line="194" />
         <source>Case no.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="179" />
-        <location filename="../../app/ui/case_detail.py" line="198" />
+        <location filename="../../app/ui/case_detail.py" line="195" />
+        <location filename="../../app/ui/case_detail.py" line="219" />
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="179" />
+        <location filename="../../app/ui/case_detail.py" line="197" />
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="183" />
+        <location filename="../../app/ui/case_detail.py" line="203" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="183" />
+        <location filename="../../app/ui/case_detail.py" line="203" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="183" />
+        <location filename="../../app/ui/case_detail.py" line="203" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="185" />
+        <location filename="../../app/ui/case_detail.py" line="206" />
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="186" />
+        <location filename="../../app/ui/case_detail.py" line="207" />
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="187" />
+        <location filename="../../app/ui/case_detail.py" line="208" />
         <source>Possible duplicates</source>
         <translation>疑似重复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="188" />
+        <location filename="../../app/ui/case_detail.py" line="209" />
         <source>Nearby devices</source>
         <translation>附近设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="199" />
+        <location filename="../../app/ui/case_detail.py" line="220" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="200" />
+        <location filename="../../app/ui/case_detail.py" line="221" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="201" />
+        <location filename="../../app/ui/case_detail.py" line="222" />
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="202" />
+        <location filename="../../app/ui/case_detail.py" line="223" />
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="203" />
+        <location filename="../../app/ui/case_detail.py" line="224" />
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="204" />
+        <location filename="../../app/ui/case_detail.py" line="225" />
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="205" />
+        <location filename="../../app/ui/case_detail.py" line="226" />
         <source>Deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="206" />
+        <location filename="../../app/ui/case_detail.py" line="227" />
         <source>Pending request</source>
         <translation>待审批申请</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="231" />
+        <location filename="../../app/ui/case_detail.py" line="253" />
         <source>Case %1 · version %2</source>
         <translation>案件 %1 · 版本 %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="234" />
+        <location filename="../../app/ui/case_detail.py" line="257" />
         <source>suggested: %1</source>
         <translation>建议：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="246" />
+        <location filename="../../app/ui/case_detail.py" line="271" />
         <source>outside every grid</source>
         <translation>不在任何网格内</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="296" />
+        <location filename="../../app/ui/case_detail.py" line="276" />
+        <source>%1 (this step)</source>
+        <translation>%1（本环节）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="326" />
         <source>Possible duplicates (%1)</source>
         <translation>疑似重复（%1）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="297" />
+        <location filename="../../app/ui/case_detail.py" line="327" />
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="297" />
+        <location filename="../../app/ui/case_detail.py" line="327" />
         <source>Loudspeaker</source>
         <translation>广播</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="305" />
+        <location filename="../../app/ui/case_detail.py" line="335" />
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="305" />
+        <location filename="../../app/ui/case_detail.py" line="335" />
         <source>offline</source>
         <translation>离线</translation>
     </message>
@@ -415,57 +420,57 @@
 <context>
     <name>CaseQueue</name>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="41" />
+        <location filename="../../app/ui/case_queue.py" line="42" />
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="42" />
+        <location filename="../../app/ui/case_queue.py" line="43" />
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="46" />
+        <location filename="../../app/ui/case_queue.py" line="47" />
         <source>Any urgency</source>
         <translation>全部紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="50" />
+        <location filename="../../app/ui/case_queue.py" line="51" />
         <source>Any source</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="54" />
+        <location filename="../../app/ui/case_queue.py" line="55" />
         <source>Any category</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="56" />
+        <location filename="../../app/ui/case_queue.py" line="57" />
         <source>Whole district</source>
         <translation>全区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="68" />
+        <location filename="../../app/ui/case_queue.py" line="71" />
         <source>Overdue</source>
         <translation>已超期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="69" />
+        <location filename="../../app/ui/case_queue.py" line="72" />
         <source>Mine</source>
         <translation>我的</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="70" />
+        <location filename="../../app/ui/case_queue.py" line="73" />
         <source>Cases I reported or changed last</source>
         <translation>我上报或最后办理的案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="72" />
+        <location filename="../../app/ui/case_queue.py" line="75" />
         <source>Search no., address, text</source>
         <translation>搜索编号、地址、描述</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="142" />
+        <location filename="../../app/ui/case_queue.py" line="145" />
         <source>%n case(s)</source>
         <translation>
             <numerusform>%n 件</numerusform></translation>
@@ -474,57 +479,57 @@
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../app/ui/case_model.py" line="325" />
+        <location filename="../../app/ui/case_model.py" line="331" />
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="326" />
+        <location filename="../../app/ui/case_model.py" line="332" />
         <source>Case no.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="327" />
+        <location filename="../../app/ui/case_model.py" line="333" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="328" />
+        <location filename="../../app/ui/case_model.py" line="334" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="329" />
+        <location filename="../../app/ui/case_model.py" line="335" />
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="330" />
+        <location filename="../../app/ui/case_model.py" line="336" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="331" />
+        <location filename="../../app/ui/case_model.py" line="337" />
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="332" />
+        <location filename="../../app/ui/case_model.py" line="338" />
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="333" />
+        <location filename="../../app/ui/case_model.py" line="339" />
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="334" />
+        <location filename="../../app/ui/case_model.py" line="340" />
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="375" />
+        <location filename="../../app/ui/case_model.py" line="381" />
         <source>working time left</source>
         <translation>剩余工作时间</translation>
     </message>
@@ -540,12 +545,12 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../app/ui/login.py" line="55" />
+        <location filename="../../app/ui/login.py" line="58" />
         <source>Sign in to gridwatch</source>
         <translation>登录 gridwatch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="69" />
+        <location filename="../../app/ui/login.py" line="74" />
         <source>Workspace</source>
         <translation>工作台</translation>
     </message>
@@ -553,57 +558,57 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="31" />
+        <location filename="../../app/ui/main_window.py" line="34" />
         <source>Map not available in this build</source>
         <translation>此版本未包含地图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="57" />
+        <location filename="../../app/ui/main_window.py" line="61" />
         <source>gridwatch — %1 — %2</source>
         <translation>gridwatch — %1 — %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="68" />
+        <location filename="../../app/ui/main_window.py" line="72" />
         <source>Case queue</source>
         <translation>案件队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="69" />
+        <location filename="../../app/ui/main_window.py" line="73" />
         <source>Case detail</source>
         <translation>案件详情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="145" />
+        <location filename="../../app/ui/main_window.py" line="151" />
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="149" />
+        <location filename="../../app/ui/main_window.py" line="155" />
         <source>&amp;Case</source>
         <translation>案件(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="154" />
+        <location filename="../../app/ui/main_window.py" line="160" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="157" />
+        <location filename="../../app/ui/main_window.py" line="163" />
         <source>Reset layout</source>
         <translation>恢复默认布局</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="161" />
+        <location filename="../../app/ui/main_window.py" line="167" />
         <source>Find case</source>
         <translation>查找案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="202" />
+        <location filename="../../app/ui/main_window.py" line="208" />
         <source>%1: %2 done</source>
         <translation>%1：已%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="215" />
+        <location filename="../../app/ui/main_window.py" line="222" />
         <source>● live</source>
         <translation>● 实时</translation>
     </message>
@@ -611,63 +616,68 @@
 <context>
     <name>MapWidget</name>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="68" />
+        <location filename="../../app/ui/map/widget.py" line="70" />
         <source>Org units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="69" />
+        <location filename="../../app/ui/map/widget.py" line="74" />
+        <source>Names</source>
+        <translation>名称标注</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="76" />
         <source>Case density</source>
         <translation>案件热力</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="70" />
+        <location filename="../../app/ui/map/widget.py" line="77" />
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="71" />
+        <location filename="../../app/ui/map/widget.py" line="78" />
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="72" />
+        <location filename="../../app/ui/map/widget.py" line="79" />
         <source>Grid workers</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="111" />
+        <location filename="../../app/ui/map/widget.py" line="119" />
         <source>Pan / identify</source>
         <translation>平移/查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="112" />
+        <location filename="../../app/ui/map/widget.py" line="120" />
         <source>Box select</source>
         <translation>框选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="113" />
+        <location filename="../../app/ui/map/widget.py" line="121" />
         <source>Measure</source>
         <translation>测距</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="125" />
+        <location filename="../../app/ui/map/widget.py" line="133" />
         <source>Whole area</source>
         <translation>全图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="198" />
+        <location filename="../../app/ui/map/widget.py" line="208" />
         <source>Could not read the map data (%1).</source>
         <translation>无法读取地图数据（%1）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/map/widget.py" line="313" />
+        <location filename="../../app/ui/map/widget.py" line="325" />
         <source>%n case(s) selected</source>
         <translation>
             <numerusform>已选 %n 件</numerusform></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="325" />
+        <location filename="../../app/ui/map/widget.py" line="337" />
         <source>Distance: %1 m</source>
         <translation>距离：%1 米</translation>
     </message>
@@ -675,42 +685,42 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="44" />
+        <location filename="../../app/ui/report_dialog.py" line="45" />
         <source>New case</source>
         <translation>新建案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="62" />
+        <location filename="../../app/ui/report_dialog.py" line="63" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="63" />
+        <location filename="../../app/ui/report_dialog.py" line="64" />
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="64" />
+        <location filename="../../app/ui/report_dialog.py" line="65" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="65" />
+        <location filename="../../app/ui/report_dialog.py" line="66" />
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="66" />
+        <location filename="../../app/ui/report_dialog.py" line="67" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="67" />
+        <location filename="../../app/ui/report_dialog.py" line="68" />
         <source>Longitude</source>
         <translation>经度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="68" />
+        <location filename="../../app/ui/report_dialog.py" line="69" />
         <source>Latitude</source>
         <translation>纬度</translation>
     </message>

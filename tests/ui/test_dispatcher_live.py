@@ -63,7 +63,13 @@ def test_two_workstations_see_each_others_changes(
 
         def seen() -> bool:
             row = leader.queue.model.case_by_id(case.id)
-            return row is not None and row.state == "dispatched" and leader.detail.view.case.state == "dispatched"
+            shown = leader.detail.view
+            return (
+                row is not None
+                and row.state == "dispatched"
+                and shown is not None
+                and shown.case.state == "dispatched"
+            )
 
         qtbot.waitUntil(seen, timeout=1000)
         latency = time.monotonic() - started
@@ -84,12 +90,16 @@ def test_urgent_or_machine_case_raises_an_alert(
 ) -> None:
     window = desk(store, "dispatcher", qtbot, tmp_path)
     try:
-        plain = other_store.report(actor="acceptor", source="citizen", category_code="06010", lon=LON, lat=LAT)
+        plain = other_store.report(
+            actor="acceptor", source="citizen", category_code="06010", lon=LON, lat=LAT
+        )
         qtbot.waitUntil(lambda: window.queue.model.row_of(plain.id) is not None, timeout=1000)
         qtbot.wait(200)
         assert window.alerts.count == 0  # an ordinary citizen report does not ring
         with qtbot.waitSignal(window.alerts.alerted, timeout=1000) as signal:
-            fire = other_store.report(actor="acceptor", source="citizen", category_code="10001", lon=LON, lat=LAT)
+            fire = other_store.report(
+                actor="acceptor", source="citizen", category_code="10001", lon=LON, lat=LAT
+            )
         assert signal.args[0] == fire.id
         assert window.alerts.banner.isVisible()
         assert fire.case_no in window.alerts.banner.label.text()
