@@ -44,7 +44,9 @@ def map_command(
         if screenshot is not None:
             loaded = widget.wait_loaded(LOAD_TIMEOUT_MS)
             saved = loaded and widget.grab().save(str(screenshot))
-            widget.close()
+            widget.close()  # stops the render and loader threads before Python tears Qt down
+            del widget
+            qt_app.processEvents()
             if not saved:
                 errors.print(f"[red]Could not {'save' if loaded else 'load the map for'} {screenshot}.[/red]")
                 raise typer.Exit(EXIT_USER_ERROR)

@@ -8,6 +8,7 @@ cache (same view, same version), so `render_counts` only grows for the layer tha
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
@@ -38,6 +39,7 @@ WHEEL_STEP = 2**0.5  # one wheel notch: half a zoom level
 KEY_PAN_FRACTION = 0.2
 MIN_RESOLUTION, MAX_RESOLUTION = 0.05, 20_000.0  # m/px: street furniture … all of China
 FIT_MARGIN = 1.05
+RETIRE_S = 2.0
 IDENTIFY_TOLERANCE_PX = 4.0
 # Xiamen, 思明区: where an empty store opens
 DEFAULT_CENTER = (118.09, 24.47)
@@ -71,6 +73,10 @@ class MapCanvas(QWidget):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._render)
         self.render_counts: Counter[str] = Counter()
+        self._closed = False  # after shutdown(): no more render jobs
+        # superseded jobs are held a while after they finish: their workers hold the job's signal
+        # object, and the last reference to a GUI-thread QObject must not drop in a worker thread
+        self._retired: list[tuple[float, RenderJob]] = []
         self.tool: Tool = PanTool()
         self._pan = PanTool()  # the middle button's, whatever tool is active
         self._middle = False
@@ -96,6 +102,8 @@ class MapCanvas(QWidget):
         self.schedule_render(0)  # a layer turned visible needs an image; the cache makes the rest free
 
     def schedule_render(self, delay_ms: int = RENDER_DELAY_MS) -> None:
+        if self._closed:
+            return
         if not self._timer.isActive() or delay_ms < self._timer.remainingTime():
             self._timer.start(delay_ms)
 
@@ -110,18 +118,24 @@ class MapCanvas(QWidget):
         for snapshot in snapshots:
             if self._renderer.cache.get(snapshot.layer_id, view, snapshot.version) is None:
                 self.render_counts[names[snapshot.layer_id]] += 1
-        job = self._renderer.render(view, snapshots)
-        job.layer_rendered.connect(lambda layer_id, image: self._layer_rendered(job, layer_id, image))
-        job.finished.connect(lambda: self._job_finished(job))
-        self._job = job
-        job.start()
+        # bound methods, not lambdas holding the job: a job must never sit in a reference cycle, or
+        # Python's cyclic GC (which may run in a render thread) would delete a GUI-thread QObject
+        if self._job is not None:
+            self._retired.append((time.monotonic(), self._job))
+        self._retired = [(t, j) for t, j in self._retired if not j.done or time.monotonic() - t < RETIRE_S]
+        self._job = self._renderer.render(view, snapshots)
+        self._job.layer_rendered.connect(self._layer_rendered)
+        self._job.finished.connect(self._job_finished)
+        self._job.start()
 
-    def _layer_rendered(self, job: RenderJob, layer_id: str, image: QImage) -> None:
-        self._images[layer_id] = LayerImage(job.view, image)
-        self.update()
+    def _layer_rendered(self, layer_id: str, image: QImage) -> None:
+        # only the current job delivers: rendering a new one cancels the previous
+        if self._job is not None:
+            self._images[layer_id] = LayerImage(self._job.view, image)
+            self.update()
 
-    def _job_finished(self, job: RenderJob) -> None:
-        if job is self._job and not job.cancelled:
+    def _job_finished(self) -> None:
+        if self._job is not None and self._job.done and not self._job.cancelled:
             self.render_finished.emit()
 
     def wait_idle(self, msecs: int = -1) -> bool:
@@ -129,10 +143,12 @@ class MapCanvas(QWidget):
 
     def shutdown(self) -> None:
         """Stop rendering before the widget goes: workers must not outlive the images they paint."""
+        self._closed = True
         self._timer.stop()
         if self._job is not None:
             self._job.cancel()
         self._renderer.wait_idle()
+        self._retired.clear()
 
     # --- the view -----------------------------------------------------------------------------------
 
