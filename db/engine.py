@@ -24,7 +24,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
+    # No pre-ping round trip per transaction: the store retries a write once when the server dropped the
+    # pooled connection (Store.act/report/attach), which costs nothing while the connection is healthy.
     kwargs.setdefault("connect_args", {"connect_timeout": 5, "application_name": "gridwatch"})
     return create_engine(url, **kwargs)
 

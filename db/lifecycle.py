@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from gridwatch.db.calendar import WorkingCalendar
 from gridwatch.db.deadlines import DeadlineRule, Limit, pick_limit
@@ -277,7 +278,7 @@ def apply_step(
     case: Case,
     step: Step,
     role: str,
-    actor: Person,
+    actor_id: int,
     inp: ActionInput,
     rules: Rules,
     now: datetime,
@@ -288,7 +289,7 @@ def apply_step(
     seen = case.version
     at = inp.at or now
     changes = EFFECTS[step.action](session, case, inp, at, rules)
-    changes.update(state=step.to_state, version=seen + 1, updated_at=now, updated_by_id=actor.id)
+    changes.update(state=step.to_state, version=seen + 1, updated_at=now, updated_by_id=actor_id)
     result = session.execute(
         update(Case)
         .where(Case.id == case.id, Case.version == seen)
@@ -302,7 +303,7 @@ def apply_step(
         action=step.action,
         from_state=case.state,
         to_state=step.to_state,
-        actor_id=actor.id,
+        actor_id=actor_id,
         role=role,
         at=at,
         note=inp.reason or inp.note,
@@ -320,5 +321,6 @@ def apply_step(
     )
     session.add(event)
     session.flush()
-    session.refresh(case)
+    for key, value in changes.items():  # the row as written, without reading it back
+        set_committed_value(case, key, value)
     return event

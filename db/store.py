@@ -6,15 +6,18 @@ the event trail, recompute deadlines and bump the case version (optimistic locki
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
-from collections.abc import Iterator, Sequence
+import time as clock
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy import Engine, func, select, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from gridwatch.db import engine as engines
@@ -31,11 +34,15 @@ from gridwatch.db.models import (
     Category,
     DeadlineRuleRow,
     Person,
+    PersonRole,
     Setting,
 )
 from gridwatch.db.routing import GridLocator, suggest_department
 from gridwatch.db.seeds import SOURCES
 from gridwatch.db.workflow import Workflow
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 """A phone photo or a short clip; larger files belong in a document system, not in the case store."""
@@ -67,6 +74,40 @@ class NewAttachment:
     mime: str = "application/octet-stream"
 
 
+@dataclass(frozen=True)
+class Actor:
+    """The person taking an action, as the workflow needs them."""
+
+    id: int
+    username: str
+    name: str
+    roles: frozenset[str]
+
+
+ACTOR_TTL = 10.0
+"""Seconds a person's roles are remembered by one store handle: a revoked role stops working this soon."""
+
+
+def once_more_if_disconnected(method: Callable[P, R]) -> Callable[P, R]:
+    """Run a write again, once, when it failed only because the server had dropped the pooled connection.
+
+    The failed attempt committed nothing (its transaction died with the connection), so nothing is lost
+    or doubled; a second failure is reported as the store being unreachable.
+    """
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except engines.StoreUnavailable as exc:
+            cause = exc.__cause__
+            if isinstance(cause, DBAPIError) and cause.connection_invalidated:
+                return method(*args, **kwargs)
+            raise
+
+    return wrapper
+
+
 class Store:
     """A handle on one case store (PostgreSQL+PostGIS or an SQLite file)."""
 
@@ -77,6 +118,7 @@ class Store:
         self._workflow: Workflow | None = None
         self._rules: Rules | None = None
         self.locator = GridLocator()
+        self._actors: dict[str, tuple[float, Actor]] = {}
 
     @property
     def is_postgres(self) -> bool:
@@ -134,6 +176,24 @@ class Store:
 
     # --- reading -----------------------------------------------------------------------------------------
 
+    def actor(self, session: Session, username: str) -> Actor:
+        """Who acts and in which roles, in one query; kept ACTOR_TTL seconds (roles rarely change)."""
+        cached = self._actors.get(username)
+        if cached is not None and clock.monotonic() - cached[0] < ACTOR_TTL:
+            return cached[1]
+        rows = session.execute(
+            select(Person.id, Person.name, Person.active, PersonRole.role)
+            .outerjoin(PersonRole, PersonRole.person_id == Person.id)
+            .where(Person.username == username)
+        ).all()
+        if not rows or not rows[0].active:
+            raise NotFound(
+                f"No active person with username '{username}'. Import people, or act as another user."
+            )
+        actor = Actor(rows[0].id, username, rows[0].name, frozenset(r.role for r in rows if r.role))
+        self._actors[username] = (clock.monotonic(), actor)
+        return actor
+
     @staticmethod
     def person(session: Session, username: str) -> Person:
         person = session.scalar(select(Person).where(Person.username == username))
@@ -159,10 +219,11 @@ class Store:
 
     def allowed_actions(self, session: Session, case_no: str, username: str) -> list[str]:
         case = self.case(session, case_no)
-        return self.workflow(session).actions_from(case.state, self.person(session, username).role_names)
+        return self.workflow(session).actions_from(case.state, self.actor(session, username).roles)
 
     # --- writing -----------------------------------------------------------------------------------------
 
+    @once_more_if_disconnected
     def report(
         self,
         *,
@@ -187,7 +248,7 @@ class Store:
         now = utcnow()
         at = reported_at or now
         with self.session() as session:
-            person = self.person(session, actor)
+            person = self.actor(session, actor)
             category = session.get(Category, category_code)
             if category is None:
                 raise NotFound(f"No category with code '{category_code}'. Import the site's category list.")
@@ -225,7 +286,7 @@ class Store:
             session.add(case)
             session.flush()
             case.case_no = f"{at.astimezone(rules.calendar.tz):%Y%m%d}{case.id:06d}"
-            role = sorted(person.role_names)[0] if person.role_names else None
+            role = sorted(person.roles)[0] if person.roles else None
             event = CaseEvent(
                 case_id=case.id,
                 action="report",
@@ -244,7 +305,7 @@ class Store:
             return case
 
     def _merge_repeat(
-        self, session: Session, key: str, since: datetime, person: Person, at: datetime, now: datetime
+        self, session: Session, key: str, since: datetime, person: Actor, at: datetime, now: datetime
     ) -> Case | None:
         case = session.scalar(
             select(Case)
@@ -284,21 +345,23 @@ class Store:
         session.refresh(case)
         return case
 
+    @once_more_if_disconnected
     def act(self, case_no: str, action: str, *, actor: str, inp: ActionInput | None = None) -> Case:
         """Take one workflow action; raises InvalidAction, Forbidden, Conflict, InvalidInput or NotFound."""
         inp = inp or ActionInput()
         with self.session() as session:
-            person = self.person(session, actor)
+            person = self.actor(session, actor)
             case = self.case(session, case_no)
             if inp.expected_version is not None and inp.expected_version != case.version:
                 raise conflict_for(session, case_no, inp.expected_version)  # before judging a stale view
-            step, role = self.workflow(session).step(case_no, case.state, action, person.role_names)
-            apply_step(session, case, step, role, person, inp, self.rules(session), utcnow())
+            step, role = self.workflow(session).step(case_no, case.state, action, person.roles)
+            apply_step(session, case, step, role, person.id, inp, self.rules(session), utcnow())
             return case
 
+    @once_more_if_disconnected
     def attach(self, case_no: str, attachment: NewAttachment, *, actor: str) -> Attachment:
         with self.session() as session:
-            self.person(session, actor)
+            self.actor(session, actor)
             return self._add_attachment(session, self.case(session, case_no), None, attachment, utcnow())
 
     @staticmethod

@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 from shapely.geometry import MultiPolygon, box
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
 
 from gridwatch.db.errors import Conflict, Forbidden, InvalidAction, InvalidInput, NotFound
 from gridwatch.db.lifecycle import ActionInput
 from gridwatch.db.models import CaseEvent, Department, OrgUnit, RoutingRule
 from gridwatch.db.store import MAX_ATTACHMENT_BYTES, NewAttachment, Store, utcnow
-from tests.conftest import local
+from tests.conftest import PG_URL, local
 
 LON, LAT = 118.09, 24.47
 
@@ -217,3 +217,18 @@ def test_postgres_refuses_to_rewrite_history(store: Store, staff: dict[str, str]
         conn.execute(text("UPDATE case_events SET note = 'x'"))
     with store.session() as s:
         assert s.scalar(select(CaseEvent.note).where(CaseEvent.case_id == store.case(s, no).id)) == "暴露垃圾"
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_dropped_connection_is_retried_once_and_loses_nothing(store: Store, staff: dict[str, str]) -> None:
+    no = new_case(store)
+    with store.engine.connect() as conn:  # the one pooled connection the next action will reuse
+        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    killer = create_engine(PG_URL)
+    with killer.connect() as conn:
+        assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
+    killer.dispose()
+    act(store, no, "register", "leader")
+    with store.session() as s:
+        assert store.case(s, no).state == "registered"
+        assert [e.action for e in store.events(s, no)] == ["report", "register"]
