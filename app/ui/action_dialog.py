@@ -15,9 +15,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +30,9 @@ from gridwatch.db.deadlines import Limit
 from gridwatch.db.lifecycle import ActionInput
 from gridwatch.ui import texts
 from gridwatch.ui.widgets import named
+
+PHOTO_ACTIONS = {"feedback": "after"}
+"""Actions that take a photo, and the attachment kind it is stored as."""
 
 
 @dataclass
@@ -38,6 +45,7 @@ class ActionValues:
     category_code: str | None = None
     urgency: str | None = None
     note: str = ""
+    photo: str = ""  # feedback: the after-photo's file
 
     def to_input(self, action: str, expected_version: int) -> ActionInput:
         return ActionInput(
@@ -88,6 +96,7 @@ class ActionDialog(QDialog):
         self.note = named("note", QPlainTextEdit())
         self.note.setFixedHeight(50)
         self.deadline = named("deadline", QLabel())
+        self.photo = named("photo", QLineEdit())
 
         if action == "dispatch":
             for code, name in context.departments:
@@ -116,6 +125,15 @@ class ActionDialog(QDialog):
             if asked.get("hours"):
                 text += self.tr(" (+%1 working hours)").replace("%1", str(asked["hours"]))
             form.addRow(self.tr("Request"), QLabel(text, wordWrap=True))
+        if action in PHOTO_ACTIONS:
+            self.photo.setText(values.photo)
+            self.photo.setPlaceholderText(self.tr("After-photo file (optional)"))
+            browse = QPushButton(self.tr("Browse…"))
+            browse.clicked.connect(self._browse)
+            row = QHBoxLayout()
+            row.addWidget(self.photo, 1)
+            row.addWidget(browse)
+            form.addRow(self.tr("Photo"), row)
         if context.needs_reason:
             self.reason.setPlaceholderText(self.tr("Required"))
             self.reason.setPlainText(values.reason)
@@ -137,6 +155,13 @@ class ActionDialog(QDialog):
         layout.addWidget(self.buttons)
         self._update_ok()
         self.setMinimumWidth(460)
+
+    def _browse(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("After-photo"), "", self.tr("Images (*.jpg *.jpeg *.png)")
+        )
+        if path:
+            self.photo.setText(path)
 
     def _deadline_text(self) -> str:
         if self.context.deadline is None or self.context.limit is None:
@@ -171,4 +196,5 @@ class ActionDialog(QDialog):
             category_code=self.category.currentData() if self.action == "register" else None,
             urgency=self.urgency.currentData() if self.action == "register" else None,
             note=self.note.toPlainText(),
+            photo=self.photo.text().strip(),
         )

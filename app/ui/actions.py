@@ -7,7 +7,9 @@ case, and reopens the dialog with what the person typed, so nothing they entered
 
 from __future__ import annotations
 
+import mimetypes
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -15,12 +17,12 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy import func, select
 
 from gridwatch.db.deadlines import pick_limit
-from gridwatch.db.errors import Conflict, StoreError
+from gridwatch.db.errors import InvalidInput, StoreError
 from gridwatch.db.lifecycle import handling_deadline
 from gridwatch.db.models import Case, Category, Department, Device, Transition
-from gridwatch.db.store import Store, utcnow
+from gridwatch.db.store import NewAttachment, Store, utcnow
 from gridwatch.ui import texts
-from gridwatch.ui.action_dialog import ActionDialog, ActionValues, DialogContext
+from gridwatch.ui.action_dialog import PHOTO_ACTIONS, ActionDialog, ActionValues, DialogContext
 from gridwatch.ui.report_dialog import ReportDialog
 
 SHORTCUTS: dict[str, str] = {
@@ -117,6 +119,7 @@ class ActionController(QObject):
             qaction.setObjectName(f"action_{action}")
             if action in SHORTCUTS:
                 qaction.setShortcut(QKeySequence(SHORTCUTS[action]))
+                qaction.setToolTip(f"{qaction.text()} ({SHORTCUTS[action]})")
             qaction.setEnabled(False)
             qaction.triggered.connect(lambda _checked=False, a=action: self.start(a))
             self.actions[action] = qaction
@@ -221,15 +224,31 @@ class ActionController(QObject):
 
     def _submit(self, action: str, values: ActionValues, case_id: int, case_no: str, seen: int) -> None:
         try:
+            photo = self._read_photo(action, values)
             self.store.act(case_no, action, actor=self.username, inp=values.to_input(action, seen))
-        except Conflict as exc:
-            self._refused(action, values, case_id, str(exc))
-            return
-        except StoreError as exc:
+        except StoreError as exc:  # a Conflict names who changed the case and when
             self._refused(action, values, case_id, str(exc))
             return
         self.last_message = ""
+        if photo is not None:
+            try:
+                self.store.attach(case_no, photo, actor=self.username)
+            except StoreError as exc:
+                self.last_message = str(exc)
+                self.failed.emit(case_id, str(exc))
         self.acted.emit(case_id, action)
+
+    @staticmethod
+    def _read_photo(action: str, values: ActionValues) -> NewAttachment | None:
+        if action not in PHOTO_ACTIONS or not values.photo:
+            return None
+        path = Path(values.photo)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InvalidInput(f"Cannot read the photo '{path}': {exc.strerror}.") from exc
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return NewAttachment(path.name, data, PHOTO_ACTIONS[action], mime)
 
     def _refused(self, action: str, values: ActionValues, case_id: int, message: str) -> None:
         """Say why, re-read the case, and give the person their input back on the fresh version."""

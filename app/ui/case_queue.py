@@ -22,7 +22,7 @@ from gridwatch.db.queries import CaseFilter
 from gridwatch.db.seeds import SOURCES, STATES
 from gridwatch.db.store import Store
 from gridwatch.ui import texts
-from gridwatch.ui.case_model import CaseTableModel
+from gridwatch.ui.case_model import COLUMNS, CaseTableModel
 from gridwatch.ui.widgets import named
 
 OPEN = "__open__"
@@ -93,6 +93,7 @@ class CaseQueue(QWidget):
             header.resizeSection(column, width)
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        header.sortIndicatorChanged.connect(self._keep_sortable_indicator)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
@@ -117,6 +118,18 @@ class CaseQueue(QWidget):
         self.model.loaded.connect(self._show_count)
         self.model.rowsInserted.connect(self._show_count)
         self.model.rowsRemoved.connect(self._show_count)
+
+    def _keep_sortable_indicator(self, column: int, _order: Qt.SortOrder) -> None:
+        """The store cannot sort by every column; put the arrow back on the one that orders the rows."""
+        if COLUMNS[column].sort_key is not None:
+            return
+        key = self.model.filter.order[0]
+        shown = next(i for i, c in enumerate(COLUMNS) if c.sort_key == key.lstrip("-"))
+        order = Qt.SortOrder.DescendingOrder if key.startswith("-") else Qt.SortOrder.AscendingOrder
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(shown, order)
+        header.blockSignals(False)
 
     def current_filter(self) -> CaseFilter:
         state = self.state.currentData()

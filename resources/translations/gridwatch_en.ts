@@ -137,12 +137,12 @@
 <context>
     <name>ActionController</name>
     <message>
-        <location filename="../../app/ui/actions.py" line="123"/>
+        <location filename="../../app/ui/actions.py" line="126"/>
         <source>New case…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="247"/>
+        <location filename="../../app/ui/actions.py" line="266"/>
         <source>The action is no longer possible on this case. Your input:
 %1</source>
         <translation type="unfinished"></translation>
@@ -151,77 +151,102 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="94"/>
+        <location filename="../../app/ui/action_dialog.py" line="103"/>
         <source> (suggested)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="98"/>
+        <location filename="../../app/ui/action_dialog.py" line="107"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="99"/>
+        <location filename="../../app/ui/action_dialog.py" line="108"/>
         <source>Deadline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="108"/>
+        <location filename="../../app/ui/action_dialog.py" line="117"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="109"/>
+        <location filename="../../app/ui/action_dialog.py" line="118"/>
         <source>Urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="112"/>
+        <location filename="../../app/ui/action_dialog.py" line="121"/>
         <source>Working hours asked for</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="117"/>
+        <location filename="../../app/ui/action_dialog.py" line="126"/>
         <source> (+%1 working hours)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="118"/>
+        <location filename="../../app/ui/action_dialog.py" line="127"/>
         <source>Request</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="120"/>
+        <location filename="../../app/ui/action_dialog.py" line="130"/>
+        <source>After-photo file (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="131"/>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="136"/>
+        <source>Photo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="138"/>
         <source>Required</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="122"/>
+        <location filename="../../app/ui/action_dialog.py" line="140"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="125"/>
+        <location filename="../../app/ui/action_dialog.py" line="143"/>
         <source>Note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="146"/>
+        <location filename="../../app/ui/action_dialog.py" line="161"/>
+        <source>After-photo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="161"/>
+        <source>Images (*.jpg *.jpeg *.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="171"/>
         <source>working hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="147"/>
+        <location filename="../../app/ui/action_dialog.py" line="172"/>
         <source>working days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="148"/>
+        <location filename="../../app/ui/action_dialog.py" line="173"/>
         <source>hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="149"/>
+        <location filename="../../app/ui/action_dialog.py" line="174"/>
         <source>days</source>
         <translation type="unfinished"></translation>
     </message>
@@ -470,7 +495,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="145"/>
+        <location filename="../../app/ui/case_queue.py" line="158"/>
         <source>%n case(s)</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -481,57 +506,57 @@
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../app/ui/case_model.py" line="331"/>
+        <location filename="../../app/ui/case_model.py" line="348"/>
         <source>Time left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="332"/>
+        <location filename="../../app/ui/case_model.py" line="349"/>
         <source>Case no.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="333"/>
+        <location filename="../../app/ui/case_model.py" line="350"/>
         <source>Urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="334"/>
+        <location filename="../../app/ui/case_model.py" line="351"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="335"/>
+        <location filename="../../app/ui/case_model.py" line="352"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="336"/>
+        <location filename="../../app/ui/case_model.py" line="353"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="337"/>
+        <location filename="../../app/ui/case_model.py" line="354"/>
         <source>Where</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="338"/>
+        <location filename="../../app/ui/case_model.py" line="355"/>
         <source>Grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="339"/>
+        <location filename="../../app/ui/case_model.py" line="356"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="340"/>
+        <location filename="../../app/ui/case_model.py" line="357"/>
         <source>Reported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="381"/>
+        <location filename="../../app/ui/case_model.py" line="402"/>
         <source>working time left</source>
         <translation type="unfinished"></translation>
     </message>

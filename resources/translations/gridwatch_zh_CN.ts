@@ -136,12 +136,12 @@
 <context>
     <name>ActionController</name>
     <message>
-        <location filename="../../app/ui/actions.py" line="123" />
+        <location filename="../../app/ui/actions.py" line="126" />
         <source>New case…</source>
         <translation>新建案件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="247" />
+        <location filename="../../app/ui/actions.py" line="266" />
         <source>The action is no longer possible on this case. Your input:
 %1</source>
         <translation>该案件已不能执行此操作。您填写的内容：
@@ -151,77 +151,102 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="94" />
+        <location filename="../../app/ui/action_dialog.py" line="103" />
         <source> (suggested)</source>
         <translation>（建议）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="98" />
+        <location filename="../../app/ui/action_dialog.py" line="107" />
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="99" />
+        <location filename="../../app/ui/action_dialog.py" line="108" />
         <source>Deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="108" />
+        <location filename="../../app/ui/action_dialog.py" line="117" />
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="109" />
+        <location filename="../../app/ui/action_dialog.py" line="118" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="112" />
+        <location filename="../../app/ui/action_dialog.py" line="121" />
         <source>Working hours asked for</source>
         <translation>申请工作小时数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="117" />
+        <location filename="../../app/ui/action_dialog.py" line="126" />
         <source> (+%1 working hours)</source>
         <translation>（+%1 工作小时）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="118" />
+        <location filename="../../app/ui/action_dialog.py" line="127" />
         <source>Request</source>
         <translation>申请</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="120" />
+        <location filename="../../app/ui/action_dialog.py" line="130" />
+        <source>After-photo file (optional)</source>
+        <translation>处置后照片文件（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="131" />
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="136" />
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="138" />
         <source>Required</source>
         <translation>必填</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="122" />
+        <location filename="../../app/ui/action_dialog.py" line="140" />
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="125" />
+        <location filename="../../app/ui/action_dialog.py" line="143" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="146" />
+        <location filename="../../app/ui/action_dialog.py" line="161" />
+        <source>After-photo</source>
+        <translation>处置后照片</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="161" />
+        <source>Images (*.jpg *.jpeg *.png)</source>
+        <translation>图片 (*.jpg *.jpeg *.png)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="171" />
         <source>working hours</source>
         <translation>工作小时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="147" />
+        <location filename="../../app/ui/action_dialog.py" line="172" />
         <source>working days</source>
         <translation>工作日</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="148" />
+        <location filename="../../app/ui/action_dialog.py" line="173" />
         <source>hours</source>
         <translation>小时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="149" />
+        <location filename="../../app/ui/action_dialog.py" line="174" />
         <source>days</source>
         <translation>天</translation>
     </message>
@@ -470,7 +495,7 @@
         <translation>搜索编号、地址、描述</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="145" />
+        <location filename="../../app/ui/case_queue.py" line="158" />
         <source>%n case(s)</source>
         <translation>
             <numerusform>%n 件</numerusform></translation>
@@ -479,57 +504,57 @@
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../app/ui/case_model.py" line="331" />
+        <location filename="../../app/ui/case_model.py" line="348" />
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="332" />
+        <location filename="../../app/ui/case_model.py" line="349" />
         <source>Case no.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="333" />
+        <location filename="../../app/ui/case_model.py" line="350" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="334" />
+        <location filename="../../app/ui/case_model.py" line="351" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="335" />
+        <location filename="../../app/ui/case_model.py" line="352" />
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="336" />
+        <location filename="../../app/ui/case_model.py" line="353" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="337" />
+        <location filename="../../app/ui/case_model.py" line="354" />
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="338" />
+        <location filename="../../app/ui/case_model.py" line="355" />
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="339" />
+        <location filename="../../app/ui/case_model.py" line="356" />
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="340" />
+        <location filename="../../app/ui/case_model.py" line="357" />
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="381" />
+        <location filename="../../app/ui/case_model.py" line="402" />
         <source>working time left</source>
         <translation>剩余工作时间</translation>
     </message>

@@ -15,8 +15,8 @@ from gridwatch.db.lifecycle import ActionInput
 from gridwatch.db.models import Person, PersonRole
 from gridwatch.db.store import Store
 from gridwatch.ui.action_dialog import ActionDialog
-from gridwatch.ui.application import install_translator, make_application
-from gridwatch.ui.login import Login, find_login
+from gridwatch.ui.application import choose_language, install_translator, make_application
+from gridwatch.ui.login import Login, LoginDialog, find_login
 from gridwatch.ui.main_window import MainWindow
 
 DESK_ROLES = ("acceptor", "shift_leader", "dispatcher", "handler", "grid_worker")
@@ -71,13 +71,17 @@ def run(window: MainWindow, action: str, **fill: str) -> ActionDialog:
         widget = getattr(dialog, name)
         if hasattr(widget, "setPlainText"):
             widget.setPlainText(value)
+        elif hasattr(widget, "setText"):
+            widget.setText(value)
         else:
             widget.setCurrentIndex(widget.findData(value))
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     return dialog
 
 
-def test_whole_loop_through_the_ui(store: Store, staff: dict[str, str], open_window: OpenWindow) -> None:
+def test_whole_loop_through_the_ui(
+    store: Store, staff: dict[str, str], open_window: OpenWindow, tmp_path: Path
+) -> None:
     desk = add_person(store, "desk", DESK_ROLES)
     window = open_window(store, desk)
     window.controller.report_action.trigger()
@@ -97,7 +101,9 @@ def test_whole_loop_through_the_ui(store: Store, staff: dict[str, str], open_win
     run(window, "register", urgency="B")
     run(window, "dispatch", department="SZ")
     run(window, "accept")
-    run(window, "feedback", note="已清运")
+    after = tmp_path / "after.png"
+    after.write_bytes(b"\x89PNG\r\n\x1a\n after")
+    run(window, "feedback", note="已清运", photo=str(after))
     run(window, "send_check")
     run(window, "check_pass")
     run(window, "close")
@@ -119,6 +125,9 @@ def test_whole_loop_through_the_ui(store: Store, staff: dict[str, str], open_win
     assert case.urgency == "B" and case.close_type == "normal"
     assert events[4].note == "已清运"
     assert window.detail.timeline.rowCount() == 8
+    assert [window.detail.photos.item(i).text() for i in range(window.detail.photos.count())] == [
+        "after: after.png"
+    ]
     assert window.controller.enabled_actions() == []  # closed: nothing left to do
 
 
@@ -253,6 +262,48 @@ def test_conflict_names_the_winner_and_keeps_the_losers_input(
     with store.session() as session:
         last = store.events(session, case.case_no)[-1]
     assert (last.action, last.note) == ("refuse_return", "属于你部门职责，请继续处置")
+
+
+def test_unreadable_photo_is_refused_and_input_kept(
+    store: Store, staff: dict[str, str], open_window: OpenWindow, tmp_path: Path
+) -> None:
+    case = store.report(
+        actor="acceptor", source="citizen", category_code="06010", lon=XIAMEN[0], lat=XIAMEN[1]
+    )
+    store.act(case.case_no, "register", actor="leader")
+    store.act(case.case_no, "dispatch", actor="dispatcher", inp=ActionInput(department="SZ"))
+    store.act(case.case_no, "accept", actor="handler")
+    window = open_window(store, find_login(store, "handler"))
+    window.show_case(case.id)
+    first = run(window, "feedback", note="已处理", photo=str(tmp_path / "missing.jpg"))
+    again = window.controller.dialog
+    assert again is not None and again is not first
+    assert "Cannot read the photo" in again.message.text()
+    assert again.note.toPlainText() == "已处理"
+    with store.session() as session:
+        assert store.case(session, case.case_no).state == "handling"  # nothing happened
+
+
+def test_login_lists_desk_people_and_their_workspaces(
+    store: Store, staff: dict[str, str], open_window: OpenWindow
+) -> None:
+    make_application("en")
+    dialog = LoginDialog(store)
+    names = [dialog.people.item(i).text() for i in range(dialog.people.count())]
+    assert names[0].startswith("Dispatcher  (dispatcher)")  # dispatchers first
+    assert not any("(handler)" in n or "(worker)" in n for n in names)  # no desk for them yet
+    assert dialog.workspace.currentData() == "dispatcher"
+    chosen = dialog.chosen()
+    assert chosen is not None and chosen[0].username == "dispatcher" and chosen[1] == "dispatcher"
+
+
+def test_language_choice(tmp_path: Path) -> None:
+    settings = QSettings(str(tmp_path / "lang.ini"), QSettings.Format.IniFormat)
+    assert choose_language("en", settings) == "en"
+    settings.setValue("ui/language", "zh_CN")
+    assert choose_language(None, settings) == "zh_CN"
+    with pytest.raises(ValueError, match="zh_CN"):
+        choose_language("fr", settings)
 
 
 def test_layout_is_saved_and_restored(

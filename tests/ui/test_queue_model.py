@@ -96,6 +96,14 @@ def test_sorting_by_header(store: Store, staff: dict[str, str], qtbot: QtBot) ->
     before = rows(model)
     model.sort(4, Qt.SortOrder.AscendingOrder)  # category: the store cannot sort by it; order kept
     assert rows(model) == before
+    queue = CaseQueue(store, person_id=None)
+    qtbot.addWidget(queue)
+    queue.apply_filters()
+    header = queue.table.horizontalHeader()
+    header.setSortIndicator(1, Qt.SortOrder.AscendingOrder)  # case no.
+    assert queue.model.filter.order == ["case_no"]
+    header.setSortIndicator(5, Qt.SortOrder.AscendingOrder)  # source: not sortable, the arrow stays
+    assert (header.sortIndicatorSection(), queue.model.filter.order) == (1, ["case_no"])
 
 
 def test_pages_are_fetched_as_the_view_scrolls(store: Store, staff: dict[str, str]) -> None:
