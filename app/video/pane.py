@@ -56,7 +56,8 @@ class VideoPane(QWidget):
         self._reader: OpenCvReader | None = None
         self._vlc: VlcPlayer | None = None
         self._surface: QWidget | None = None  # libvlc's native window
-        self._clock = QTimer(self, interval=250, timeout=self._tick)
+        self._clock = QTimer(self, interval=250)
+        self._clock.timeout.connect(self._tick)
         self.setMinimumSize(160, 90)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setToolTip(name)

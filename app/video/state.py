@@ -28,7 +28,7 @@ class BackOff:
     attempts: int = 0
 
     def next_delay(self) -> float:
-        delay = min(self.longest, self.first * 2**self.attempts)
+        delay = min(self.longest, self.first * 2.0**self.attempts)
         self.attempts += 1
         return delay
 

@@ -53,7 +53,10 @@ class VlcPlayer(QObject):
         import vlc
 
         self._vlc = vlc
-        self.instance = vlc_instance()
+        instance = vlc_instance()
+        if instance is None:
+            raise RuntimeError("libvlc is not installed (python-vlc and the vlc plugins)")
+        self.instance = instance
         self.player = self.instance.media_player_new()
         self.player.set_xwindow(int(surface.winId()))
         self.player.video_set_mouse_input(False)
@@ -72,8 +75,10 @@ class VlcPlayer(QObject):
         self.failures = 0
         self._decoded = 0
         self._progress_at = time.monotonic()
-        self._watch = QTimer(self, interval=WATCH_MS, timeout=self._check)
-        self._retry = QTimer(self, singleShot=True, timeout=self._open)
+        self._watch = QTimer(self, interval=WATCH_MS)
+        self._watch.timeout.connect(self._check)
+        self._retry = QTimer(self, singleShot=True)
+        self._retry.timeout.connect(self._open)
 
     def play(self, url: str, overlay: str) -> None:
         self.url = url
