@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, insert, literal, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -282,7 +282,7 @@ def apply_step(
     inp: ActionInput,
     rules: Rules,
     now: datetime,
-) -> CaseEvent:
+) -> None:
     """Apply one workflow step to `case` with optimistic locking and write its event."""
     if step.needs_reason and not (inp.reason and inp.reason.strip()):
         raise InvalidInput(f"'{step.action}' needs a reason (--reason).")
@@ -290,37 +290,45 @@ def apply_step(
     at = inp.at or now
     changes = EFFECTS[step.action](session, case, inp, at, rules)
     changes.update(state=step.to_state, version=seen + 1, updated_at=now, updated_by_id=actor_id)
-    result = session.execute(
-        update(Case)
-        .where(Case.id == case.id, Case.version == seen)
-        .values(**changes)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    details = {"department": inp.department, "hours": inp.hours, "category_code": inp.category_code,
+               "urgency": inp.urgency, **inp.data}
+    event = {"action": step.action, "from_state": case.state, "to_state": step.to_state, "actor_id": actor_id,
+             "role": role, "at": at, "note": inp.reason or inp.note,
+             "data": {k: v for k, v in details.items() if v is not None}}
+    write = _write_in_one_statement if session.get_bind().dialect.name == "postgresql" else _write_in_two
+    if not write(session, case.id, seen, changes, event):
         raise conflict_for(session, case.case_no, seen)
-    event = CaseEvent(
-        case_id=case.id,
-        action=step.action,
-        from_state=case.state,
-        to_state=step.to_state,
-        actor_id=actor_id,
-        role=role,
-        at=at,
-        note=inp.reason or inp.note,
-        data={
-            k: v
-            for k, v in {
-                "department": inp.department,
-                "hours": inp.hours,
-                "category_code": inp.category_code,
-                "urgency": inp.urgency,
-                **inp.data,
-            }.items()
-            if v is not None
-        },
-    )
-    session.add(event)
-    session.flush()
     for key, value in changes.items():  # the row as written, without reading it back
         set_committed_value(case, key, value)
-    return event
+
+
+CASES: Table = Case.__table__  # type: ignore[assignment]
+EVENTS: Table = CaseEvent.__table__  # type: ignore[assignment]
+
+
+def _write_in_two(
+    session: Session, case_id: int, seen: int, changes: dict[str, Any], event: dict[str, Any]
+) -> bool:
+    moved = session.execute(update(CASES).where(CASES.c.id == case_id, CASES.c.version == seen).values(**changes))
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    session.execute(insert(EVENTS).values(case_id=case_id, **event))
+    return True
+
+
+def _write_in_one_statement(
+    session: Session, case_id: int, seen: int, changes: dict[str, Any], event: dict[str, Any]
+) -> bool:
+    """PostgreSQL: the versioned UPDATE and its event in one round trip (a data-modifying CTE).
+
+    The event row is inserted only if the UPDATE matched, so a stale version writes nothing at all.
+    """
+    moved = (
+        update(CASES).where(CASES.c.id == case_id, CASES.c.version == seen).values(**changes)
+        .returning(CASES.c.id).cte("moved")
+    )
+    values = [literal(v, type_=EVENTS.c[k].type) for k, v in event.items()]
+    logged = session.execute(
+        insert(EVENTS).from_select(["case_id", *event], select(moved.c.id, *values)).returning(EVENTS.c.id)
+    )
+    return len(logged.all()) == 1

@@ -1,12 +1,14 @@
 """`gridwatch seed demo` and `gridwatch demo`: a generated district to try everything on.
 
 `demo` keeps its own SQLite file (demo.sqlite next to the default store) so trying the demo never touches
-a site's real store; it is also where the dispatcher window will open from once that exists.
+a site's real store, and opens the dispatcher workstation on it.
 """
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import typer
@@ -15,6 +17,8 @@ from rich.table import Table
 from gridwatch.cli.root import DbOption, JsonOption, app, console, open_store, print_json
 from gridwatch.db.config import default_sqlite_path
 from gridwatch.db.demo_city import DemoSummary, has_territory, seed_demo, table_counts
+from gridwatch.db.demo_city.simulate import DemoSimulation
+from gridwatch.db.store import Store
 
 seed_app = typer.Typer(help="Fill a store with generated data.", no_args_is_help=True)
 app.add_typer(seed_app, name="seed")
@@ -80,8 +84,19 @@ def seed_demo_command(
 
 
 @app.command("demo")
-def demo_command(db: str | None = DbOption, cases: int = CasesOption, as_json: bool = JsonOption) -> None:
-    """Open the demo: its own store (demo.sqlite in the data directory), seeded the first time."""
+def demo_command(
+    db: str | None = DbOption,
+    cases: int = CasesOption,
+    as_json: bool = JsonOption,
+    window: bool = typer.Option(True, "--window/--no-window", help="Open the dispatcher workstation."),
+    simulate: bool = typer.Option(True, "--simulate/--no-simulate", help="Keep the district living."),
+    lang: str | None = typer.Option(None, "--lang", help="UI language: zh_CN or en."),
+    screenshot: Path | None = typer.Option(
+        None, "--screenshot", help="Open the window, wait until loaded, save it as this PNG and exit."
+    ),
+) -> None:
+    """Open the demo: its own store (demo.sqlite in the data directory), seeded the first time, and the
+    dispatcher workstation on it, with a simulation that reports, handles and patrols as you watch."""
     with open_store(db or demo_store_path()) as store:
         store.upgrade()
         with store.session() as session:
@@ -89,10 +104,28 @@ def demo_command(db: str | None = DbOption, cases: int = CasesOption, as_json: b
             counts = table_counts(session) if seeded else {}
         if not seeded:
             _print_summary(seed_demo(store, cases=cases), as_json)
-            return
-        location = store.engine.url.render_as_string(hide_password=True)
-        if as_json:
-            print_json({"location": location, "seeded": False, "counts": counts})
+        elif as_json:
+            print_json(
+                {
+                    "location": store.engine.url.render_as_string(hide_password=True),
+                    "seeded": False,
+                    "counts": counts,
+                }
+            )
         else:
             rebuild = f"gridwatch seed demo --replace --db {store.url}"
-            _print_counts(location, counts, f"Demo store already seeded (rebuild it with: {rebuild})")
+            _print_counts(store.url, counts, f"Demo store already seeded (rebuild it with: {rebuild})")
+        url = store.url
+    if not window:
+        return
+    from gridwatch.ui.application import run_dispatcher
+
+    stop = threading.Event()
+    if simulate and screenshot is None:
+        simulation = DemoSimulation(Store(url))
+        threading.Thread(target=simulation.run, args=(stop,), name="demo-simulation", daemon=True).start()
+    try:
+        code = run_dispatcher(url, "admin", lang, screenshot)
+    finally:
+        stop.set()
+    raise typer.Exit(code)
