@@ -1,4 +1,8 @@
-"""Fixtures for layer tests: a QGuiApplication (no widgets needed) and a small deterministic city."""
+"""Fixtures for layer tests: the application object (fonts need one) and a small deterministic city.
+
+The whole suite shares one QApplication (pytest-qt's session `qapp`): a QGuiApplication made here first
+would abort every later widget test.
+"""
 
 from __future__ import annotations
 
@@ -19,11 +23,6 @@ from gridwatch.layers.view import Extent, MapView, lonlat_to_mercator
 
 # a 0.02° square in Xiamen (思明区)
 LON0, LAT0, SPAN = 118.08, 24.45, 0.02
-
-
-@pytest.fixture(scope="session")
-def qapp_cls() -> type[QGuiApplication]:
-    return QGuiApplication
 
 
 @pytest.fixture(autouse=True)

@@ -144,7 +144,9 @@ def test_a_hanging_server_never_blocks_the_caller(qtbot: QtBot, server: TileServ
             store.state(*key)
             slowest = max(slowest, time.perf_counter() - start)
         qtbot.wait(20)
-    assert slowest < 0.005, f"image()/state() took {slowest * 1000:.1f} ms"
+    # A blocked call would take the 500 ms network timeout; 100 ms leaves room for a loaded CI machine,
+    # where a GIL switch or a page fault can stretch any single call past a few milliseconds.
+    assert slowest < 0.1, f"image()/state() took {slowest * 1000:.1f} ms"
     states = {store.state(*k) for k in keys}
     assert "failed" in states and "ready" not in states
     server.mode = "ok"
