@@ -291,6 +291,8 @@ class Case(Base):
     version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime] = mapped_column(index=True)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # The dispatcher's queue: open cases newest first, paged by (reported_at, id).
+    __table_args__ = (Index("ix_cases_state_reported_id", "state", "reported_at", "id"),)
 
 
 class CaseEvent(Base):

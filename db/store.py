@@ -139,6 +139,11 @@ class Store:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def refresh_statistics(self) -> None:
+        """Let the query planner see a bulk load: without statistics SQLite sorts every open case per page."""
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+
     # --- rules ---------------------------------------------------------------------------------------
 
     def workflow(self, session: Session) -> Workflow:

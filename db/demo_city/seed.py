@@ -100,6 +100,7 @@ def seed_demo(
         DemoWriter(session, rules, plan).write()
         announce_reload(session, "*")
         summary.counts = table_counts(session)
+    store.refresh_statistics()
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -109,6 +109,7 @@ def import_cases(
     with store.session() as session:
         ctx = ImportContext.load(session, store.rules(session), datetime.now(UTC))
         import_case_rows(session, rows, ctx, create_missing=create_missing, report=report, progress=progress)
+    store.refresh_statistics()
     report.seconds = time.perf_counter() - started
     return report
 
