@@ -290,11 +290,23 @@ def apply_step(
     at = inp.at or now
     changes = EFFECTS[step.action](session, case, inp, at, rules)
     changes.update(state=step.to_state, version=seen + 1, updated_at=now, updated_by_id=actor_id)
-    details = {"department": inp.department, "hours": inp.hours, "category_code": inp.category_code,
-               "urgency": inp.urgency, **inp.data}
-    event = {"action": step.action, "from_state": case.state, "to_state": step.to_state, "actor_id": actor_id,
-             "role": role, "at": at, "note": inp.reason or inp.note,
-             "data": {k: v for k, v in details.items() if v is not None}}
+    details = {
+        "department": inp.department,
+        "hours": inp.hours,
+        "category_code": inp.category_code,
+        "urgency": inp.urgency,
+        **inp.data,
+    }
+    event = {
+        "action": step.action,
+        "from_state": case.state,
+        "to_state": step.to_state,
+        "actor_id": actor_id,
+        "role": role,
+        "at": at,
+        "note": inp.reason or inp.note,
+        "data": {k: v for k, v in details.items() if v is not None},
+    }
     write = _write_in_one_statement if session.get_bind().dialect.name == "postgresql" else _write_in_two
     if not write(session, case.id, seen, changes, event):
         raise conflict_for(session, case.case_no, seen)
@@ -309,7 +321,9 @@ EVENTS: Table = CaseEvent.__table__  # type: ignore[assignment]
 def _write_in_two(
     session: Session, case_id: int, seen: int, changes: dict[str, Any], event: dict[str, Any]
 ) -> bool:
-    moved = session.execute(update(CASES).where(CASES.c.id == case_id, CASES.c.version == seen).values(**changes))
+    moved = session.execute(
+        update(CASES).where(CASES.c.id == case_id, CASES.c.version == seen).values(**changes)
+    )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         return False
     session.execute(insert(EVENTS).values(case_id=case_id, **event))
@@ -324,8 +338,11 @@ def _write_in_one_statement(
     The event row is inserted only if the UPDATE matched, so a stale version writes nothing at all.
     """
     moved = (
-        update(CASES).where(CASES.c.id == case_id, CASES.c.version == seen).values(**changes)
-        .returning(CASES.c.id).cte("moved")
+        update(CASES)
+        .where(CASES.c.id == case_id, CASES.c.version == seen)
+        .values(**changes)
+        .returning(CASES.c.id)
+        .cte("moved")
     )
     values = [literal(v, type_=EVENTS.c[k].type) for k, v in event.items()]
     logged = session.execute(
