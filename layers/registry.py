@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtGui import QImage
 
 from gridwatch.layers.base import LayerSnapshot, Renderer
+from gridwatch.layers.basemap import BasemapSnapshot, render_basemap
 from gridwatch.layers.cancel import CancelToken
 from gridwatch.layers.cases import CasesSnapshot, render_cases
 from gridwatch.layers.devices import DevicesSnapshot, render_devices
@@ -16,6 +17,7 @@ from gridwatch.layers.personnel import PersonnelSnapshot, render_personnel
 from gridwatch.layers.view import MapView
 
 RENDERERS: dict[type[LayerSnapshot], Renderer[Any]] = {
+    BasemapSnapshot: render_basemap,
     CasesSnapshot: render_cases,
     DevicesSnapshot: render_devices,
     PersonnelSnapshot: render_personnel,
@@ -25,7 +27,7 @@ RENDERERS: dict[type[LayerSnapshot], Renderer[Any]] = {
 
 
 def register(snapshot_type: type[LayerSnapshot], renderer: Renderer[Any]) -> None:
-    """For layer types defined outside this package (plugins, the basemap tiles)."""
+    """For layer types defined outside this package (plugins)."""
     RENDERERS[snapshot_type] = renderer
 
 

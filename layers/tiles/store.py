@@ -6,6 +6,10 @@ and returns None; the renderer draws a placeholder and re-renders the basemap wh
 queue is capped by dropping the oldest, and `retain()` drops queued tiles that left the view.
 A failed tile (error, timeout, bytes QImage cannot decode) is retried after an exponential back-off,
 driven by a timer, as long as it is still wanted; undecodable bytes never reach the disk cache.
+
+The thread-safe part is `TileReader`, not a QObject: the tile threads and the basemap's render
+workers hold it, so a thread letting go of it last never deletes a Qt object. `TileStore` is the
+GUI-thread face: it owns the reader, the retry timer, and re-emits the threads' news as its signals.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from PySide6.QtGui import QImage
 
 from gridwatch.layers.raster import PIXEL_FORMAT
 from gridwatch.layers.tiles.cache import DiskCache
-from gridwatch.layers.tiles.math import TileKey
+from gridwatch.layers.tiles.math import Datum, TileKey
 from gridwatch.layers.tiles.sources import TileError, TileSource
 
 log = logging.getLogger(__name__)
@@ -44,28 +48,32 @@ def decode(data: bytes) -> QImage | None:
     return None if image.isNull() else image.convertToFormat(PIXEL_FORMAT)
 
 
-class TileStore(QObject):
-    """Owns `source` (closes it) and its worker threads; create and call it from the GUI thread.
+class _Signals(QObject):
+    """Emitted from the tile threads; a child of its store, so a thread dropping it never deletes it."""
 
-    States: "ready" (image in memory), "pending" (queued or loading), "failed" (draw a placeholder; a
-    retry is scheduled), "empty" (the source has no such tile, or the zoom is outside its range: draw
-    nothing), "unknown" (never asked, or dropped from memory).
-    Signals carry (z, x, y) and are emitted from worker threads: connect them to a QObject's slot so Qt
-    queues the call into the GUI thread.
-    """
+    ready = Signal(int, int, int)
+    failed = Signal(int, int, int)
 
-    tile_ready = Signal(int, int, int)
-    tile_failed = Signal(int, int, int)
 
-    def __init__(self, source: TileSource, cache_dir: Path | str | None = None, *, workers: int = 4,
-                 retry_after_s: float = 2.0, max_retry_s: float = 60.0, memory_tiles: int = 512,
-                 max_queue: int = 256, cache_max_bytes: int = 512 * 1024 * 1024,
-                 parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.source = source
-        self.cache = DiskCache(cache_dir, cache_max_bytes) if cache_dir is not None else None
+class TileReader:
+    """Tiles from memory, or queued for the worker threads; every method may be called from any thread."""
+
+    def __init__(
+        self,
+        source: TileSource,
+        cache: DiskCache | None,
+        signals: _Signals,
+        *,
+        workers: int,
+        retry_after_s: float,
+        max_retry_s: float,
+        memory_tiles: int,
+        max_queue: int,
+    ) -> None:
+        self.source, self.cache = source, cache
         self.retry_after_s, self.max_retry_s = retry_after_s, max_retry_s
         self.memory_tiles, self.max_queue = memory_tiles, max_queue
+        self._signals = signals
         self._lock = threading.RLock()
         self._wake = threading.Condition(self._lock)
         self._images: OrderedDict[TileKey, QImage | None] = OrderedDict()  # None: no such tile
@@ -74,14 +82,27 @@ class TileStore(QObject):
         self._failed: dict[TileKey, _Failure] = {}
         self._wanted: frozenset[TileKey] | None = None
         self._closed = False
-        self._retry_timer = QTimer(self)
-        self._retry_timer.setInterval(max(20, round(min(retry_after_s, 2.0) * 250)))
-        self._retry_timer.timeout.connect(self._retry_due)
-        self.tile_failed.connect(self._arm_retry)
-        self._threads = [threading.Thread(target=self._work, name=f"tiles-{i}", daemon=True)
-                         for i in range(workers)]
+        self._threads = [
+            threading.Thread(target=self._work, name=f"tiles-{i}", daemon=True) for i in range(workers)
+        ]
         for thread in self._threads:
             thread.start()
+
+    @property
+    def min_zoom(self) -> int:
+        return self.source.min_zoom
+
+    @property
+    def max_zoom(self) -> int:
+        return self.source.max_zoom
+
+    @property
+    def tile_size(self) -> int:
+        return self.source.tile_size
+
+    @property
+    def datum(self) -> Datum:
+        return self.source.datum
 
     def image(self, z: int, x: int, y: int) -> QImage | None:
         key = TileKey(z, x, y)
@@ -130,7 +151,6 @@ class TileStore(QObject):
             self._closed = True
             self._queue.clear()
             self._wake.notify_all()
-        self._retry_timer.stop()
         for thread in self._threads:
             thread.join(timeout=0.05)
         self.source.close()
@@ -164,13 +184,13 @@ class TileStore(QObject):
                 if error is None:
                     self._failed.pop(key, None)
                     self._remember(key, image)
-                    self.tile_ready.emit(*key)
+                    self._signals.ready.emit(*key)
                 else:
                     log.debug("tile %s failed: %s", key, error)
                     attempts = self._failed[key].attempts + 1 if key in self._failed else 1
                     delay = min(self.retry_after_s * 2 ** (attempts - 1), self.max_retry_s)
                     self._failed[key] = _Failure(attempts, time.monotonic() + delay)
-                    self.tile_failed.emit(*key)
+                    self._signals.failed.emit(*key)
 
     def _fetch(self, key: TileKey) -> QImage | None:
         if self.cache is not None and (cached := self.cache.get(*key)) is not None:
@@ -193,16 +213,70 @@ class TileStore(QObject):
         while len(self._images) > self.memory_tiles:
             self._images.popitem(last=False)
 
-    def _arm_retry(self) -> None:
-        if not self._retry_timer.isActive() and not self._closed:
-            self._retry_timer.start()
-
-    def _retry_due(self) -> None:
+    def retry_due(self) -> bool:
+        """Queue the failed tiles whose back-off is over; False once no failure is left to retry."""
         now = time.monotonic()
         with self._lock:
             for key, failure in self._failed.items():
                 queued = key in self._queue or key in self._running
                 if not queued and failure.retry_at <= now and (self._wanted is None or key in self._wanted):
                     self._enqueue(key)
-            if not self._failed:
-                self._retry_timer.stop()
+            return bool(self._failed)
+
+
+class TileStore(QObject):
+    """Owns `source` (closes it) and its worker threads; create and call it from the GUI thread.
+
+    States: "ready" (image in memory), "pending" (queued or loading), "failed" (draw a placeholder; a
+    retry is scheduled), "empty" (the source has no such tile, or the zoom is outside its range: draw
+    nothing), "unknown" (never asked, or dropped from memory).
+    Signals carry (z, x, y) and are emitted in the GUI thread (queued from the tile threads).
+    Renderers in worker threads use `reader`, which has the same image/peek/state/retain.
+    """
+
+    tile_ready = Signal(int, int, int)
+    tile_failed = Signal(int, int, int)
+
+    def __init__(self, source: TileSource, cache_dir: Path | str | None = None, *, workers: int = 4,
+                 retry_after_s: float = 2.0, max_retry_s: float = 60.0, memory_tiles: int = 512,
+                 max_queue: int = 256, cache_max_bytes: int = 512 * 1024 * 1024,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.source = source
+        self.cache = DiskCache(cache_dir, cache_max_bytes) if cache_dir is not None else None
+        signals = _Signals(self)
+        signals.ready.connect(self.tile_ready)
+        signals.failed.connect(self.tile_failed)
+        self.reader = TileReader(source, self.cache, signals, workers=workers, retry_after_s=retry_after_s,
+                                 max_retry_s=max_retry_s, memory_tiles=memory_tiles, max_queue=max_queue)
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setInterval(max(20, round(min(retry_after_s, 2.0) * 250)))
+        self._retry_timer.timeout.connect(self._retry_due)
+        self.tile_failed.connect(self._arm_retry)
+        self._closed = False
+
+    def image(self, z: int, x: int, y: int) -> QImage | None:
+        return self.reader.image(z, x, y)
+
+    def peek(self, z: int, x: int, y: int) -> QImage | None:
+        return self.reader.peek(z, x, y)
+
+    def state(self, z: int, x: int, y: int) -> TileState:
+        return self.reader.state(z, x, y)
+
+    def retain(self, keys: Iterable[tuple[int, int, int]]) -> None:
+        self.reader.retain(keys)
+
+    def close(self) -> None:
+        """Stops the workers (a fetch in progress finishes unseen) and closes the source."""
+        self._closed = True
+        self._retry_timer.stop()
+        self.reader.close()
+
+    def _arm_retry(self) -> None:
+        if not self._retry_timer.isActive() and not self._closed:
+            self._retry_timer.start()
+
+    def _retry_due(self) -> None:
+        if not self.reader.retry_due():
+            self._retry_timer.stop()

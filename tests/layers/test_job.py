@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,3 +110,33 @@ def test_invalid_geometry_skipped_and_reported_once(qtbot, city_view) -> None:
     _collect(qtbot, renderer, city_view.panned(10, 0), [layer.snapshot()])
     assert layer.layer_id in got and not failed
     assert len(problems) == 2
+
+
+def test_rapid_view_changes_drop_stale_results_and_never_crash(qtbot, cases, grids, city_view) -> None:
+    """1,000 views, a render each, jobs dropped by the caller at once, the cyclic GC made to run often
+    (so it also runs in render threads). With a signal object per job, held last by its tasks, this
+    segfaulted in 3 runs of 4 (and 200 views never did: too few to catch it)."""
+    layers = [CasesLayer(data=cases), OrgLayer(levels={OrgLevel.GRID: grids})]
+    renderer = MapRenderer()
+    deliveries: list[tuple[int, int]] = []  # (job that delivered, newest job at that moment)
+    newest = [0]  # the id of the job rendered last, read when a delivery lands
+    thresholds = gc.get_threshold()
+    gc.set_threshold(20, 2, 2)
+    try:
+        view = city_view
+        for k in range(1000):
+            view = view.panned(3, 1) if k % 2 else view.zoomed_around(160, 120, 1.01)
+            job = renderer.render(view, [layer.snapshot() for layer in layers])
+            newest[0] = job.job_id
+            job.layer_rendered.connect(lambda _lid, _img, j=job.job_id: deliveries.append((j, newest[0])))
+            job.start()
+            del job  # only the renderer keeps it now
+            if k % 3 == 0:
+                qtbot.wait(1)  # let some results land mid-stream
+        last_id = newest[0]
+        qtbot.waitUntil(lambda: renderer.jobs_in_flight == 0, timeout=20_000)
+    finally:
+        gc.set_threshold(*thresholds)
+    assert renderer.wait_idle(10_000)
+    assert all(job_id == current for job_id, current in deliveries), "a superseded job delivered"
+    assert sorted(j for j, _ in deliveries if j == last_id) == [last_id] * len(layers)

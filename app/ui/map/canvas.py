@@ -8,7 +8,6 @@ cache (same view, same version), so `render_counts` only grows for the layer tha
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
@@ -39,7 +38,6 @@ WHEEL_STEP = 2**0.5  # one wheel notch: half a zoom level
 KEY_PAN_FRACTION = 0.2
 MIN_RESOLUTION, MAX_RESOLUTION = 0.05, 20_000.0  # m/px: street furniture … all of China
 FIT_MARGIN = 1.05
-RETIRE_S = 2.0
 IDENTIFY_TOLERANCE_PX = 4.0
 # Xiamen, 思明区: where an empty store opens
 DEFAULT_CENTER = (118.09, 24.47)
@@ -74,9 +72,6 @@ class MapCanvas(QWidget):
         self._timer.timeout.connect(self._render)
         self.render_counts: Counter[str] = Counter()
         self._closed = False  # after shutdown(): no more render jobs
-        # superseded jobs are held a while after they finish: their workers hold the job's signal
-        # object, and the last reference to a GUI-thread QObject must not drop in a worker thread
-        self._retired: list[tuple[float, RenderJob]] = []
         self.tool: Tool = PanTool()
         self._pan = PanTool()  # the middle button's, whatever tool is active
         self._middle = False
@@ -119,10 +114,7 @@ class MapCanvas(QWidget):
             if self._renderer.cache.get(snapshot.layer_id, view, snapshot.version) is None:
                 self.render_counts[names[snapshot.layer_id]] += 1
         # bound methods, not lambdas holding the job: a job must never sit in a reference cycle, or
-        # Python's cyclic GC (which may run in a render thread) would delete a GUI-thread QObject
-        if self._job is not None:
-            self._retired.append((time.monotonic(), self._job))
-        self._retired = [(t, j) for t, j in self._retired if not j.done or time.monotonic() - t < RETIRE_S]
+        # Python's cyclic GC (which may run in a render thread) could delete a GUI-thread QObject
         self._job = self._renderer.render(view, snapshots)
         self._job.layer_rendered.connect(self._layer_rendered)
         self._job.finished.connect(self._job_finished)
@@ -148,7 +140,6 @@ class MapCanvas(QWidget):
         if self._job is not None:
             self._job.cancel()
         self._renderer.wait_idle()
-        self._retired.clear()
 
     # --- the view -----------------------------------------------------------------------------------
 
