@@ -74,12 +74,27 @@ class OpenCvReader(QThread):
             self._sleep(self.backoff.next_delay())
 
     def _read_all(self, capture: cv2.VideoCapture) -> bool:
-        """Emits frames until the stream ends or breaks; says whether any frame came."""
+        """Emits frames until the stream ends or breaks; says whether any frame came.
+
+        A local file is played at its own frame rate and loops (the demo's cameras are files): read
+        as fast as it decodes, it would burn a core and end in a second."""
         got_any = False
+        is_file = os.path.isfile(self.url)
+        period = 1.0 / (capture.get(cv2.CAP_PROP_FPS) or 25.0)
+        due = time.monotonic()
+        frames_since_rewind = 0
         while self._running:
             ok, image = capture.read()
+            if (not ok or image is None) and is_file and frames_since_rewind:
+                capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
+                frames_since_rewind = 0
+                continue
             if not ok or image is None:
                 return got_any
+            if is_file:
+                frames_since_rewind += 1
+                due = max(due + period, time.monotonic() - 1.0)  # a long stall does not make it race
+                time.sleep(max(0.0, due - time.monotonic()))
             if not got_any:
                 got_any = True
                 self.backoff.reset()

@@ -17,6 +17,7 @@ from PySide6.QtCore import QRect, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from gridwatch.plugins.video.demo_streams import resolve_stream
 from gridwatch.video.opencv_player import OpenCvReader
 from gridwatch.video.state import STALL_AFTER_S, StreamState
 from gridwatch.video.vlc_player import VlcPlayer, vlc_usable
@@ -66,6 +67,7 @@ class VideoPane(QWidget):
 
     def play(self, url: str, name: str | None = None) -> None:
         self.stop()
+        url = resolve_stream(url)  # demo://camera/<code>: the demo's local file
         self.url, self.name = url, name if name is not None else self.name
         self.backend = choose_backend(url, self.forced)
         self.frames = 0

@@ -1,0 +1,1 @@
+"""Qt-free video helpers: the demo's generated camera streams."""
