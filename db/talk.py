@@ -8,7 +8,7 @@ refused with the holder's name. Locks expire unless renewed, so a crashed client
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from gridwatch.db.errors import NotFound, StoreError
+from gridwatch.db.errors import InvalidInput, NotFound, StoreError
 from gridwatch.db.models import Device, Person, SpeakerLock, TalkRecord
 from gridwatch.db.store import Store, utcnow
 
@@ -31,6 +31,8 @@ ROLE_RANK = {
     "system": 10,
 }
 LOCK_TTL = timedelta(seconds=15)
+CODECS = ("pcmu", "pcma")
+DEFAULT_CODEC = "pcmu"
 
 
 class SpeakerBusy(StoreError):
@@ -45,6 +47,18 @@ class SpeakerBusy(StoreError):
 
 
 @dataclass(frozen=True)
+class Speaker:
+    """What a caller needs to reach a loudspeaker: where it listens and which G.711 law it decodes."""
+
+    code: str
+    name: str
+    address: str | None  # host:port
+    codec: str | None  # pcmu|pcma, from the device's protocol rtp-pcmu|rtp-pcma
+    online: bool
+    group: str | None
+
+
+@dataclass(frozen=True)
 class Grant:
     """Speakers held by one talk session; `preempted` names who lost a speaker to it."""
 
@@ -53,6 +67,43 @@ class Grant:
     addresses: tuple[str, ...]
     protocols: tuple[str | None, ...]
     preempted: tuple[str, ...]
+    codes: tuple[str, ...] = ()
+
+    @property
+    def codec(self) -> str:
+        return call_codec(codec_of(p) for p in self.protocols)
+
+    @property
+    def targets(self) -> dict[str, Any]:
+        """The record's `targets`: which speakers heard the call, and where they were reached."""
+        return {"speakers": list(self.codes), "addresses": list(self.addresses)}
+
+
+@dataclass(frozen=True)
+class Takeover:
+    """Who holds a speaker a talk session lost."""
+
+    person_id: int | None
+    name: str
+
+
+def codec_of(protocol: str | None) -> str | None:
+    codec = (protocol or "").removeprefix("rtp-")
+    return codec if codec in CODECS else None
+
+
+def call_codec(codecs: Iterable[str | None]) -> str:
+    """One call carries one stream: the speakers' common law when they agree, else µ-law (the default
+    every G.711 device decodes)."""
+    declared = {c for c in codecs if c}
+    return declared.pop() if len(declared) == 1 else DEFAULT_CODEC
+
+
+def speakers(store: Store, codes: Sequence[str] = (), group: str | None = None) -> list[Speaker]:
+    """Loudspeakers by code (in the order given), plus every one of a priority group (by code); neither
+    means every loudspeaker. An unknown code or an empty group is a NotFound naming it."""
+    with store.session() as session:
+        return [_speaker(d) for d in _speakers(session, codes, group, every=True)]
 
 
 def rank_of(person: Person) -> int:
@@ -60,15 +111,21 @@ def rank_of(person: Person) -> int:
 
 
 def acquire(
-    store: Store, username: str, speaker_codes: Sequence[str], *, now: datetime | None = None
+    store: Store,
+    username: str,
+    speaker_codes: Sequence[str],
+    *,
+    group: str | None = None,
+    now: datetime | None = None,
 ) -> Grant:
-    """Take every speaker of a call at once, or none (a group call is one call)."""
+    """Take every speaker of a call at once, or none (a group call is one call); `group` adds every
+    speaker of that priority group."""
     now = now or utcnow()
     key = uuid.uuid4().hex
     with store.session() as session:
         person = store.person(session, username)
         rank = rank_of(person)
-        speakers = _speakers(session, speaker_codes)
+        speakers = _speakers(session, speaker_codes, group, every=False)
         ids = [s.id for s in speakers]
         held = {
             lock.speaker_id: lock
@@ -104,20 +161,32 @@ def acquire(
             tuple(s.address or "" for s in speakers),
             tuple(s.protocol for s in speakers),
             tuple(sorted(set(preempted))),
+            tuple(s.code for s in speakers),
         )
 
 
 def still_held(store: Store, grant: Grant, *, renew: bool = True) -> bool:
     """True while no one has taken the speakers over; renews the locks' expiry."""
+    return lost_to(store, grant, renew=renew) is None
+
+
+def lost_to(store: Store, grant: Grant, *, renew: bool = True) -> Takeover | None:
+    """None while the session holds all its speakers (and renews their expiry); else who took one over,
+    so the loser's screen can name them."""
     now = utcnow()
     with store.session() as session:
-        locks = session.scalars(select(SpeakerLock).where(SpeakerLock.session_key == grant.key)).all()
-        if len(locks) != len(grant.speaker_ids):
-            return False
-        if renew:
-            for lock in locks:
-                lock.expires_at = now + LOCK_TTL
-        return True
+        locks = session.scalars(
+            select(SpeakerLock).where(SpeakerLock.speaker_id.in_(grant.speaker_ids))
+        ).all()
+        if len(locks) == len(grant.speaker_ids) and all(lock.session_key == grant.key for lock in locks):
+            if renew:
+                for lock in locks:
+                    lock.expires_at = now + LOCK_TTL
+            return None
+        other = next((lock for lock in locks if lock.session_key != grant.key), None)
+        holder = session.get(Person, other.person_id) if other else None
+        # No other lock: the taker has finished already; who it was is no longer known here.
+        return Takeover(holder.id, holder.name) if holder else Takeover(None, "another user")
 
 
 def release(store: Store, grant: Grant) -> None:
@@ -137,8 +206,10 @@ def record(
     audio: bytes | None,
     text: str | None = None,
     case_id: int | None = None,
+    preempted_by: int | None = None,
 ) -> int:
-    """Keep what was sent: every outgoing audio is on the record with who, when and where."""
+    """Keep what was sent: every outgoing audio is on the record with who, when and where;
+    `preempted_by` is the person id of whoever cut the talk short."""
     with store.session() as session:
         person_id = store.person(session, username).id if username else None
         row = TalkRecord(
@@ -151,18 +222,40 @@ def record(
             text=text,
             case_id=case_id,
             audio=audio,
+            preempted_by_id=preempted_by,
         )
         session.add(row)
         session.flush()
         return row.id
 
 
-def _speakers(session: Session, codes: Sequence[str]) -> list[Device]:
-    found = {
-        d.code: d
-        for d in session.scalars(select(Device).where(Device.code.in_(codes), Device.kind == "loudspeaker"))
-    }
+def _speakers(session: Session, codes: Sequence[str], group: str | None, *, every: bool) -> list[Device]:
+    """The loudspeakers named by code and group, each once, codes first; with neither, every loudspeaker
+    (`every`) or an error."""
+    loudspeakers = select(Device).where(Device.kind == "loudspeaker")
+    if not codes and group is None:
+        if not every:
+            raise InvalidInput("Choose a loudspeaker or a speaker group to talk to.")
+        return list(session.scalars(loudspeakers.order_by(Device.code)))
+    found = {d.code: d for d in session.scalars(loudspeakers.where(Device.code.in_(codes)))}
     missing = [c for c in codes if c not in found]
     if missing:
         raise NotFound(f"No loudspeaker with code {', '.join(missing)}.")
-    return [found[c] for c in codes]
+    chosen = {c: found[c] for c in codes}
+    if group is not None:
+        members = session.scalars(loudspeakers.where(Device.priority_group == group).order_by(Device.code))
+        chosen.update((d.code, d) for d in members if d.code not in chosen)
+        if not any(d.priority_group == group for d in chosen.values()):
+            raise NotFound(f"No loudspeaker in the speaker group {group!r}.")
+    return list(chosen.values())
+
+
+def _speaker(device: Device) -> Speaker:
+    return Speaker(
+        device.code,
+        device.name,
+        device.address,
+        codec_of(device.protocol),
+        device.online,
+        device.priority_group,
+    )

@@ -16,7 +16,15 @@ from gridwatch.db.store import Store, utcnow
 def devices(store: Store, staff: dict[str, str]) -> None:
     now = utcnow()
     with store.session() as s:
-        for code, kind in (("S1", "loudspeaker"), ("S2", "loudspeaker"), ("C1", "camera"), ("C2", "camera")):
+        for n, (code, kind, group) in enumerate(
+            (
+                ("S1", "loudspeaker", "中山路"),
+                ("S2", "loudspeaker", "中山路"),
+                ("S3", "loudspeaker", None),
+                ("C1", "camera", None),
+                ("C2", "camera", None),
+            )
+        ):
             s.add(
                 Device(
                     code=code,
@@ -24,8 +32,9 @@ def devices(store: Store, staff: dict[str, str]) -> None:
                     name=f"设备{code}",
                     lon=118.09,
                     lat=24.47,
-                    address="127.0.0.1:40000",
-                    protocol="rtp-pcmu",
+                    address=f"127.0.0.1:{40000 + n}",
+                    protocol="rtp-pcma" if code == "S3" else "rtp-pcmu",
+                    priority_group=group,
                     updated_at=now,
                 )
             )
@@ -72,6 +81,60 @@ def test_unknown_speaker_and_the_record(store: Store, devices: None) -> None:
     with store.session() as s:
         row = s.query(TalkRecord).one()
         assert row.text == "请不要占道经营" and len(row.audio or b"") == 24000 and row.person_id is not None
+
+
+def test_speakers_are_looked_up_by_code_and_by_group(store: Store, devices: None) -> None:
+    by_code = talk.speakers(store, ["S3", "S1"])
+    assert [(s.code, s.address, s.codec) for s in by_code] == [
+        ("S3", "127.0.0.1:40002", "pcma"),
+        ("S1", "127.0.0.1:40000", "pcmu"),
+    ]
+    assert [s.code for s in talk.speakers(store, group="中山路")] == ["S1", "S2"]
+    assert [s.code for s in talk.speakers(store, ["S3"], group="中山路")] == ["S3", "S1", "S2"]
+    assert [s.code for s in talk.speakers(store)] == ["S1", "S2", "S3"]  # cameras are not speakers
+    with pytest.raises(NotFound, match="C1"):
+        talk.speakers(store, ["C1"])
+    with pytest.raises(NotFound, match="思明路"):
+        talk.speakers(store, group="思明路")
+
+
+def test_a_group_is_one_call_with_one_codec(store: Store, devices: None) -> None:
+    grant = talk.acquire(store, "dispatcher", [], group="中山路")
+    assert grant.codes == ("S1", "S2") and grant.codec == "pcmu"
+    assert grant.targets == {"speakers": ["S1", "S2"], "addresses": ["127.0.0.1:40000", "127.0.0.1:40001"]}
+    with pytest.raises(talk.SpeakerBusy, match="Dispatcher"):
+        talk.acquire(store, "worker", ["S2", "S3"])  # all or nothing: S3 stays free
+    mixed = talk.acquire(store, "worker", ["S3"])
+    assert mixed.codec == "pcma"
+    assert talk.call_codec(["pcma", "pcmu"]) == "pcmu"  # speakers that disagree get µ-law
+    with pytest.raises(InvalidInput, match="Choose a loudspeaker"):
+        talk.acquire(store, "dispatcher", [])
+
+
+def test_the_loser_learns_who_took_over_and_the_record_says_so(store: Store, devices: None) -> None:
+    first = talk.acquire(store, "dispatcher", ["S1", "S2"])
+    assert talk.lost_to(store, first) is None
+    boss = talk.acquire(store, "leader", ["S2"])
+    taker = talk.lost_to(store, first)
+    assert taker is not None and taker.name == "Leader"
+    talk.release(store, boss)
+    assert talk.lost_to(store, first) == talk.Takeover(None, "another user")  # S2 is gone, taker finished
+    now = utcnow()
+    talk.record(
+        store,
+        "dispatcher",
+        started_at=now - timedelta(seconds=2),
+        ended_at=now,
+        targets=first.targets,
+        codec=first.codec,
+        kind="microphone",
+        audio=b"\xff" * 16000,
+        preempted_by=taker.person_id,
+    )
+    with store.session() as s:
+        row = s.query(TalkRecord).one()
+        leader = s.query(Person).filter_by(username="leader").one()
+        assert row.preempted_by_id == leader.id and row.targets["speakers"] == ["S1", "S2"]
 
 
 def test_wall_layouts_are_validated_and_versioned(store: Store, devices: None) -> None:
