@@ -46,6 +46,7 @@ class OrgStyle:
     classes: int = 8
     fill_alpha: int = 150
     labels: bool = True
+    shapes: bool = True  # outlines and the metric fill; False with labels=True: a names-only layer
     font_px: int = 12
 
 
@@ -125,7 +126,7 @@ def render_org(snapshot: OrgSnapshot, view: MapView, cancel: CancelToken) -> QIm
     painter = device_painter(image)
     try:
         fill_polys = snapshot.levels.get(style.fill_level)
-        if snapshot.metric is not None and fill_polys is not None:
+        if style.shapes and snapshot.metric is not None and fill_polys is not None:
             _fill(
                 painter,
                 fill_polys,
@@ -141,7 +142,8 @@ def render_org(snapshot: OrgSnapshot, view: MapView, cancel: CancelToken) -> QIm
             cancel.check()
             if view.resolution <= style.max_resolution[level]:
                 visible = snapshot.levels[level].visible(extent)
-                _outline(painter, snapshot.levels[level], level, style, view, visible)
+                if style.shapes:
+                    _outline(painter, snapshot.levels[level], level, style, view, visible)
                 drawn.append((level, visible))
         if style.labels:
             cancel.check()

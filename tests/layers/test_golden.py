@@ -10,7 +10,7 @@ from gridwatch.layers.cancel import CancelToken
 from gridwatch.layers.cases import CasesLayer, CaseStyle
 from gridwatch.layers.devices import DeviceData, DeviceKind, DevicesLayer
 from gridwatch.layers.heatmap import HeatmapLayer
-from gridwatch.layers.org import OrgLayer, OrgLevel, OrgStyle
+from gridwatch.layers.org import OrgLayer, OrgLevel, OrgStyle, render_org
 from gridwatch.layers.personnel import PersonnelData, PersonnelLayer
 from gridwatch.layers.points import PointSet
 from gridwatch.layers.registry import render
@@ -95,3 +95,17 @@ def test_golden_comparison_can_fail(golden, name, city_view) -> None:
     blank.fill(0)
     with pytest.raises(pytest.fail.Exception):
         golden.check(blank, name)
+
+
+def test_names_only_style_draws_no_outline(grids, city_view) -> None:
+    """OrgStyle(shapes=False) is the names layer drawn above the symbols: text, no polygon pixels."""
+    view = city_view.zoomed_around(160, 120, 2.0)  # close enough for grid outlines
+    shapes, names = OrgLayer(levels={OrgLevel.GRID: grids}), OrgLayer(levels={OrgLevel.GRID: grids})
+    shapes.set_style(OrgStyle(labels=False))
+    names.set_style(OrgStyle(shapes=False))
+    outline = render_org(shapes.snapshot(), view, CancelToken())
+    text = render_org(names.snapshot(), view, CancelToken())
+    centre_x = round(view.width / 2)  # a grid line runs down the middle, clear of the names
+    assert max(outline.pixelColor(centre_x, y).alpha() for y in range(view.height)) > 100
+    assert all(text.pixelColor(centre_x, y).alpha() == 0 for y in range(view.height))
+    assert any(text.pixelColor(x, y).alpha() for x in range(view.width) for y in range(0, view.height, 2))

@@ -70,9 +70,8 @@ class MapWidget(QWidget):
         self.org = OrgLayer(self.tr("Org units"))
         self.org.set_style(OrgStyle(labels=False))
         # names go on top of every symbol, as in QGIS: a second org layer draws only the labels
-        # (gridwatch.layers has no labels-only style yet, so its outlines are transparent)
         self.org_labels = OrgLayer(self.tr("Names"), z=LABELS_Z)
-        self.org_labels.set_style(OrgStyle(labels=True, colours=(0, 0, 0, 0)))
+        self.org_labels.set_style(OrgStyle(shapes=False))
         self.heatmap = HeatmapLayer(self.tr("Case density"))
         self.cases = CasesLayer(self.tr("Open cases"))
         self.devices = DevicesLayer(self.tr("Devices"))
