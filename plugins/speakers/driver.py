@@ -20,9 +20,10 @@ ENTRY_POINT_GROUP = "gridwatch.speakers"
 
 class Call(Protocol):
     """An open call: 8 kHz mono int16 audio goes in; `problems` says, after `close`, which speakers
-    did not take it."""
+    did not take it; `audio` is the G.711 payload sent so far, for the talk record."""
 
     problems: list[str]
+    audio: bytearray
 
     def send(self, pcm: Pcm) -> None: ...
 
@@ -57,11 +58,15 @@ def play(
     *,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    stop: Callable[[], bool] = lambda: False,
 ) -> None:
     """Feed a recording to `call` at real time, one 20 ms frame per tick on an absolute schedule (no
-    drift), so a speaker's small jitter buffer never overflows."""
+    drift), so a speaker's small jitter buffer never overflows; `stop` ends it early (someone took the
+    speakers over)."""
     start = clock()
     for index, offset in enumerate(range(0, len(pcm), FRAME_SAMPLES)):
+        if stop():
+            return
         delay = start + index * FRAME_SECONDS - clock()
         if delay > 0:
             sleep(delay)

@@ -88,6 +88,7 @@ class RtpSender:
         self.destinations = list(destinations)
         self.problems: list[str] = []
         self.packets_sent = 0
+        self.audio = bytearray()  # every payload sent, in order: what goes on the record
         self._failed: dict[Destination, str] = {}
         self._pending = np.zeros(0, dtype=np.int16)
         self._sockets = [self._connect(d) for d in self.destinations]
@@ -109,7 +110,9 @@ class RtpSender:
         self._pending = samples[whole:]
 
     def _send_frame(self, frame: Pcm) -> None:
-        packet = self.packetizer.packet(self._encode(frame).tobytes())
+        payload = self._encode(frame).tobytes()
+        self.audio += payload
+        packet = self.packetizer.packet(payload)
         for destination, sock in zip(self.destinations, self._sockets, strict=True):
             try:
                 sock.send(packet)
