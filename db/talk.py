@@ -7,8 +7,10 @@ refused with the holder's name. Locks expire unless renewed, so a crashed client
 
 from __future__ import annotations
 
+import logging
+import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,7 +32,9 @@ ROLE_RANK = {
     "grid_worker": 20,
     "system": 10,
 }
+log = logging.getLogger(__name__)
 LOCK_TTL = timedelta(seconds=15)
+RENEW_SECONDS = 2.0  # a talker renews this often: a take-over stops it within ~2 s, well inside LOCK_TTL
 CODECS = ("pcmu", "pcma")
 DEFAULT_CODEC = "pcmu"
 
@@ -187,6 +191,42 @@ def lost_to(store: Store, grant: Grant, *, renew: bool = True) -> Takeover | Non
         holder = session.get(Person, other.person_id) if other else None
         # No other lock: the taker has finished already; who it was is no longer known here.
         return Takeover(holder.id, holder.name) if holder else Takeover(None, "another user")
+
+
+class Renewal(threading.Thread):
+    """Keeps a grant's locks alive while the talk goes on, in a thread of its own so neither a GUI nor
+    real-time audio waits on the database; stops at the first take-over, naming the taker in `lost` and
+    calling `on_lost(taker)` from this thread."""
+
+    def __init__(
+        self,
+        store: Store,
+        grant: Grant,
+        *,
+        every: float = RENEW_SECONDS,
+        on_lost: Callable[[Takeover], None] = lambda taker: None,
+    ) -> None:
+        super().__init__(name=f"talk-renewal-{grant.key[:8]}", daemon=True)
+        self.store, self.grant, self.every, self.on_lost = store, grant, every, on_lost
+        self.lost: Takeover | None = None
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(self.every):
+            try:
+                taker = lost_to(self.store, self.grant)
+            except Exception:  # a blip in the connection: the lock outlives a few missed renewals
+                log.warning("could not renew the talk lock %s; retrying", self.grant.key, exc_info=True)
+                continue
+            if taker is not None:
+                self.lost = taker
+                self.on_lost(taker)
+                return
+
+    def stop(self) -> None:
+        self._done.set()
+        if self.is_alive() and threading.current_thread() is not self:
+            self.join()
 
 
 def release(store: Store, grant: Grant) -> None:

@@ -1,4 +1,9 @@
-"""`gridwatch talk`: play a recorded warning or spoken text on loudspeakers over RTP G.711."""
+"""`gridwatch talk`: play a recorded warning or spoken text on loudspeakers over RTP G.711.
+
+Speakers named by code or group are taken through the store's talk arbiter (one talker per speaker, a
+higher role takes over) and every broadcast is kept on the record; bare rtp://HOST:PORT targets are for
+testing a receiver and go out without either.
+"""
 
 from __future__ import annotations
 
@@ -6,43 +11,27 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import typer
-from sqlalchemy import select
 
-from gridwatch.cli.root import EXIT_USER_ERROR, DbOption, app, console, errors, open_store
-from gridwatch.db.models import Device
-from gridwatch.plugins.speakers.driver import load_driver, play
+from gridwatch.cli.root import (
+    EXIT_USER_ERROR,
+    AsOption,
+    DbOption,
+    acting_user,
+    app,
+    console,
+    errors,
+    open_store,
+)
+from gridwatch.db import talk as arbiter
+from gridwatch.db.store import Store, utcnow
+from gridwatch.plugins.speakers.driver import Call, load_driver, play
 from gridwatch.plugins.speakers.g711 import Pcm
 from gridwatch.plugins.speakers.rtp import CODECS
 from gridwatch.plugins.speakers.sources import AudioSourceError, read_wav, speak
 
-DEFAULT_CODEC = "pcmu"
-
 
 def _is_address(target: str) -> bool:
     return "://" in target or ":" in target
-
-
-def resolve_targets(targets: Sequence[str], db: str | None) -> tuple[list[str], list[str]]:
-    """RTP addresses for the targets (addresses as given, speaker codes from the store), and the codecs
-    the looked-up speakers declare."""
-    codes = [t for t in targets if not _is_address(t)]
-    found: dict[str, Device] = {}
-    if codes:
-        with open_store(db) as store, store.session() as session:
-            rows = session.scalars(select(Device).where(Device.code.in_(codes), Device.kind == "loudspeaker"))
-            found = {d.code: d for d in rows}
-            session.expunge_all()
-    missing = [c for c in codes if c not in found or not found[c].address]
-    if missing:
-        raise typer.BadParameter(f"no loudspeaker with an address for code(s): {', '.join(missing)}")
-    for code in codes:
-        if not found[code].online:
-            errors.print(
-                f"[yellow]note: {code} ({found[code].name}) is marked offline; calling it anyway[/yellow]"
-            )
-    addresses = [t if _is_address(t) else str(found[t].address) for t in targets]
-    declared = [(found[c].protocol or "").removeprefix("rtp-") for c in codes]
-    return addresses, [c for c in declared if c in CODECS]
 
 
 def load_audio(file: Path | None, say: str | None) -> Pcm:
@@ -54,10 +43,52 @@ def load_audio(file: Path | None, say: str | None) -> Pcm:
         raise typer.BadParameter(str(exc)) from exc
 
 
+def open_call(driver: str, addresses: Sequence[str], codec: str) -> Call:
+    try:
+        return load_driver(driver).open_call(addresses, codec)
+    except (ValueError, LookupError, OSError) as exc:
+        errors.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USER_ERROR) from exc
+
+
+def broadcast(
+    call: Call, addresses: Sequence[str], codec: str, pcm: Pcm, renewal: arbiter.Renewal | None
+) -> None:
+    """Play at real time until the end, or until someone takes the speakers over."""
+    console.print(f"talking to {', '.join(addresses)} ({codec}, {len(pcm) / 8000:.1f} s)…")
+    try:
+        play(call, pcm, stop=lambda: renewal is not None and renewal.lost is not None)
+    finally:
+        call.close()
+    for problem in call.problems:
+        errors.print(f"[yellow]note: {problem}[/yellow]")
+
+
+def checked_speakers(store: Store, codes: Sequence[str], group: str | None) -> list[arbiter.Speaker]:
+    found = arbiter.speakers(store, codes, group)
+    unreachable = [s.code for s in found if not s.address]
+    if unreachable:
+        errors.print(
+            f"[red]no address for loudspeaker(s) {', '.join(unreachable)}: set it in the device table[/red]"
+        )
+        raise typer.Exit(EXIT_USER_ERROR)
+    for speaker in found:
+        if not speaker.online:
+            errors.print(
+                f"[yellow]note: {speaker.code} ({speaker.name}) is marked offline; calling it anyway[/yellow]"
+            )
+    return found
+
+
 @app.command()
 def talk(
-    targets: list[str] = typer.Argument(
-        ..., metavar="SPEAKER", help="Loudspeaker codes, or rtp://HOST:PORT; several make one group call."
+    targets: list[str] | None = typer.Argument(
+        None,
+        metavar="[SPEAKER]...",
+        help="Loudspeaker codes, or rtp://HOST:PORT (untracked, for testing); several make one group call.",
+    ),
+    group: str | None = typer.Option(
+        None, "--group", help="Every loudspeaker of this priority group, in the same call."
     ),
     file: Path | None = typer.Option(None, "--file", help="A WAV file (any rate and channels)."),
     say: str | None = typer.Option(None, "--say", help="Text to speak in Mandarin (espeak-ng)."),
@@ -65,24 +96,57 @@ def talk(
         None, "--codec", help="pcmu (G.711 µ-law) or pcma (A-law). Default: the speakers' own, else pcmu."
     ),
     driver: str = typer.Option("rtp", "--driver", help="Speaker driver (entry point in gridwatch.speakers)."),
+    user: str | None = AsOption,
     db: str | None = DbOption,
 ) -> None:
     """Play a WAV file or spoken text on one loudspeaker or a group, at real time, over RTP G.711."""
     if codec is not None and codec.lower() not in CODECS:
         raise typer.BadParameter(f"unknown codec {codec!r}; use pcmu or pcma", param_hint="--codec")
+    if not targets and group is None:
+        raise typer.BadParameter("name a loudspeaker (code or rtp://HOST:PORT) or a --group")
     pcm = load_audio(file, say)
-    addresses, declared = resolve_targets(targets, db)
-    chosen = (codec or (declared[0] if len(set(declared)) == 1 else DEFAULT_CODEC)).lower()
-    try:
-        call = load_driver(driver).open_call(addresses, chosen)
-    except (ValueError, LookupError, OSError) as exc:
-        errors.print(f"[red]{exc}[/red]")
-        raise typer.Exit(EXIT_USER_ERROR) from exc
-    console.print(f"talking to {', '.join(addresses)} ({chosen}, {len(pcm) / 8000:.1f} s)…")
-    try:
-        play(call, pcm)
-    finally:
-        call.close()
-    for problem in call.problems:
-        errors.print(f"[yellow]note: {problem}[/yellow]")
+    addresses = [t for t in targets or [] if _is_address(t)]
+    codes = [t for t in targets or [] if not _is_address(t)]
+    if not codes and group is None:
+        chosen = (codec or arbiter.DEFAULT_CODEC).lower()
+        broadcast(open_call(driver, addresses, chosen), addresses, chosen, pcm, None)
+        console.print("done")
+        return
+    username = acting_user(user)
+    with open_store(db) as store:
+        checked_speakers(store, codes, group)
+        grant = arbiter.acquire(store, username, codes, group=group)  # busy: the holder's name, exit 1
+        for loser in grant.preempted:
+            errors.print(f"[yellow]note: took the speaker over from {loser}[/yellow]")
+        chosen = (codec or grant.codec).lower()
+        everywhere = [*grant.addresses, *addresses]
+        renewal = arbiter.Renewal(store, grant)
+        started_at = utcnow()
+        call: Call | None = None
+        try:
+            call = open_call(driver, everywhere, chosen)
+            renewal.start()
+            broadcast(call, everywhere, chosen, pcm, renewal)
+        finally:
+            renewal.stop()
+            arbiter.release(store, grant)  # what is still ours: a take-over may have left us some speakers
+            if call is not None:
+                arbiter.record(
+                    store,
+                    username,
+                    started_at=started_at,
+                    ended_at=utcnow(),
+                    targets={"speakers": list(grant.codes), "addresses": everywhere},
+                    codec=chosen,
+                    kind="file" if file is not None else "tts",
+                    text=say,
+                    audio=bytes(call.audio),
+                    preempted_by=renewal.lost.person_id if renewal.lost else None,
+                )
+        if renewal.lost is not None:
+            errors.print(
+                f"[red]{renewal.lost.name} took over the speaker; the broadcast stopped after "
+                f"{len(call.audio) / 8000 if call else 0:.1f} s. Play it again when they have finished.[/red]"
+            )
+            raise typer.Exit(EXIT_USER_ERROR)
     console.print("done")

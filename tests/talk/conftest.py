@@ -5,15 +5,20 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import threading
 import time
 import wave
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from gridwatch.db.models import Device, Person, PersonRole
+from gridwatch.db.store import Store, utcnow
+from gridwatch.db.talk import speakers
+from gridwatch.plugins.speakers.loopback import LoopbackSpeakers, SpeakerStatus
 from gridwatch.plugins.speakers.rtp import Destination, sdp
 from tests.talk.capture import RtpCapture, listening
 from tests.talk.fake_pulse import FakePulse
@@ -121,3 +126,54 @@ def ffmpeg_receiver(tmp_path: Path) -> Iterator[Callable[[str], FfmpegReceiver]]
 def rtp_capture() -> Iterator[RtpCapture]:
     with listening() as capture:
         yield capture
+
+
+TALKERS = {
+    "dispatcher": ("调度员小王", "dispatcher"),
+    "leader": ("值班长老李", "shift_leader"),
+    "worker": ("网格员小陈", "grid_worker"),
+}
+GROUP = "中山路"
+
+
+@pytest.fixture
+def talk_store(sqlite_store: Store) -> Store:
+    """A store with three talkers and three loudspeakers on free loopback ports: S01 and S02 make the
+    group 中山路, S03 stands alone (and in most tests nobody listens there)."""
+    now = utcnow()
+    with sqlite_store.session() as session:
+        for username, (name, role) in TALKERS.items():
+            session.add(Person(username=username, name=name, updated_at=now, roles=[PersonRole(role=role)]))
+        for n, group in ((1, GROUP), (2, GROUP), (3, None)):
+            session.add(
+                Device(
+                    code=f"S0{n}", kind="loudspeaker", name=f"中山路广播{n}号", lon=118.1, lat=24.5,
+                    address=f"127.0.0.1:{free_rtp_port()}", protocol="rtp-pcmu", priority_group=group,
+                    updated_at=now,
+                )
+            )  # fmt: skip
+    return sqlite_store
+
+
+@dataclass
+class Heard:
+    """Every speaking/silent change the loopback speakers reported, in order."""
+
+    changes: list[tuple[str, bool]] = field(default_factory=list)
+    silent: threading.Event = field(default_factory=threading.Event)
+
+    def __call__(self, status: SpeakerStatus) -> None:
+        self.changes.append((status.code, status.speaking))
+        if not status.speaking:
+            self.silent.set()
+
+
+@pytest.fixture
+def loopback(talk_store: Store) -> Iterator[tuple[LoopbackSpeakers, Heard]]:
+    """The demo's loopback service listening as S01 and S02 (S03 is left unanswered)."""
+    service = LoopbackSpeakers(speakers(talk_store, ["S01", "S02"]), silent_after=0.3)
+    heard = Heard()
+    service.add_listener(heard)
+    assert service.start() == []
+    yield service, heard
+    service.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,13 +13,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import Result
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from gridwatch.cli import app
-from gridwatch.db.models import Device
+from gridwatch.db import talk
+from gridwatch.db.models import Device, Person, TalkRecord
 from gridwatch.db.store import Store
+from gridwatch.plugins.speakers.g711 import ulaw_decode
+from gridwatch.plugins.speakers.loopback import LoopbackSpeakers
+from gridwatch.plugins.speakers.rtp import FRAME_SAMPLES
 from gridwatch.plugins.speakers.sources import speak
-from tests.talk.conftest import FfmpegReceiver, free_rtp_port, peak_hz, write_tone
+from tests.talk.conftest import GROUP, FfmpegReceiver, Heard, free_rtp_port, peak_hz, write_tone
 
 pytestmark = pytest.mark.slow
 
@@ -109,3 +115,115 @@ def test_user_errors_are_messages(args: list[str], message: str) -> None:
     result = talk_in_process(*args)
     assert result.exit_code != 0
     assert message in result.output
+
+
+# --- through the store: the arbiter, the record, the demo's loopback speakers ------------------------------
+
+
+def talk_records(store: Store) -> list[TalkRecord]:
+    with store.session() as session:
+        return list(session.scalars(select(TalkRecord).order_by(TalkRecord.id)))
+
+
+def envelope(pcm: np.ndarray, window: int = 400) -> np.ndarray:
+    """RMS per 50 ms."""
+    x = pcm[: len(pcm) // window * window].astype(np.float64)
+    return np.sqrt(np.mean(x.reshape(-1, window) ** 2, axis=1))
+
+
+def test_spoken_text_reaches_a_loopback_speaker_and_is_recorded(
+    talk_store: Store, loopback: tuple[LoopbackSpeakers, Heard]
+) -> None:
+    service, heard = loopback
+    text = "请不要在人行道上摆摊"
+    result = talk_in_process("S01", "--say", text, "--db", talk_store.url)
+    assert result.exit_code == 0, result.output
+    assert heard.silent.wait(2)
+    assert heard.changes == [("S01", True), ("S01", False)]  # speaking, then silent; S02 heard nothing
+    status = service.status("S01")
+    spoken = speak(text)
+    packets = -(-len(spoken) // FRAME_SAMPLES)
+    assert status.packets == packets and not status.speaking
+    audio = service.audio("S01")
+    assert envelope(audio).max() > 1000 and status.seconds_heard == pytest.approx(
+        len(spoken) / 8000, abs=0.02
+    )
+    (row,) = talk_records(talk_store)
+    assert (row.kind, row.text, row.codec, row.targets["speakers"]) == ("tts", text, "pcmu", ["S01"])
+    assert row.person_id is not None and row.preempted_by_id is None
+    assert len(row.audio or b"") == packets * FRAME_SAMPLES
+    assert np.array_equal(ulaw_decode(np.frombuffer(row.audio or b"", np.uint8)), audio)  # what was heard
+    assert row.ended_at is not None
+    assert (row.ended_at - row.started_at).total_seconds() == pytest.approx(len(spoken) / 8000, abs=0.15)
+
+
+def test_a_group_is_one_call_heard_by_every_speaker(
+    talk_store: Store, loopback: tuple[LoopbackSpeakers, Heard], tmp_path: Path
+) -> None:
+    service, _ = loopback
+    tone = write_tone(tmp_path / "tone.wav", 600.0, 0.4)
+    result = talk_in_process(
+        "--group", GROUP, "--file", str(tone), "--db", talk_store.url, "--as", "dispatcher"
+    )
+    assert result.exit_code == 0, result.output
+    first, second = service.status("S01"), service.status("S02")
+    assert first.packets == second.packets == 20
+    assert first.ssrc == second.ssrc is not None  # the same stream, not two calls
+    (row,) = talk_records(talk_store)
+    assert row.kind == "file" and row.targets["speakers"] == ["S01", "S02"]
+
+
+def test_a_busy_speaker_names_its_holder_and_nothing_is_sent(
+    talk_store: Store, loopback: tuple[LoopbackSpeakers, Heard], tmp_path: Path
+) -> None:
+    service, _ = loopback
+    tone = write_tone(tmp_path / "tone.wav", 600.0, 0.2)
+    held = talk.acquire(talk_store, "leader", ["S02"])
+    result = talk_in_process(
+        "--group", GROUP, "--file", str(tone), "--db", talk_store.url, "--as", "dispatcher"
+    )
+    assert result.exit_code == 1
+    assert "is in use by 值班长老李" in result.stderr and "ask a shift leader" in result.stderr
+    assert service.status("S01").packets == 0  # a group call is all or nothing
+    assert talk_records(talk_store) == []
+    talk.release(talk_store, held)
+
+
+def test_a_shift_leader_takes_over_a_running_broadcast(
+    talk_store: Store, loopback: tuple[LoopbackSpeakers, Heard], tmp_path: Path
+) -> None:
+    service, _ = loopback
+    tone = write_tone(tmp_path / "tone.wav", 600.0, 8.0)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gridwatch", "talk", "S01", "--file", str(tone), "--db", talk_store.url,
+         "--as", "dispatcher"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "COLUMNS": "200"},
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while service.status("S01").packets < 25:  # half a second on air
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.02)
+    grant = talk.acquire(talk_store, "leader", ["S01"])
+    assert grant.preempted == ("调度员小王",)
+    _, err = process.communicate(timeout=talk.RENEW_SECONDS + 10)
+    assert process.returncode == 1
+    assert "值班长老李 took over the speaker" in err
+    (row,) = talk_records(talk_store)
+    sent = len(row.audio or b"") / 8000
+    assert 0.5 <= sent <= 0.5 + talk.RENEW_SECONDS + 1.0  # stopped within one renewal, not after 8 s
+    with talk_store.session() as session:
+        leader = session.scalars(select(Person).where(Person.username == "leader")).one()
+    assert row.preempted_by_id == leader.id
+    talk.release(talk_store, grant)
+
+
+def test_a_speaker_nobody_answers_still_gets_the_call_and_the_record(
+    talk_store: Store, tmp_path: Path
+) -> None:
+    tone = write_tone(tmp_path / "tone.wav", 600.0, 0.5)
+    result = talk_in_process("S03", "--file", str(tone), "--db", talk_store.url)
+    assert result.exit_code == 0, result.output
+    assert "no receiver answered" in result.stderr
+    (row,) = talk_records(talk_store)
+    assert row.targets["speakers"] == ["S03"] and len(row.audio or b"") == 4000
+    assert talk.acquire(talk_store, "worker", ["S03"]).preempted == ()  # released after the call
