@@ -18,7 +18,6 @@ from PySide6.QtGui import QGuiApplication, QScreen
 from gridwatch.db import wall as walls
 from gridwatch.db.feed import Change
 from gridwatch.db.store import Store
-from gridwatch.plugins.video.demo_streams import ensure_scenes
 from gridwatch.ui.map.live import FeedThread
 from gridwatch.wall.layout import (
     DEFAULT_ALARM_TILE,
@@ -36,6 +35,10 @@ from gridwatch.wall.window import WallTile, WallWindow
 
 log = logging.getLogger(__name__)
 ALARM_HOLD_MS = 120_000
+WALL_BACKEND = "opencv"
+"""Wall tiles decode with OpenCV/FFmpeg in this process: its reader threads decode outside the GIL, and
+bench/wall.py measured 16 tiles within 1.2x of plain ffmpeg per tile, where libvlc degrades past ~16
+players in one process. Small tiles (9 and 16 per monitor) also take the cameras' sub-streams."""
 
 
 class WallController(QObject):
@@ -48,13 +51,12 @@ class WallController(QObject):
         wall: str = "main",
         actor: str = "admin",
         screens: list[QScreen] | None = None,
-        backend: str | None = None,
+        backend: str | None = WALL_BACKEND,
         substreams: bool = True,
     ) -> None:
         super().__init__()
         self.store, self.wall, self.actor = store, wall, actor
         self.substreams = substreams
-        ensure_scenes()  # the demo's files, once per machine (seconds), before any tile opens one
         self.cameras: dict[str, Camera] = load_cameras(store)
         self.windows = [
             WallWindow(n, screen, backend) for n, screen in enumerate(screens or QGuiApplication.screens())
@@ -135,13 +137,14 @@ class WallController(QObject):
         self._start_tours(tours)
         self.applied.emit(version)
 
-    def _show(self, tile: WallTile, code: str | None, tile_count: int) -> None:
+    def _show(self, tile: WallTile, code: str | None, tile_count: int, banner: str = "") -> None:
         camera = self.cameras.get(code) if code is not None else None
         if camera is None:
             tile.show_camera(None)
             return
         small = self.substreams and tile_count >= SUBSTREAM_FROM_TILES
-        tile.show_camera(camera.code, camera.stream(small), f"{camera.code}  {camera.name}")
+        tile.show_camera(camera.code, camera.stream(small))
+        tile.pane.name = f"{banner}{camera.code}  {camera.name}"
 
     def tile(self, ref: TileRef) -> WallTile | None:
         if ref.screen >= len(self.windows) or ref.tile >= len(self.windows[ref.screen].tiles):
@@ -199,8 +202,8 @@ class WallController(QObject):
             log.warning("wall %s: no alarm tile %s", self.wall, self.alarm_tile)
             return
         tile.set_alarm(alarm.case_no)
-        self._show(tile, alarm.camera, len(self.windows[self.alarm_tile.screen].tiles))
-        tile.pane.name = f"⚠ {alarm.case_no}  {tile.pane.name}"
+        banner = self.tr("ALARM %1").replace("%1", alarm.case_no) + "  "
+        self._show(tile, alarm.camera, len(self.windows[self.alarm_tile.screen].tiles), banner)
         self._alarm_timer.start()
         self.alarm_shown.emit(alarm.case_no, alarm.camera)
 
@@ -210,5 +213,4 @@ class WallController(QObject):
             for tile in window.tiles:
                 if tile.alarm is not None:
                     tile.set_alarm(None)
-                    tile.camera = None  # replay even when the alarm's camera is the layout's own
         self._apply(self.layout, self.version, str(self.alarm_tile), self.tours)

@@ -53,7 +53,7 @@ class WallTile(QFrame):
         self.setAcceptDrops(True)
         self._set_border(NORMAL_BORDER)
 
-    def show_camera(self, code: str | None, url: str = "", title: str = "") -> None:
+    def show_camera(self, code: str | None, url: str = "") -> None:
         """Plays `url` (restarts only when the camera or the stream changes); None empties the tile."""
         if code is None:
             self.pane.stop()
@@ -64,7 +64,7 @@ class WallTile(QFrame):
             return
         self.camera = code
         self._stack.setCurrentWidget(self.pane)
-        self.pane.play(url, title)
+        self.pane.play(url)
 
     def set_alarm(self, case_no: str | None) -> None:
         self.alarm = case_no
