@@ -218,14 +218,17 @@ class Renewal(threading.Thread):
             except Exception:  # a blip in the connection: the lock outlives a few missed renewals
                 log.warning("could not renew the talk lock %s; retrying", self.grant.key, exc_info=True)
                 continue
-            if taker is not None:
+            if (
+                taker is not None and not self._done.is_set()
+            ):  # after a stop, missing locks are our own release
                 self.lost = taker
                 self.on_lost(taker)
                 return
 
-    def stop(self) -> None:
+    def stop(self, *, wait: bool = True) -> None:
+        """Ends the renewals; `wait=False` for a GUI thread, which must not wait out a round trip."""
         self._done.set()
-        if self.is_alive() and threading.current_thread() is not self:
+        if wait and self.is_alive() and threading.current_thread() is not self:
             self.join()
 
 
