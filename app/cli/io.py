@@ -9,18 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from gridwatch.cli.root import DbOption, app, console, errors, open_store
-from gridwatch.db.exports import export
-from gridwatch.db.imports.cases import import_cases
-from gridwatch.db.imports.grids import import_grids
 from gridwatch.db.imports.report import ImportFileError, ImportReport
 from gridwatch.db.imports.report import Progress as ProgressCallback
-from gridwatch.db.imports.setup_tables import import_setup
 from gridwatch.db.store import Store
 
 import_app = typer.Typer(
@@ -38,6 +35,15 @@ FileArg = typer.Argument(..., help="The file to import (.csv or .xlsx; geodata f
 OutArg = typer.Argument(
     ..., help="The file to write: .gpkg, .geojson (EPSG:4326) or .csv (the import format)."
 )
+
+
+def _imports() -> SimpleNamespace:
+    """The importers, loaded when an import runs: geopandas and pyogrio cost every other command 0.3 s."""
+    from gridwatch.db.imports.cases import import_cases
+    from gridwatch.db.imports.grids import import_grids
+    from gridwatch.db.imports.setup_tables import import_setup
+
+    return SimpleNamespace(import_cases=import_cases, import_grids=import_grids, import_setup=import_setup)
 
 
 @contextmanager
@@ -124,7 +130,7 @@ def import_grids_command(
     _run(
         db,
         "grids",
-        lambda store, progress: import_grids(
+        lambda store, progress: _imports().import_grids(
             store,
             file,
             level=level,
@@ -140,7 +146,7 @@ def import_grids_command(
 
 def _setup_command(kind: str) -> None:
     def command(file: Path = FileArg, db: str | None = DbOption) -> None:
-        _run(db, kind, lambda store, progress: import_setup(store, kind, file, progress=progress))
+        _run(db, kind, lambda store, progress: _imports().import_setup(store, kind, file, progress=progress))
 
     command.__doc__ = f"Import the {kind} table (CSV or XLSX; columns in docs/IMPORT.md)."
     import_app.command(kind)(command)
@@ -165,7 +171,7 @@ def import_cases_command(
     _run(
         db,
         "cases",
-        lambda store, progress: import_cases(
+        lambda store, progress: _imports().import_cases(
             store, file, create_missing=create_missing, tz=tz, progress=progress
         ),
     )
@@ -174,6 +180,8 @@ def import_cases_command(
 def _export_command(what: str) -> None:
     def command(file: Path = OutArg, db: str | None = DbOption) -> None:
         with open_store(db) as store:
+            from gridwatch.db.exports import export  # geopandas: loaded only when exporting
+
             count = export(store, what, file)
         console.print(f"Wrote {count} {what} to {file}.")
 
