@@ -7,16 +7,20 @@ a site's real store, and opens the dispatcher workstation on it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from gridwatch.cli.root import DbOption, JsonOption, app, console, open_store, print_json
 from gridwatch.db.config import default_sqlite_path
 from gridwatch.db.demo_city import DemoSummary, has_territory, seed_demo, table_counts
+from gridwatch.db.demo_city.seed import SEED_STEPS
 from gridwatch.db.demo_city.simulate import DemoSimulation
 from gridwatch.db.store import Store
 
@@ -31,6 +35,19 @@ def demo_store_path() -> str:
     path = default_sqlite_path().with_name("demo.sqlite")
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
+
+
+@contextmanager
+def _seed_progress(quiet: bool) -> Iterator[Callable[[str], None]]:
+    """A progress bar over the seeding steps (none when the output is JSON for a script)."""
+    if quiet:
+        yield lambda step: None
+        return
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console, transient=True
+    ) as bar:
+        task = bar.add_task("Seeding the demo district", total=len(SEED_STEPS))
+        yield lambda step: bar.update(task, advance=1, description=f"Seeding the demo district: {step}")
 
 
 def _print_counts(location: str, counts: dict[str, int], headline: str) -> None:
@@ -80,7 +97,9 @@ def seed_demo_command(
     with open_store(db) as store:
         store.upgrade()
         moment = now.replace(tzinfo=SITE_TZ) if now is not None and now.tzinfo is None else now
-        _print_summary(seed_demo(store, cases=cases, seed=seed, now=moment, replace=replace), as_json)
+        with _seed_progress(as_json) as progress:
+            summary = seed_demo(store, cases=cases, seed=seed, now=moment, replace=replace, progress=progress)
+        _print_summary(summary, as_json)
 
 
 @app.command("demo")
@@ -103,7 +122,9 @@ def demo_command(
             seeded = has_territory(session)
             counts = table_counts(session) if seeded else {}
         if not seeded:
-            _print_summary(seed_demo(store, cases=cases), as_json)
+            with _seed_progress(as_json) as progress:
+                summary = seed_demo(store, cases=cases, progress=progress)
+            _print_summary(summary, as_json)
         elif as_json:
             print_json(
                 {

@@ -8,6 +8,7 @@ and listeners get one "reload everything" notice at commit.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -75,9 +76,18 @@ class DemoSummary:
 
 
 def seed_demo(
-    store: Store, *, cases: int = 3000, seed: int = 1, now: datetime | None = None, replace: bool = False
+    store: Store,
+    *,
+    cases: int = 3000,
+    seed: int = 1,
+    now: datetime | None = None,
+    replace: bool = False,
+    progress: Callable[[str], None] = lambda step: None,
 ) -> DemoSummary:
-    """Build the demo district for `seed` and write it (and `cases` cases up to `now`) in one transaction."""
+    """Build the demo district for `seed` and write it (and `cases` cases up to `now`) in one transaction.
+
+    `progress` hears each of SEED_STEPS as it is done, for a progress bar.
+    """
     started = time.perf_counter()
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
@@ -97,12 +107,17 @@ def seed_demo(
         quiet_feed(session)
         rules = store.rules(session)
         plan = plan_demo(seed, cases, now, rules.calendar, list(rules.deadline_rules))
-        DemoWriter(session, rules, plan).write()
+        progress("plan")
+        DemoWriter(session, rules, plan).write(progress)
         announce_reload(session, "*")
         summary.counts = table_counts(session)
     store.refresh_statistics()
+    progress("statistics")
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+SEED_STEPS = ("plan", "territory", "organisation", "people", "devices", "cases", "statistics")
 
 
 def table_counts(session: Session) -> dict[str, int]:

@@ -8,6 +8,7 @@ for (reporter, device, reworks, extensions, finished suspensions) is added after
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -56,12 +57,17 @@ class DemoWriter:
         self.person_ids: dict[str, int] = {}
         self.device_ids: dict[str, int] = {}
 
-    def write(self) -> None:
-        self._territory()
-        self._organisation()
-        self._people()
-        self._devices()
-        self._cases()
+    def write(self, progress: Callable[[str], None] = lambda step: None) -> None:
+        """Write every table, parents first; `progress` hears the name of each step as it is done."""
+        for name, step in (
+            ("territory", self._territory),
+            ("organisation", self._organisation),
+            ("people", self._people),
+            ("devices", self._devices),
+            ("cases", self._cases),
+        ):
+            step()
+            progress(name)
 
     def _insert(
         self, model: type[Base], rows: list[dict[str, Any]], key: str | None = None
