@@ -1,7 +1,8 @@
 """`gridwatch seed demo` and `gridwatch demo`: a generated district to try everything on.
 
 `demo` keeps its own SQLite file (demo.sqlite next to the default store) so trying the demo never touches
-a site's real store, and opens the dispatcher workstation on it.
+a site's real store, and opens the dispatcher workstation on it, with the demo's loudspeakers played by
+this machine (loopback) so a talk shows as "speaking".
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from gridwatch.db.demo_city import DemoSummary, has_territory, seed_demo, table_
 from gridwatch.db.demo_city.seed import SEED_STEPS
 from gridwatch.db.demo_city.simulate import DemoSimulation
 from gridwatch.db.store import Store
+from gridwatch.plugins.speakers.loopback import LoopbackSpeakers
+from gridwatch.plugins.video.demo_streams import ensure_scenes
 
 seed_app = typer.Typer(help="Fill a store with generated data.", no_args_is_help=True)
 app.add_typer(seed_app, name="seed")
@@ -113,6 +116,7 @@ def demo_command(
     screenshot: Path | None = typer.Option(
         None, "--screenshot", help="Open the window, wait until loaded, save it as this PNG and exit."
     ),
+    open_camera: str | None = typer.Option(None, "--open-camera", hidden=True, help="Open this camera."),
 ) -> None:
     """Open the demo: its own store (demo.sqlite in the data directory), seeded the first time, and the
     dispatcher workstation on it, with a simulation that reports, handles and patrols as you watch."""
@@ -141,12 +145,19 @@ def demo_command(
         return
     from gridwatch.ui.application import run_dispatcher
 
+    console.print("Preparing the demo cameras' video (encoded once into the cache)…")
+    ensure_scenes()
     stop = threading.Event()
     if simulate and screenshot is None:
         simulation = DemoSimulation(Store(url))
         threading.Thread(target=simulation.run, args=(stop,), name="demo-simulation", daemon=True).start()
+    speakers_store = Store(url)
+    speakers = LoopbackSpeakers.from_store(speakers_store)  # the demo's loudspeakers, on 127.0.0.1
+    speakers.start()
     try:
-        code = run_dispatcher(url, "admin", lang, screenshot)
+        code = run_dispatcher(url, "admin", lang, screenshot, speakers=speakers, open_camera=open_camera)
     finally:
         stop.set()
+        speakers.stop()
+        speakers_store.dispose()
     raise typer.Exit(code)

@@ -11,16 +11,28 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QElapsedTimer,
+    QEventLoop,
+    QLibraryInfo,
+    QLocale,
+    QSettings,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import StoreError
 from gridwatch.db.store import Store
+from gridwatch.plugins.speakers.loopback import LoopbackSpeakers
 from gridwatch.ui import texts
 from gridwatch.ui.login import LoginDialog, find_login, people
 from gridwatch.ui.main_window import MainWindow
+from gridwatch.video.pane import VideoPane
+from gridwatch.video.state import StreamState
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "resources" / "translations"
 LANGUAGES = ("zh_CN", "en")
@@ -77,8 +89,18 @@ def make_application(language: str | None = None, argv: list[str] | None = None)
     return app
 
 
-def run_dispatcher(store_url: str | None, user: str | None, lang: str | None, screenshot: Path | None) -> int:
-    """Open the dispatcher workstation on a store; with `screenshot`, save the loaded window and exit."""
+def run_dispatcher(
+    store_url: str | None,
+    user: str | None,
+    lang: str | None,
+    screenshot: Path | None,
+    *,
+    speakers: LoopbackSpeakers | None = None,
+    open_camera: str | None = None,
+) -> int:
+    """Open the dispatcher workstation on a store; with `screenshot`, save the loaded window and exit.
+    `speakers` (the demo's loopback loudspeakers) show as speaking in the window; `open_camera` opens
+    that camera's pane at once."""
     app = make_application(lang)
     try:
         store = Store(store_url)
@@ -111,12 +133,35 @@ def run_dispatcher(store_url: str | None, user: str | None, lang: str | None, sc
         else None
     )
     window = MainWindow(store, login, workspace, settings, live=screenshot is None)
+    if speakers is not None:
+        window.watch_speakers(speakers)
+    if open_camera is not None:
+        pane = window.open_camera(code=open_camera)
+        if pane is not None and pane.camera.speaker_code:
+            window.open_speaker(code=pane.camera.speaker_code)
     window.show()
     if screenshot is not None:
         return save_screenshot(window, screenshot)
     code = app.exec()
     store.dispose()
     return code
+
+
+def _wait_settled(video: VideoPane, timeout_ms: int) -> None:
+    """Until the pane is live or lost (not connecting), at most `timeout_ms`."""
+    settled = (StreamState.LIVE, StreamState.LOST)
+    if video.state in settled:
+        return
+    loop = QEventLoop()
+
+    def changed(state: str, _message: str) -> None:
+        if state in settled:
+            loop.quit()
+
+    video.state_changed.connect(changed)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    video.state_changed.disconnect(changed)
 
 
 def save_screenshot(window: MainWindow, path: Path, timeout_ms: int = 15_000) -> int:
@@ -131,8 +176,11 @@ def save_screenshot(window: MainWindow, path: Path, timeout_ms: int = 15_000) ->
     wait = getattr(window.map, "wait_loaded", None)
     if callable(wait):
         wait(max(0, timeout_ms - clock.elapsed()))
-    for _ in range(20):
-        QApplication.processEvents()
+    for pane in window.video.panes:  # a camera shows its picture, or why not
+        _wait_settled(pane.video, max(0, timeout_ms - clock.elapsed()))
+    settle = QEventLoop()
+    QTimer.singleShot(300, settle.quit)  # the last frames and layout changes
+    settle.exec()
     path.parent.mkdir(parents=True, exist_ok=True)
     ok = window.grab().save(str(path))
     window.close()

@@ -154,6 +154,7 @@ class CaseDetail(QWidget):
     """Shows one case; `show_case` loads it, `reload` re-reads it after a change."""
 
     case_activated = Signal(int)  # a duplicate was double-clicked: show that case
+    device_activated = Signal(int, str)  # a nearby device was double-clicked: its id and kind
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -201,6 +202,10 @@ class CaseDetail(QWidget):
         self.duplicates.cellDoubleClicked.connect(self._activate_duplicate)
         self.devices = _table(
             [self.tr("Distance"), self.tr("Kind"), self.tr("Name"), self.tr("Status")], "devices"
+        )
+        self.devices.cellDoubleClicked.connect(self._activate_device)
+        self.devices.setToolTip(
+            self.tr("Double-click a camera to watch it, a loudspeaker to talk through it")
         )
         self.tabs = named("detailTabs", QTabWidget())
         self.tabs.addTab(self.timeline, self.tr("Timeline"))
@@ -346,3 +351,8 @@ class CaseDetail(QWidget):
         item = self.duplicates.item(row, 0)
         if item is not None:
             self.case_activated.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _activate_device(self, row: int, _column: int) -> None:
+        if self.view is not None and row < len(self.view.devices):
+            device = self.view.devices[row]
+            self.device_activated.emit(device.id, device.kind)

@@ -9,19 +9,26 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QToolBar, QWidget
 
 from gridwatch.db.store import Store
+from gridwatch.plugins.speakers.loopback import LoopbackSpeakers
+from gridwatch.talk.button import TalkButton
 from gridwatch.ui import texts
 from gridwatch.ui.actions import ActionController
 from gridwatch.ui.case_detail import CaseDetail
 from gridwatch.ui.case_queue import CaseQueue
+from gridwatch.ui.hold_key import WindowHoldKey
 from gridwatch.ui.live import AlertCenter, LiveFeed
 from gridwatch.ui.login import Login
+from gridwatch.ui.speaking import SpeakingMonitor
+from gridwatch.ui.talk_panel import TalkPanel
+from gridwatch.ui.video_dock import CameraPane, VideoDock
 from gridwatch.ui.widgets import named
 from gridwatch.ui.workspaces import WORKSPACES
 
 LAYOUT_VERSION = 1
+VIDEO_WIDTH = 560  # the video and loudspeaker docks' width when first shown
 
 
 def make_map(store: Store, parent: QWidget, wanted: bool = True) -> QWidget:
@@ -71,12 +78,21 @@ class MainWindow(QMainWindow):
         self.detail = CaseDetail(store, self)
         self.queue_dock = self._dock("queueDock", self.tr("Case queue"), self.queue)
         self.detail_dock = self._dock("detailDock", self.tr("Case detail"), self.detail)
+        self.monitor = SpeakingMonitor(self)
+        self.video = VideoDock(store, login.username, self._selected_case, self)
+        self.video_dock = self._dock("videoDock", self.tr("Video"), self.video)
+        self.talk = TalkPanel(store, login.username, self.monitor, self)
+        self.talk_dock = self._dock("talkDock", self.tr("Loudspeaker"), self.talk)
+        self.hold_key = WindowHoldKey(self, self._talk_target)
         self.controller = ActionController(store, login.username, set(login.roles), self)
         self._build_menus()
         self.user_label = named("userLabel", QLabel())
         roles = "、".join(texts.label(texts.roles(), r) for r in sorted(login.roles))
         self.user_label.setText(f"{login.name} ({login.username}) · {roles}")
         self.live_label = named("liveLabel", QLabel())
+        self.speaking_label = named("speakingLabel", QLabel())
+        self.speaking_label.setStyleSheet("color: #2e9d4f; font-weight: bold;")
+        self.statusBar().addPermanentWidget(self.speaking_label)
         self.statusBar().addPermanentWidget(self.live_label)
         self.statusBar().addPermanentWidget(self.user_label)
         self.alerts = AlertCenter(store, self, self.statusBar())
@@ -90,6 +106,15 @@ class MainWindow(QMainWindow):
         self.controller.failed.connect(lambda _id, message: self.statusBar().showMessage(message, 15_000))
         if hasattr(self.map, "case_clicked"):
             self.map.case_clicked.connect(self.show_case)
+        if hasattr(self.map, "camera_clicked"):
+            self.map.camera_clicked.connect(self.open_camera)
+        if hasattr(self.map, "speaker_clicked"):
+            self.map.speaker_clicked.connect(self.open_speaker)
+        self.detail.device_activated.connect(self._device_activated)
+        for panel in (self.video, self.talk):
+            panel.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.video.attached.connect(self.reload_case)
+        self.monitor.changed.connect(self._show_speaking)
 
         self._new_cases: list[int] = []
         self._detail_stale = False
@@ -133,19 +158,24 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             return self.restoreState(state, LAYOUT_VERSION)
-        self.resizeDocks([self.detail_dock], [460], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.queue_dock], [380], Qt.Orientation.Vertical)
+        self._default_sizes()
+        self.video_dock.hide()
+        self.talk_dock.hide()
         return False
 
+    def _default_sizes(self) -> None:
+        self.resizeDocks([self.detail_dock], [460], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.queue_dock], [380], Qt.Orientation.Vertical)
+        self.resizeDocks([self.video_dock, self.talk_dock], [VIDEO_WIDTH] * 2, Qt.Orientation.Horizontal)
+
     def reset_layout(self) -> None:
-        for dock in (self.queue_dock, self.detail_dock):
+        for dock in (self.queue_dock, self.detail_dock, self.video_dock, self.talk_dock):
             dock.setFloating(False)
             dock.show()
             self.addDockWidget(
                 next(d.area for d in self.workspace.docks if d.name == dock.objectName()), dock
             )
-        self.resizeDocks([self.detail_dock], [460], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.queue_dock], [380], Qt.Orientation.Vertical)
+        self._default_sizes()
 
     def _build_menus(self) -> None:
         self.toolbar = QToolBar(self.tr("Actions"), self)
@@ -160,6 +190,8 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu(self.tr("&View"))
         view.addAction(self.queue_dock.toggleViewAction())
         view.addAction(self.detail_dock.toggleViewAction())
+        view.addAction(self.video_dock.toggleViewAction())
+        view.addAction(self.talk_dock.toggleViewAction())
         reset = QAction(self.tr("Reset layout"), self)
         reset.setObjectName("resetLayout")
         reset.triggered.connect(self.reset_layout)
@@ -176,6 +208,9 @@ class MainWindow(QMainWindow):
             return
         self.detail.show_case(case_id)
         self._offer_actions()
+        case = self.detail.view.case if self.detail.view else None
+        if case is not None and case.source == "video" and case.device_id is not None:
+            self.open_camera(case.device_id)
         if self.queue.selected_case_id() != case_id:
             self.queue.select_case(case_id, emit=False)
         if hasattr(self.map, "select_case"):
@@ -189,6 +224,10 @@ class MainWindow(QMainWindow):
         self.toolbar.addSeparator()
         for name in self.controller.enabled_actions():
             self.toolbar.addAction(self.controller.actions[name])
+
+    def _selected_case(self) -> tuple[int, str] | None:
+        case = self.detail.view.case if self.detail.view else None
+        return (case.id, case.case_no) if case is not None else None
 
     def reload_case(self, case_id: int) -> None:
         """Re-read one case everywhere it shows (queue row, detail, enabled actions)."""
@@ -207,6 +246,60 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             self.tr("%1: %2 done").replace("%1", case_no).replace("%2", texts.label(texts.actions(), action)),
             8000,
+        )
+
+    # --- cameras and loudspeakers -------------------------------------------------------------------------
+
+    def open_camera(self, device_id: int | None = None, *, code: str | None = None) -> CameraPane | None:
+        pane = self.video.open_camera(device_id, code=code)
+        if pane is not None:
+            self._reveal(self.video_dock)
+        return pane
+
+    def open_speaker(self, device_id: int | None = None, *, code: str | None = None) -> bool:
+        shown = self.talk.show_speaker(device_id, code=code)
+        if shown:
+            self._reveal(self.talk_dock)
+        return shown
+
+    def _reveal(self, dock: QDockWidget) -> None:
+        """Shows a dock the person has not opened yet at a useful size: the video gets the height."""
+        if dock.isHidden():
+            dock.show()
+            QTimer.singleShot(0, self._size_side_docks)  # once the window has laid the dock out
+        dock.raise_()
+
+    def _size_side_docks(self) -> None:
+        docked = [d for d in (self.video_dock, self.talk_dock) if d.isVisible() and not d.isFloating()]
+        self.resizeDocks(docked, [VIDEO_WIDTH] * len(docked), Qt.Orientation.Horizontal)
+        if len(docked) == 2:
+            self.resizeDocks(docked, [600, 300], Qt.Orientation.Vertical)
+
+    def _device_activated(self, device_id: int, kind: str) -> None:
+        if kind == "camera":
+            self.open_camera(device_id)
+        elif kind == "loudspeaker":
+            self.open_speaker(device_id)
+
+    def _talk_target(self) -> TalkButton | None:
+        """F8 talks through the loudspeaker panel when the operator is in it, else the current camera's."""
+        focus = QApplication.focusWidget()
+        if self.talk.speaker is not None and focus is not None and self.talk.isAncestorOf(focus):
+            return self.talk.talk
+        return self.video.talk_button() or (self.talk.talk if self.talk.speaker is not None else None)
+
+    def watch_speakers(self, service: LoopbackSpeakers) -> None:
+        """Shows what the demo's loopback loudspeakers hear; their start-up problems go to the status bar."""
+        self.monitor.watch(service)
+        if service.problems:
+            more = len(service.problems) - 1
+            text = service.problems[0] + (self.tr(" (and %1 more)").replace("%1", str(more)) if more else "")
+            self.statusBar().showMessage(text, 30_000)
+
+    def _show_speaking(self) -> None:
+        names = list(self.monitor.speaking.values())
+        self.speaking_label.setText(
+            self.tr("Loudspeaker %1 speaking").replace("%1", "、".join(names)) if names else ""
         )
 
     # --- live --------------------------------------------------------------------------------------------
@@ -260,4 +353,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.stop_live()
+        self.video.close_all()
+        self.talk.shutdown()
+        self.monitor.unwatch()
         super().closeEvent(event)

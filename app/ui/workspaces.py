@@ -37,6 +37,8 @@ WORKSPACES: dict[str, Workspace] = {
         (
             DockSpec("queueDock", Area.BottomDockWidgetArea),
             DockSpec("detailDock", Area.RightDockWidgetArea),
+            DockSpec("videoDock", Area.LeftDockWidgetArea),
+            DockSpec("talkDock", Area.LeftDockWidgetArea),
         ),
     ),
 }
