@@ -260,184 +260,247 @@
     </message>
 </context>
 <context>
+    <name>CameraPane</name>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="62"/>
+        <source>Snapshot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="63"/>
+        <source>Attach a snapshot to the selected case as evidence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="65"/>
+        <source>Mute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="65"/>
+        <source>Mute this camera&apos;s sound</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="69"/>
+        <source>Full screen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="69"/>
+        <source>Full screen (Esc to leave)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="73"/>
+        <source>To wall</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="73"/>
+        <source>Show this camera on the video wall, screen 1 tile 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="83"/>
+        <source>Close this camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="102"/>
+        <source>This camera has no stream address in the device table.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="108"/>
+        <source>Stream not available: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CaseDetail</name>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="165"/>
-        <location filename="../../app/ui/case_detail.py" line="244"/>
+        <location filename="../../app/ui/case_detail.py" line="166"/>
+        <location filename="../../app/ui/case_detail.py" line="249"/>
         <source>No case selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="177"/>
+        <location filename="../../app/ui/case_detail.py" line="178"/>
         <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="178"/>
+        <location filename="../../app/ui/case_detail.py" line="179"/>
         <source>Who</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="179"/>
+        <location filename="../../app/ui/case_detail.py" line="180"/>
         <source>Role</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="180"/>
+        <location filename="../../app/ui/case_detail.py" line="181"/>
         <source>Action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="181"/>
-        <location filename="../../app/ui/case_detail.py" line="196"/>
-        <location filename="../../app/ui/case_detail.py" line="218"/>
+        <location filename="../../app/ui/case_detail.py" line="182"/>
+        <location filename="../../app/ui/case_detail.py" line="197"/>
+        <location filename="../../app/ui/case_detail.py" line="223"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="182"/>
+        <location filename="../../app/ui/case_detail.py" line="183"/>
         <source>Note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="193"/>
-        <location filename="../../app/ui/case_detail.py" line="203"/>
+        <location filename="../../app/ui/case_detail.py" line="194"/>
+        <location filename="../../app/ui/case_detail.py" line="204"/>
         <source>Distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="194"/>
+        <location filename="../../app/ui/case_detail.py" line="195"/>
         <source>Case no.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="195"/>
-        <location filename="../../app/ui/case_detail.py" line="219"/>
+        <location filename="../../app/ui/case_detail.py" line="196"/>
+        <location filename="../../app/ui/case_detail.py" line="224"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="197"/>
+        <location filename="../../app/ui/case_detail.py" line="198"/>
         <source>Reported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="203"/>
+        <location filename="../../app/ui/case_detail.py" line="204"/>
         <source>Kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="203"/>
+        <location filename="../../app/ui/case_detail.py" line="204"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="203"/>
+        <location filename="../../app/ui/case_detail.py" line="204"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="206"/>
+        <location filename="../../app/ui/case_detail.py" line="208"/>
+        <source>Double-click a camera to watch it, a loudspeaker to talk through it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="211"/>
         <source>Timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="207"/>
+        <location filename="../../app/ui/case_detail.py" line="212"/>
         <source>Photos</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="208"/>
+        <location filename="../../app/ui/case_detail.py" line="213"/>
         <source>Possible duplicates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="209"/>
+        <location filename="../../app/ui/case_detail.py" line="214"/>
         <source>Nearby devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="220"/>
+        <location filename="../../app/ui/case_detail.py" line="225"/>
         <source>Urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="221"/>
+        <location filename="../../app/ui/case_detail.py" line="226"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="222"/>
+        <location filename="../../app/ui/case_detail.py" line="227"/>
         <source>Where</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="223"/>
+        <location filename="../../app/ui/case_detail.py" line="228"/>
         <source>Grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="224"/>
+        <location filename="../../app/ui/case_detail.py" line="229"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="225"/>
+        <location filename="../../app/ui/case_detail.py" line="230"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="226"/>
+        <location filename="../../app/ui/case_detail.py" line="231"/>
         <source>Deadline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="227"/>
+        <location filename="../../app/ui/case_detail.py" line="232"/>
         <source>Pending request</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="253"/>
+        <location filename="../../app/ui/case_detail.py" line="258"/>
         <source>Case %1 · version %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="257"/>
+        <location filename="../../app/ui/case_detail.py" line="262"/>
         <source>suggested: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="271"/>
+        <location filename="../../app/ui/case_detail.py" line="276"/>
         <source>outside every grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="276"/>
+        <location filename="../../app/ui/case_detail.py" line="281"/>
         <source>%1 (this step)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="326"/>
+        <location filename="../../app/ui/case_detail.py" line="331"/>
         <source>Possible duplicates (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="327"/>
+        <location filename="../../app/ui/case_detail.py" line="332"/>
         <source>Camera</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="327"/>
+        <location filename="../../app/ui/case_detail.py" line="332"/>
         <source>Loudspeaker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="335"/>
+        <location filename="../../app/ui/case_detail.py" line="340"/>
         <source>online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="335"/>
+        <location filename="../../app/ui/case_detail.py" line="340"/>
         <source>offline</source>
         <translation type="unfinished"></translation>
     </message>
@@ -585,57 +648,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="34"/>
+        <location filename="../../app/ui/main_window.py" line="41"/>
         <source>Map not available in this build</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="61"/>
+        <location filename="../../app/ui/main_window.py" line="68"/>
         <source>gridwatch — %1 — %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="72"/>
+        <location filename="../../app/ui/main_window.py" line="79"/>
         <source>Case queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="73"/>
+        <location filename="../../app/ui/main_window.py" line="80"/>
         <source>Case detail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="151"/>
+        <location filename="../../app/ui/main_window.py" line="83"/>
+        <source>Video</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="85"/>
+        <source>Loudspeaker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="181"/>
         <source>Actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="155"/>
+        <location filename="../../app/ui/main_window.py" line="185"/>
         <source>&amp;Case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="160"/>
+        <location filename="../../app/ui/main_window.py" line="190"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="163"/>
+        <location filename="../../app/ui/main_window.py" line="195"/>
         <source>Reset layout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="167"/>
+        <location filename="../../app/ui/main_window.py" line="199"/>
         <source>Find case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="208"/>
+        <location filename="../../app/ui/main_window.py" line="247"/>
         <source>%1: %2 done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="222"/>
+        <location filename="../../app/ui/main_window.py" line="296"/>
+        <source> (and %1 more)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="302"/>
+        <source>Loudspeaker %1 speaking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="315"/>
         <source>● live</source>
         <translation type="unfinished"></translation>
     </message>
@@ -648,57 +731,57 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="74"/>
+        <location filename="../../app/ui/map/widget.py" line="73"/>
         <source>Names</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="76"/>
+        <location filename="../../app/ui/map/widget.py" line="75"/>
         <source>Case density</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="77"/>
+        <location filename="../../app/ui/map/widget.py" line="76"/>
         <source>Open cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="78"/>
+        <location filename="../../app/ui/map/widget.py" line="77"/>
         <source>Devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="79"/>
+        <location filename="../../app/ui/map/widget.py" line="78"/>
         <source>Grid workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="119"/>
+        <location filename="../../app/ui/map/widget.py" line="118"/>
         <source>Pan / identify</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="120"/>
+        <location filename="../../app/ui/map/widget.py" line="119"/>
         <source>Box select</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="121"/>
+        <location filename="../../app/ui/map/widget.py" line="120"/>
         <source>Measure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="133"/>
+        <location filename="../../app/ui/map/widget.py" line="132"/>
         <source>Whole area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="208"/>
+        <location filename="../../app/ui/map/widget.py" line="207"/>
         <source>Could not read the map data (%1).</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/map/widget.py" line="325"/>
+        <location filename="../../app/ui/map/widget.py" line="324"/>
         <source>%n case(s) selected</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -706,8 +789,16 @@
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="337"/>
+        <location filename="../../app/ui/map/widget.py" line="336"/>
         <source>Distance: %1 m</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Microphone</name>
+    <message>
+        <location filename="../../app/talk/microphone.py" line="89"/>
+        <source>The microphone could not be opened</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -922,6 +1013,158 @@
     </message>
 </context>
 <context>
+    <name>TalkButton</name>
+    <message>
+        <location filename="../../app/talk/button.py" line="53"/>
+        <location filename="../../app/talk/button.py" line="99"/>
+        <source>Hold to talk (F8)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="110"/>
+        <source>No microphone: connect one to talk to the loudspeakers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="112"/>
+        <source>Choose a loudspeaker first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="118"/>
+        <source>Hold to talk to: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="148"/>
+        <source>Connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="175"/>
+        <source>Talking… release to stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="177"/>
+        <source>You took the speaker over from %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="184"/>
+        <source>In use by %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="189"/>
+        <source>Talk not possible</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="234"/>
+        <source>%s took over the speaker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="236"/>
+        <source>%s (a higher role) took over the speaker and stopped your talk. Talk again when they have finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TalkPanel</name>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="49"/>
+        <source>Click a loudspeaker on the map.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="63"/>
+        <source>Or type a warning (spoken in Mandarin)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="64"/>
+        <source>Send warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="75"/>
+        <source>Spoken warnings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="87"/>
+        <source>Street stall</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="88"/>
+        <source>Illegal parking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="89"/>
+        <source>Littering</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="90"/>
+        <source>Throwing from height</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="91"/>
+        <source>Smoke or fire</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="92"/>
+        <source>Crowd</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="99"/>
+        <source>No loudspeaker %1 in the device table.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="115"/>
+        <source>online</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="115"/>
+        <source>offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="117"/>
+        <source>playing a warning…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="119"/>
+        <source>speaking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="144"/>
+        <source>Playing a warning on %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="159"/>
+        <source>%1 took over the speaker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="162"/>
+        <source>Warning played on %1 (%2 s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Urgency</name>
     <message>
         <location filename="../../app/ui/texts.py" line="81"/>
@@ -940,10 +1183,125 @@
     </message>
 </context>
 <context>
+    <name>VideoDock</name>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="145"/>
+        <source>Click a camera on the map to watch it here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="148"/>
+        <source>1 camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="149"/>
+        <source>2×2 cameras</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="171"/>
+        <source>No camera %1 in the device table.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="245"/>
+        <source>No case selected: select the case the snapshot is evidence for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="249"/>
+        <source>No picture from %1 yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="263"/>
+        <source>Snapshot of %1 attached to case %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="281"/>
+        <source>%1 is on the video wall, screen 1 tile 1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WallControl</name>
+    <message>
+        <location filename="../../app/wall/control.py" line="48"/>
+        <source>Video wall — %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/wall/control.py" line="52"/>
+        <source>  (offline)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/wall/control.py" line="61"/>
+        <source>Search cameras by code or name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/wall/control.py" line="77"/>
+        <source>Monitor %1 tiles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/wall/control.py" line="84"/>
+        <source>Show preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WallController</name>
+    <message>
+        <location filename="../../app/wall/controller.py" line="205"/>
+        <source>ALARM %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WallTile</name>
+    <message>
+        <location filename="../../app/wall/window.py" line="44"/>
+        <source>Tile %1 — drop a camera here</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Workspace</name>
     <message>
         <location filename="../../app/ui/workspaces.py" line="28"/>
         <source>Dispatcher desk</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>pane</name>
+    <message>
+        <location filename="../../app/video/pane.py" line="219"/>
+        <source>Connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/video/pane.py" line="220"/>
+        <source>Live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/video/pane.py" line="221"/>
+        <source>Stalled: no new picture</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/video/pane.py" line="222"/>
+        <source>Reconnecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/video/pane.py" line="223"/>
+        <source>Video lost</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

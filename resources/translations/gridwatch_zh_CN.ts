@@ -1,134 +1,135 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>Action</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="36" />
+        <location filename="../../app/ui/texts.py" line="36"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="37" />
+        <location filename="../../app/ui/texts.py" line="37"/>
         <source>Merge repeat</source>
         <translation>合并重复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="38" />
+        <location filename="../../app/ui/texts.py" line="38"/>
         <source>Send to verify</source>
         <translation>派核实</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="39" />
+        <location filename="../../app/ui/texts.py" line="39"/>
         <source>Register</source>
         <translation>立案</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="40" />
+        <location filename="../../app/ui/texts.py" line="40"/>
         <source>Reject</source>
         <translation>不予受理</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="41" />
+        <location filename="../../app/ui/texts.py" line="41"/>
         <source>Request self-handling</source>
         <translation>申请自行处置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="42" />
+        <location filename="../../app/ui/texts.py" line="42"/>
         <source>Approve self-handling</source>
         <translation>同意自行处置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="43" />
+        <location filename="../../app/ui/texts.py" line="43"/>
         <source>Refuse self-handling</source>
         <translation>不同意自行处置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="44" />
+        <location filename="../../app/ui/texts.py" line="44"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="45" />
+        <location filename="../../app/ui/texts.py" line="45"/>
         <source>Void</source>
         <translation>作废</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="46" />
+        <location filename="../../app/ui/texts.py" line="46"/>
         <source>Accept</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="47" />
+        <location filename="../../app/ui/texts.py" line="47"/>
         <source>Request return</source>
         <translation>申请回退</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="48" />
+        <location filename="../../app/ui/texts.py" line="48"/>
         <source>Approve return</source>
         <translation>同意回退</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="49" />
+        <location filename="../../app/ui/texts.py" line="49"/>
         <source>Refuse return</source>
         <translation>不同意回退</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="50" />
+        <location filename="../../app/ui/texts.py" line="50"/>
         <source>Request extension</source>
         <translation>申请延期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="51" />
+        <location filename="../../app/ui/texts.py" line="51"/>
         <source>Approve extension</source>
         <translation>同意延期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="52" />
+        <location filename="../../app/ui/texts.py" line="52"/>
         <source>Refuse extension</source>
         <translation>不同意延期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="53" />
+        <location filename="../../app/ui/texts.py" line="53"/>
         <source>Request suspension</source>
         <translation>申请挂账</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="54" />
+        <location filename="../../app/ui/texts.py" line="54"/>
         <source>Approve suspension</source>
         <translation>同意挂账</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="55" />
+        <location filename="../../app/ui/texts.py" line="55"/>
         <source>Refuse suspension</source>
         <translation>不同意挂账</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="56" />
+        <location filename="../../app/ui/texts.py" line="56"/>
         <source>Resume</source>
         <translation>恢复处置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="57" />
+        <location filename="../../app/ui/texts.py" line="57"/>
         <source>Feedback</source>
         <translation>处理反馈</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="58" />
+        <location filename="../../app/ui/texts.py" line="58"/>
         <source>Send to check</source>
         <translation>派核查</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="59" />
+        <location filename="../../app/ui/texts.py" line="59"/>
         <source>Check passed</source>
         <translation>核查通过</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="60" />
+        <location filename="../../app/ui/texts.py" line="60"/>
         <source>Check failed (rework)</source>
         <translation>核查不通过（返工）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="61" />
+        <location filename="../../app/ui/texts.py" line="61"/>
         <source>Close</source>
         <translation>结案</translation>
     </message>
@@ -136,12 +137,12 @@
 <context>
     <name>ActionController</name>
     <message>
-        <location filename="../../app/ui/actions.py" line="126" />
+        <location filename="../../app/ui/actions.py" line="126"/>
         <source>New case…</source>
         <translation>新建案件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="266" />
+        <location filename="../../app/ui/actions.py" line="266"/>
         <source>The action is no longer possible on this case. Your input:
 %1</source>
         <translation>该案件已不能执行此操作。您填写的内容：
@@ -151,102 +152,102 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="103" />
+        <location filename="../../app/ui/action_dialog.py" line="103"/>
         <source> (suggested)</source>
         <translation>（建议）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="107" />
+        <location filename="../../app/ui/action_dialog.py" line="107"/>
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="108" />
+        <location filename="../../app/ui/action_dialog.py" line="108"/>
         <source>Deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="117" />
+        <location filename="../../app/ui/action_dialog.py" line="117"/>
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="118" />
+        <location filename="../../app/ui/action_dialog.py" line="118"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="121" />
+        <location filename="../../app/ui/action_dialog.py" line="121"/>
         <source>Working hours asked for</source>
         <translation>申请工作小时数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="126" />
+        <location filename="../../app/ui/action_dialog.py" line="126"/>
         <source> (+%1 working hours)</source>
         <translation>（+%1 工作小时）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="127" />
+        <location filename="../../app/ui/action_dialog.py" line="127"/>
         <source>Request</source>
         <translation>申请</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="130" />
+        <location filename="../../app/ui/action_dialog.py" line="130"/>
         <source>After-photo file (optional)</source>
         <translation>处置后照片文件（可选）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="131" />
+        <location filename="../../app/ui/action_dialog.py" line="131"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="136" />
+        <location filename="../../app/ui/action_dialog.py" line="136"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="138" />
+        <location filename="../../app/ui/action_dialog.py" line="138"/>
         <source>Required</source>
         <translation>必填</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="140" />
+        <location filename="../../app/ui/action_dialog.py" line="140"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="143" />
+        <location filename="../../app/ui/action_dialog.py" line="143"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="161" />
+        <location filename="../../app/ui/action_dialog.py" line="161"/>
         <source>After-photo</source>
         <translation>处置后照片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="161" />
+        <location filename="../../app/ui/action_dialog.py" line="161"/>
         <source>Images (*.jpg *.jpeg *.png)</source>
         <translation>图片 (*.jpg *.jpeg *.png)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="171" />
+        <location filename="../../app/ui/action_dialog.py" line="171"/>
         <source>working hours</source>
         <translation>工作小时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="172" />
+        <location filename="../../app/ui/action_dialog.py" line="172"/>
         <source>working days</source>
         <translation>工作日</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="173" />
+        <location filename="../../app/ui/action_dialog.py" line="173"/>
         <source>hours</source>
         <translation>小时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="174" />
+        <location filename="../../app/ui/action_dialog.py" line="174"/>
         <source>days</source>
         <translation>天</translation>
     </message>
@@ -254,190 +255,253 @@
 <context>
     <name>AlertCenter</name>
     <message>
-        <location filename="../../app/ui/live.py" line="156" />
+        <location filename="../../app/ui/live.py" line="156"/>
         <source>New %1 case %2 from %3: %4</source>
         <translation>新%1案件 %2（%3）：%4</translation>
     </message>
 </context>
 <context>
+    <name>CameraPane</name>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="62"/>
+        <source>Snapshot</source>
+        <translation>抓图</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="63"/>
+        <source>Attach a snapshot to the selected case as evidence</source>
+        <translation>抓取当前画面，作为证据附到所选案件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="65"/>
+        <source>Mute</source>
+        <translation>静音</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="65"/>
+        <source>Mute this camera&apos;s sound</source>
+        <translation>关闭此摄像头的声音</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="69"/>
+        <source>Full screen</source>
+        <translation>全屏</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="69"/>
+        <source>Full screen (Esc to leave)</source>
+        <translation>全屏（按 Esc 退出）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="73"/>
+        <source>To wall</source>
+        <translation>上墙</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="73"/>
+        <source>Show this camera on the video wall, screen 1 tile 1</source>
+        <translation>把此摄像头推送到视频墙：第 1 屏第 1 格</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="83"/>
+        <source>Close this camera</source>
+        <translation>关闭此画面</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="102"/>
+        <source>This camera has no stream address in the device table.</source>
+        <translation>设备表中没有此摄像头的视频流地址。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="108"/>
+        <source>Stream not available: %1</source>
+        <translation>视频流不可用：%1</translation>
+    </message>
+</context>
+<context>
     <name>CaseDetail</name>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="165" />
-        <location filename="../../app/ui/case_detail.py" line="244" />
+        <location filename="../../app/ui/case_detail.py" line="166"/>
+        <location filename="../../app/ui/case_detail.py" line="249"/>
         <source>No case selected</source>
         <translation>未选择案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="177" />
+        <location filename="../../app/ui/case_detail.py" line="178"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="178" />
+        <location filename="../../app/ui/case_detail.py" line="179"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="179" />
+        <location filename="../../app/ui/case_detail.py" line="180"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="180" />
+        <location filename="../../app/ui/case_detail.py" line="181"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="181" />
-        <location filename="../../app/ui/case_detail.py" line="196" />
-        <location filename="../../app/ui/case_detail.py" line="218" />
+        <location filename="../../app/ui/case_detail.py" line="182"/>
+        <location filename="../../app/ui/case_detail.py" line="197"/>
+        <location filename="../../app/ui/case_detail.py" line="223"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="182" />
+        <location filename="../../app/ui/case_detail.py" line="183"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="193" />
-        <location filename="../../app/ui/case_detail.py" line="203" />
+        <location filename="../../app/ui/case_detail.py" line="194"/>
+        <location filename="../../app/ui/case_detail.py" line="204"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="194" />
+        <location filename="../../app/ui/case_detail.py" line="195"/>
         <source>Case no.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="195" />
-        <location filename="../../app/ui/case_detail.py" line="219" />
+        <location filename="../../app/ui/case_detail.py" line="196"/>
+        <location filename="../../app/ui/case_detail.py" line="224"/>
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="197" />
+        <location filename="../../app/ui/case_detail.py" line="198"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="203" />
+        <location filename="../../app/ui/case_detail.py" line="204"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="203" />
+        <location filename="../../app/ui/case_detail.py" line="204"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="203" />
+        <location filename="../../app/ui/case_detail.py" line="204"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="206" />
+        <location filename="../../app/ui/case_detail.py" line="208"/>
+        <source>Double-click a camera to watch it, a loudspeaker to talk through it</source>
+        <translation>双击摄像头查看画面，双击喇叭进行喊话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="211"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="207" />
+        <location filename="../../app/ui/case_detail.py" line="212"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="208" />
+        <location filename="../../app/ui/case_detail.py" line="213"/>
         <source>Possible duplicates</source>
         <translation>疑似重复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="209" />
+        <location filename="../../app/ui/case_detail.py" line="214"/>
         <source>Nearby devices</source>
         <translation>附近设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="220" />
+        <location filename="../../app/ui/case_detail.py" line="225"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="221" />
+        <location filename="../../app/ui/case_detail.py" line="226"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="222" />
+        <location filename="../../app/ui/case_detail.py" line="227"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="223" />
+        <location filename="../../app/ui/case_detail.py" line="228"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="224" />
+        <location filename="../../app/ui/case_detail.py" line="229"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="225" />
+        <location filename="../../app/ui/case_detail.py" line="230"/>
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="226" />
+        <location filename="../../app/ui/case_detail.py" line="231"/>
         <source>Deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="227" />
+        <location filename="../../app/ui/case_detail.py" line="232"/>
         <source>Pending request</source>
         <translation>待审批申请</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="253" />
+        <location filename="../../app/ui/case_detail.py" line="258"/>
         <source>Case %1 · version %2</source>
         <translation>案件 %1 · 版本 %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="257" />
+        <location filename="../../app/ui/case_detail.py" line="262"/>
         <source>suggested: %1</source>
         <translation>建议：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="271" />
+        <location filename="../../app/ui/case_detail.py" line="276"/>
         <source>outside every grid</source>
         <translation>不在任何网格内</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="276" />
+        <location filename="../../app/ui/case_detail.py" line="281"/>
         <source>%1 (this step)</source>
         <translation>%1（本环节）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="326" />
+        <location filename="../../app/ui/case_detail.py" line="331"/>
         <source>Possible duplicates (%1)</source>
         <translation>疑似重复（%1）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="327" />
+        <location filename="../../app/ui/case_detail.py" line="332"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="327" />
+        <location filename="../../app/ui/case_detail.py" line="332"/>
         <source>Loudspeaker</source>
         <translation>广播</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="335" />
+        <location filename="../../app/ui/case_detail.py" line="340"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="335" />
+        <location filename="../../app/ui/case_detail.py" line="340"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
@@ -445,116 +509,117 @@
 <context>
     <name>CaseQueue</name>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="42" />
+        <location filename="../../app/ui/case_queue.py" line="42"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="43" />
+        <location filename="../../app/ui/case_queue.py" line="43"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="47" />
+        <location filename="../../app/ui/case_queue.py" line="47"/>
         <source>Any urgency</source>
         <translation>全部紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="51" />
+        <location filename="../../app/ui/case_queue.py" line="51"/>
         <source>Any source</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="55" />
+        <location filename="../../app/ui/case_queue.py" line="55"/>
         <source>Any category</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="57" />
+        <location filename="../../app/ui/case_queue.py" line="57"/>
         <source>Whole district</source>
         <translation>全区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="71" />
+        <location filename="../../app/ui/case_queue.py" line="71"/>
         <source>Overdue</source>
         <translation>已超期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="72" />
+        <location filename="../../app/ui/case_queue.py" line="72"/>
         <source>Mine</source>
         <translation>我的</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="73" />
+        <location filename="../../app/ui/case_queue.py" line="73"/>
         <source>Cases I reported or changed last</source>
         <translation>我上报或最后办理的案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="75" />
+        <location filename="../../app/ui/case_queue.py" line="75"/>
         <source>Search no., address, text</source>
         <translation>搜索编号、地址、描述</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="158" />
+        <location filename="../../app/ui/case_queue.py" line="158"/>
         <source>%n case(s)</source>
         <translation>
-            <numerusform>%n 件</numerusform></translation>
+            <numerusform>%n 件</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../app/ui/case_model.py" line="348" />
+        <location filename="../../app/ui/case_model.py" line="348"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="349" />
+        <location filename="../../app/ui/case_model.py" line="349"/>
         <source>Case no.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="350" />
+        <location filename="../../app/ui/case_model.py" line="350"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="351" />
+        <location filename="../../app/ui/case_model.py" line="351"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="352" />
+        <location filename="../../app/ui/case_model.py" line="352"/>
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="353" />
+        <location filename="../../app/ui/case_model.py" line="353"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="354" />
+        <location filename="../../app/ui/case_model.py" line="354"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="355" />
+        <location filename="../../app/ui/case_model.py" line="355"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="356" />
+        <location filename="../../app/ui/case_model.py" line="356"/>
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="357" />
+        <location filename="../../app/ui/case_model.py" line="357"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="402" />
+        <location filename="../../app/ui/case_model.py" line="402"/>
         <source>working time left</source>
         <translation>剩余工作时间</translation>
     </message>
@@ -562,7 +627,7 @@
 <context>
     <name>LayerRow</name>
     <message>
-        <location filename="../../app/ui/map/layer_panel.py" line="28" />
+        <location filename="../../app/ui/map/layer_panel.py" line="28"/>
         <source>Opacity</source>
         <translation>透明度</translation>
     </message>
@@ -570,12 +635,12 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../app/ui/login.py" line="58" />
+        <location filename="../../app/ui/login.py" line="58"/>
         <source>Sign in to gridwatch</source>
         <translation>登录 gridwatch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="74" />
+        <location filename="../../app/ui/login.py" line="74"/>
         <source>Workspace</source>
         <translation>工作台</translation>
     </message>
@@ -583,57 +648,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="34" />
+        <location filename="../../app/ui/main_window.py" line="41"/>
         <source>Map not available in this build</source>
         <translation>此版本未包含地图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="61" />
+        <location filename="../../app/ui/main_window.py" line="68"/>
         <source>gridwatch — %1 — %2</source>
         <translation>gridwatch — %1 — %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="72" />
+        <location filename="../../app/ui/main_window.py" line="79"/>
         <source>Case queue</source>
         <translation>案件队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="73" />
+        <location filename="../../app/ui/main_window.py" line="80"/>
         <source>Case detail</source>
         <translation>案件详情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="151" />
+        <location filename="../../app/ui/main_window.py" line="83"/>
+        <source>Video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="85"/>
+        <source>Loudspeaker</source>
+        <translation>喇叭</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="181"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="155" />
+        <location filename="../../app/ui/main_window.py" line="185"/>
         <source>&amp;Case</source>
         <translation>案件(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="160" />
+        <location filename="../../app/ui/main_window.py" line="190"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="163" />
+        <location filename="../../app/ui/main_window.py" line="195"/>
         <source>Reset layout</source>
         <translation>恢复默认布局</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="167" />
+        <location filename="../../app/ui/main_window.py" line="199"/>
         <source>Find case</source>
         <translation>查找案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="208" />
+        <location filename="../../app/ui/main_window.py" line="247"/>
         <source>%1: %2 done</source>
         <translation>%1：已%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="222" />
+        <location filename="../../app/ui/main_window.py" line="296"/>
+        <source> (and %1 more)</source>
+        <translation>（另有 %1 条）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="302"/>
+        <source>Loudspeaker %1 speaking</source>
+        <translation>喇叭 %1 正在播放</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="315"/>
         <source>● live</source>
         <translation>● 实时</translation>
     </message>
@@ -641,111 +726,120 @@
 <context>
     <name>MapWidget</name>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="70" />
+        <location filename="../../app/ui/map/widget.py" line="70"/>
         <source>Org units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="74" />
+        <location filename="../../app/ui/map/widget.py" line="73"/>
         <source>Names</source>
         <translation>名称标注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="76" />
+        <location filename="../../app/ui/map/widget.py" line="75"/>
         <source>Case density</source>
         <translation>案件热力</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="77" />
+        <location filename="../../app/ui/map/widget.py" line="76"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="78" />
+        <location filename="../../app/ui/map/widget.py" line="77"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="79" />
+        <location filename="../../app/ui/map/widget.py" line="78"/>
         <source>Grid workers</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="119" />
+        <location filename="../../app/ui/map/widget.py" line="118"/>
         <source>Pan / identify</source>
         <translation>平移/查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="120" />
+        <location filename="../../app/ui/map/widget.py" line="119"/>
         <source>Box select</source>
         <translation>框选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="121" />
+        <location filename="../../app/ui/map/widget.py" line="120"/>
         <source>Measure</source>
         <translation>测距</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="133" />
+        <location filename="../../app/ui/map/widget.py" line="132"/>
         <source>Whole area</source>
         <translation>全图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="208" />
+        <location filename="../../app/ui/map/widget.py" line="207"/>
         <source>Could not read the map data (%1).</source>
         <translation>无法读取地图数据（%1）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/map/widget.py" line="325" />
+        <location filename="../../app/ui/map/widget.py" line="324"/>
         <source>%n case(s) selected</source>
         <translation>
-            <numerusform>已选 %n 件</numerusform></translation>
+            <numerusform>已选 %n 件</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="337" />
+        <location filename="../../app/ui/map/widget.py" line="336"/>
         <source>Distance: %1 m</source>
         <translation>距离：%1 米</translation>
     </message>
 </context>
 <context>
+    <name>Microphone</name>
+    <message>
+        <location filename="../../app/talk/microphone.py" line="89"/>
+        <source>The microphone could not be opened</source>
+        <translation>无法打开麦克风</translation>
+    </message>
+</context>
+<context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="45" />
+        <location filename="../../app/ui/report_dialog.py" line="45"/>
         <source>New case</source>
         <translation>新建案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="63" />
+        <location filename="../../app/ui/report_dialog.py" line="63"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="64" />
+        <location filename="../../app/ui/report_dialog.py" line="64"/>
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="65" />
+        <location filename="../../app/ui/report_dialog.py" line="65"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="66" />
+        <location filename="../../app/ui/report_dialog.py" line="66"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="67" />
+        <location filename="../../app/ui/report_dialog.py" line="67"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="68" />
+        <location filename="../../app/ui/report_dialog.py" line="68"/>
         <source>Longitude</source>
         <translation>经度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="69" />
+        <location filename="../../app/ui/report_dialog.py" line="69"/>
         <source>Latitude</source>
         <translation>纬度</translation>
     </message>
@@ -753,22 +847,22 @@
 <context>
     <name>Request</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="104" />
+        <location filename="../../app/ui/texts.py" line="104"/>
         <source>return</source>
         <translation>回退</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="105" />
+        <location filename="../../app/ui/texts.py" line="105"/>
         <source>extension</source>
         <translation>延期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="106" />
+        <location filename="../../app/ui/texts.py" line="106"/>
         <source>suspension</source>
         <translation>挂账</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="107" />
+        <location filename="../../app/ui/texts.py" line="107"/>
         <source>self-handling</source>
         <translation>自行处置</translation>
     </message>
@@ -776,42 +870,42 @@
 <context>
     <name>Role</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="90" />
+        <location filename="../../app/ui/texts.py" line="90"/>
         <source>Acceptor</source>
         <translation>受理员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="91" />
+        <location filename="../../app/ui/texts.py" line="91"/>
         <source>Shift leader</source>
         <translation>值班长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="92" />
+        <location filename="../../app/ui/texts.py" line="92"/>
         <source>Dispatcher</source>
         <translation>派遣员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="93" />
+        <location filename="../../app/ui/texts.py" line="93"/>
         <source>Department handler</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="94" />
+        <location filename="../../app/ui/texts.py" line="94"/>
         <source>Grid worker</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="95" />
+        <location filename="../../app/ui/texts.py" line="95"/>
         <source>Supervisor</source>
         <translation>监督考评</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="96" />
+        <location filename="../../app/ui/texts.py" line="96"/>
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="97" />
+        <location filename="../../app/ui/texts.py" line="97"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
@@ -819,37 +913,37 @@
 <context>
     <name>Source</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="68" />
+        <location filename="../../app/ui/texts.py" line="68"/>
         <source>Grid worker</source>
         <translation>网格员上报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="69" />
+        <location filename="../../app/ui/texts.py" line="69"/>
         <source>Citizen</source>
         <translation>公众举报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="70" />
+        <location filename="../../app/ui/texts.py" line="70"/>
         <source>12345 hotline</source>
         <translation>12345热线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="71" />
+        <location filename="../../app/ui/texts.py" line="71"/>
         <source>Video AI</source>
         <translation>视频智能识别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="72" />
+        <location filename="../../app/ui/texts.py" line="72"/>
         <source>Sensor alarm</source>
         <translation>物联感知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="73" />
+        <location filename="../../app/ui/texts.py" line="73"/>
         <source>Superior transfer</source>
         <translation>上级转办</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="74" />
+        <location filename="../../app/ui/texts.py" line="74"/>
         <source>Center</source>
         <translation>坐席发现</translation>
     </message>
@@ -857,90 +951,357 @@
 <context>
     <name>State</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="18" />
+        <location filename="../../app/ui/texts.py" line="18"/>
         <source>Reported</source>
         <translation>已上报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="19" />
+        <location filename="../../app/ui/texts.py" line="19"/>
         <source>Verifying</source>
         <translation>核实中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="20" />
+        <location filename="../../app/ui/texts.py" line="20"/>
         <source>Registered</source>
         <translation>已立案</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="21" />
+        <location filename="../../app/ui/texts.py" line="21"/>
         <source>Rejected</source>
         <translation>不予受理</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="22" />
+        <location filename="../../app/ui/texts.py" line="22"/>
         <source>Dispatched</source>
         <translation>已派遣</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="23" />
+        <location filename="../../app/ui/texts.py" line="23"/>
         <source>Handling</source>
         <translation>处置中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="24" />
+        <location filename="../../app/ui/texts.py" line="24"/>
         <source>Suspended</source>
         <translation>挂账中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="25" />
+        <location filename="../../app/ui/texts.py" line="25"/>
         <source>Handled</source>
         <translation>已处置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="26" />
+        <location filename="../../app/ui/texts.py" line="26"/>
         <source>Checking</source>
         <translation>核查中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="27" />
+        <location filename="../../app/ui/texts.py" line="27"/>
         <source>Checked</source>
         <translation>待结案</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="28" />
+        <location filename="../../app/ui/texts.py" line="28"/>
         <source>Closed</source>
         <translation>已结案</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="29" />
+        <location filename="../../app/ui/texts.py" line="29"/>
         <source>Cancelled</source>
         <translation>已作废</translation>
     </message>
 </context>
 <context>
+    <name>TalkButton</name>
+    <message>
+        <location filename="../../app/talk/button.py" line="53"/>
+        <location filename="../../app/talk/button.py" line="99"/>
+        <source>Hold to talk (F8)</source>
+        <translation>按住讲话 (F8)</translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="110"/>
+        <source>No microphone: connect one to talk to the loudspeakers</source>
+        <translation>没有麦克风：请接入麦克风后再向喇叭喊话</translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="112"/>
+        <source>Choose a loudspeaker first</source>
+        <translation>请先选择喇叭</translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="118"/>
+        <source>Hold to talk to: %s</source>
+        <translation>按住向以下喇叭讲话：%s</translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="148"/>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="175"/>
+        <source>Talking… release to stop</source>
+        <translation>正在讲话… 松开结束</translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="177"/>
+        <source>You took the speaker over from %s</source>
+        <translation>你已从 %s 接管了喇叭</translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="184"/>
+        <source>In use by %s</source>
+        <translation>在用：%s</translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="189"/>
+        <source>Talk not possible</source>
+        <translation>无法喊话</translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="234"/>
+        <source>%s took over the speaker</source>
+        <translation>%s 接管了喇叭</translation>
+    </message>
+    <message>
+        <location filename="../../app/talk/button.py" line="236"/>
+        <source>%s (a higher role) took over the speaker and stopped your talk. Talk again when they have finished.</source>
+        <translation>%s（更高级别的角色）接管了喇叭，你的讲话已停止。请等对方结束后再讲。</translation>
+    </message>
+</context>
+<context>
+    <name>TalkPanel</name>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="49"/>
+        <source>Click a loudspeaker on the map.</source>
+        <translation>请在地图上点击一个喇叭。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="63"/>
+        <source>Or type a warning (spoken in Mandarin)</source>
+        <translation>或输入警示语（以普通话播放）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="64"/>
+        <source>Send warning</source>
+        <translation>播放警示语</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="75"/>
+        <source>Spoken warnings</source>
+        <translation>语音警示</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="87"/>
+        <source>Street stall</source>
+        <translation>占道经营</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="88"/>
+        <source>Illegal parking</source>
+        <translation>违规停车</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="89"/>
+        <source>Littering</source>
+        <translation>乱扔垃圾</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="90"/>
+        <source>Throwing from height</source>
+        <translation>高空抛物</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="91"/>
+        <source>Smoke or fire</source>
+        <translation>烟雾火情</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="92"/>
+        <source>Crowd</source>
+        <translation>人员聚集</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="99"/>
+        <source>No loudspeaker %1 in the device table.</source>
+        <translation>设备表中没有喇叭 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="115"/>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="115"/>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="117"/>
+        <source>playing a warning…</source>
+        <translation>正在播放警示语…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="119"/>
+        <source>speaking</source>
+        <translation>正在播放</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="144"/>
+        <source>Playing a warning on %1…</source>
+        <translation>正在 %1 播放警示语…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="159"/>
+        <source>%1 took over the speaker</source>
+        <translation>%1 接管了喇叭</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/talk_panel.py" line="162"/>
+        <source>Warning played on %1 (%2 s).</source>
+        <translation>已在 %1 播放警示语（%2 秒）。</translation>
+    </message>
+</context>
+<context>
     <name>Urgency</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="81" />
+        <location filename="../../app/ui/texts.py" line="81"/>
         <source>A Urgent</source>
         <translation>A 紧急</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="82" />
+        <location filename="../../app/ui/texts.py" line="82"/>
         <source>B Important</source>
         <translation>B 重要</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="83" />
+        <location filename="../../app/ui/texts.py" line="83"/>
         <source>C Normal</source>
         <translation>C 普通</translation>
     </message>
 </context>
 <context>
+    <name>VideoDock</name>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="145"/>
+        <source>Click a camera on the map to watch it here.</source>
+        <translation>在地图上点击摄像头，即可在此查看画面。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="148"/>
+        <source>1 camera</source>
+        <translation>1 画面</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="149"/>
+        <source>2×2 cameras</source>
+        <translation>2×2 画面</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="171"/>
+        <source>No camera %1 in the device table.</source>
+        <translation>设备表中没有摄像头 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="245"/>
+        <source>No case selected: select the case the snapshot is evidence for.</source>
+        <translation>未选择案件：请先选择抓图要作为证据的案件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="249"/>
+        <source>No picture from %1 yet.</source>
+        <translation>%1 还没有画面。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="263"/>
+        <source>Snapshot of %1 attached to case %2.</source>
+        <translation>%1 的抓图已附到案件 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="281"/>
+        <source>%1 is on the video wall, screen 1 tile 1.</source>
+        <translation>%1 已推送到视频墙第 1 屏第 1 格。</translation>
+    </message>
+</context>
+<context>
+    <name>WallControl</name>
+    <message>
+        <location filename="../../app/wall/control.py" line="48"/>
+        <source>Video wall — %1</source>
+        <translation>视频墙 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/wall/control.py" line="52"/>
+        <source>  (offline)</source>
+        <translation>  （离线）</translation>
+    </message>
+    <message>
+        <location filename="../../app/wall/control.py" line="61"/>
+        <source>Search cameras by code or name</source>
+        <translation>按编号或名称搜索摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../app/wall/control.py" line="77"/>
+        <source>Monitor %1 tiles</source>
+        <translation>第 %1 屏分格</translation>
+    </message>
+    <message>
+        <location filename="../../app/wall/control.py" line="84"/>
+        <source>Show preset</source>
+        <translation>调用预案</translation>
+    </message>
+</context>
+<context>
+    <name>WallController</name>
+    <message>
+        <location filename="../../app/wall/controller.py" line="205"/>
+        <source>ALARM %1</source>
+        <translation>报警 %1</translation>
+    </message>
+</context>
+<context>
+    <name>WallTile</name>
+    <message>
+        <location filename="../../app/wall/window.py" line="44"/>
+        <source>Tile %1 — drop a camera here</source>
+        <translation>第 %1 格 — 把摄像头拖到这里</translation>
+    </message>
+</context>
+<context>
     <name>Workspace</name>
     <message>
-        <location filename="../../app/ui/workspaces.py" line="28" />
+        <location filename="../../app/ui/workspaces.py" line="28"/>
         <source>Dispatcher desk</source>
         <translation>派遣员工作台</translation>
+    </message>
+</context>
+<context>
+    <name>pane</name>
+    <message>
+        <location filename="../../app/video/pane.py" line="219"/>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/pane.py" line="220"/>
+        <source>Live</source>
+        <translation>直播中</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/pane.py" line="221"/>
+        <source>Stalled: no new picture</source>
+        <translation>卡顿：没有新画面</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/pane.py" line="222"/>
+        <source>Reconnecting…</source>
+        <translation>正在重连…</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/pane.py" line="223"/>
+        <source>Video lost</source>
+        <translation>视频丢失</translation>
     </message>
 </context>
 </TS>
