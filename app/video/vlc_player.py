@@ -95,7 +95,10 @@ class VlcPlayer(QObject):
 
     def _open(self) -> None:
         self._set(StreamState.RECONNECTING if self.was_live else StreamState.CONNECTING, "")
-        self.player.set_media(self.instance.media_new(self.url))
+        media = self.instance.media_new(self.url)
+        if Path(self.url).is_file():  # a local file (the demo's cameras) loops like a live stream
+            media.add_option(":input-repeat=65535")
+        self.player.set_media(media)
         self._decoded = 0
         self._progress_at = time.monotonic()
         self.player.play()
