@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListView,
     QPushButton,
@@ -88,12 +89,23 @@ class WallControl(QWidget):
         preset_row.addWidget(self.presets, 1)
         preset_row.addWidget(show)
 
+        self.message = QLabel(self, wordWrap=True)
+        self.message.setStyleSheet("color: #c0392b;")
+        controller.failed.connect(self.message.setText)
+        controller.applied.connect(self.message.clear)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
         layout.addLayout(grids)
         layout.addLayout(preset_row)
+        layout.addWidget(self.message)
         self.resize(360, 640)
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        """Closing the desk's control window closes the wall too (its windows have no frame to close)."""
+        self.controller.stop()
+        super().closeEvent(event)
 
     def _sync_tiles(self) -> None:
         for box, window in zip(self.tile_boxes, self.controller.windows, strict=True):

@@ -16,6 +16,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QScreen
 
 from gridwatch.db import wall as walls
+from gridwatch.db.engine import StoreUnavailable
+from gridwatch.db.errors import StoreError
 from gridwatch.db.feed import Change
 from gridwatch.db.store import Store
 from gridwatch.ui.map.live import FeedThread
@@ -44,6 +46,7 @@ players in one process. Small tiles (9 and 16 per monitor) also take the cameras
 class WallController(QObject):
     applied = Signal(int)  # the wall state's version now shown (0: the default layout, nothing stored)
     alarm_shown = Signal(str, str)  # case number, camera code
+    failed = Signal(str)  # a change the store refused or could not take (the wall keeps what it shows)
 
     def __init__(
         self,
@@ -164,8 +167,13 @@ class WallController(QObject):
         self.show_layout(with_tiles(self.layout, screen, count, len(self.windows)))
 
     def show_layout(self, layout: dict[str, Any], preset: str | None = None) -> None:
-        version = walls.show(self.store, self.wall, layout, actor=self.actor, preset=preset)
-        tours = tours_of(preset_tours(self.store, self.wall)) if preset else []
+        try:
+            version = walls.show(self.store, self.wall, layout, actor=self.actor, preset=preset)
+            tours = tours_of(preset_tours(self.store, self.wall)) if preset else []
+        except (StoreError, StoreUnavailable) as exc:
+            log.warning("wall %s: %s", self.wall, exc)
+            self.failed.emit(str(exc))
+            return
         self._apply(layout, version, str(self.alarm_tile), tours)
 
     # --- tours ---------------------------------------------------------------------------------------------

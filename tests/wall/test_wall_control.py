@@ -70,3 +70,18 @@ def test_a_file_loops_without_reconnecting(qtbot: QtBot, tmp_path: Path) -> None
     qtbot.wait(1000)
     assert 8 <= pane.frames - started <= 20  # at the file's 15 fps, not as fast as it decodes
     pane.release()
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_a_refused_change_is_said_and_the_wall_keeps_its_picture(
+    qtbot: QtBot, store: Store, make_wall: MakeWall
+) -> None:
+    controller = make_wall()
+    control = WallControl(controller)
+    qtbot.addWidget(control)
+    before = shown(controller)
+    controller.actor = "nobody"  # no such person may switch the wall
+    controller.drop(0, 1, CAMERAS[6])
+    assert shown(controller) == before
+    assert "nobody" in control.message.text()
+    assert walls.current(store, "main") is None
