@@ -54,7 +54,7 @@ class TalkPanel(QWidget):
         self.talk.problem.connect(self.message)
         self.warnings = named("warnings", QListWidget())
         for caption, spoken in self._canned():
-            item = QListWidgetItem(f"{caption}\n    {spoken}")
+            item = QListWidgetItem(self.tr("%1: %2").replace("%1", caption).replace("%2", spoken))
             item.setData(Qt.ItemDataRole.UserRole, spoken)
             item.setToolTip(spoken)
             self.warnings.addItem(item)

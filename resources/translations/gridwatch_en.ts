@@ -627,8 +627,13 @@
 <context>
     <name>LayerRow</name>
     <message>
-        <location filename="../../app/ui/map/layer_panel.py" line="28"/>
+        <location filename="../../app/ui/map/layer_panel.py" line="32"/>
         <source>Opacity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/layer_panel.py" line="48"/>
+        <source>Shown from 1:%1 in</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1079,6 +1084,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../app/ui/talk_panel.py" line="57"/>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../app/ui/talk_panel.py" line="63"/>
         <source>Or type a warning (spoken in Mandarin)</source>
         <translation type="unfinished"></translation>
@@ -1228,27 +1238,27 @@
 <context>
     <name>WallControl</name>
     <message>
-        <location filename="../../app/wall/control.py" line="48"/>
+        <location filename="../../app/wall/control.py" line="49"/>
         <source>Video wall — %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/wall/control.py" line="52"/>
+        <location filename="../../app/wall/control.py" line="53"/>
         <source>  (offline)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/wall/control.py" line="61"/>
+        <location filename="../../app/wall/control.py" line="62"/>
         <source>Search cameras by code or name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/wall/control.py" line="77"/>
+        <location filename="../../app/wall/control.py" line="78"/>
         <source>Monitor %1 tiles</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/wall/control.py" line="84"/>
+        <location filename="../../app/wall/control.py" line="85"/>
         <source>Show preset</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1256,7 +1266,7 @@
 <context>
     <name>WallController</name>
     <message>
-        <location filename="../../app/wall/controller.py" line="205"/>
+        <location filename="../../app/wall/controller.py" line="213"/>
         <source>ALARM %1</source>
         <translation type="unfinished"></translation>
     </message>

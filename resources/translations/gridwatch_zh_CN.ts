@@ -627,9 +627,14 @@
 <context>
     <name>LayerRow</name>
     <message>
-        <location filename="../../app/ui/map/layer_panel.py" line="28"/>
+        <location filename="../../app/ui/map/layer_panel.py" line="32"/>
         <source>Opacity</source>
         <translation>透明度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/layer_panel.py" line="48"/>
+        <source>Shown from 1:%1 in</source>
+        <translation>放大到 1:%1 及以上时显示</translation>
     </message>
 </context>
 <context>
@@ -1078,6 +1083,11 @@
         <translation>请在地图上点击一个喇叭。</translation>
     </message>
     <message>
+        <location filename="../../app/ui/talk_panel.py" line="57"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/talk_panel.py" line="63"/>
         <source>Or type a warning (spoken in Mandarin)</source>
         <translation>或输入警示语（以普通话播放）</translation>
@@ -1227,27 +1237,27 @@
 <context>
     <name>WallControl</name>
     <message>
-        <location filename="../../app/wall/control.py" line="48"/>
+        <location filename="../../app/wall/control.py" line="49"/>
         <source>Video wall — %1</source>
         <translation>视频墙 — %1</translation>
     </message>
     <message>
-        <location filename="../../app/wall/control.py" line="52"/>
+        <location filename="../../app/wall/control.py" line="53"/>
         <source>  (offline)</source>
         <translation>  （离线）</translation>
     </message>
     <message>
-        <location filename="../../app/wall/control.py" line="61"/>
+        <location filename="../../app/wall/control.py" line="62"/>
         <source>Search cameras by code or name</source>
         <translation>按编号或名称搜索摄像头</translation>
     </message>
     <message>
-        <location filename="../../app/wall/control.py" line="77"/>
+        <location filename="../../app/wall/control.py" line="78"/>
         <source>Monitor %1 tiles</source>
         <translation>第 %1 屏分格</translation>
     </message>
     <message>
-        <location filename="../../app/wall/control.py" line="84"/>
+        <location filename="../../app/wall/control.py" line="85"/>
         <source>Show preset</source>
         <translation>调用预案</translation>
     </message>
@@ -1255,7 +1265,7 @@
 <context>
     <name>WallController</name>
     <message>
-        <location filename="../../app/wall/controller.py" line="205"/>
+        <location filename="../../app/wall/controller.py" line="213"/>
         <source>ALARM %1</source>
         <translation>报警 %1</translation>
     </message>
