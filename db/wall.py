@@ -54,11 +54,22 @@ def save_preset(store: Store, name: str, layout: dict[str, Any], tours: dict[str
         return preset.id
 
 
-def show(store: Store, wall: str, layout: dict[str, Any], *, actor: str, preset: str | None = None) -> int:
-    """Put a layout on a wall now; returns the wall state's new version."""
+def show(
+    store: Store,
+    wall: str,
+    layout: dict[str, Any],
+    *,
+    actor: str,
+    preset: str | None = None,
+    alarm_tile: str | None = None,
+) -> int:
+    """Put a layout on a wall now (and, if given, the "screen/tile" where alarms pop up); returns the wall
+    state's new version."""
     validate_layout(layout, _cameras(store))
+    if alarm_tile is not None:
+        validate_tile(layout, alarm_tile)
     with store.session() as session:
-        person = store.person(session, actor)
+        person = store.actor(session, actor)
         preset_id = None
         if preset is not None:
             preset_id = session.scalar(select(WallPreset.id).where(WallPreset.name == preset))
@@ -67,31 +78,60 @@ def show(store: Store, wall: str, layout: dict[str, Any], *, actor: str, preset:
         state = session.scalar(select(WallState).where(WallState.wall == wall))
         if state is None:
             state = WallState(
-                wall=wall, layout=layout, preset_id=preset_id, updated_at=utcnow(), updated_by_id=person.id
+                wall=wall,
+                layout=layout,
+                preset_id=preset_id,
+                alarm_tile=alarm_tile,
+                updated_at=utcnow(),
+                updated_by_id=person.id,
             )
             session.add(state)
             session.flush()
             return state.version
+        values: dict[str, Any] = {
+            "layout": layout,
+            "preset_id": preset_id,
+            "version": WallState.version + 1,
+            "updated_at": utcnow(),
+            "updated_by_id": person.id,
+        }
+        if alarm_tile is not None:
+            values["alarm_tile"] = alarm_tile
         session.execute(
             update(WallState)
             .where(WallState.id == state.id)
-            .values(
-                layout=layout,
-                preset_id=preset_id,
-                version=WallState.version + 1,
-                updated_at=utcnow(),
-                updated_by_id=person.id,
-            )
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
         return state.version + 1
 
 
+def validate_tile(layout: dict[str, Any], tile: str) -> None:
+    """A "screen/tile" name (both from 1) that exists in the layout."""
+    try:
+        screen, number = (int(part) for part in tile.split("/"))
+    except ValueError:
+        raise InvalidInput(f"A tile is named 'screen/tile', like '1/3', not '{tile}'.") from None
+    screens = layout["screens"]
+    if not (1 <= screen <= len(screens) and 1 <= number <= screens[screen - 1]["tiles"]):
+        raise InvalidInput(f"Tile {tile} is not on this wall's layout.")
+
+
 def current(store: Store, wall: str) -> dict[str, Any] | None:
+    """What the wall shows: layout, version, alarm tile, and the preset's name and tours if one is shown."""
     with store.session() as session:
-        state = session.scalar(select(WallState).where(WallState.wall == wall))
-        return (
-            None
-            if state is None
-            else {"layout": state.layout, "version": state.version, "alarm_tile": state.alarm_tile}
-        )
+        row = session.execute(
+            select(WallState, WallPreset.name, WallPreset.tours)
+            .outerjoin(WallPreset, WallPreset.id == WallState.preset_id)
+            .where(WallState.wall == wall)
+        ).first()
+        if row is None:
+            return None
+        state, preset, tours = row
+        return {
+            "layout": state.layout,
+            "version": state.version,
+            "alarm_tile": state.alarm_tile,
+            "preset": preset,
+            "tours": dict(tours or {}),
+        }

@@ -143,7 +143,13 @@ def test_wall_layouts_are_validated_and_versioned(store: Store, devices: None) -
     assert wall.show(store, "main", layout, actor="dispatcher", preset="早高峰") == 1
     assert wall.show(store, "main", {"screens": [{"tiles": 1, "cameras": ["C1"]}]}, actor="dispatcher") == 2
     state = wall.current(store, "main")
-    assert state is not None and state["version"] == 2
+    assert state is not None and state["version"] == 2 and state["preset"] is None
+    wall.save_preset(store, "巡查", layout, tours={"1/2": {"group": ["C1", "C2"], "every_s": 10}})
+    assert wall.show(store, "main", layout, actor="dispatcher", preset="巡查", alarm_tile="2/1") == 3
+    state = wall.current(store, "main")
+    assert state is not None and state["alarm_tile"] == "2/1" and state["tours"]["1/2"]["every_s"] == 10
+    with pytest.raises(InvalidInput, match="not on this wall"):
+        wall.show(store, "main", layout, actor="dispatcher", alarm_tile="3/1")
     with pytest.raises(InvalidInput, match="choose 1, 4, 9 or 16"):
         wall.show(store, "main", {"screens": [{"tiles": 6, "cameras": []}]}, actor="dispatcher")
     with pytest.raises(InvalidInput, match="no camera with code C9"):
