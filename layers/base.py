@@ -5,7 +5,9 @@ be cheap: it copies references to immutable data (numpy arrays marked read-only,
 dataclasses), never the data. A renderer (see registry.py) gets only the snapshot, so nothing the
 GUI thread mutates is ever read from a worker. `version` changes whenever what a renderer would
 draw changes; visibility, opacity and z are composition-time and do not bump it, so toggling
-opacity re-uses the cached image.
+opacity re-uses the cached image. `max_scale_denominator` is QGIS's "show only when zoomed in past
+1:N": a layer outside its scale range is neither rendered nor painted nor identified, so the district
+overview is not buried under symbols one only needs on a street.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from gridwatch.layers.cancel import CancelToken
 from gridwatch.layers.view import MapView
 
 _layer_ids = itertools.count(1)
+DETAIL_SCALE = 25_000.0
+"""1:25,000: street level. Device symbols and worker tails appear from here in (QGIS's habit for detail)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +64,22 @@ class LayerModel(QObject):
     changed = Signal()
     appearance_changed = Signal()
 
-    def __init__(self, name: str, *, z: int = 0, visible: bool = True, opacity: float = 1.0) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        z: int = 0,
+        visible: bool = True,
+        opacity: float = 1.0,
+        max_scale_denominator: float | None = None,
+    ) -> None:
         super().__init__()
         self.layer_id = f"layer-{next(_layer_ids)}"
         self._name = name
         self._z = z
         self._visible = visible
         self._opacity = opacity
+        self._max_scale = max_scale_denominator
         self._version = 0
 
     @property
@@ -107,6 +120,24 @@ class LayerModel(QObject):
         if value != self._z:
             self._z = value
             self.appearance_changed.emit()
+
+    @property
+    def max_scale_denominator(self) -> float | None:
+        """Shown only at 1:N or closer (N at most this); None: at every scale."""
+        return self._max_scale
+
+    @max_scale_denominator.setter
+    def max_scale_denominator(self, value: float | None) -> None:
+        if value != self._max_scale:
+            self._max_scale = value
+            self.appearance_changed.emit()
+
+    def in_scale(self, view: MapView) -> bool:
+        return self._max_scale is None or view.scale_denominator() <= self._max_scale
+
+    def shown_at(self, view: MapView) -> bool:
+        """Drawn and clickable in `view`: switched on and inside its scale range."""
+        return self._visible and self.in_scale(view)
 
     def touch(self) -> None:
         """Call after any change a renderer would draw differently."""

@@ -150,6 +150,16 @@ class BasemapLayer(LayerModel):
         self._batch.stop()
         self.set_store(None)
 
+    def loading(self, view: MapView) -> bool:
+        """Tiles of `view` still on their way, or their re-render still due (failed tiles do not count):
+        what a screenshot waits for."""
+        if self._batch.isActive():
+            return True
+        if self._store is None:
+            return False
+        reader = self._store.reader
+        return any(reader.state(*key) in ("pending", "unknown") for key in tiles_in_view(view, reader))
+
     def _tile_arrived(self) -> None:
         if not self._batch.isActive():
             self._batch.start()

@@ -1,15 +1,22 @@
 """The cases layer: one symbol per case (shape = component/event, inner mark = top class,
-colour = deadline light, size = urgency), and count bubbles at low zoom."""
+colour = deadline light, size = urgency), and count bubbles at low zoom.
+
+A light goes stale without any change in the store: a case turns yellow and then red as time passes.
+So each case carries the moments its light changes (`yellow_at`, `due_at`, epoch seconds, NaN when no
+clock runs), worked out on the site's calendar when the case is read, and the layer's clock recomputes
+every light from them in numpy once a minute, re-rendering the cases only when a light changed.
+"""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 
 from gridwatch.layers.base import Feature, LayerModel, LayerSnapshot
@@ -52,6 +59,7 @@ LIGHT_COLOURS = {
 URGENCY_SIZES = {Urgency.A: 14.0, Urgency.B: 11.0, Urgency.C: 8.0}
 TOP_CLASS_GLYPHS = (Glyph.NONE, Glyph.DOT, Glyph.BAR, Glyph.CROSS, Glyph.SLASH)
 SELECTION_COLOUR = 0xFF1565C0
+RELIGHT_MS = 60_000
 
 
 def _symbol_table() -> tuple[Symbol, ...]:
@@ -82,15 +90,33 @@ def symbol_index(
     return ((case_class.astype(np.intp) * TOP_CLASSES + top) * len(Light) + light) * len(Urgency) + urgency
 
 
+def lights_at(
+    now: float, light: NDArray[np.uint8], yellow_at: NDArray[np.float64], due_at: NDArray[np.float64]
+) -> NDArray[np.uint8]:
+    """Each case's light at `now` (epoch s): red past its due time, yellow from `yellow_at`, else green.
+
+    Cases without a running clock (NaN times) keep the light they were read with.
+    """
+    timed = np.isfinite(due_at)
+    fresh = np.where(now > due_at, Light.RED, np.where(now >= yellow_at, Light.YELLOW, Light.GREEN))
+    return np.where(timed, fresh, light).astype(np.uint8)
+
+
 @dataclass(frozen=True, eq=False)
 class CaseData:
-    """Built by whoever reads the store (a worker), handed to the model whole: never mutated."""
+    """Built by whoever reads the store (a worker), handed to the model whole: never mutated.
+
+    `started_at`, `yellow_at` and `due_at` are the current step's clock in epoch seconds (NaN: none).
+    """
 
     points: PointSet
     case_class: NDArray[np.uint8]
     top_class: NDArray[np.uint8]
     light: NDArray[np.uint8]
     urgency: NDArray[np.uint8]
+    started_at: NDArray[np.float64]
+    yellow_at: NDArray[np.float64]
+    due_at: NDArray[np.float64]
     symbol: NDArray[np.intp] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -107,11 +133,40 @@ class CaseData:
         top_class: ArrayLike,
         light: ArrayLike,
         urgency: ArrayLike,
+        *,
+        started_at: ArrayLike | None = None,
+        yellow_at: ArrayLike | None = None,
+        due_at: ArrayLike | None = None,
     ) -> CaseData:
         def u8(a: ArrayLike) -> NDArray[np.uint8]:
             return frozen_array(a, np.uint8)
 
-        return cls(points, u8(case_class), u8(top_class), u8(light), u8(urgency))
+        def moments(a: ArrayLike | None) -> NDArray[np.float64]:
+            return frozen_array(np.full(len(points), np.nan) if a is None else a, np.float64)
+
+        return cls(
+            points,
+            u8(case_class),
+            u8(top_class),
+            u8(light),
+            u8(urgency),
+            moments(started_at),
+            moments(yellow_at),
+            moments(due_at),
+        )
+
+    @property
+    def timed(self) -> bool:
+        """Some case has a running clock: its light may change with time alone."""
+        return bool(np.isfinite(self.due_at).any())
+
+    def relit(self, now: float) -> CaseData | None:
+        """The same cases with their lights at `now`; None when no light changed."""
+        light = lights_at(now, self.light, self.yellow_at, self.due_at)
+        if np.array_equal(light, self.light):
+            return None
+        light.setflags(write=False)
+        return replace(self, light=light)
 
 
 @dataclass(frozen=True)
@@ -208,19 +263,49 @@ def _draw_selection(
 
 
 class CasesLayer(LayerModel):
+    """Its clock (`RELIGHT_MS`, GUI thread) runs while some case has a running deadline clock."""
+
     def __init__(self, name: str = "cases", data: CaseData | None = None, *, z: int = 30) -> None:
         super().__init__(name, z=z)
         self._data = data or CaseData.build(PointSet.from_mercator([], []), [], [], [], [])
         self._selected: NDArray[np.int64] = frozen_array([], np.int64)
         self._style = CaseStyle()
+        self._clock = QTimer(self)
+        self._clock.setInterval(RELIGHT_MS)
+        self._clock.timeout.connect(self.relight)
+        self._follow_clock()
 
     @property
     def data(self) -> CaseData:
         return self._data
 
+    @property
+    def relight_interval_ms(self) -> int:
+        return self._clock.interval()
+
+    @relight_interval_ms.setter
+    def relight_interval_ms(self, msecs: int) -> None:
+        self._clock.setInterval(msecs)
+
     def set_data(self, data: CaseData) -> None:
         self._data = data
+        self._follow_clock()
         self.touch()
+
+    def relight(self, now: float | None = None) -> bool:
+        """Recompute the lights for `now` (default: the wall clock); True (and a re-render) if any changed."""
+        fresh = self._data.relit(time.time() if now is None else now)
+        if fresh is None:
+            return False
+        self._data = fresh
+        self.touch()
+        return True
+
+    def _follow_clock(self) -> None:
+        if self._data.timed and not self._clock.isActive():
+            self._clock.start()
+        elif not self._data.timed:
+            self._clock.stop()
 
     def set_style(self, style: CaseStyle) -> None:
         self._style = style
@@ -269,6 +354,7 @@ class CasesLayer(LayerModel):
                 "top_class": int(d.top_class[i]),
                 "light": Light(int(d.light[i])),
                 "urgency": Urgency(int(d.urgency[i])),
+                "due_at": float(d.due_at[i]),
             },
         )
 

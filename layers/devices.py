@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike, NDArray
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from gridwatch.layers.base import Feature, LayerModel, LayerSnapshot
+from gridwatch.layers.base import DETAIL_SCALE, Feature, LayerModel, LayerSnapshot
 from gridwatch.layers.cancel import CancelToken
 from gridwatch.layers.markers import draw_markers, identify_markers, in_box_markers
 from gridwatch.layers.paths import path_from_parts
@@ -120,8 +120,15 @@ def render_devices(snapshot: DevicesSnapshot, view: MapView, cancel: CancelToken
 
 
 class DevicesLayer(LayerModel):
-    def __init__(self, name: str = "devices", data: DeviceData | None = None, *, z: int = 40) -> None:
-        super().__init__(name, z=z)
+    def __init__(
+        self,
+        name: str = "devices",
+        data: DeviceData | None = None,
+        *,
+        z: int = 40,
+        max_scale_denominator: float | None = DETAIL_SCALE,
+    ) -> None:
+        super().__init__(name, z=z, max_scale_denominator=max_scale_denominator)
         self._data = data or DeviceData.build(PointSet.from_mercator([], []), [], [], [], [], [])
 
     def set_data(self, data: DeviceData) -> None:

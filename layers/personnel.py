@@ -1,4 +1,8 @@
-"""The personnel layer: each grid worker's last position and a short tail of recent fixes."""
+"""The personnel layer: each grid worker's last position and a short tail of recent fixes.
+
+The dots show at every scale (where the workers are is the point of the layer); the tails only from
+`tail_max_scale_denominator` in, where they say which way someone walks instead of smudging the overview.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from numpy.typing import ArrayLike, NDArray
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPen
 
-from gridwatch.layers.base import Feature, LayerModel, LayerSnapshot
+from gridwatch.layers.base import DETAIL_SCALE, Feature, LayerModel, LayerSnapshot
 from gridwatch.layers.cancel import CancelToken
 from gridwatch.layers.markers import draw_markers, identify_markers, in_box_markers
 from gridwatch.layers.paths import path_from_parts
@@ -57,11 +61,25 @@ class PersonnelData:
 @dataclass(frozen=True, kw_only=True)
 class PersonnelSnapshot(LayerSnapshot):
     data: PersonnelData
+    tail_max_scale_denominator: float | None = DETAIL_SCALE
+
+
+def tails_shown(snapshot: PersonnelSnapshot, view: MapView) -> bool:
+    limit = snapshot.tail_max_scale_denominator
+    return limit is None or view.scale_denominator() <= limit
 
 
 def render_personnel(snapshot: PersonnelSnapshot, view: MapView, cancel: CancelToken) -> QImage:
     image = new_layer_image(view)
     d = snapshot.data
+    if tails_shown(snapshot, view):
+        _draw_tails(image, d, view)
+    cancel.check()
+    draw_markers(image, view, d.points, d.on_duty.astype(np.intp), SYMBOLS, cancel)
+    return image
+
+
+def _draw_tails(image: QImage, d: PersonnelData, view: MapView) -> None:
     dx, dy = view.world_to_device(d.track_x, d.track_y)
     starts = np.ones(d.track_owner.size, dtype=bool)
     starts[1:] = d.track_owner[1:] != d.track_owner[:-1]
@@ -77,22 +95,41 @@ def render_personnel(snapshot: PersonnelSnapshot, view: MapView, cancel: CancelT
                 painter.strokePath(path_from_parts(dx[mine], dy[mine], starts[mine]), pen)
     finally:
         painter.end()
-    cancel.check()
-    draw_markers(image, view, d.points, d.on_duty.astype(np.intp), SYMBOLS, cancel)
-    return image
 
 
 class PersonnelLayer(LayerModel):
-    def __init__(self, name: str = "personnel", data: PersonnelData | None = None, *, z: int = 50) -> None:
+    def __init__(
+        self,
+        name: str = "personnel",
+        data: PersonnelData | None = None,
+        *,
+        z: int = 50,
+        tail_max_scale_denominator: float | None = DETAIL_SCALE,
+    ) -> None:
         super().__init__(name, z=z)
         self._data = data or PersonnelData.build(PointSet.from_mercator([], []), [], [], [], [])
+        self._tail_max_scale = tail_max_scale_denominator
+
+    @property
+    def tail_max_scale_denominator(self) -> float | None:
+        return self._tail_max_scale
+
+    @tail_max_scale_denominator.setter
+    def tail_max_scale_denominator(self, value: float | None) -> None:
+        self._tail_max_scale = value
+        self.touch()
 
     def set_data(self, data: PersonnelData) -> None:
         self._data = data
         self.touch()
 
     def snapshot(self) -> PersonnelSnapshot:
-        return PersonnelSnapshot(layer_id=self.layer_id, version=self.version, data=self._data)
+        return PersonnelSnapshot(
+            layer_id=self.layer_id,
+            version=self.version,
+            data=self._data,
+            tail_max_scale_denominator=self._tail_max_scale,
+        )
 
     def _feature(self, i: int, distance: float) -> Feature:
         return Feature(

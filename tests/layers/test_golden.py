@@ -82,7 +82,8 @@ def test_personnel(golden, city_view) -> None:
     owner = np.repeat([0, 1], 6)
     points = PointSet.from_mercator([track_x[5], track_x[11]], [track_y[5], track_y[11]])
     data = PersonnelData.build(points, [True, False], track_x, track_y, owner)
-    golden.check(draw(PersonnelLayer(data=data), city_view), "personnel")
+    layer = PersonnelLayer(data=data, tail_max_scale_denominator=None)  # tails at the overview scale too
+    golden.check(draw(layer, city_view), "personnel")
 
 
 def test_heatmap(golden, cases, city_view) -> None:

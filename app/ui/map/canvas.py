@@ -3,7 +3,8 @@
 A view change repaints at once from the last images, shifted and scaled to the new view (so a pan
 moves the picture under the cursor with no wait), and starts a new render job a moment later; the job
 cancels the previous one. A layer whose data change re-renders alone: the others come from the render
-cache (same view, same version), so `render_counts` only grows for the layer that changed.
+cache (same view, same version), so `render_counts` only grows for the layer that changed. A layer
+outside its scale range (`LayerModel.max_scale_denominator`) is skipped like a hidden one.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ class MapCanvas(QWidget):
 
     def _render(self) -> None:
         view = self._view
-        snapshots = [layer.snapshot() for layer in self._layers if layer.visible]
+        snapshots = [layer.snapshot() for layer in self._layers if layer.shown_at(view)]
         names = {layer.layer_id: layer.name for layer in self._layers}
         for snapshot in snapshots:
             if self._renderer.cache.get(snapshot.layer_id, view, snapshot.version) is None:
@@ -203,7 +204,7 @@ class MapCanvas(QWidget):
     def identify(self, x: float, y: float) -> list[Feature]:
         hits: list[Feature] = []
         for layer in sorted(self._layers, key=lambda item: -item.z):
-            if layer.visible:
+            if layer.shown_at(self._view):
                 hits.extend(layer.identify(self._view, x, y, IDENTIFY_TOLERANCE_PX))
         return hits
 
@@ -213,7 +214,7 @@ class MapCanvas(QWidget):
     def select_box(self, rect: QRectF) -> None:
         hits: list[Feature] = []
         for layer in sorted(self._layers, key=lambda item: -item.z):
-            if layer.visible:
+            if layer.shown_at(self._view):
                 hits.extend(
                     layer.identify_box(self._view, rect.left(), rect.top(), rect.right(), rect.bottom())
                 )
@@ -230,7 +231,7 @@ class MapCanvas(QWidget):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         for layer in sorted(self._layers, key=lambda item: item.z):
             shown = self._images.get(layer.layer_id)
-            if shown is None or not layer.visible:
+            if shown is None or not layer.shown_at(self._view):
                 continue
             painter.setOpacity(layer.opacity)
             target = placement(shown.view, self._view)

@@ -8,7 +8,7 @@ thread only swaps a reference. Cases are kept as a `CaseTable` that a change of 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from gridwatch.db.deadlines import YELLOW_FROM
 from gridwatch.db.lifecycle import Rules
 from gridwatch.db.models import Case, Category, Device, OrgUnit, Person, Position
 from gridwatch.db.queries import light_of
@@ -62,9 +63,15 @@ def org_extent(levels: dict[OrgLevel, PolygonSet]) -> Extent | None:
     return Extent(float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max()))
 
 
+CaseRow = tuple[int, float, float, int, int, int, int, float, float, float]
+
+
 @dataclass(frozen=True, eq=False)
 class CaseTable:
-    """The open cases with a location, as columns; `patched` replaces the rows of the ids given."""
+    """The open cases with a location, as columns; `patched` replaces the rows of the ids given.
+
+    `started_at`, `yellow_at`, `due_at`: the current step's clock in epoch seconds, NaN when none runs.
+    """
 
     ids: NDArray[np.int64]
     lon: NDArray[np.float64]
@@ -73,16 +80,16 @@ class CaseTable:
     top_class: NDArray[np.uint8]
     light: NDArray[np.uint8]
     urgency: NDArray[np.uint8]
+    started_at: NDArray[np.float64]
+    yellow_at: NDArray[np.float64]
+    due_at: NDArray[np.float64]
 
     @classmethod
-    def from_rows(cls, rows: Sequence[tuple[int, float, float, int, int, int, int]]) -> CaseTable:
-        cols = list(zip(*rows, strict=True)) if rows else [()] * 7
-        return cls(
-            np.array(cols[0], dtype=np.int64),
-            np.array(cols[1], dtype=np.float64),
-            np.array(cols[2], dtype=np.float64),
-            *(np.array(c, dtype=np.uint8) for c in cols[3:]),
-        )
+    def from_rows(cls, rows: Sequence[CaseRow]) -> CaseTable:
+        columns = fields(cls)
+        cols = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+        dtypes = [np.int64, np.float64, np.float64, *[np.uint8] * 4, *[np.float64] * 3]
+        return cls(*(np.array(c, dtype=t) for c, t in zip(cols, dtypes, strict=True)))
 
     def __len__(self) -> int:
         return int(self.ids.size)
@@ -91,14 +98,22 @@ class CaseTable:
         """Rows of `changed` ids are dropped, then `fresh` (their current rows, if still open) appended."""
         keep = ~np.isin(self.ids, np.fromiter(changed, dtype=np.int64, count=len(changed)))
         columns = (
-            np.concatenate((getattr(self, name)[keep], getattr(fresh, name)))
-            for name in ("ids", "lon", "lat", "case_class", "top_class", "light", "urgency")
+            np.concatenate((getattr(self, f.name)[keep], getattr(fresh, f.name))) for f in fields(self)
         )
         return CaseTable(*columns)
 
     def case_data(self) -> CaseData:
         points = PointSet.from_lonlat(self.lon, self.lat, self.ids).build_index()
-        return CaseData.build(points, self.case_class, self.top_class, self.light, self.urgency)
+        return CaseData.build(
+            points,
+            self.case_class,
+            self.top_class,
+            self.light,
+            self.urgency,
+            started_at=self.started_at,
+            yellow_at=self.yellow_at,
+            due_at=self.due_at,
+        )
 
     def lonlat_of(self, case_id: int) -> tuple[float, float] | None:
         hit = np.flatnonzero(self.ids == case_id)
@@ -113,8 +128,35 @@ def _top_class(code: str) -> int:
         return 0
 
 
+def light_times(rules: Rules, case: Case) -> tuple[float, float, float]:
+    """(started, turns yellow, due) of the case's current step in epoch seconds; NaNs when no clock runs.
+
+    Yellow is the moment `fraction_used` reaches YELLOW_FROM: in working time on the site calendar for a
+    working clock, in wall time otherwise. A step with no working time left in it (due outside working
+    hours) stays green until due, as `traffic_light` says.
+    """
+    start, due = case.stage_started_at, case.stage_due_at
+    if start is None or due is None:  # the query reads open cases only: as `light_of`, no clock
+        return (np.nan, np.nan, np.nan)
+    cal = rules.calendar
+    if _working_clock(case):
+        total = cal.working_seconds(start, due)
+        yellow = cal.add_working(start, YELLOW_FROM * total) if total > 0 else due
+    else:
+        yellow = start + (due - start) * YELLOW_FROM
+    return (start.timestamp(), yellow.timestamp(), due.timestamp())
+
+
+def _working_clock(case: Case) -> bool:
+    """Which clock `light_of` runs: registration and dispatch in working time, handling in its limit's."""
+    if case.state in ("reported", "registered"):
+        return True
+    return case.state in ("dispatched", "handling") and (case.limit_unit or "").startswith("working")
+
+
 def load_cases(session: Session, rules: Rules, ids: Collection[int] | None = None) -> CaseTable:
-    """Open, located cases (all of them, or only those of `ids`), each with its current light."""
+    """Open, located cases (all of them, or only those of `ids`), each with its current light and the
+    moments it will change (see `light_times`)."""
     query = (
         select(Case, Category.kind)
         .join(Category, Category.code == Case.category_code)
@@ -132,6 +174,7 @@ def load_cases(session: Session, rules: Rules, ids: Collection[int] | None = Non
             _top_class(case.category_code),
             int(_LIGHTS[light_of(rules, case, now)]),
             int(_URGENCIES.get(case.urgency, Urgency.C)),
+            *light_times(rules, case),
         )
         for case, kind in session.execute(query)
     ]

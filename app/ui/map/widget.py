@@ -3,27 +3,38 @@
 The widget is what other windows embed (the dispatcher workspace, `gridwatch map`). It reads the store
 through a one-thread loader, turns clicks into domain signals (a case, a grid, a camera, a loudspeaker)
 and, once `start_live()` is called, re-reads only what the change feed says changed.
+
+Under everything lies an optional raster basemap: an XYZ URL template or an offline .mbtiles/.pmtiles
+file, from the QSettings keys `map/basemap` and `map/basemap_datum` (wgs84 | gcj02) unless the caller
+names one. A basemap that cannot be opened is said in the status line; the map works without it.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Collection
+from pathlib import Path
+from typing import get_args
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QEventLoop, Signal
+import platformdirs
+from PySide6.QtCore import QEventLoop, QSettings, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from gridwatch.db.config import APP
 from gridwatch.db.store import Store
 from gridwatch.layers.base import Feature, LayerModel
+from gridwatch.layers.basemap import BasemapLayer
 from gridwatch.layers.cases import CasesLayer
 from gridwatch.layers.devices import DevicesLayer
 from gridwatch.layers.heatmap import HeatmapLayer
 from gridwatch.layers.org import OrgLayer, OrgLevel, OrgStyle
 from gridwatch.layers.personnel import PersonnelLayer
 from gridwatch.layers.polygons import PolygonSet
-from gridwatch.layers.view import Extent, lonlat_to_mercator
+from gridwatch.layers.tiles.math import Datum
+from gridwatch.layers.tiles.sources import SourceError, XYZSource, open_source
+from gridwatch.layers.tiles.store import TileStore
+from gridwatch.layers.view import Extent, MapView, lonlat_to_mercator
 from gridwatch.ui.map import data
 from gridwatch.ui.map.canvas import MapCanvas
 from gridwatch.ui.map.layer_panel import LayerPanel
@@ -33,6 +44,9 @@ from gridwatch.ui.map.tools import BoxSelectTool, MeasureTool, PanTool, Tool
 
 KINDS = ("org", "cases", "density", "devices", "personnel")
 LABELS_Z = 100
+BASEMAP_Z = -100
+BASEMAP_KEY, BASEMAP_DATUM_KEY = "map/basemap", "map/basemap_datum"
+WAIT_POLL_MS = 20
 CLICK_PRIORITY = {"case": 0, "cluster": 0, "camera": 1, "loudspeaker": 1, "sensor": 2, "person": 2, "grid": 3}
 SELECT_MARGIN_PX = 40
 """A selected case closer than this to the edge counts as off-screen: the map pans to it."""
@@ -64,9 +78,19 @@ class MapWidget(QWidget):
     speaker_clicked = Signal(int)
     cases_selected = Signal(list)  # case ids inside a selection box
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        *,
+        basemap: str | None = None,
+        basemap_datum: str | None = None,
+        settings: QSettings | None = None,
+    ) -> None:
+        """`basemap`/`basemap_datum` override the settings; "" for `basemap` means none."""
         super().__init__(parent)
         self.store = store
+        self.basemap = BasemapLayer(self.tr("Basemap"), z=BASEMAP_Z)
         self.org = OrgLayer(self.tr("Org units"))
         self.org.set_style(OrgStyle(labels=False))
         # names go on top of every symbol, as in QGIS: a second org layer draws only the labels
@@ -77,6 +101,7 @@ class MapWidget(QWidget):
         self.devices = DevicesLayer(self.tr("Devices"))
         self.personnel = PersonnelLayer(self.tr("Grid workers"))
         self.layers: list[LayerModel] = [
+            self.basemap,
             self.org,
             self.heatmap,
             self.cases,
@@ -89,6 +114,8 @@ class MapWidget(QWidget):
             self.canvas.add_layer(layer)
         self.panel = LayerPanel([(layer, layer.name) for layer in self.layers], self)
         self.panel.setFixedWidth(190)
+        for layer in self.layers:  # a changed scale range greys or ungreys the layer's row
+            layer.appearance_changed.connect(lambda: self.panel.set_view(self.canvas.view))
         self._case_source = _CaseSource(store)
         self._case_table = data.CaseTable.from_rows([])
         self._waiting: set[str] = set(KINDS)
@@ -103,8 +130,15 @@ class MapWidget(QWidget):
         self.canvas.features_clicked.connect(self._on_clicked)
         self.canvas.box_selected.connect(self._on_box)
         self.canvas.cursor_moved.connect(self._show_cursor)
-        self.canvas.view_changed.connect(lambda _view: self._show_scale())
+        self.canvas.view_changed.connect(self._view_changed)
         self.canvas.measured.connect(self._show_measure)
+        settings = settings or QSettings()
+        self.set_basemap(
+            str(settings.value(BASEMAP_KEY, "") or "") if basemap is None else basemap,
+            str(settings.value(BASEMAP_DATUM_KEY, "wgs84") or "wgs84")
+            if basemap_datum is None
+            else basemap_datum,
+        )
         self.reload()
 
     # --- layout -------------------------------------------------------------------------------------
@@ -152,7 +186,44 @@ class MapWidget(QWidget):
         outer.addLayout(bar)
         outer.addLayout(body, 1)
         outer.addLayout(status)
-        self._show_scale()
+        self._view_changed(self.canvas.view)
+
+    # --- basemap -----------------------------------------------------------------------------------------
+
+    def set_basemap(self, spec: str, datum: str = "wgs84") -> bool:
+        """Show the tiles of `spec` ("" for none) under the map; False (and why, in the status line) if the
+        source cannot be opened, leaving no basemap."""
+        self.basemap.set_store(None)
+        if not spec:
+            return True
+        if datum not in get_args(Datum):
+            self._basemap_problem(self.tr("unknown datum %1 (wgs84 or gcj02)").replace("%1", repr(datum)))
+            return False
+        try:
+            source = open_source(spec, datum=datum)  # type: ignore[arg-type]  # checked just above
+        except SourceError as exc:
+            self._basemap_problem(str(exc))
+            return False
+        cache = (
+            Path(platformdirs.user_cache_dir(APP)) / "tiles" / source.cache_id
+            if isinstance(source, XYZSource)
+            else None
+        )
+        store = TileStore(source, cache)
+        store.tile_failed.connect(self._basemap_tile_failed)
+        self.basemap.set_store(store)
+        return True
+
+    def _basemap_problem(self, why: str) -> None:
+        self.message_label.setText(self.tr("No basemap: %1").replace("%1", why))
+        self.message_label.setToolTip(why)
+
+    def _basemap_tile_failed(self) -> None:
+        store = self.basemap.store
+        name = store.source.name if store is not None else ""
+        self.message_label.setText(
+            self.tr("Basemap tiles from %1 could not be read; retrying.").replace("%1", name)
+        )
 
     # --- loading ---------------------------------------------------------------------------------------
 
@@ -227,14 +298,32 @@ class MapWidget(QWidget):
 
     @property
     def busy(self) -> bool:
-        return not self.loaded or self._loader.busy or self._live.pending or self.canvas.rendering
+        view = self.canvas.view
+        return (
+            not self.loaded
+            or self._loader.busy
+            or self._live.pending
+            or self.canvas.rendering
+            or (self.basemap.shown_at(view) and self.basemap.loading(view))
+        )
 
     def wait_loaded(self, timeout_ms: int = 10_000) -> bool:
-        """Process events until the data are read and every visible layer is drawn (tests, screenshots)."""
-        deadline = time.monotonic() + timeout_ms / 1000
-        while self.busy and time.monotonic() < deadline:
-            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-            time.sleep(0.005)
+        """Run the event loop until the data are read, the basemap tiles in view have arrived and every
+        visible layer is drawn (tests, screenshots); False if that took longer than `timeout_ms`."""
+        if not self.busy:
+            return True
+        loop = QEventLoop()
+        poll = QTimer()
+        poll.setInterval(WAIT_POLL_MS)
+        poll.timeout.connect(lambda: None if self.busy else loop.quit())
+        deadline = QTimer()
+        deadline.setSingleShot(True)
+        deadline.timeout.connect(loop.quit)
+        poll.start()
+        deadline.start(timeout_ms)
+        loop.exec()
+        poll.stop()
+        deadline.stop()
         return not self.busy
 
     # --- live updates --------------------------------------------------------------------------------
@@ -260,8 +349,16 @@ class MapWidget(QWidget):
         self.stop_live()
         self._loader.wait()
         self.canvas.shutdown()
+        self.basemap.close()
 
     # --- commands ------------------------------------------------------------------------------------
+
+    def go_to(self, lon: float, lat: float, scale_denominator: float) -> None:
+        """Centre on a place at a ground scale of 1:`scale_denominator`."""
+        x, y = (float(v) for v in lonlat_to_mercator(lon, lat))
+        v = self.canvas.view
+        here = MapView(x, y, v.resolution, v.width, v.height, v.device_pixel_ratio)
+        self.canvas.set_view(here.with_scale_denominator(scale_denominator), 0)
 
     def zoom_to_extent(self) -> None:
         if self.canvas.home_extent is not None:
@@ -329,8 +426,9 @@ class MapWidget(QWidget):
     def _show_cursor(self, lon: float, lat: float) -> None:
         self.coords_label.setText(f"{lon:.5f}°E  {lat:.5f}°N")
 
-    def _show_scale(self) -> None:
-        self.scale_label.setText(f"1 : {self.canvas.view.scale_denominator():,.0f}")
+    def _view_changed(self, view: MapView) -> None:
+        self.scale_label.setText(f"1 : {view.scale_denominator():,.0f}")
+        self.panel.set_view(view)
 
     def _show_measure(self, metres: float) -> None:
         self.message_label.setText(self.tr("Distance: %1 m").replace("%1", f"{metres:,.1f}"))
