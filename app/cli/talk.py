@@ -23,7 +23,8 @@ from gridwatch.cli.root import (
     open_store,
 )
 from gridwatch.db import talk as arbiter
-from gridwatch.db.store import Store, utcnow
+from gridwatch.db.store import Store
+from gridwatch.plugins.speakers.broadcast import broadcast as broadcast_to_speakers
 from gridwatch.plugins.speakers.driver import Call, load_driver, play
 from gridwatch.plugins.speakers.g711 import Pcm
 from gridwatch.plugins.speakers.rtp import CODECS
@@ -51,13 +52,11 @@ def open_call(driver: str, addresses: Sequence[str], codec: str) -> Call:
         raise typer.Exit(EXIT_USER_ERROR) from exc
 
 
-def broadcast(
-    call: Call, addresses: Sequence[str], codec: str, pcm: Pcm, renewal: arbiter.Renewal | None
-) -> None:
-    """Play at real time until the end, or until someone takes the speakers over."""
+def play_untracked(call: Call, addresses: Sequence[str], codec: str, pcm: Pcm) -> None:
+    """rtp://HOST:PORT targets: a test of a receiver, with no arbiter and no record."""
     console.print(f"talking to {', '.join(addresses)} ({codec}, {len(pcm) / 8000:.1f} s)…")
     try:
-        play(call, pcm, stop=lambda: renewal is not None and renewal.lost is not None)
+        play(call, pcm)
     finally:
         call.close()
     for problem in call.problems:
@@ -109,44 +108,38 @@ def talk(
     codes = [t for t in targets or [] if not _is_address(t)]
     if not codes and group is None:
         chosen = (codec or arbiter.DEFAULT_CODEC).lower()
-        broadcast(open_call(driver, addresses, chosen), addresses, chosen, pcm, None)
+        play_untracked(open_call(driver, addresses, chosen), addresses, chosen, pcm)
         console.print("done")
         return
     username = acting_user(user)
     with open_store(db) as store:
         checked_speakers(store, codes, group)
-        grant = arbiter.acquire(store, username, codes, group=group)  # busy: the holder's name, exit 1
-        for loser in grant.preempted:
-            errors.print(f"[yellow]note: took the speaker over from {loser}[/yellow]")
-        chosen = (codec or grant.codec).lower()
-        everywhere = [*grant.addresses, *addresses]
-        renewal = arbiter.Renewal(store, grant)
-        started_at = utcnow()
-        call: Call | None = None
+        console.print(f"talking ({len(pcm) / 8000:.1f} s of audio)…")
         try:
-            call = open_call(driver, everywhere, chosen)
-            renewal.start()
-            broadcast(call, everywhere, chosen, pcm, renewal)
-        finally:
-            renewal.stop()
-            arbiter.release(store, grant)  # what is still ours: a take-over may have left us some speakers
-            if call is not None:
-                arbiter.record(
-                    store,
-                    username,
-                    started_at=started_at,
-                    ended_at=utcnow(),
-                    targets={"speakers": list(grant.codes), "addresses": everywhere},
-                    codec=chosen,
-                    kind="file" if file is not None else "tts",
-                    text=say,
-                    audio=bytes(call.audio),
-                    preempted_by=renewal.lost.person_id if renewal.lost else None,
-                )
-        if renewal.lost is not None:
+            done = broadcast_to_speakers(
+                store,
+                username,
+                pcm,
+                kind="file" if file is not None else "tts",
+                codes=codes,
+                group=group,
+                text=say,
+                codec=codec,
+                also_to=addresses,
+                driver=driver,
+            )  # a busy speaker: SpeakerBusy names the holder, exit 1
+        except (ValueError, LookupError, OSError) as exc:
+            errors.print(f"[red]{exc}[/red]")
+            raise typer.Exit(EXIT_USER_ERROR) from exc
+        console.print(f"talked to {', '.join(done.addresses)} ({done.codec}, {done.seconds:.1f} s)")
+        for loser in done.preempted:
+            errors.print(f"[yellow]note: took the speaker over from {loser}[/yellow]")
+        for problem in done.problems:
+            errors.print(f"[yellow]note: {problem}[/yellow]")
+        if done.taken_over_by is not None:
             errors.print(
-                f"[red]{renewal.lost.name} took over the speaker; the broadcast stopped after "
-                f"{len(call.audio) / 8000 if call else 0:.1f} s. Play it again when they have finished.[/red]"
+                f"[red]{done.taken_over_by} took over the speaker; the broadcast stopped after "
+                f"{done.seconds:.1f} s. Play it again when they have finished.[/red]"
             )
             raise typer.Exit(EXIT_USER_ERROR)
     console.print("done")

@@ -1,7 +1,7 @@
 """The loudspeaker panel: a speaker picked on the map, its state, hold-to-talk and spoken warnings.
 
-A warning is spoken by the same path as `gridwatch talk --say` (see `announce`), in a worker thread: it
-plays at real time for several seconds and waits on the store's talk arbiter.
+A warning is spoken by the same path as `gridwatch talk --say` (`plugins.speakers.broadcast`), in a
+worker thread: it plays at real time for several seconds and waits on the store's talk arbiter.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import StoreError
 from gridwatch.db.store import Store
-from gridwatch.plugins.speakers.sources import AudioSourceError
+from gridwatch.plugins.speakers.broadcast import Broadcast, broadcast
+from gridwatch.plugins.speakers.sources import AudioSourceError, speak
 from gridwatch.talk.button import TalkButton
-from gridwatch.ui.announce import Announced, announce
 from gridwatch.ui.devices import DeviceInfo, read_device
 from gridwatch.ui.speaking import SpeakingMonitor
 from gridwatch.ui.widgets import named
@@ -35,7 +35,7 @@ class TalkPanel(QWidget):
     """One loudspeaker at a time; `show_speaker` picks it."""
 
     message = Signal(str)  # for the status bar
-    _announced = Signal(object)  # Announced, from the worker
+    _announced = Signal(object)  # Broadcast, from the worker
     _announce_failed = Signal(str)
 
     def __init__(
@@ -145,13 +145,16 @@ class TalkPanel(QWidget):
 
         def job() -> None:
             try:
-                self._announced.emit(announce(self.store, self.username, codes, text))
+                pcm = speak(text)
+                self._announced.emit(
+                    broadcast(self.store, self.username, pcm, kind="tts", codes=codes, text=text)
+                )
             except (AudioSourceError, StoreError, StoreUnavailable, OSError, LookupError) as exc:
                 self._announce_failed.emit(str(exc))
 
         self._jobs.submit(job)
 
-    def _done(self, result: Announced) -> None:
+    def _done(self, result: Broadcast) -> None:
         self._playing = False
         self._render()
         name = self.speaker.name if self.speaker else ""
