@@ -287,6 +287,11 @@ class CasesLayer(LayerModel):
     def relight_interval_ms(self, msecs: int) -> None:
         self._clock.setInterval(msecs)
 
+    @property
+    def ticking(self) -> bool:
+        """The relight clock runs: some case's light may change with time alone."""
+        return self._clock.isActive()
+
     def set_data(self, data: CaseData) -> None:
         self._data = data
         self._follow_clock()

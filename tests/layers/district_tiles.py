@@ -2,12 +2,14 @@
 
 Land colour, the district outline and a few fake roads, tile by tile, so tests (and the demo screenshot)
 have a real raster basemap without a binary fixture or the network. Colours are exported so pixel tests
-can look for them.
+can look for them. `GatedSource` holds tiles back until a test lets them through; `break_tiles` spoils
+every tile of a file, as a misconfigured tile proxy would.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +17,8 @@ import shapely
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPolygonF
 
-from gridwatch.layers.tiles.math import TILE_SIZE, TileKey, tile_bounds, tiles_for_extent
+from gridwatch.layers.tiles.math import TILE_SIZE, Datum, TileKey, tile_bounds, tiles_for_extent
+from gridwatch.layers.tiles.sources import TileSource
 from gridwatch.layers.view import Extent, lonlat_to_mercator
 
 OUTSIDE = 0xFFDCE3D0  # the country around the district
@@ -113,3 +116,30 @@ def write_district_mbtiles(
     db.commit()
     db.close()
     return path
+
+
+class GatedSource:
+    """Wraps a source; `get` blocks until the gate opens, so tiles stay pending as long as a test likes."""
+
+    def __init__(self, inner: TileSource) -> None:
+        self.inner = inner
+        self.gate = threading.Event()
+        self.name, self.min_zoom, self.max_zoom = inner.name, inner.min_zoom, inner.max_zoom
+        self.tile_size, self.bounds = inner.tile_size, inner.bounds
+        self.datum: Datum = inner.datum
+
+    def get(self, z: int, x: int, y: int) -> bytes | None:
+        self.gate.wait(10)
+        return self.inner.get(z, x, y)
+
+    def close(self) -> None:
+        self.gate.set()
+        self.inner.close()
+
+
+def break_tiles(path: Path) -> None:
+    """Every tile's bytes replaced by an HTML error page, as a misconfigured tile proxy would serve."""
+    db = sqlite3.connect(path)
+    db.execute("UPDATE tiles SET tile_data = ?", (b"<html>not a tile</html>",))
+    db.commit()
+    db.close()

@@ -3,8 +3,6 @@ they land, GCJ-02 tiles moved onto WGS-84, a broken archive leaving placeholders
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,12 +14,12 @@ from pytestqt.qtbot import QtBot
 
 from gridwatch.layers.basemap import BasemapLayer, BasemapStyle, render_basemap, tiles_in_view
 from gridwatch.layers.cancel import CancelToken
-from gridwatch.layers.tiles.math import Datum, wgs84_to_gcj02
+from gridwatch.layers.tiles.math import wgs84_to_gcj02
 from gridwatch.layers.tiles.sources import MBTilesSource, TileSource
 from gridwatch.layers.tiles.store import TileStore
 from gridwatch.layers.view import MapView, lonlat_to_mercator
 from tests.layers.conftest import LAT0, LON0, SPAN, Golden
-from tests.layers.district_tiles import LAND, ROAD, write_district_mbtiles
+from tests.layers.district_tiles import LAND, ROAD, GatedSource, break_tiles, write_district_mbtiles
 
 DISTRICT = shapely.box(LON0, LAT0, LON0 + SPAN, LAT0 + SPAN)
 
@@ -34,25 +32,6 @@ def words(image: QImage) -> np.ndarray:
 
 def share(image: QImage, argb: int) -> float:
     return float((words(image) == np.uint32(argb)).mean())
-
-
-class GatedSource:
-    """Wraps a source; `get` blocks until the gate opens, so tiles stay pending as long as a test likes."""
-
-    def __init__(self, inner: TileSource) -> None:
-        self.inner = inner
-        self.gate = threading.Event()
-        self.name, self.min_zoom, self.max_zoom = inner.name, inner.min_zoom, inner.max_zoom
-        self.tile_size, self.bounds = inner.tile_size, inner.bounds
-        self.datum: Datum = inner.datum
-
-    def get(self, z: int, x: int, y: int) -> bytes | None:
-        self.gate.wait(10)
-        return self.inner.get(z, x, y)
-
-    def close(self) -> None:
-        self.gate.set()
-        self.inner.close()
 
 
 @pytest.fixture
@@ -162,11 +141,3 @@ def test_a_broken_archive_leaves_placeholders(
     assert share(image, BasemapStyle().placeholder) > 0.8 and share(image, LAND) == 0
     qtbot.wait(600)  # retried after the back-off, failed again: nothing new to draw
     assert layer.version == version
-
-
-def break_tiles(path: Path) -> None:
-    """Every tile's bytes replaced by an HTML error page, as a misconfigured tile proxy would serve."""
-    db = sqlite3.connect(path)
-    db.execute("UPDATE tiles SET tile_data = ?", (b"<html>not a tile</html>",))
-    db.commit()
-    db.close()

@@ -11,8 +11,9 @@ import os
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -25,13 +26,22 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from shapely.geometry import MultiPolygon, box
 
-from gridwatch.db.models import Device, OrgUnit, Person, PersonRole, Position
+from gridwatch.db.models import Case, Device, OrgUnit, Person, PersonRole, Position
+from gridwatch.db.queries import light_of
 from gridwatch.db.seeds import ensure_reference_data
 from gridwatch.db.store import Store, utcnow
-from gridwatch.layers.cases import LIGHT_COLOURS
+from gridwatch.layers.base import DETAIL_SCALE
+from gridwatch.layers.basemap import BasemapStyle
+from gridwatch.layers.cases import LIGHT_COLOURS, Light, lights_at
+from gridwatch.layers.devices import SYMBOLS as DEVICE_SYMBOLS
+from gridwatch.layers.personnel import ON_DUTY
+from gridwatch.layers.tiles.sources import MBTilesSource
+from gridwatch.layers.tiles.store import TileStore
 from gridwatch.ui.map import MapWidget
 from gridwatch.ui.map.canvas import BACKGROUND
+from gridwatch.ui.map.data import light_times
 from tests.conftest import STAFF
+from tests.layers.district_tiles import LAND, ROAD, GatedSource, break_tiles, write_district_mbtiles
 
 LON0, LAT0, SPAN = 118.08, 24.45, 0.02
 CASE_SPOTS = [(0.003, 0.007), (0.017, 0.003), (0.007, 0.017)]  # offsets from (LON0, LAT0), clear of labels
@@ -121,8 +131,8 @@ def city(sqlite_store: Store) -> tuple[Store, dict[str, object]]:
     return make_city(sqlite_store)
 
 
-def open_map(qtbot: QtBot, store: Store) -> MapWidget:
-    widget = MapWidget(store)
+def open_map(qtbot: QtBot, store: Store, basemap: str = "") -> MapWidget:
+    widget = MapWidget(store, basemap=basemap)  # "": whatever this machine's settings say, no basemap
     qtbot.addWidget(widget)
     widget.resize(*SIZE)
     widget.show()
@@ -349,22 +359,19 @@ def quiet(qtbot: QtBot, widget: MapWidget, for_ms: int = 300) -> None:
 
 
 @pytest.mark.slow
-def test_cli_screenshot_writes_a_map(city: tuple[Store, dict[str, object]], tmp_path: Path) -> None:
+def test_cli_screenshot_writes_a_map(
+    city: tuple[Store, dict[str, object]], tmp_path: Path, district_tiles: Path
+) -> None:
+    """With a basemap file, opened on a street corner at 1:5,000: the tiles and the camera (street scale)."""
     store, _ = city
     out = tmp_path / "map.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    lon, lat = LON0 + CAMERA[0], LAT0 + CAMERA[1]
     done = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "gridwatch",
-            "map",
-            "--db",
-            store.url,
-            "--screenshot",
-            str(out),
-            "--size",
-            "900x700",
+            *(sys.executable, "-m", "gridwatch", "map", "--db", store.url, "--screenshot", str(out)),
+            *("--size", "900x700", "--basemap", str(district_tiles), "--center", f"{lon},{lat}"),
+            *("--scale", "5000"),
         ],
         env=env,
         capture_output=True,
@@ -374,4 +381,181 @@ def test_cli_screenshot_writes_a_map(city: tuple[Store, dict[str, object]], tmp_
     assert done.returncode == 0, done.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (900, 700)
-    assert len(np.unique(as_rgb(image).reshape(-1, 3), axis=0)) > 50, "the screenshot is blank"
+    shot = as_rgb(image)
+    assert len(np.unique(shot.reshape(-1, 3), axis=0)) > 50, "the screenshot is blank"
+    assert share(shot, LAND) > 0.2
+    assert has_colour(shot[300:400, 300:420], CAMERA_BLUE)  # centred on the camera: the canvas's middle
+
+
+# --- basemap ------------------------------------------------------------------------------------------
+
+CAMERA_BLUE = DEVICE_SYMBOLS[1].fill  # an online camera
+
+
+@pytest.fixture
+def district_tiles(tmp_path: Path) -> Path:
+    district = box(LON0, LAT0, LON0 + SPAN, LAT0 + SPAN)
+    return write_district_mbtiles(tmp_path / "district.mbtiles", district, range(13, 17))
+
+
+def share(image: np.ndarray, argb: int, tolerance: int = 2) -> float:
+    return float((np.abs(image - rgb(argb)).max(axis=2) <= tolerance).mean())
+
+
+def test_an_mbtiles_basemap_shows_under_the_layers(
+    qtbot: QtBot, city: tuple[Store, dict[str, object]], district_tiles: Path
+) -> None:
+    widget = open_map(qtbot, city[0], basemap=str(district_tiles))
+    assert widget.layers[0] is widget.basemap and widget.basemap.z < min(lay.z for lay in widget.layers[1:])
+    image = pixels(widget.canvas)
+    assert share(image, LAND) > 0.2 and share(image, ROAD) > 0.005
+    for k in range(3):  # the cases are still drawn, on top of it
+        assert any(has_colour(around(image, case_spot(widget, k)), c) for c in LIGHT_COLOURS.values())
+    assert widget.message_label.text() == ""
+
+
+def test_a_tile_arriving_re_renders_only_the_basemap(
+    qtbot: QtBot, city: tuple[Store, dict[str, object]], district_tiles: Path
+) -> None:
+    widget = open_map(qtbot, city[0])
+    canvas = widget.canvas
+    source = GatedSource(MBTilesSource(district_tiles))
+    widget.basemap.set_store(TileStore(source))
+    qtbot.waitUntil(lambda: not canvas.rendering, timeout=3000)
+    assert widget.busy, "tiles held back at the gate: the map is still loading"
+    assert share(pixels(canvas), BasemapStyle().placeholder) > 0.2
+    counts = dict(canvas.render_counts)
+    source.gate.set()
+    assert widget.wait_loaded(5000)
+    grown = {k: v - counts.get(k, 0) for k, v in canvas.render_counts.items() if v != counts.get(k, 0)}
+    assert grown.keys() == {"Basemap"} and 1 <= grown["Basemap"] <= 3  # arrivals batched
+    image = pixels(canvas)
+    assert share(image, LAND) > 0.2 and share(image, BasemapStyle().placeholder) < 0.005
+
+
+@pytest.mark.parametrize("spoil", ["garbage file", "missing file", "unknown kind"])
+def test_a_basemap_that_cannot_be_opened_is_reported_and_the_map_works(
+    qtbot: QtBot, city: tuple[Store, dict[str, object]], tmp_path: Path, spoil: str
+) -> None:
+    store, ids = city
+    spec = {
+        "garbage file": tmp_path / "junk.mbtiles",
+        "missing file": tmp_path / "nowhere.pmtiles",
+        "unknown kind": tmp_path / "tiles.zip",
+    }[spoil]
+    if spoil != "missing file":
+        spec.write_bytes(np.random.default_rng(1).bytes(5000))
+    widget = open_map(qtbot, store, basemap=str(spec))
+    assert widget.message_label.text().startswith("No basemap:")
+    assert widget.basemap.store is None
+    with qtbot.waitSignal(widget.case_clicked, timeout=1000) as blocker:
+        click(widget.canvas, case_spot(widget, 1))
+    assert blocker.args == [ids["cases"][1]]  # type: ignore[index]
+
+
+def test_undecodable_tiles_leave_placeholders_and_a_responsive_map(
+    qtbot: QtBot, city: tuple[Store, dict[str, object]], district_tiles: Path
+) -> None:
+    store, ids = city
+    break_tiles(district_tiles)
+    widget = open_map(qtbot, store, basemap=str(district_tiles))  # failed tiles do not keep it loading
+    image = pixels(widget.canvas)
+    assert share(image, BasemapStyle().placeholder) > 0.2 and share(image, LAND) == 0
+    assert "could not be read" in widget.message_label.text()
+    with qtbot.waitSignal(widget.case_clicked, timeout=1000) as blocker:
+        click(widget.canvas, case_spot(widget, 0))
+    assert blocker.args == [ids["cases"][0]]  # type: ignore[index]
+    qtbot.keyClick(widget.canvas, Qt.Key.Key_Plus)
+    assert widget.wait_loaded(3000)  # retries fail again; the map still settles
+
+
+# --- lights that change with time alone ----------------------------------------------------------------
+
+
+def test_a_case_turns_red_when_its_due_time_passes_without_a_store_change(
+    qtbot: QtBot, city: tuple[Store, dict[str, object]]
+) -> None:
+    store, ids = city
+    case_id = ids["cases"][2]  # type: ignore[index]
+    now = utcnow()
+    with store.session() as s:  # a step on a wall clock, 100 s used of 102: yellow, red in 2 s
+        case = s.get(Case, case_id)
+        assert case is not None
+        case.state, case.limit_amount, case.limit_unit = "dispatched", 1, "hours"
+        case.stage_started_at, case.stage_due_at = now - timedelta(seconds=100), now + timedelta(seconds=2)
+    widget = open_map(qtbot, store)
+
+    def light() -> Light:
+        d = widget.cases.data
+        return Light(int(d.light[np.flatnonzero(d.points.ids == case_id)[0]]))
+
+    assert light() is Light.YELLOW
+    counts = dict(widget.canvas.render_counts)
+    widget.cases.relight_interval_ms = 100  # the 60 s clock, hurried
+    qtbot.waitUntil(lambda: light() is Light.RED, timeout=5000)
+    assert widget.wait_loaded(2000)
+    grown = {k: v - counts.get(k, 0) for k, v in widget.canvas.render_counts.items() if v != counts.get(k, 0)}
+    assert grown == {"Open cases": 1}
+    assert has_colour(around(pixels(widget.canvas), case_spot(widget, 2), 3), LIGHT_COLOURS[Light.RED], 10)
+    qtbot.wait(300)  # ticks that change no light render nothing
+    assert widget.canvas.render_counts["Open cases"] == counts["Open cases"] + 1
+
+
+def test_light_times_agree_with_the_store_light_on_the_working_calendar(
+    city: tuple[Store, dict[str, object]],
+) -> None:
+    """A working-hour step across lunch: the light from the read-time moments matches `light_of` at
+    every minute, so the map's clock and the queue never disagree."""
+    store, ids = city
+    with store.session() as s:
+        rules = store.rules(s)
+        case = s.get(Case, ids["cases"][0])  # type: ignore[index]
+        assert case is not None and case.state == "reported"
+        start = datetime(2024, 5, 6, 11, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday
+        case.stage_started_at = start
+        case.stage_due_at = rules.calendar.add_working(start, 2 * 3600)  # 14:30, lunch skipped
+        _, yellow_at, due_at = light_times(rules, case)
+        codes = {"green": Light.GREEN, "yellow": Light.YELLOW, "red": Light.RED}
+        for minute in range(0, 240, 1):
+            at = start + timedelta(minutes=minute, seconds=30)
+            ours = lights_at(
+                at.timestamp(), np.array([0], np.uint8), np.array([yellow_at]), np.array([due_at])
+            )
+            assert Light(int(ours[0])) is codes[str(light_of(rules, case, at))], at
+        s.rollback()
+
+
+# --- scale-dependent layers --------------------------------------------------------------------------
+
+
+def test_devices_and_worker_tails_show_only_from_street_scale(
+    qtbot: QtBot, city: tuple[Store, dict[str, object]]
+) -> None:
+    store, ids = city
+    widget = open_map(qtbot, store)
+    widget.org_labels.visible = False  # the district's name sits near the worker's tail
+    canvas, row = widget.canvas, widget.panel.rows[widget.devices.layer_id]
+    camera = (LON0 + CAMERA[0], LAT0 + CAMERA[1])
+    tail_start, dot = (LON0 + 0.009, LAT0 + 0.009), (LON0 + 0.011, LAT0 + 0.009)
+
+    def look(scale: float) -> tuple[np.ndarray, dict[str, int]]:
+        widget.go_to(LON0 + SPAN / 2, LAT0 + SPAN / 2, scale)
+        counts = dict(canvas.render_counts)
+        assert widget.wait_loaded(3000)
+        return pixels(canvas), {k: v - counts.get(k, 0) for k, v in canvas.render_counts.items()}
+
+    overview, grown = look(2.5 * DETAIL_SCALE)
+    assert grown["Devices"] == 0 and row.out_of_scale and "25,000" in row.visible_box.toolTip()
+    assert not has_colour(around(overview, canvas.lonlat_to_screen(*camera)), CAMERA_BLUE)
+    assert has_colour(around(overview, canvas.lonlat_to_screen(*dot), 2), ON_DUTY)  # the worker: always
+    assert not has_colour(around(overview, canvas.lonlat_to_screen(*tail_start), 1), ON_DUTY)
+    with qtbot.waitSignal(widget.grid_clicked, timeout=1000):  # no hidden camera under the click
+        click(canvas, canvas.lonlat_to_screen(*camera))
+
+    street, grown = look(0.4 * DETAIL_SCALE)
+    assert grown["Devices"] == 1 and not row.out_of_scale
+    assert has_colour(around(street, canvas.lonlat_to_screen(*camera)), CAMERA_BLUE)
+    assert has_colour(around(street, canvas.lonlat_to_screen(*tail_start), 2), ON_DUTY)
+    with qtbot.waitSignal(widget.camera_clicked, timeout=1000) as blocker:
+        click(canvas, canvas.lonlat_to_screen(*camera))
+    assert blocker.args == [ids["camera"]]
