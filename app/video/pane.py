@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import cv2
 import numpy as np
-from PySide6.QtCore import QRect, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QRect, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -195,7 +195,7 @@ class VideoPane(QWidget):
         _outlined(painter, margin, Qt.AlignmentFlag.AlignRight | top, clock, QColor(255, 255, 255))
         if self.state != StreamState.LIVE:
             colour = QColor(255, 80, 80) if self.state == StreamState.LOST else QColor(255, 200, 0)
-            text = _state_text(self, self.state) + (f"\n{self.message}" if self.message else "")
+            text = _state_text(self.state) + (f"\n{self.message}" if self.message else "")
             flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
             _outlined(painter, margin, flags, text, colour)
 
@@ -214,11 +214,13 @@ def _fit(width: int, height: int, area: QRect) -> QRect:
     return QRect(area.x() + (area.width() - w) // 2, area.y() + (area.height() - h) // 2, w, h)
 
 
-def _state_text(pane: QWidget, state: StreamState) -> str:
+def _state_text(state: StreamState) -> str:
+    # An explicit context: `pane.tr` in a module function is filed by lupdate under "pane", not "VideoPane".
+    tr = QCoreApplication.translate
     return {
-        StreamState.CONNECTING: pane.tr("Connecting…"),
-        StreamState.LIVE: pane.tr("Live"),
-        StreamState.STALLED: pane.tr("Stalled: no new picture"),
-        StreamState.RECONNECTING: pane.tr("Reconnecting…"),
-        StreamState.LOST: pane.tr("Video lost"),
+        StreamState.CONNECTING: tr("VideoPane", "Connecting…"),
+        StreamState.LIVE: tr("VideoPane", "Live"),
+        StreamState.STALLED: tr("VideoPane", "Stalled: no new picture"),
+        StreamState.RECONNECTING: tr("VideoPane", "Reconnecting…"),
+        StreamState.LOST: tr("VideoPane", "Video lost"),
     }[state]

@@ -1287,7 +1287,7 @@
     </message>
 </context>
 <context>
-    <name>pane</name>
+    <name>VideoPane</name>
     <message>
         <location filename="../../app/video/pane.py" line="219"/>
         <source>Connecting…</source>
