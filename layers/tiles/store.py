@@ -237,18 +237,35 @@ class TileStore(QObject):
     tile_ready = Signal(int, int, int)
     tile_failed = Signal(int, int, int)
 
-    def __init__(self, source: TileSource, cache_dir: Path | str | None = None, *, workers: int = 4,
-                 retry_after_s: float = 2.0, max_retry_s: float = 60.0, memory_tiles: int = 512,
-                 max_queue: int = 256, cache_max_bytes: int = 512 * 1024 * 1024,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        source: TileSource,
+        cache_dir: Path | str | None = None,
+        *,
+        workers: int = 4,
+        retry_after_s: float = 2.0,
+        max_retry_s: float = 60.0,
+        memory_tiles: int = 512,
+        max_queue: int = 256,
+        cache_max_bytes: int = 512 * 1024 * 1024,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.source = source
         self.cache = DiskCache(cache_dir, cache_max_bytes) if cache_dir is not None else None
         signals = _Signals(self)
         signals.ready.connect(self.tile_ready)
         signals.failed.connect(self.tile_failed)
-        self.reader = TileReader(source, self.cache, signals, workers=workers, retry_after_s=retry_after_s,
-                                 max_retry_s=max_retry_s, memory_tiles=memory_tiles, max_queue=max_queue)
+        self.reader = TileReader(
+            source,
+            self.cache,
+            signals,
+            workers=workers,
+            retry_after_s=retry_after_s,
+            max_retry_s=max_retry_s,
+            memory_tiles=memory_tiles,
+            max_queue=max_queue,
+        )
         self._retry_timer = QTimer(self)
         self._retry_timer.setInterval(max(20, round(min(retry_after_s, 2.0) * 250)))
         self._retry_timer.timeout.connect(self._retry_due)
