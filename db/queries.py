@@ -85,13 +85,19 @@ def case_query(flt: CaseFilter) -> Select[Case, str, str, str]:
     return q.offset(flt.offset)
 
 
+def clock_is_working(state: str, limit_unit: str | None) -> bool:
+    """Whether a case's current step runs on working time: registration and dispatch always (within one
+    working hour), handling when its limit is in working units; other steps run on the wall clock."""
+    if state in ("reported", "registered"):
+        return True
+    return state in ("dispatched", "handling") and (limit_unit or "").startswith("working")
+
+
 def light_of(rules: Rules, case: Case, now: datetime) -> Light | None:
     """The traffic light of an open case's current step; None when no clock runs (closed, suspended …)."""
     if case.stage_due_at is None or case.stage_started_at is None or case.state not in OPEN_STATES:
         return None
-    working = case.state in ("dispatched", "handling") and (case.limit_unit or "").startswith("working")
-    if case.state in ("reported", "registered"):
-        working = True  # register + dispatch within one working hour
+    working = clock_is_working(case.state, case.limit_unit)
     return traffic_light(rules.calendar, case.stage_started_at, case.stage_due_at, now, working)
 
 

@@ -30,7 +30,7 @@ from sqlalchemy import Select
 from gridwatch.db.deadlines import Light
 from gridwatch.db.lifecycle import Rules
 from gridwatch.db.models import Case
-from gridwatch.db.queries import CaseFilter, case_query, light_of
+from gridwatch.db.queries import CaseFilter, case_query, clock_is_working, light_of
 from gridwatch.db.store import Store, utcnow
 from gridwatch.ui import texts
 
@@ -370,9 +370,7 @@ class CaseTableModel(QAbstractTableModel):
         if row.stage_due_at is None or self.light(row) is None:
             return None
         now, due = self.clock(), row.stage_due_at
-        working = row.state in ("reported", "registered") or (
-            row.state in ("dispatched", "handling") and (row.limit_unit or "").startswith("working")
-        )
+        working = clock_is_working(row.state, row.limit_unit)
         if now > due:
             return -(now - due).total_seconds(), False
         if working:

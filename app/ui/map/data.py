@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from gridwatch.db.deadlines import YELLOW_FROM
 from gridwatch.db.lifecycle import Rules
 from gridwatch.db.models import Case, Category, Device, OrgUnit, Person, Position
-from gridwatch.db.queries import light_of
+from gridwatch.db.queries import clock_is_working, light_of
 from gridwatch.db.seeds import OPEN_STATES
 from gridwatch.db.store import Store, utcnow
 from gridwatch.layers.cases import CaseData, Light, Urgency
@@ -139,19 +139,12 @@ def light_times(rules: Rules, case: Case) -> tuple[float, float, float]:
     if start is None or due is None:  # the query reads open cases only: as `light_of`, no clock
         return (np.nan, np.nan, np.nan)
     cal = rules.calendar
-    if _working_clock(case):
+    if clock_is_working(case.state, case.limit_unit):
         total = cal.working_seconds(start, due)
         yellow = cal.add_working(start, YELLOW_FROM * total) if total > 0 else due
     else:
         yellow = start + (due - start) * YELLOW_FROM
     return (start.timestamp(), yellow.timestamp(), due.timestamp())
-
-
-def _working_clock(case: Case) -> bool:
-    """Which clock `light_of` runs: registration and dispatch in working time, handling in its limit's."""
-    if case.state in ("reported", "registered"):
-        return True
-    return case.state in ("dispatched", "handling") and (case.limit_unit or "").startswith("working")
 
 
 def load_cases(session: Session, rules: Rules, ids: Collection[int] | None = None) -> CaseTable:
