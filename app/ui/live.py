@@ -1,8 +1,7 @@
-"""Live updates: the store's change feed on a thread of its own, and the alert for urgent new cases.
+"""The alert for urgent new cases (the change feed that reports them is `gridwatch.ui.feed`).
 
-The feed blocks in `poll` (LISTEN on PostgreSQL, `data_version` polling on SQLite), so it runs in a
-QThread and hands each change to the GUI thread as a queued signal. New cases that need a person at once
-(urgency A, or raised by a camera or a sensor) flash the status bar, show a banner and sound a tone.
+New cases that need a person at once (urgency A, or raised by a camera or a sensor) flash the status bar,
+show a banner and sound a tone.
 """
 
 from __future__ import annotations
@@ -13,42 +12,16 @@ import tempfile
 import wave
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QStatusBar, QVBoxLayout, QWidget
 from sqlalchemy import select
 
-from gridwatch.db.feed import ChangeFeed
 from gridwatch.db.models import Case
 from gridwatch.db.store import Store
 from gridwatch.ui import texts
 
 ALERT_SOURCES = frozenset({"video", "sensor"})
 BANNER_SECONDS = 8
-
-
-class LiveFeed(QThread):
-    """Runs ChangeFeed.poll until stopped; `changed(table, id, version)`, id -1 for "reload the table"."""
-
-    changed = Signal(str, int, int)
-
-    def __init__(self, store: Store, parent: QObject | None = None, *, timeout: float = 0.25) -> None:
-        super().__init__(parent)
-        self.store = store
-        self.timeout = timeout
-        self._running = True
-
-    def run(self) -> None:
-        feed = ChangeFeed(self.store)
-        try:
-            while self._running:
-                for change in feed.poll(self.timeout):
-                    self.changed.emit(change.table, -1 if change.id is None else change.id, change.version)
-        finally:
-            feed.close()
-
-    def stop(self) -> None:
-        self._running = False
-        self.wait()
 
 
 def alert_tone() -> Path:

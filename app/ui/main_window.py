@@ -11,6 +11,7 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QToolBar, QWidget
 
+from gridwatch.db.feed import Change
 from gridwatch.db.store import Store
 from gridwatch.plugins.speakers.loopback import LoopbackSpeakers
 from gridwatch.talk.button import TalkButton
@@ -18,8 +19,9 @@ from gridwatch.ui import texts
 from gridwatch.ui.actions import ActionController
 from gridwatch.ui.case_detail import CaseDetail
 from gridwatch.ui.case_queue import CaseQueue
+from gridwatch.ui.feed import FeedThread
 from gridwatch.ui.hold_key import WindowHoldKey
-from gridwatch.ui.live import AlertCenter, LiveFeed
+from gridwatch.ui.live import AlertCenter
 from gridwatch.ui.login import Login
 from gridwatch.ui.speaking import SpeakingMonitor
 from gridwatch.ui.talk_panel import TalkPanel
@@ -120,7 +122,7 @@ class MainWindow(QMainWindow):
         self._detail_stale = False
         self._live_batch = QTimer(self, singleShot=True, interval=100)
         self._live_batch.timeout.connect(self._apply_live)
-        self.feed: LiveFeed | None = None
+        self.feed: FeedThread | None = None
         self.resize(1600, 960)
         self.restore_layout()
         self.queue.apply_filters()
@@ -307,11 +309,11 @@ class MainWindow(QMainWindow):
     def start_live(self) -> None:
         if self.feed is not None:
             return
-        self.feed = LiveFeed(self.store, self)
-        self.feed.changed.connect(self.on_change)
-        self.feed.start()
+        self.feed = FeedThread(self.store, self)
+        self.feed.changes.connect(self.on_changes)
         if hasattr(self.map, "start_live"):
-            self.map.start_live()
+            self.map.start_live(self.feed)  # one LISTEN connection for the whole window
+        self.feed.start()
         self.live_label.setText(self.tr("● live"))
         self.live_label.setStyleSheet("color: #2e9d4f;")
 
@@ -322,6 +324,10 @@ class MainWindow(QMainWindow):
         if hasattr(self.map, "stop_live"):
             self.map.stop_live()
         self.live_label.setText("")
+
+    def on_changes(self, changes: list[Change]) -> None:
+        for change in changes:
+            self.on_change(change.table, -1 if change.id is None else change.id, change.version)
 
     def on_change(self, table: str, row_id: int, version: int) -> None:
         if table != "cases":

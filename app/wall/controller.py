@@ -20,7 +20,7 @@ from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import StoreError
 from gridwatch.db.feed import Change
 from gridwatch.db.store import Store
-from gridwatch.ui.map.live import FeedThread
+from gridwatch.ui.feed import FeedThread
 from gridwatch.wall.layout import (
     DEFAULT_ALARM_TILE,
     SUBSTREAM_FROM_TILES,

@@ -1,19 +1,17 @@
-"""The change feed in a QThread, and which map layer each changed table belongs to.
+"""Which map layer each changed table belongs to, and a short gathering of bursts of changes.
 
-`FeedThread` runs `ChangeFeed.poll` in its own thread and emits the changes as a Qt signal (queued to
-the GUI thread). `LiveChanges` gathers a burst of them for a moment and then names the layer kinds
-to refresh with the ids that changed (None: reload the kind), so a hundred position fixes in a
-second cost one personnel re-read and one personnel re-render, and nothing else moves.
+The feed itself is `gridwatch.ui.feed.FeedThread`. `LiveChanges` gathers a burst of changes for a
+moment and then names the layer kinds to refresh with the ids that changed (None: reload the kind), so
+a hundred position fixes in a second cost one personnel re-read and one personnel re-render.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from gridwatch.db.feed import Change, ChangeFeed
-from gridwatch.db.store import Store
+from gridwatch.db.feed import Change
 
 log = logging.getLogger(__name__)
 
@@ -25,37 +23,6 @@ KIND_OF_TABLE = {
     "org_units": "org",
 }
 GATHER_MS = 100
-POLL_S = 0.25
-"""How long one poll may block: also how long `stop()` may wait for the thread to notice."""
-
-
-class FeedThread(QThread):
-    changes = Signal(list)  # list[Change]
-    listening = Signal()  # after the first poll: changes committed from now on will arrive
-
-    def __init__(self, store: Store, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._store = store
-
-    def run(self) -> None:
-        feed = ChangeFeed(self._store)
-        first = True
-        try:
-            while not self.isInterruptionRequested():
-                found = feed.poll(POLL_S)
-                if found:
-                    self.changes.emit(found)
-                if first:
-                    first = False
-                    self.listening.emit()
-        except Exception:  # the map keeps working without live updates; say why they stopped
-            log.exception("map change feed stopped")
-        finally:
-            feed.close()
-
-    def stop(self) -> None:
-        self.requestInterruption()
-        self.wait()
 
 
 class LiveChanges(QObject):

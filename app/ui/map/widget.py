@@ -35,10 +35,11 @@ from gridwatch.layers.tiles.math import Datum
 from gridwatch.layers.tiles.sources import SourceError, XYZSource, open_source
 from gridwatch.layers.tiles.store import TileStore
 from gridwatch.layers.view import Extent, MapView, lonlat_to_mercator
+from gridwatch.ui.feed import FeedThread
 from gridwatch.ui.map import data
 from gridwatch.ui.map.canvas import MapCanvas
 from gridwatch.ui.map.layer_panel import LayerPanel
-from gridwatch.ui.map.live import FeedThread, LiveChanges
+from gridwatch.ui.map.live import LiveChanges
 from gridwatch.ui.map.loader import Loader
 from gridwatch.ui.map.tools import BoxSelectTool, MeasureTool, PanTool, Tool
 
@@ -328,7 +329,11 @@ class MapWidget(QWidget):
 
     # --- live updates --------------------------------------------------------------------------------
 
-    def start_live(self) -> FeedThread:
+    def start_live(self, shared: FeedThread | None = None) -> FeedThread:
+        """Follow the change feed: the window's `shared` one, or the map's own when it stands alone."""
+        if shared is not None:
+            shared.changes.connect(self._live.take)
+            return shared
         if self._feed is None:
             self._feed = FeedThread(self.store, self)
             self._feed.changes.connect(self._live.take)
@@ -336,6 +341,7 @@ class MapWidget(QWidget):
         return self._feed
 
     def stop_live(self) -> None:
+        """Stop the map's own feed (a shared one belongs to the window, which stops it)."""
         if self._feed is not None:
             self._feed.stop()
             self._feed = None
