@@ -216,11 +216,10 @@ def _fit(width: int, height: int, area: QRect) -> QRect:
 
 def _state_text(state: StreamState) -> str:
     # An explicit context: `pane.tr` in a module function is filed by lupdate under "pane", not "VideoPane".
-    tr = QCoreApplication.translate
     return {
-        StreamState.CONNECTING: tr("VideoPane", "Connecting…"),
-        StreamState.LIVE: tr("VideoPane", "Live"),
-        StreamState.STALLED: tr("VideoPane", "Stalled: no new picture"),
-        StreamState.RECONNECTING: tr("VideoPane", "Reconnecting…"),
-        StreamState.LOST: tr("VideoPane", "Video lost"),
+        StreamState.CONNECTING: QCoreApplication.translate("VideoPane", "Connecting…"),
+        StreamState.LIVE: QCoreApplication.translate("VideoPane", "Live"),
+        StreamState.STALLED: QCoreApplication.translate("VideoPane", "Stalled: no new picture"),
+        StreamState.RECONNECTING: QCoreApplication.translate("VideoPane", "Reconnecting…"),
+        StreamState.LOST: QCoreApplication.translate("VideoPane", "Video lost"),
     }[state]

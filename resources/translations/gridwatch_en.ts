@@ -254,7 +254,7 @@
 <context>
     <name>AlertCenter</name>
     <message>
-        <location filename="../../app/ui/live.py" line="156"/>
+        <location filename="../../app/ui/live.py" line="129"/>
         <source>New %1 case %2 from %3: %4</source>
         <translation type="unfinished"></translation>
     </message>
@@ -619,7 +619,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="402"/>
+        <location filename="../../app/ui/case_model.py" line="400"/>
         <source>working time left</source>
         <translation type="unfinished"></translation>
     </message>
@@ -653,77 +653,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="41"/>
+        <location filename="../../app/ui/main_window.py" line="43"/>
         <source>Map not available in this build</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="68"/>
+        <location filename="../../app/ui/main_window.py" line="70"/>
         <source>gridwatch — %1 — %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="79"/>
+        <location filename="../../app/ui/main_window.py" line="81"/>
         <source>Case queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="80"/>
+        <location filename="../../app/ui/main_window.py" line="82"/>
         <source>Case detail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="83"/>
+        <location filename="../../app/ui/main_window.py" line="85"/>
         <source>Video</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="85"/>
+        <location filename="../../app/ui/main_window.py" line="87"/>
         <source>Loudspeaker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="181"/>
+        <location filename="../../app/ui/main_window.py" line="183"/>
         <source>Actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="185"/>
+        <location filename="../../app/ui/main_window.py" line="187"/>
         <source>&amp;Case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190"/>
+        <location filename="../../app/ui/main_window.py" line="192"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195"/>
+        <location filename="../../app/ui/main_window.py" line="197"/>
         <source>Reset layout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="199"/>
+        <location filename="../../app/ui/main_window.py" line="201"/>
         <source>Find case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247"/>
+        <location filename="../../app/ui/main_window.py" line="249"/>
         <source>%1: %2 done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="296"/>
+        <location filename="../../app/ui/main_window.py" line="298"/>
         <source> (and %1 more)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="302"/>
+        <location filename="../../app/ui/main_window.py" line="304"/>
         <source>Loudspeaker %1 speaking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="315"/>
+        <location filename="../../app/ui/main_window.py" line="317"/>
         <source>● live</source>
         <translation type="unfinished"></translation>
     </message>
@@ -731,62 +731,82 @@
 <context>
     <name>MapWidget</name>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="70"/>
+        <location filename="../../app/ui/map/widget.py" line="94"/>
+        <source>Basemap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="95"/>
         <source>Org units</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="73"/>
+        <location filename="../../app/ui/map/widget.py" line="98"/>
         <source>Names</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="75"/>
+        <location filename="../../app/ui/map/widget.py" line="100"/>
         <source>Case density</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="76"/>
+        <location filename="../../app/ui/map/widget.py" line="101"/>
         <source>Open cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="77"/>
+        <location filename="../../app/ui/map/widget.py" line="102"/>
         <source>Devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="78"/>
+        <location filename="../../app/ui/map/widget.py" line="103"/>
         <source>Grid workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="118"/>
+        <location filename="../../app/ui/map/widget.py" line="153"/>
         <source>Pan / identify</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="119"/>
+        <location filename="../../app/ui/map/widget.py" line="154"/>
         <source>Box select</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="120"/>
+        <location filename="../../app/ui/map/widget.py" line="155"/>
         <source>Measure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="132"/>
+        <location filename="../../app/ui/map/widget.py" line="167"/>
         <source>Whole area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="207"/>
+        <location filename="../../app/ui/map/widget.py" line="201"/>
+        <source>unknown datum %1 (wgs84 or gcj02)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="219"/>
+        <source>No basemap: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="226"/>
+        <source>Basemap tiles from %1 could not be read; retrying.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="279"/>
         <source>Could not read the map data (%1).</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/map/widget.py" line="324"/>
+        <location filename="../../app/ui/map/widget.py" line="427"/>
         <source>%n case(s) selected</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -794,7 +814,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="336"/>
+        <location filename="../../app/ui/map/widget.py" line="440"/>
         <source>Distance: %1 m</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1164,12 +1184,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/talk_panel.py" line="159"/>
+        <location filename="../../app/ui/talk_panel.py" line="162"/>
         <source>%1 took over the speaker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/talk_panel.py" line="162"/>
+        <location filename="../../app/ui/talk_panel.py" line="165"/>
         <source>Warning played on %1 (%2 s).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1236,6 +1256,34 @@
     </message>
 </context>
 <context>
+    <name>VideoPane</name>
+    <message>
+        <location filename="../../app/video/pane.py" line="220"/>
+        <source>Connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/video/pane.py" line="221"/>
+        <source>Live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/video/pane.py" line="222"/>
+        <source>Stalled: no new picture</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/video/pane.py" line="223"/>
+        <source>Reconnecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/video/pane.py" line="224"/>
+        <source>Video lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>WallControl</name>
     <message>
         <location filename="../../app/wall/control.py" line="49"/>
@@ -1284,34 +1332,6 @@
     <message>
         <location filename="../../app/ui/workspaces.py" line="28"/>
         <source>Dispatcher desk</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>VideoPane</name>
-    <message>
-        <location filename="../../app/video/pane.py" line="219"/>
-        <source>Connecting…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/video/pane.py" line="220"/>
-        <source>Live</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/video/pane.py" line="221"/>
-        <source>Stalled: no new picture</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/video/pane.py" line="222"/>
-        <source>Reconnecting…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/video/pane.py" line="223"/>
-        <source>Video lost</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -255,7 +255,7 @@
 <context>
     <name>AlertCenter</name>
     <message>
-        <location filename="../../app/ui/live.py" line="156"/>
+        <location filename="../../app/ui/live.py" line="129"/>
         <source>New %1 case %2 from %3: %4</source>
         <translation>新%1案件 %2（%3）：%4</translation>
     </message>
@@ -619,7 +619,7 @@
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="402"/>
+        <location filename="../../app/ui/case_model.py" line="400"/>
         <source>working time left</source>
         <translation>剩余工作时间</translation>
     </message>
@@ -653,77 +653,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="41"/>
+        <location filename="../../app/ui/main_window.py" line="43"/>
         <source>Map not available in this build</source>
         <translation>此版本未包含地图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="68"/>
+        <location filename="../../app/ui/main_window.py" line="70"/>
         <source>gridwatch — %1 — %2</source>
         <translation>gridwatch — %1 — %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="79"/>
+        <location filename="../../app/ui/main_window.py" line="81"/>
         <source>Case queue</source>
         <translation>案件队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="80"/>
+        <location filename="../../app/ui/main_window.py" line="82"/>
         <source>Case detail</source>
         <translation>案件详情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="83"/>
+        <location filename="../../app/ui/main_window.py" line="85"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="85"/>
+        <location filename="../../app/ui/main_window.py" line="87"/>
         <source>Loudspeaker</source>
         <translation>喇叭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="181"/>
+        <location filename="../../app/ui/main_window.py" line="183"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="185"/>
+        <location filename="../../app/ui/main_window.py" line="187"/>
         <source>&amp;Case</source>
         <translation>案件(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190"/>
+        <location filename="../../app/ui/main_window.py" line="192"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195"/>
+        <location filename="../../app/ui/main_window.py" line="197"/>
         <source>Reset layout</source>
         <translation>恢复默认布局</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="199"/>
+        <location filename="../../app/ui/main_window.py" line="201"/>
         <source>Find case</source>
         <translation>查找案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247"/>
+        <location filename="../../app/ui/main_window.py" line="249"/>
         <source>%1: %2 done</source>
         <translation>%1：已%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="296"/>
+        <location filename="../../app/ui/main_window.py" line="298"/>
         <source> (and %1 more)</source>
         <translation>（另有 %1 条）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="302"/>
+        <location filename="../../app/ui/main_window.py" line="304"/>
         <source>Loudspeaker %1 speaking</source>
         <translation>喇叭 %1 正在播放</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="315"/>
+        <location filename="../../app/ui/main_window.py" line="317"/>
         <source>● live</source>
         <translation>● 实时</translation>
     </message>
@@ -731,69 +731,89 @@
 <context>
     <name>MapWidget</name>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="70"/>
+        <location filename="../../app/ui/map/widget.py" line="94"/>
+        <source>Basemap</source>
+        <translation>底图</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="95"/>
         <source>Org units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="73"/>
+        <location filename="../../app/ui/map/widget.py" line="98"/>
         <source>Names</source>
         <translation>名称标注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="75"/>
+        <location filename="../../app/ui/map/widget.py" line="100"/>
         <source>Case density</source>
         <translation>案件热力</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="76"/>
+        <location filename="../../app/ui/map/widget.py" line="101"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="77"/>
+        <location filename="../../app/ui/map/widget.py" line="102"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="78"/>
+        <location filename="../../app/ui/map/widget.py" line="103"/>
         <source>Grid workers</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="118"/>
+        <location filename="../../app/ui/map/widget.py" line="153"/>
         <source>Pan / identify</source>
         <translation>平移/查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="119"/>
+        <location filename="../../app/ui/map/widget.py" line="154"/>
         <source>Box select</source>
         <translation>框选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="120"/>
+        <location filename="../../app/ui/map/widget.py" line="155"/>
         <source>Measure</source>
         <translation>测距</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="132"/>
+        <location filename="../../app/ui/map/widget.py" line="167"/>
         <source>Whole area</source>
         <translation>全图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="207"/>
+        <location filename="../../app/ui/map/widget.py" line="201"/>
+        <source>unknown datum %1 (wgs84 or gcj02)</source>
+        <translation>未知坐标基准 %1（应为 wgs84 或 gcj02）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="219"/>
+        <source>No basemap: %1</source>
+        <translation>无底图：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="226"/>
+        <source>Basemap tiles from %1 could not be read; retrying.</source>
+        <translation>无法读取 %1 的底图瓦片，正在重试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="279"/>
         <source>Could not read the map data (%1).</source>
         <translation>无法读取地图数据（%1）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/map/widget.py" line="324"/>
+        <location filename="../../app/ui/map/widget.py" line="427"/>
         <source>%n case(s) selected</source>
         <translation>
             <numerusform>已选 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="336"/>
+        <location filename="../../app/ui/map/widget.py" line="440"/>
         <source>Distance: %1 m</source>
         <translation>距离：%1 米</translation>
     </message>
@@ -1163,12 +1183,12 @@
         <translation>正在 %1 播放警示语…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/talk_panel.py" line="159"/>
+        <location filename="../../app/ui/talk_panel.py" line="162"/>
         <source>%1 took over the speaker</source>
         <translation>%1 接管了喇叭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/talk_panel.py" line="162"/>
+        <location filename="../../app/ui/talk_panel.py" line="165"/>
         <source>Warning played on %1 (%2 s).</source>
         <translation>已在 %1 播放警示语（%2 秒）。</translation>
     </message>
@@ -1235,6 +1255,34 @@
     </message>
 </context>
 <context>
+    <name>VideoPane</name>
+    <message>
+        <location filename="../../app/video/pane.py" line="220"/>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/pane.py" line="221"/>
+        <source>Live</source>
+        <translation>直播中</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/pane.py" line="222"/>
+        <source>Stalled: no new picture</source>
+        <translation>卡顿：没有新画面</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/pane.py" line="223"/>
+        <source>Reconnecting…</source>
+        <translation>正在重连…</translation>
+    </message>
+    <message>
+        <location filename="../../app/video/pane.py" line="224"/>
+        <source>Video lost</source>
+        <translation>视频丢失</translation>
+    </message>
+</context>
+<context>
     <name>WallControl</name>
     <message>
         <location filename="../../app/wall/control.py" line="49"/>
@@ -1284,34 +1332,6 @@
         <location filename="../../app/ui/workspaces.py" line="28"/>
         <source>Dispatcher desk</source>
         <translation>派遣员工作台</translation>
-    </message>
-</context>
-<context>
-    <name>VideoPane</name>
-    <message>
-        <location filename="../../app/video/pane.py" line="219"/>
-        <source>Connecting…</source>
-        <translation>正在连接…</translation>
-    </message>
-    <message>
-        <location filename="../../app/video/pane.py" line="220"/>
-        <source>Live</source>
-        <translation>直播中</translation>
-    </message>
-    <message>
-        <location filename="../../app/video/pane.py" line="221"/>
-        <source>Stalled: no new picture</source>
-        <translation>卡顿：没有新画面</translation>
-    </message>
-    <message>
-        <location filename="../../app/video/pane.py" line="222"/>
-        <source>Reconnecting…</source>
-        <translation>正在重连…</translation>
-    </message>
-    <message>
-        <location filename="../../app/video/pane.py" line="223"/>
-        <source>Video lost</source>
-        <translation>视频丢失</translation>
     </message>
 </context>
 </TS>
