@@ -39,7 +39,7 @@ from gridwatch.layers.tiles.sources import MBTilesSource
 from gridwatch.layers.tiles.store import TileStore
 from gridwatch.ui.map import MapWidget
 from gridwatch.ui.map.canvas import BACKGROUND
-from gridwatch.ui.map.data import light_times
+from gridwatch.ui.map.data import load_cases, yellow_times
 from tests.conftest import STAFF
 from tests.layers.district_tiles import LAND, ROAD, GatedSource, break_tiles, write_district_mbtiles
 
@@ -501,12 +501,11 @@ def test_a_case_turns_red_when_its_due_time_passes_without_a_store_change(
     assert widget.canvas.render_counts["Open cases"] == counts["Open cases"] + 1
 
 
-def test_light_times_agree_with_the_store_light_on_the_working_calendar(
-    city: tuple[Store, dict[str, object]],
-) -> None:
+def test_light_times_agree_with_the_store_light_on_the_working_calendar(store: Store) -> None:
     """A working-hour step across lunch: the light from the read-time moments matches `light_of` at
-    every minute, so the map's clock and the queue never disagree."""
-    store, ids = city
+    every minute, so the map's clock and the queue never disagree (both backends: the epoch seconds
+    come from SQL)."""
+    store, ids = make_city(store)
     with store.session() as s:
         rules = store.rules(s)
         case = s.get(Case, ids["cases"][0])  # type: ignore[index]
@@ -514,7 +513,9 @@ def test_light_times_agree_with_the_store_light_on_the_working_calendar(
         start = datetime(2024, 5, 6, 11, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday
         case.stage_started_at = start
         case.stage_due_at = rules.calendar.add_working(start, 2 * 3600)  # 14:30, lunch skipped
-        _, yellow_at, due_at = light_times(rules, case)
+        s.flush()
+        table = load_cases(s, rules, [case.id])  # the map's own read: SQL epoch seconds, numpy calendar
+        yellow_at, due_at = float(table.yellow_at[0]), float(table.due_at[0])
         codes = {"green": Light.GREEN, "yellow": Light.YELLOW, "red": Light.RED}
         for minute in range(0, 240, 1):
             at = start + timedelta(minutes=minute, seconds=30)
@@ -523,6 +524,31 @@ def test_light_times_agree_with_the_store_light_on_the_working_calendar(
             )
             assert Light(int(ours[0])) is codes[str(light_of(rules, case, at))], at
         s.rollback()
+
+
+def test_yellow_times_match_the_calendar_case_by_case(city: tuple[Store, dict[str, object]]) -> None:
+    """The vectorised calendar against `add_working`/`working_seconds` for steps that start at any hour
+    (nights, weekends, the National Day week) and last from minutes to weeks."""
+    store, _ = city
+    with store.session() as s:
+        cal = store.rules(s).calendar
+    rng = np.random.default_rng(7)
+    first = datetime(2024, 9, 26, tzinfo=ZoneInfo("Asia/Shanghai")).timestamp()
+    start = first + rng.uniform(0, 20 * 86400, 400)
+    due = start + rng.choice([600.0, 3 * 3600.0, 86400.0, 9 * 86400.0], 400) * rng.uniform(0, 1, 400)
+    working = rng.uniform(size=400) < 0.8
+    ours = yellow_times(cal, start, due, working)
+    for i in range(400):
+        a, b = (datetime.fromtimestamp(t, ZoneInfo("UTC")) for t in (start[i], due[i]))
+        total = cal.working_seconds(a, b) if working[i] else b.timestamp() - a.timestamp()
+        if not working[i]:
+            expected = a.timestamp() + 0.8 * total
+        elif total > 0:
+            expected = cal.add_working(a, 0.8 * total).timestamp()
+        else:
+            expected = b.timestamp()  # no working time in the step: green until due
+        assert abs(ours[i] - expected) < 1e-3, (a, b, working[i])
+    assert np.isnan(yellow_times(cal, np.array([np.nan]), np.array([np.nan]), np.array([True]))).all()
 
 
 # --- scale-dependent layers --------------------------------------------------------------------------
