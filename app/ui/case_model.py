@@ -165,6 +165,7 @@ class CaseTableModel(QAbstractTableModel):
         with store.session() as session:
             self.rules: Rules = store.rules(session)
         self.filter = CaseFilter(open_only=True)
+        self._filtered = False  # apply_filter has run: a sort re-reads rather than only noting the order
         self._rows: list[CaseRow] = []
         self._index: dict[int, int] | None = {}
         self._exhausted = False
@@ -182,6 +183,7 @@ class CaseTableModel(QAbstractTableModel):
 
     def apply_filter(self, flt: CaseFilter) -> None:
         self.beginResetModel()
+        self._filtered = True
         self.filter = dataclasses.replace(flt, limit=self.page, offset=0)
         self._rows, self._index, self._exhausted, self._flash = [], {}, False, {}
         self._append(self._read(self._query(offset=0)))
@@ -242,7 +244,11 @@ class CaseTableModel(QAbstractTableModel):
         if key is None:
             return
         prefix = "-" if order == Qt.SortOrder.DescendingOrder else ""
-        self.apply_filter(dataclasses.replace(self.filter, order=[prefix + key]))
+        flt = dataclasses.replace(self.filter, order=[prefix + key])
+        if self._filtered:
+            self.apply_filter(flt)
+        else:  # the view sets its header up before the first read: sorting 100,000 rows for it is waste
+            self.filter = flt
 
     # --- live changes ----------------------------------------------------------------------------------
 
