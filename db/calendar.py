@@ -70,6 +70,11 @@ class WorkingCalendar:
         self.unknown_years: set[int] = set()
 
     @property
+    def periods(self) -> tuple[tuple[float, float], ...]:
+        """The working periods of a day as (start, end) seconds after midnight, in order."""
+        return self._periods
+
+    @property
     def seconds_per_day(self) -> float:
         """Working seconds in one working day (7.5 h with the default periods)."""
         return self._seconds_per_day

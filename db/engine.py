@@ -62,9 +62,26 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         ensure_reference_data(session)
 
 
+def is_connection_problem(exc: OperationalError) -> bool:
+    """A lost or refused connection, as opposed to a statement the server refused (too many parameters,
+    a lock timeout …): only the first is "the store is unreachable"."""
+    if exc.connection_invalidated:
+        return True
+    sqlite_error = getattr(exc.orig, "sqlite_errorname", None)
+    if sqlite_error is not None:  # the file is missing, unreadable or not a database
+        return str(sqlite_error) in ("SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_NOTADB", "SQLITE_CORRUPT")
+    sqlstate = getattr(exc.orig, "sqlstate", None)  # None: the connection itself failed
+    return sqlstate is None or str(sqlstate).startswith("08") or str(sqlstate) in ("57P01", "57P02", "57P03")
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", exc)).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def describe_unreachable(engine: Engine, exc: BaseException) -> str:
     where = engine.url.render_as_string(hide_password=True)
-    first = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
+    first = first_line(exc)
     return (
         f"Cannot reach the case store at {where}: {first}. "
         "Check that the database server is running and the address is right (--db or GRIDWATCH_DB)."

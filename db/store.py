@@ -24,7 +24,7 @@ from gridwatch.db import engine as engines
 from gridwatch.db.calendar import DEFAULT_WORK_PERIODS, WorkingCalendar
 from gridwatch.db.config import resolve_url
 from gridwatch.db.deadlines import DeadlineRule, Limit
-from gridwatch.db.errors import InvalidInput, NotFound
+from gridwatch.db.errors import InvalidInput, NotFound, StoreError
 from gridwatch.db.lifecycle import HOUR, ActionInput, Rules, apply_step, conflict_for
 from gridwatch.db.models import (
     Attachment,
@@ -134,6 +134,8 @@ class Store:
             with self._sessions() as session, session.begin():
                 yield session
         except OperationalError as exc:
+            if not engines.is_connection_problem(exc):
+                raise StoreError(f"The store refused the operation: {engines.first_line(exc)}") from exc
             raise engines.StoreUnavailable(engines.describe_unreachable(self.engine, exc)) from exc
 
     def dispose(self) -> None:

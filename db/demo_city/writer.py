@@ -240,8 +240,10 @@ class DemoWriter:
     def _enrich(self, made: list[DemoCase]) -> None:
         """What the interchange file has no column for: reporter, device, reworks, extensions, suspensions."""
         numbers = [c.row["case_no"] for c in made]
-        query = select(Case.case_no, Case.id).where(Case.case_no.in_(numbers))
-        ids = {number: case_id for number, case_id in self.session.execute(query)}
+        ids: dict[str, int] = {}
+        for start in range(0, len(numbers), 10_000):  # PostgreSQL takes at most 65,535 parameters a query
+            query = select(Case.case_no, Case.id).where(Case.case_no.in_(numbers[start : start + 10_000]))
+            ids.update({number: case_id for number, case_id in self.session.execute(query)})
         worker_of = {s.grid_code: self.person_ids[s.username] for s in self.plan.staff if s.grid_code}
         updates, events = [], []
         for case in made:

@@ -164,7 +164,7 @@ def working_clock(
     while day <= last:
         if cal.is_workday(day):
             midnight = datetime.combine(day, time(), cal.tz)
-            for a, b in cal._periods:  # seconds of the day; see the report: wants a public accessor
+            for a, b in cal.periods:
                 edges.append((midnight + timedelta(seconds=a)).timestamp())
                 edges.append((midnight + timedelta(seconds=b)).timestamp())
         day += _DAY
