@@ -28,17 +28,20 @@ def main() -> None:
     while time.monotonic() < deadline and pane.state not in ("live", "lost"):
         app.processEvents()
         time.sleep(0.01)
-    end = time.monotonic() + 1.0
-    while time.monotonic() < end:  # a second of live picture
-        app.processEvents()
-        time.sleep(0.01)
-    surface = pane._surface
-    grab = app.primaryScreen().grabWindow(int(surface.winId())) if surface is not None else None
-    image = grab.toImage().convertToFormat(QImage.Format.Format_RGB888) if grab is not None else QImage()
+    # Grab the X window until the picture shows (libvlc reports "playing" before its first frame is on
+    # screen, later still on a loaded machine); a window that stays black for 10 s fails the test.
     bright = 0.0
-    if not image.isNull():
-        data = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes()).copy()
-        bright = float(np.mean(data > 40))
+    surface = pane._surface
+    end = time.monotonic() + 10.0
+    while surface is not None and pane.state == "live" and time.monotonic() < end and bright <= 0.3:
+        for _ in range(25):
+            app.processEvents()
+            time.sleep(0.01)
+        image = app.primaryScreen().grabWindow(int(surface.winId())).toImage()
+        image = image.convertToFormat(QImage.Format.Format_RGB888)
+        if not image.isNull():
+            data = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes()).copy()
+            bright = max(bright, float(np.mean(data > 40)))
     snapshot = pane.snapshot() or b""
     print(json.dumps({"backend": pane.backend, "states": states, "bright_share": bright,
                       "snapshot_png": snapshot.startswith(b"\x89PNG")}))  # fmt: skip
