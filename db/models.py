@@ -202,12 +202,19 @@ class DeadlineRuleRow(Base):
 
 
 class CalendarDay(Base):
-    """The site's override of the national calendar: a holiday or an adjusted working day (调休)."""
+    """The site's override of the national calendar: a holiday or an adjusted working day (调休).
+
+    `source` says where the entry came from ("site" when typed, the file's name when imported) and
+    `changed_by_id`/`changed_at` who entered it and when (docs/CALENDAR.md).
+    """
 
     __tablename__ = "calendar_days"
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     is_workday: Mapped[bool]
-    note: Mapped[str | None] = mapped_column(String(100))
+    name: Mapped[str | None] = mapped_column(String(100))
+    source: Mapped[str] = mapped_column(String(100), default="site", server_default="site")
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    changed_at: Mapped[datetime | None]
 
 
 class Setting(Base):
