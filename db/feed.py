@@ -4,7 +4,9 @@ PostgreSQL announces changes itself (the migration's triggers `NOTIFY gridwatch`
 wrote). SQLite has no notifications, so the feed polls `PRAGMA data_version`, which moves when another
 connection commits, then reads what changed. Both keep an `updated_at` cursor: after a lost connection the
 feed listens again and reconciles everything changed since the cursor, so no change is missed; a change
-seen twice is reported once per version.
+seen twice is reported once per version. A store error (a lost server, a refused statement, an unreadable
+file) never ends the feed: it backs off, connects again and reconciles, and says meanwhile why it is not
+live (`problem`).
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import psycopg
 from sqlalchemy import Column, Engine, Table, select
+from sqlalchemy.exc import DBAPIError
 
+from gridwatch.db.engine import StoreUnavailable, first_line
+from gridwatch.db.errors import StoreError
 from gridwatch.db.models import Base
 from gridwatch.db.store import Store, utcnow
 
@@ -30,21 +35,31 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "gridwatch"
 WATCHED = {
-    "cases": "id",
-    "devices": "id",
-    "people": "id",
-    "org_units": "id",
-    "departments": "id",
-    "positions": "person_id",
-    "wall_states": "id",
+    # table: (the id a change is announced under, the column that moves with every change of the row);
+    # the NOTIFY triggers name the same columns (migration 0007)
+    "cases": ("id", "version"),
+    "devices": ("id", "version"),
+    "wall_states": ("id", "version"),
+    "people": ("id", "updated_at"),
+    "org_units": ("id", "updated_at"),
+    "departments": ("id", "updated_at"),
+    "positions": ("person_id", "id"),  # one row per GPS fix: a new fix is a new row of the same person
 }
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+STORE_ERRORS = (StoreUnavailable, StoreError, DBAPIError, psycopg.Error, sqlite3.Error, OSError)
+"""What a store can raise at the feed: a lost server, a refused statement, an unreadable file."""
 OVERLAP = timedelta(seconds=5)
 """Reconciliation re-reads this much before the cursor: writers' clocks and commit order differ a little."""
 
 
 @dataclass(frozen=True)
 class Change:
-    """One changed row. `id` None means "many rows changed: reload the table" (a bulk import)."""
+    """One changed row. `id` None means "many rows changed: reload the table" (a bulk import).
+
+    `version` is the row's version column, or for a table without one what moves with every change (the
+    fix's row id for positions, `updated_at` in microseconds for the others): a change is reported once
+    per (table, id, version), so it must differ between two changes of one row.
+    """
 
     table: str
     id: int | None
@@ -67,32 +82,46 @@ class ChangeFeed:
         self._seen: OrderedDict[Change, None] = OrderedDict()
         self._source: _Source | None = None
         self._backoff = 0.1
+        self._retry_at = 0.0  # time.monotonic() of the next attempt to connect after a failure
         self.reconnects = 0
+        self.problem: str | None = None
+        """Why the feed is not live (the store error's first line), None while it is."""
 
     def poll(self, timeout: float = 1.0) -> list[Change]:
+        """What arrived within `timeout`. After a store error it returns at once, with `problem` set; the
+        next calls connect again (after a pause growing to `max_backoff`) and reconcile what was missed."""
         deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if self._source is None:
-                    self._source = self._connect()
-                    fresh = self._reconcile()
-                    self._backoff = 0.1
-                    if fresh:
-                        return fresh
-                started = utcnow()
-                changes = self._source.wait(max(0.0, deadline - time.monotonic()))
-                self.cursor = max(self.cursor, started)
-            except (psycopg.OperationalError, sqlite3.OperationalError, OSError) as exc:
-                log.warning("change feed lost its connection (%s); listening again", exc)
-                self._drop()
-                time.sleep(min(self._backoff, max(0.0, deadline - time.monotonic())))
-                self._backoff = min(self._backoff * 2, self.max_backoff)
-                if time.monotonic() >= deadline:
-                    return []
-                continue
-            if changes is None:  # SQLite: something committed; read what
-                return self._reconcile()
-            return self._fresh(changes)
+        if self._source is None and self._retry_at > time.monotonic():  # backing off after a failure
+            time.sleep(max(0.0, min(self._retry_at, deadline) - time.monotonic()))
+            if time.monotonic() < self._retry_at:
+                return []
+        try:
+            if self._source is None:
+                self._source = self._connect()
+                fresh = self._reconcile()
+                self._backoff = 0.1
+                if self.problem is not None:
+                    log.info("change feed is live again")
+                self.problem = None
+                if fresh:
+                    return fresh
+            started = utcnow()
+            changes = self._source.wait(max(0.0, deadline - time.monotonic()))
+            self.cursor = max(self.cursor, started)
+            # None on SQLite: something committed; read what
+            return self._reconcile() if changes is None else self._fresh(changes)
+        except STORE_ERRORS as exc:
+            self._failed(exc)
+            return []
+
+    def _failed(self, exc: BaseException) -> None:
+        """Drop the connection and try again after a growing pause; the cursor stays where it was."""
+        if self.problem is None:
+            log.warning("change feed lost the store (%s); trying again", first_line(exc))
+        self.problem = first_line(exc)
+        self._drop()
+        self._retry_at = time.monotonic() + self._backoff
+        self._backoff = min(self._backoff * 2, self.max_backoff)
 
     def __iter__(self) -> Iterator[Change]:
         while True:
@@ -130,15 +159,20 @@ class ChangeFeed:
         now = utcnow()
         found: list[Change] = []
         with self.store.session() as session:
-            for name, key in WATCHED.items():
+            for name, (key, version) in WATCHED.items():
                 table: Table = Base.metadata.tables[name]
                 stamp: Column[Any] = table.c.at if name == "positions" else table.c.updated_at
-                version = table.c.version if "version" in table.c else None
-                columns = [table.c[key]] + ([version] if version is not None else [])
-                for row in session.execute(select(*columns).where(stamp >= since)):
-                    found.append(Change(name, int(row[0]), int(row[1]) if version is not None else 0))
+                for row in session.execute(select(table.c[key], table.c[version]).where(stamp >= since)):
+                    found.append(Change(name, int(row[0]), version_number(row[1])))
         self.cursor = now
         return self._fresh(found)
+
+
+def version_number(value: int | datetime) -> int:
+    """A version column as is; a timestamp as microseconds since the epoch, as the NOTIFY trigger sends it."""
+    if isinstance(value, datetime):
+        return (value - EPOCH) // timedelta(microseconds=1)
+    return int(value)
 
 
 class _PgSource:
