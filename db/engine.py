@@ -74,6 +74,12 @@ def is_connection_problem(exc: OperationalError) -> bool:
     return sqlstate is None or str(sqlstate).startswith("08") or str(sqlstate) in ("57P01", "57P02", "57P03")
 
 
+def sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a driver error (PostgreSQL), None where the driver gives none (SQLite)."""
+    code = getattr(getattr(exc, "orig", exc), "sqlstate", None)
+    return str(code) if code else None
+
+
 def first_line(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", exc)).strip()
     return text.splitlines()[0] if text else type(exc).__name__

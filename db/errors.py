@@ -28,6 +28,11 @@ class Forbidden(StoreError):
     """The person does not hold a role that may take this action."""
 
 
+class Refused(StoreError):
+    """The database itself refused a change its rules forbid (docs/SECURITY.md): a client that skipped the
+    store's checks, or a change outside the workflow."""
+
+
 class Conflict(StoreError):
     """Someone else changed the case first; nothing was overwritten."""
 

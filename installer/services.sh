@@ -12,9 +12,25 @@ for _ in $(seq 1 60); do pg_isready -q -h 127.0.0.1 && break; sleep 0.5; done
 pg_isready -h 127.0.0.1 >/dev/null
 psql_() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 "$@";
           else sudo -u postgres psql -X -q -v ON_ERROR_STOP=1 "$@"; fi; }
-# A password login works whatever pg_hba says for 127.0.0.1 (trust here, scram-sha-256 on a fresh Debian).
+# `gridwatch` owns the store's tables and runs the migrations: no desk uses it. It is not a superuser
+# (docs/SECURITY.md); CREATEROLE lets the store's admin functions create people's sign-ins. An older
+# install made it SUPERUSER: that is taken back here.
 psql_ -tAc "SELECT 1 FROM pg_roles WHERE rolname='gridwatch'" | grep -q 1 \
-  || psql_ -c "CREATE ROLE gridwatch LOGIN SUPERUSER PASSWORD 'gridwatch'"
+  || psql_ -c "CREATE ROLE gridwatch LOGIN PASSWORD 'gridwatch'"
+psql_ -c "ALTER ROLE gridwatch NOSUPERUSER CREATEROLE"
+# People sign in with a password, whatever else pg_hba.conf trusts: every member of gridwatch_desk (all
+# gridwatch sign-ins) gets a scram-sha-256 line ahead of the others. The role must exist for the line.
+psql_ -tAc "SELECT 1 FROM pg_roles WHERE rolname='gridwatch_desk'" | grep -q 1 \
+  || psql_ -c "CREATE ROLE gridwatch_desk NOLOGIN"
+hba=$(psql_ -tAc "SHOW hba_file")
+if ! grep -q '+gridwatch_desk' "$hba"; then
+  { echo "# gridwatch: people sign in with their password (installer/services.sh)"
+    echo "local all +gridwatch_desk scram-sha-256"
+    echo "host all +gridwatch_desk 127.0.0.1/32 scram-sha-256"
+    echo "host all +gridwatch_desk ::1/128 scram-sha-256"
+    cat "$hba"; } > "$hba.new" && cat "$hba.new" > "$hba" && rm -f "$hba.new"
+  psql_ -tAc "SELECT pg_reload_conf()" >/dev/null
+fi
 psql_ -tAc "SELECT 1 FROM pg_database WHERE datname='gridwatch_test'" | grep -q 1 \
   || psql_ -c "CREATE DATABASE gridwatch_test OWNER gridwatch"
 psql_ -d gridwatch_test -c "CREATE EXTENSION IF NOT EXISTS postgis"
