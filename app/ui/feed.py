@@ -1,12 +1,15 @@
 """The change feed in a QThread: one per window, shared by every view in it (queue, detail, map, wall).
 
 `FeedThread` runs `ChangeFeed.poll` in its own thread and emits each batch of changes as a Qt signal,
-queued to the GUI thread; one LISTEN connection per window whatever the number of views.
+queued to the GUI thread; one LISTEN connection per window whatever the number of views. The thread never
+ends before the window does: when the store fails it says so (`lost`), the feed keeps trying, and once it
+is back (`listening` again) the changes made meanwhile arrive like any others.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 
 from PySide6.QtCore import QObject, QThread, Signal
 
@@ -21,7 +24,8 @@ POLL_S = 0.25
 
 class FeedThread(QThread):
     changes = Signal(list)  # list[Change]
-    listening = Signal()  # after the first poll: changes committed from now on will arrive
+    listening = Signal()  # connected, at the start and again after `lost`: changes from now on will arrive
+    lost = Signal(str)  # why the feed lost the store; it keeps trying and will reconcile what it missed
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -29,19 +33,30 @@ class FeedThread(QThread):
 
     def run(self) -> None:
         feed = ChangeFeed(self._store)
-        first = True
-        try:
-            while not self.isInterruptionRequested():
+        shown: str | None = ""  # what was last said: None live, else the problem ("" nothing yet)
+        while not self.isInterruptionRequested():
+            try:
                 found = feed.poll(POLL_S)
-                if found:
-                    self.changes.emit(found)
-                if first:
-                    first = False
+            except Exception as exc:  # not a store error (ChangeFeed handles those): a bug; stay live
+                log.exception("change feed failed; starting over")
+                feed.close()  # the next poll connects again and reconciles from the cursor
+                feed.problem = str(exc) or type(exc).__name__
+                found = []
+                self._pause(feed.max_backoff)
+            if found:
+                self.changes.emit(found)
+            if feed.problem != shown:
+                shown = feed.problem
+                if shown is None:
                     self.listening.emit()
-        except Exception:  # the window keeps working without live updates; say why they stopped
-            log.exception("change feed stopped: live updates end here until the window is reopened")
-        finally:
-            feed.close()
+                else:
+                    self.lost.emit(shown)
+        feed.close()
+
+    def _pause(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and not self.isInterruptionRequested():
+            self.msleep(50)
 
     def stop(self) -> None:
         self.requestInterruption()

@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         self.map = make_map(store, self, with_map)
         self.setCentralWidget(self.map)
         self.queue = CaseQueue(store, login.person_id, self)
-        self.detail = CaseDetail(store, self)
+        self.detail = CaseDetail(store, self, username=login.username)
         self.queue_dock = self._dock("queueDock", self.tr("Case queue"), self.queue)
         self.detail_dock = self._dock("detailDock", self.tr("Case detail"), self.detail)
         self.monitor = SpeakingMonitor(self)
@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self.talk = TalkPanel(store, login.username, self.monitor, self)
         self.talk_dock = self._dock("talkDock", self.tr("Loudspeaker"), self.talk)
         self.hold_key = WindowHoldKey(self, self._talk_target)
-        self.controller = ActionController(store, login.username, set(login.roles), self)
+        self.controller = ActionController(store, login.username, self)
         self._build_menus()
         self.user_label = named("userLabel", QLabel())
         roles = "、".join(texts.label(texts.roles(), r) for r in sorted(login.roles))
@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self._live_batch = QTimer(self, singleShot=True, interval=100)
         self._live_batch.timeout.connect(self._apply_live)
         self.feed: FeedThread | None = None
+        self._feed_interrupted = False
         self.resize(1600, 960)
         self.restore_layout()
         self.queue.apply_filters()
@@ -220,7 +221,7 @@ class MainWindow(QMainWindow):
 
     def _offer_actions(self) -> None:
         """Enable what the person may do on the shown case; the toolbar lists only those (the menu all)."""
-        self.controller.set_case(self.detail.view.case if self.detail.view else None)
+        self.controller.set_case(self.detail.view)
         self.toolbar.clear()
         self.toolbar.addAction(self.controller.report_action)
         self.toolbar.addSeparator()
@@ -311,11 +312,12 @@ class MainWindow(QMainWindow):
             return
         self.feed = FeedThread(self.store, self)
         self.feed.changes.connect(self.on_changes)
+        self.feed.lost.connect(self._feed_lost)
+        self.feed.listening.connect(self._feed_live)
         if hasattr(self.map, "start_live"):
             self.map.start_live(self.feed)  # one LISTEN connection for the whole window
         self.feed.start()
-        self.live_label.setText(self.tr("● live"))
-        self.live_label.setStyleSheet("color: #2e9d4f;")
+        self._feed_live()
 
     def stop_live(self) -> None:
         if self.feed is not None:
@@ -324,6 +326,23 @@ class MainWindow(QMainWindow):
         if hasattr(self.map, "stop_live"):
             self.map.stop_live()
         self.live_label.setText("")
+
+    def _feed_lost(self, reason: str) -> None:
+        """Nothing here follows the store until the feed is back: say so, and why."""
+        self._feed_interrupted = True
+        self.live_label.setText(self.tr("● reconnecting…"))
+        self.live_label.setStyleSheet("color: #c27c0e;")
+        self.live_label.setToolTip(reason)
+        message = self.tr("Live updates interrupted, reconnecting: %1").replace("%1", reason)
+        self.statusBar().showMessage(message)
+
+    def _feed_live(self) -> None:
+        if self._feed_interrupted:  # back: the feed has reconciled what changed meanwhile
+            self._feed_interrupted = False
+            self.statusBar().showMessage(self.tr("Live updates are back"), 10_000)
+        self.live_label.setText(self.tr("● live"))
+        self.live_label.setStyleSheet("color: #2e9d4f;")
+        self.live_label.setToolTip("")
 
     def on_changes(self, changes: list[Change]) -> None:
         for change in changes:

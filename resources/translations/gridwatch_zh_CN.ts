@@ -727,6 +727,21 @@
         <source>● live</source>
         <translation>● 实时</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="330"/>
+        <source>● reconnecting…</source>
+        <translation>● 正在重新连接…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="330"/>
+        <source>Live updates interrupted, reconnecting: %1</source>
+        <translation>实时更新中断，正在重新连接：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="330"/>
+        <source>Live updates are back</source>
+        <translation>实时更新已恢复</translation>
+    </message>
 </context>
 <context>
     <name>MapWidget</name>
