@@ -13,14 +13,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from gridwatch.db.engine import StoreUnavailable
-from gridwatch.db.errors import Forbidden, InvalidInput, NotFound, StoreError
+from gridwatch.db.errors import Forbidden, InvalidInput, NotFound, SignInFailed, StoreError
 from gridwatch.db.models import Department, GridAssignment, OrgUnit, Person, PersonRole
 from gridwatch.db.seeds import ROLES
 from gridwatch.db.store import Store
@@ -29,10 +28,6 @@ USERNAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 """A PostgreSQL role name that needs no quoting: the same rule as the database's gw_login_check."""
 MIN_PASSWORD = 8
 SCRAM = re.compile(r"SCRAM-SHA-256\$[0-9]+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+")
-
-
-class SignInFailed(StoreError):
-    """Wrong user name or password, a disabled sign-in, or an account that is not a person's."""
 
 
 @dataclass(frozen=True)
@@ -208,21 +203,17 @@ def _org_unit_ids(session: Session, codes: Sequence[str | None], level: str | No
     return [found[c] for c in wanted]
 
 
-def sign_in(url: str, username: str, password: str, **engine_args: Any) -> Store:
+def sign_in(url: str, username: str, password: str) -> Store:
     """A store handle signed in as `username`: the connection is that person's own database role."""
     target = make_url(url)
     if target.get_backend_name() != "postgresql":
         raise InvalidInput("Sign-in with a password is for the shared PostgreSQL store.")
     store = Store(target.set(username=username, password=password).render_as_string(hide_password=False))
     try:
-        who = store.whoami()
-    except (StoreUnavailable, StoreError) as exc:
-        store.dispose()
-        raise _sign_in_error(exc, username) from exc
-    if who is None:
-        store.dispose()
-        raise SignInFailed(f"'{username}' is the store's owner account, not a person: sign in as yourself.")
-    try:
+        if store.whoami() is None:
+            raise SignInFailed(
+                f"'{username}' is the store's owner account, not a person: sign in as yourself."
+            )
         with store.session() as session:
             store.actor(session, username)
     except NotFound as exc:
@@ -230,13 +221,7 @@ def sign_in(url: str, username: str, password: str, **engine_args: Any) -> Store
         raise SignInFailed(
             f"'{username}' signs in to the database but is no active person of this store."
         ) from exc
+    except (StoreError, StoreUnavailable):
+        store.dispose()
+        raise
     return store
-
-
-def _sign_in_error(exc: Exception, username: str) -> Exception:
-    message = str(exc)
-    if "password authentication failed" in message or ("does not exist" in message and "role" in message):
-        return SignInFailed("Wrong user name or password.")
-    if "not permitted to log in" in message:
-        return SignInFailed(f"The sign-in '{username}' is disabled. Ask an administrator.")
-    return exc

@@ -80,6 +80,27 @@ def sqlstate(exc: BaseException) -> str | None:
     return str(code) if code else None
 
 
+SIGN_IN_REFUSALS = {
+    "password authentication failed": "Wrong user name or password.",
+    "does not exist": "Wrong user name or password.",  # an unknown role where pg_hba trusts the address
+    "is not permitted to log in": "The sign-in '{user}' is disabled. Ask an administrator.",
+}
+
+
+def sign_in_refusal(engine: Engine, exc: BaseException) -> str | None:
+    """The server refused who signed in (not where): one line for the person at the desk, else None.
+
+    libpq reports these without an SQLSTATE, like an unreachable server, so the message tells them apart.
+    """
+    text = str(getattr(exc, "orig", exc))
+    if "FATAL" not in text:
+        return None
+    for marker, message in SIGN_IN_REFUSALS.items():
+        if marker in text:
+            return message.format(user=engine.url.username)
+    return None
+
+
 def first_line(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", exc)).strip()
     return text.splitlines()[0] if text else type(exc).__name__

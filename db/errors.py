@@ -28,6 +28,10 @@ class Forbidden(StoreError):
     """The person does not hold a role that may take this action."""
 
 
+class SignInFailed(StoreError):
+    """Wrong user name or password, a disabled sign-in, or an account that is not a person's."""
+
+
 class Refused(StoreError):
     """The database itself refused a change its rules forbid (docs/SECURITY.md): a client that skipped the
     store's checks, or a change outside the workflow."""

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from gridwatch.db.engine import StoreUnavailable
-from gridwatch.db.errors import StoreError
+from gridwatch.db.errors import Forbidden, StoreError
 from gridwatch.db.store import Store
 
 app = typer.Typer(
@@ -32,7 +32,10 @@ DbOption = typer.Option(
     "file, else an SQLite file in the user's data directory.",
 )
 AsOption = typer.Option(
-    None, "--as", help="Act as this person (username). Default: $GRIDWATCH_USER, else 'admin'."
+    None,
+    "--as",
+    help="SQLite store: act as this person (username). Default: $GRIDWATCH_USER, else 'admin'. On "
+    "PostgreSQL you act as the user you sign in as (in the URL, or PGUSER/PGPASSWORD/~/.pgpass).",
 )
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table.")
 
@@ -40,8 +43,19 @@ EXIT_USER_ERROR = 1
 EXIT_UNREACHABLE = 3
 
 
-def acting_user(explicit: str | None) -> str:
-    return explicit or os.environ.get("GRIDWATCH_USER") or "admin"
+def acting_user(store: Store, explicit: str | None) -> str:
+    """Who a command acts as. On PostgreSQL: the person the connection signed in as; `--as` is taken only
+    on the owner's maintenance connection (migrations, imports), which is nobody's desk. On SQLite, one
+    workstation: `--as`, then $GRIDWATCH_USER, else the built-in admin."""
+    signed_in = store.whoami()
+    if signed_in is None:
+        return explicit or os.environ.get("GRIDWATCH_USER") or "admin"
+    if explicit and explicit != signed_in:
+        raise Forbidden(
+            f"You are signed in to the store as '{signed_in}': --as {explicit} is not taken on PostgreSQL. "
+            "Sign in as that user instead (user in the --db URL, or PGUSER)."
+        )
+    return signed_in
 
 
 @contextmanager

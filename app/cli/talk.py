@@ -111,8 +111,8 @@ def talk(
         play_untracked(open_call(driver, addresses, chosen), addresses, chosen, pcm)
         console.print("done")
         return
-    username = acting_user(user)
     with open_store(db) as store:
+        username = acting_user(store, user)
         checked_speakers(store, codes, group)
         console.print(f"talking ({len(pcm) / 8000:.1f} s of audio)…")
         try:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from gridwatch.cli.root import AsOption, DbOption, acting_user, app
+from gridwatch.cli.root import AsOption, DbOption, app
 
 
 @app.command("wall")
@@ -24,4 +24,4 @@ def wall_command(
     """Open the video wall: the wall's stored layout, presets and tours, switched from any workstation."""
     from gridwatch.wall.run import run_wall
 
-    raise typer.Exit(run_wall(db, wall, acting_user(user), screenshot))
+    raise typer.Exit(run_wall(db, wall, user, screenshot))

@@ -31,6 +31,7 @@ from gridwatch.plugins.speakers.loopback import LoopbackSpeakers
 from gridwatch.ui import texts
 from gridwatch.ui.login import LoginDialog, find_login, people
 from gridwatch.ui.main_window import MainWindow
+from gridwatch.ui.sign_in import signed_in_desk
 from gridwatch.video.pane import VideoPane
 from gridwatch.video.state import StreamState
 
@@ -104,6 +105,11 @@ def run_dispatcher(
     app = make_application(lang)
     try:
         store = Store(store_url)
+        if store.is_postgres:
+            desk = signed_in_desk(store, user, unattended=screenshot is not None)
+            if desk is None:
+                return 1
+            store, user = desk
         if user is not None:
             login = find_login(store, user)
             if login is None:

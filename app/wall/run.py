@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import StoreError
 from gridwatch.db.store import Store
 from gridwatch.ui.application import make_application
+from gridwatch.ui.sign_in import signed_in_desk
 from gridwatch.video.state import StreamState
 from gridwatch.wall.control import WallControl
 from gridwatch.wall.controller import WallController
@@ -20,11 +22,18 @@ SETTLE_MS = 20_000  # a screenshot waits this long at most for every tile to sho
 FRAMES_BEFORE_SHOT = 5
 
 
-def run_wall(store_url: str | None, wall: str, user: str, screenshot: Path | None) -> int:
+def run_wall(store_url: str | None, wall: str, user: str | None, screenshot: Path | None) -> int:
+    """The wall runs as a signed-in person on PostgreSQL (docs/SECURITY.md); on SQLite as `user`, else
+    $GRIDWATCH_USER, else the built-in admin."""
     app = make_application()
     try:
         store = Store(store_url)
-        controller = WallController(store, wall, user)
+        if store.is_postgres:
+            desk = signed_in_desk(store, user, unattended=screenshot is not None)
+            if desk is None:
+                return 1
+            store, user = desk
+        controller = WallController(store, wall, user or os.environ.get("GRIDWATCH_USER") or "admin")
     except (StoreError, StoreUnavailable) as exc:
         print(exc, file=sys.stderr)
         return 1

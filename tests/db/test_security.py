@@ -16,8 +16,8 @@ from shapely.geometry import MultiPolygon, box
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from gridwatch.db.accounts import SignInFailed, add_user, disable_user, list_users, set_password, sign_in
-from gridwatch.db.errors import Forbidden, InvalidAction, InvalidInput, NotFound, Refused
+from gridwatch.db.accounts import add_user, disable_user, list_users, set_password, sign_in
+from gridwatch.db.errors import Forbidden, InvalidAction, InvalidInput, NotFound, Refused, SignInFailed
 from gridwatch.db.lifecycle import ActionInput
 from gridwatch.db.models import Department, OrgUnit
 from gridwatch.db.seeds import ensure_reference_data
@@ -59,7 +59,11 @@ def desk(pg_store: Store, pg_schema: str) -> Iterator[Desk]:
         s.flush()
         for i in (1, 2):
             community = OrgUnit(
-                code=f"350203001{i:03d}", name=f"社区{i}", level="community", parent_id=street.id, updated_at=now
+                code=f"350203001{i:03d}",
+                name=f"社区{i}",
+                level="community",
+                parent_id=street.id,
+                updated_at=now,
             )
             s.add(community)
             s.flush()
@@ -89,11 +93,17 @@ def desk(pg_store: Store, pg_schema: str) -> Iterator[Desk]:
     cases = {}
     for short, x, department in (("c1", 1, "CGJ"), ("c2", 2, "SZ"), ("c3", 2, None)):
         case = owner.report(
-            actor=users["worker"], source="grid_worker", category_code="06010", lon=118.005 + x / 10, lat=24.465
+            actor=users["worker"],
+            source="grid_worker",
+            category_code="06010",
+            lon=118.005 + x / 10,
+            lat=24.465,
         )
         if department:
             owner.act(case.case_no, "register", actor=users["dispatcher"])
-            owner.act(case.case_no, "dispatch", actor=users["dispatcher"], inp=ActionInput(department=department))
+            owner.act(
+                case.case_no, "dispatch", actor=users["dispatcher"], inp=ActionInput(department=department)
+            )
         cases[short] = case.case_no
     yield Desk(pg_schema, owner, users, cases)
     admin = create_engine(PG_URL)
@@ -127,7 +137,9 @@ def test_a_person_signs_in_as_their_own_role_and_nobody_else(desk: Desk) -> None
         assert store.whoami() == desk.users["dispatcher"]
         with store.engine.connect() as conn:
             row = conn.execute(
-                text("SELECT current_user, rolsuper, rolcreaterole FROM pg_roles WHERE rolname = current_user")
+                text(
+                    "SELECT current_user, rolsuper, rolcreaterole FROM pg_roles WHERE rolname = current_user"
+                )
             ).one()
         assert tuple(row) == (desk.users["dispatcher"], False, False)
     finally:
@@ -141,7 +153,9 @@ def test_a_person_signs_in_as_their_own_role_and_nobody_else(desk: Desk) -> None
         ("nobody", PASSWORD, "Wrong user name or password."),
     ],
 )
-def test_a_wrong_password_or_unknown_user_is_one_line(desk: Desk, who: str, password: str, message: str) -> None:
+def test_a_wrong_password_or_unknown_user_is_one_line(
+    desk: Desk, who: str, password: str, message: str
+) -> None:
     username = desk.users.get(who, f"gwt_nobody_{uuid.uuid4().hex[:6]}")
     with pytest.raises(SignInFailed) as caught:
         sign_in(pg_url(desk.schema), username, password)
@@ -176,7 +190,9 @@ def test_only_an_admin_manages_users_and_the_database_says_so_too(desk: Desk) ->
             add_user(store, actor=desk.users["dispatcher"], username="gwt_x", name="x", roles=["admin"],
                      password=PASSWORD)  # fmt: skip
         with store.engine.connect() as conn:
-            state, line = refusal(conn, "SELECT gw_login_create('gwt_evil', 'SCRAM-SHA-256$x', ARRAY['admin'])")
+            state, line = refusal(
+                conn, "SELECT gw_login_create('gwt_evil', 'SCRAM-SHA-256$x', ARRAY['admin'])"
+            )
             assert state == "42501" and "permission denied for function gw_login_create" in line
             state, line = refusal(conn, "INSERT INTO person_roles (person_id, role) VALUES (1, 'admin')")
             assert state == "42501" and "permission denied for table person_roles" in line
@@ -186,12 +202,21 @@ def test_only_an_admin_manages_users_and_the_database_says_so_too(desk: Desk) ->
 
 def test_user_names_and_roles_are_checked(desk: Desk) -> None:
     with pytest.raises(InvalidInput, match="lower-case letters"):
-        add_user(desk.owner, actor="admin", username="Zhang San", name="张三", roles=["dispatcher"], password=PASSWORD)
+        add_user(
+            desk.owner,
+            actor="admin",
+            username="Zhang San",
+            name="张三",
+            roles=["dispatcher"],
+            password=PASSWORD,
+        )
     with pytest.raises(InvalidInput, match="Unknown role boss"):
         add_user(desk.owner, actor="admin", username="gwt_zs", name="张三", roles=["boss"], password=PASSWORD)
     with pytest.raises(NotFound, match="Departments: CGJ, SZ"):
-        add_user(desk.owner, actor="admin", username="gwt_zs", name="张三", roles=["handler"], password=PASSWORD,
-                 department="XX")  # fmt: skip
+        add_user(
+            desk.owner, actor="admin", username="gwt_zs", name="张三", roles=["handler"], password=PASSWORD,
+            department="XX",
+        )  # fmt: skip
 
 
 # --- what each role sees -------------------------------------------------------------------------------
@@ -228,7 +253,9 @@ def test_a_grid_worker_sees_their_grid_not_the_next_one(desk: Desk) -> None:
         store.dispose()
 
 
-def test_a_handler_keeps_seeing_a_case_re_dispatched_elsewhere_and_never_another_departments(desk: Desk) -> None:
+def test_a_handler_keeps_seeing_a_case_re_dispatched_elsewhere_and_never_another_departments(
+    desk: Desk,
+) -> None:
     no = desk.cases["c1"]
     desk.owner.act(no, "request_return", actor=desk.users["h_cgj"], inp=ActionInput(reason="不是我们的"))
     desk.owner.act(no, "approve_return", actor=desk.users["dispatcher"])
@@ -260,7 +287,10 @@ def test_a_state_change_outside_the_action_path_is_refused(desk: Desk) -> None:
             person = conn.execute(text("SELECT gw_person_id()")).scalar_one()
             state, line = refusal(conn, "UPDATE cases SET state = 'closed' WHERE case_no = :no", no=no)
             assert state == "GW001"
-            assert line == f"Case {no} changes only through the store's action path: its version goes from 1 to 2, not to 1."
+            assert line == (
+                f"Case {no} changes only through the store's action path: its version goes from 1 to 2, "
+                "not to 1."
+            )
             state, line = refusal(
                 conn,
                 "UPDATE cases SET state = 'closed', version = version + 1, last_action = 'close', "
@@ -268,7 +298,9 @@ def test_a_state_change_outside_the_action_path_is_refused(desk: Desk) -> None:
                 me=person, no=no,
             )  # fmt: skip
             with desk.owner.session() as s:
-                python = InvalidAction(no, "close", "reported", desk.owner.workflow(s).actions_from("reported"))
+                python = InvalidAction(
+                    no, "close", "reported", desk.owner.workflow(s).actions_from("reported")
+                )
             assert state == "GW001" and line == str(python)
             # a legal transition, but without its event in the trail: refused at commit
             state, line = refusal(
@@ -303,8 +335,8 @@ def test_an_action_the_role_does_not_hold_is_refused_with_the_python_message(des
             person = conn.execute(text("SELECT gw_person_id()")).scalar_one()
             state, line = refusal(
                 conn,
-                "UPDATE cases SET state = 'registered', version = version + 1, last_action = 'approve_return', "
-                "updated_by_id = :me WHERE case_no = :no",
+                "UPDATE cases SET state = 'registered', version = version + 1, "
+                "last_action = 'approve_return', updated_by_id = :me WHERE case_no = :no",
                 me=person, no=no,
             )  # fmt: skip
         assert state == "42501"
@@ -329,7 +361,7 @@ def test_the_trail_cannot_be_edited_deleted_truncated_or_switched_off(desk: Desk
                 "ALTER TABLE cases DISABLE TRIGGER cases_guard": "must be owner of table cases",
                 "ALTER TABLE case_events DISABLE TRIGGER case_events_append_only": "must be owner of table",
                 "SET session_replication_role = replica": "permission denied to set parameter",
-                "COPY cases FROM PROGRAM 'id'": "must be superuser or have privileges of the pg_execute_server_program role",
+                "COPY cases FROM PROGRAM 'id'": "privileges of the pg_execute_server_program role",
                 "ALTER TABLE cases NO FORCE ROW LEVEL SECURITY": "must be owner of table cases",
                 "DROP POLICY cases_read ON cases": "must be owner of relation cases",
             }
@@ -370,7 +402,11 @@ def test_the_store_api_works_as_the_signed_in_person_and_only_as_them(desk: Desk
             store.act(case.case_no, "accept", actor="admin")
         with store.session() as s:
             events = store.events(s, case.case_no)
-        assert [(e.action, e.case_version) for e in events] == [("report", 1), ("register", 2), ("dispatch", 3)]
+        assert [(e.action, e.case_version) for e in events] == [
+            ("report", 1),
+            ("register", 2),
+            ("dispatch", 3),
+        ]
         handler = desk.sign_in("h_cgj")
         try:
             handler.act(case.case_no, "accept", actor=desk.users["h_cgj"])
@@ -385,7 +421,9 @@ def test_a_raw_refusal_through_the_store_is_one_clear_line(desk: Desk) -> None:
     try:
         with pytest.raises(Refused) as caught, store.session() as s:
             s.execute(text("UPDATE cases SET state = 'closed' WHERE case_no = :no"), {"no": desk.cases["c3"]})
-        assert "\n" not in str(caught.value) and str(caught.value).startswith(f"Case {desk.cases['c3']} changes")
+        assert "\n" not in str(caught.value) and str(caught.value).startswith(
+            f"Case {desk.cases['c3']} changes"
+        )
         with pytest.raises(Forbidden) as denied, store.session() as s:
             s.execute(text("DELETE FROM case_events"))
         assert str(denied.value) == "permission denied for table case_events"
@@ -396,18 +434,26 @@ def test_a_raw_refusal_through_the_store_is_one_clear_line(desk: Desk) -> None:
 def test_no_desk_role_owns_a_table_or_is_a_superuser(desk: Desk) -> None:
     with desk.owner.engine.connect() as conn:
         owners = set(
-            conn.execute(text("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = :s"), {"s": desk.schema})
-            .scalars()
+            conn.execute(
+                text("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = :s"), {"s": desk.schema}
+            ).scalars()
         )
-        powerful = conn.execute(
-            text(
-                "WITH RECURSIVE m AS (SELECT member FROM pg_auth_members WHERE roleid = 'gridwatch_desk'::regrole "
-                "UNION SELECT a.member FROM pg_auth_members a JOIN m ON a.roleid = m.member) "
-                "SELECT r.rolname FROM pg_roles r JOIN m ON r.oid = m.member "
-                "WHERE r.rolsuper OR r.rolbypassrls OR r.rolcreaterole"
+        powerful = (
+            conn.execute(
+                text(
+                    "WITH RECURSIVE m AS (SELECT member FROM pg_auth_members "
+                    "WHERE roleid = 'gridwatch_desk'::regrole "
+                    "UNION SELECT a.member FROM pg_auth_members a JOIN m ON a.roleid = m.member) "
+                    "SELECT r.rolname FROM pg_roles r JOIN m ON r.oid = m.member "
+                    "WHERE r.rolsuper OR r.rolbypassrls OR r.rolcreaterole"
+                )
             )
-        ).scalars().all()
-        owner_is_super = conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar()
+            .scalars()
+            .all()
+        )
+        owner_is_super = conn.execute(
+            text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        ).scalar()
     assert owners == {"gridwatch"}
     assert not owners & set(desk.users.values())
     assert powerful == []

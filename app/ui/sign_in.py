@@ -1,0 +1,77 @@
+"""Signing in to a shared PostgreSQL store: user name and password, checked by the database itself.
+
+The desk then runs on a connection of the person's own login role, so the row-level security and the case
+guard of docs/SECURITY.md apply to every query it makes. An SQLite store has no passwords: there the
+person is chosen from a list (gridwatch.ui.login).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from gridwatch.db.accounts import sign_in
+from gridwatch.db.engine import StoreUnavailable
+from gridwatch.db.errors import StoreError
+from gridwatch.db.store import Store
+from gridwatch.ui.widgets import named
+
+
+class SignInDialog(QDialog):
+    """Asks until the database accepts a user name and password, or the user cancels."""
+
+    def __init__(self, url: str, username: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("signInDialog")
+        self.setWindowTitle(self.tr("Sign in to gridwatch"))
+        self.url = url
+        self.store: Store | None = None
+        self.username = named("username", QLineEdit(username))
+        self.password = named("password", QLineEdit())
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = named("signInError", QLabel())
+        self.error.setStyleSheet("color: #d93025;")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(self.tr("User name"), self.username)
+        form.addRow(self.tr("Password"), self.password)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        (self.password if username else self.username).setFocus()
+        self.resize(380, 160)
+
+    def accept(self) -> None:
+        """Close only once the database took the sign-in; otherwise say why and keep the user name."""
+        try:
+            self.store = sign_in(self.url, self.username.text().strip(), self.password.text())
+        except (StoreError, StoreUnavailable) as exc:
+            self.error.setText(str(exc))
+            self.password.clear()
+            self.password.setFocus()
+            return
+        super().accept()
+
+
+def signed_in_desk(store: Store, user: str | None, *, unattended: bool) -> tuple[Store, str | None] | None:
+    """On PostgreSQL a desk runs as the person's own database role (docs/SECURITY.md). A URL that signs
+    in as a person opens their desk; otherwise (no user in the URL, or the owner's maintenance account)
+    the person signs in with user name and password. Unattended runs on the owner's account (screenshots,
+    tests) take `user` as the desk's person."""
+    signed_in = store.whoami()
+    if signed_in is None and not unattended:
+        dialog = SignInDialog(store.url, user or "")
+        store.dispose()
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.store is None:
+            return None
+        store = dialog.store
+        signed_in = store.whoami()
+    if signed_in is not None and user is not None and user != signed_in:
+        store.dispose()
+        raise StoreError(f"You are signed in to the store as '{signed_in}', not '{user}'.")
+    return store, signed_in or user
