@@ -83,6 +83,9 @@ class Person(Base):
     name: Mapped[str] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(32))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    # The org-tree node a street or community center's staff work at: they see the cases under it
+    # (docs/SECURITY.md). None: the whole territory.
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     active: Mapped[bool] = mapped_column(default=True)
     on_duty: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(index=True)
@@ -271,8 +274,11 @@ class Case(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     suggested_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), index=True)
-    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     state: Mapped[str] = mapped_column(String(16), index=True)
+    # The action that wrote this version: the PostgreSQL guard checks it against the transitions table
+    # and the caller's group roles (docs/SECURITY.md).
+    last_action: Mapped[str | None] = mapped_column(String(24))
     reported_at: Mapped[datetime] = mapped_column(index=True)
     registered_at: Mapped[datetime | None]
     dispatched_at: Mapped[datetime | None] = mapped_column(index=True)  # first dispatch only
@@ -293,6 +299,8 @@ class Case(Base):
     close_type: Mapped[str | None] = mapped_column(String(16))  # normal|overdue|self_handled
     pending_request: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     merge_key: Mapped[str | None] = mapped_column(String(120), index=True)
+    # The reporting client's key for this report: a retry after a lost answer returns the first case.
+    client_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     merged_count: Mapped[int] = mapped_column(default=0)
     attrs: Mapped[dict[str, Any]] = mapped_column(default=dict)
     version: Mapped[int] = mapped_column(default=1)
@@ -316,6 +324,19 @@ class CaseEvent(Base):
     at: Mapped[datetime]
     note: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The case version this event wrote (None for events rebuilt from an imported file's timestamps):
+    # one event per version, so the trail cannot miss a change (docs/SECURITY.md).
+    case_version: Mapped[int | None]
+    __table_args__ = (UniqueConstraint("case_id", "case_version", name="uq_case_events_case_version"),)
+
+
+class CaseDepartment(Base):
+    """Every department a case was ever dispatched to, kept by a trigger on both backends: a handler
+    still sees a case after it was returned or re-dispatched elsewhere (docs/SECURITY.md)."""
+
+    __tablename__ = "case_departments"
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
 
 
 class Attachment(Base):
