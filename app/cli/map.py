@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from gridwatch.cli.reachable import require_reachable
 from gridwatch.cli.root import EXIT_USER_ERROR, DbOption, app, errors, open_store
 
 SizeOption = typer.Option("1600x1000", "--size", help="Window size, WIDTHxHEIGHT.")
@@ -52,6 +53,7 @@ def map_command(
     scale: float | None = typer.Option(None, "--scale", help="Open at ground scale 1:N (with --center)."),
 ) -> None:
     """Show the store's territory, open cases, devices and grid workers on a live map."""
+    require_reachable(db)  # the map loads in threads, which would draw an empty map instead
     from PySide6.QtWidgets import QApplication  # Qt only for this command: the others stay headless
 
     from gridwatch.db.config import APP

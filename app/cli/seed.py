@@ -121,6 +121,7 @@ def demo_command(
     """Open the demo: its own store (demo.sqlite in the data directory), seeded the first time, and the
     dispatcher workstation on it, with a simulation that reports, handles and patrols as you watch."""
     with open_store(db or demo_store_path()) as store:
+        location = store.engine.url.render_as_string(hide_password=True)  # what is printed: no password
         store.upgrade()
         with store.session() as session:
             seeded = has_territory(session)
@@ -132,14 +133,14 @@ def demo_command(
         elif as_json:
             print_json(
                 {
-                    "location": store.engine.url.render_as_string(hide_password=True),
+                    "location": location,
                     "seeded": False,
                     "counts": counts,
                 }
             )
         else:
-            rebuild = f"gridwatch seed demo --replace --db {store.url}"
-            _print_counts(store.url, counts, f"Demo store already seeded (rebuild it with: {rebuild})")
+            rebuild = f"gridwatch seed demo --replace --db {location}"
+            _print_counts(location, counts, f"Demo store already seeded (rebuild it with: {rebuild})")
         url = store.url
     if not window:
         return

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from gridwatch.cli.reachable import require_reachable
 from gridwatch.cli.root import AsOption, DbOption, app
 
 
@@ -21,6 +22,7 @@ def dispatcher_command(
     ),
 ) -> None:
     """Open the dispatcher workstation: map, case queue, case detail and the lifecycle actions."""
+    require_reachable(db)
     from gridwatch.ui.application import run_dispatcher
 
     raise typer.Exit(run_dispatcher(db, user, lang, screenshot))

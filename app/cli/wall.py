@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from gridwatch.cli.reachable import require_reachable
 from gridwatch.cli.root import AsOption, DbOption, app
 
 
@@ -22,6 +23,7 @@ def wall_command(
     ),
 ) -> None:
     """Open the video wall: the wall's stored layout, presets and tours, switched from any workstation."""
+    require_reachable(db)
     from gridwatch.wall.run import run_wall
 
     raise typer.Exit(run_wall(db, wall, user, screenshot))
