@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, insert, literal, select, update
+from sqlalchemy import Table, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -234,6 +234,38 @@ def _accept(session: Session, case: Case, inp: ActionInput, at: datetime, rules:
     return {"accepted_at": at}
 
 
+RECOMPUTE_DEADLINE = "recompute_deadline"
+"""Not a workflow step: the store writes it when a calendar change moves a running deadline."""
+
+
+def running_deadline(session: Session, case: Case, rules: Rules) -> datetime:
+    """The handling deadline on the calendar as it is now.
+
+    The clock runs from the last dispatch (a re-dispatch after a return restarts it); approved extensions
+    and suspended time were added to it in the clock's own units, and working time adds up, so one
+    addition of their sum lands where the actions did one by one.
+    """
+    start = (
+        session.scalar(
+            select(func.max(CaseEvent.at)).where(CaseEvent.case_id == case.id, CaseEvent.action == "dispatch")
+        )
+        or case.dispatched_at
+    )
+    if start is None:
+        raise InvalidInput(f"Case {case.case_no} has no handling clock: it was never dispatched.")
+    return handling_deadline(rules, case_limit(case), start, case.extension_seconds + case.suspended_seconds)
+
+
+def _recompute_deadline(
+    session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules
+) -> dict[str, Any]:
+    deadline = running_deadline(session, case, rules)
+    out: dict[str, Any] = {"deadline_at": deadline}
+    if case.stage_due_at is not None and case.stage_due_at == case.deadline_at:
+        out["stage_due_at"] = deadline  # the step's due time is the handling deadline (not while suspended)
+    return out
+
+
 EFFECTS: dict[str, Effect] = {
     "send_verify": _send_verify,
     "register": _register,
@@ -259,6 +291,7 @@ EFFECTS: dict[str, Effect] = {
     "check_pass": _check_pass,
     "check_fail": _check_fail,
     "close": _close,
+    RECOMPUTE_DEADLINE: _recompute_deadline,
 }
 
 

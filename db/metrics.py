@@ -7,7 +7,7 @@ published always adds up.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from gridwatch.db.calendar import WorkingCalendar
 from gridwatch.db.models import Case, Category, Department, OrgUnit
 
 GroupKey = Literal["department", "street", "grid", "source", "category"]
@@ -39,6 +40,9 @@ class MetricRow:
     reworks: int
     extended: int
     overdue_open: int
+    estimated_calendar: bool | None = field(default=None, kw_only=True)
+    """Some on-time figure rests on a deadline in a year whose holidays are only estimated (the State
+    Council's notice is not entered, docs/CALENDAR.md); None when no calendar was given to judge it."""
 
     @property
     def handle_rate(self) -> float | None:  # 处置率
@@ -137,8 +141,12 @@ def compute(
     *,
     tz: str = "Asia/Shanghai",
     as_of: datetime | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> list[MetricRow]:
-    """Every DOMAIN.md metric for the local days [start, end], one row per value of `by`."""
+    """Every DOMAIN.md metric for the local days [start, end], one row per value of `by`.
+
+    With the site's `calendar`, each row also says whether its on-time figures rest on an estimated year.
+    """
     if by not in GROUP_KEYS:
         raise ValueError(f"Cannot group by '{by}': choose one of {', '.join(GROUP_KEYS)}.")
     lo, hi = period_bounds(start, end, tz)
@@ -151,6 +159,7 @@ def compute(
     reported, dispatched, checked = within(c.reported_at), within(c.dispatched_at), within(c.checked_at)
     on_time_handled = and_(c.handled_at.is_not(None), c.handled_at <= c.deadline_at)
     key_column, name_column, join = _group(by)
+    judged_deadline = case((or_(dispatched, checked), c.deadline_at))  # the deadlines on-time figures use
     query = (
         select(
             key_column.label("key"),
@@ -174,6 +183,8 @@ def compute(
                     c.state.not_in(("cancelled", "rejected")),
                 )
             ),
+            func.min(judged_deadline),
+            func.max(judged_deadline),
         )
         .select_from(c)
         .where(or_(reported, dispatched, checked))
@@ -182,10 +193,14 @@ def compute(
     )
     if join is not None:
         query = query.outerjoin(*join)
-    return [
-        MetricRow(str(r[0] if r[0] is not None else "—"), str(r[1] or "—"), *map(int, r[2:]))
-        for r in session.execute(query)
-    ]
+    rows = []
+    for r in session.execute(query):
+        row = MetricRow(str(r[0] if r[0] is not None else "—"), str(r[1] or "—"), *map(int, r[2:-2]))
+        first, last = r[-2:]
+        if calendar is not None:
+            row.estimated_calendar = first is not None and calendar.estimated(first, last)
+        rows.append(row)
+    return rows
 
 
 def _group(by: GroupKey) -> tuple[Any, Any, tuple[Any, Any] | None]:

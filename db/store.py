@@ -10,10 +10,10 @@ import functools
 import hashlib
 import math
 import time as clock
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import ParamSpec, TypeVar
 
 from sqlalchemy import Engine, func, select, update
@@ -24,8 +24,16 @@ from gridwatch.db import engine as engines
 from gridwatch.db.calendar import DEFAULT_WORK_PERIODS, WorkingCalendar
 from gridwatch.db.config import resolve_url
 from gridwatch.db.deadlines import DeadlineRule, Limit
-from gridwatch.db.errors import InvalidInput, NotFound, StoreError
-from gridwatch.db.lifecycle import HOUR, ActionInput, Rules, apply_step, conflict_for
+from gridwatch.db.errors import Conflict, InvalidInput, NotFound, StoreError
+from gridwatch.db.lifecycle import (
+    HOUR,
+    RECOMPUTE_DEADLINE,
+    ActionInput,
+    Rules,
+    apply_step,
+    conflict_for,
+    running_deadline,
+)
 from gridwatch.db.models import (
     Attachment,
     CalendarDay,
@@ -39,7 +47,7 @@ from gridwatch.db.models import (
 )
 from gridwatch.db.routing import GridLocator, suggest_department
 from gridwatch.db.seeds import SOURCES
-from gridwatch.db.workflow import Workflow
+from gridwatch.db.workflow import Step, Workflow
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -49,6 +57,9 @@ MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 CHINA_LON = (73.0, 136.0)
 CHINA_LAT = (3.0, 54.0)
+
+RUNNING_STATES = ("dispatched", "handling", "suspended")
+"""States in which the handling clock runs towards `deadline_at`."""
 
 
 def utcnow() -> datetime:
@@ -72,6 +83,16 @@ class NewAttachment:
     data: bytes
     kind: str = "before"
     mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class MovedDeadline:
+    """A running deadline a calendar change moved (docs/CALENDAR.md)."""
+
+    case_no: str
+    previous: datetime
+    deadline: datetime
+    estimated: bool  # the new deadline still rests on an estimated year
 
 
 @dataclass(frozen=True)
@@ -180,6 +201,77 @@ class Store:
     def reload_rules(self) -> None:
         self._rules = None
         self._workflow = None
+
+    def refresh_calendar(self, session: Session) -> bool:
+        """Re-read the site's calendar table into the calendar this handle's rules share; True if it changed.
+
+        The calendar object is updated in place, so the queue, the map and the clocks that hold it follow.
+        """
+        calendar = self.rules(session).calendar
+        overrides = {d.day: d.is_workday for d in session.scalars(select(CalendarDay))}
+        if overrides == calendar.overrides:
+            return False
+        calendar.replace_overrides(overrides)
+        return True
+
+    def recompute_deadlines(
+        self, session: Session, actor: Actor, changed: Mapping[date, bool], why: str, now: datetime
+    ) -> list[MovedDeadline]:
+        """Move the running deadlines that the `changed` days (day → now a working day) move.
+
+        Each moved case gets a versioned update and a `recompute_deadline` event saying why, like any
+        action; a case someone changes meanwhile is read again and recomputed. Call it after
+        `refresh_calendar`, in the transaction that changed the table.
+        """
+        if not changed:
+            return []
+        rules = self.rules(session)
+        tz = rules.calendar.tz
+        first = datetime.combine(min(changed), time(), tz)
+        after = datetime.combine(max(changed) + timedelta(days=1), time(), tz)
+        running = session.scalars(
+            select(Case)
+            .where(
+                Case.state.in_(RUNNING_STATES),
+                Case.limit_unit.in_(("working_hours", "working_days")),
+                Case.deadline_at >= first,  # a change after the deadline or before the clock moves nothing
+                Case.dispatched_at < after,
+            )
+            .order_by(Case.id)
+        ).all()
+        moved = []
+        for case in running:
+            for _attempt in range(3):
+                if case.state not in RUNNING_STATES or case.deadline_at is None:
+                    break
+                previous, deadline = case.deadline_at, running_deadline(session, case, rules)
+                if deadline == previous:
+                    break
+                last = max(previous, deadline).astimezone(tz).date()
+                days = sorted(d for d in changed if d <= last)
+                said = "; ".join(f"{d} {'working day' if changed[d] else 'holiday'}" for d in days[:10])
+                more = f" and {len(days) - 10} more" if len(days) > 10 else ""
+                estimated = rules.calendar.estimated(case.dispatched_at or previous, deadline)
+                flag = " (estimated calendar)" if estimated else ""
+                inp = ActionInput(
+                    note=f"{why}: {said}{more}. Deadline {previous.astimezone(tz):%Y-%m-%d %H:%M} → "
+                    f"{deadline.astimezone(tz):%Y-%m-%d %H:%M}{flag}",
+                    data={
+                        "previous": previous.isoformat(),
+                        "deadline": deadline.isoformat(),
+                        "days": [d.isoformat() for d in days],
+                        "estimated": estimated,
+                    },
+                )
+                step = Step(RECOMPUTE_DEADLINE, case.state, case.state, frozenset({"admin"}), False)
+                try:
+                    apply_step(session, case, step, "admin", actor.id, inp, rules, now)
+                except Conflict:
+                    session.refresh(case)
+                    continue
+                moved.append(MovedDeadline(case.case_no, previous, deadline, estimated))
+                break
+        return moved
 
     # --- reading -----------------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from gridwatch.cli.root import DbOption, app, console, errors, open_store
 from gridwatch.db.metrics import GROUP_KEYS, compute
+from gridwatch.db.spreadsheet import append_xlsx_row, neutralise
 
 report_app = typer.Typer(help="Reports for supervisors.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
@@ -38,6 +39,7 @@ COLUMNS = [
     ("overdue_rate", "超期待处置率"),
     ("score", "综合得分"),
     ("grade", "等级"),
+    ("estimated_calendar", "估算日历"),
 ]
 
 
@@ -81,20 +83,26 @@ def metrics(
     if by not in GROUP_KEYS:
         errors.print(f"[red]Cannot group by '{by}': choose one of {', '.join(GROUP_KEYS)}.[/red]")
         raise typer.Exit(1)
+    first, last = date.fromordinal(start.toordinal()), date.fromordinal(end.toordinal())
     with open_store(db) as store, store.session() as session:
-        rows = [
-            r.as_dict()
-            for r in compute(
-                session, date.fromordinal(start.toordinal()), date.fromordinal(end.toordinal()), by
-            )
-        ]
+        calendar = store.rules(session).calendar
+        rows = [r.as_dict() for r in compute(session, first, last, by, calendar=calendar)]
+        # a deadline runs at most weeks past the period: the years it can reach that nobody entered
+        estimated = [y for y in range(first.year, last.year + 2) if not calendar.is_known(y)]
+    note = None
+    if any(r["estimated_calendar"] for r in rows):
+        years = ", ".join(map(str, estimated)) or "a later year"
+        note = (
+            f"On-time figures of the rows marked 'estimated' rest on an estimated calendar for {years}: the "
+            "State Council's holiday notice is not entered (gridwatch calendar check YEAR)."
+        )
     if fmt is Format.json:
         text = _json(rows)
     elif fmt is Format.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow([label for _, label in COLUMNS])
-        writer.writerows([[r[k] for k, _ in COLUMNS] for r in rows])
+        writer.writerows([[neutralise(_cell(r, k)) for k, _ in COLUMNS] for r in rows])  # names are site data
         text = buffer.getvalue()
     elif fmt is Format.xlsx:
         if out is None:
@@ -102,19 +110,35 @@ def metrics(
             raise typer.Exit(1)
         _xlsx(rows, out)
         console.print(f"Wrote {len(rows)} rows to {out}")
+        _warn(note)
         return
     else:
-        shown = [(k, label) for k, label in COLUMNS if k in BRIEF]
+        shown = [(k, label) for k, label in COLUMNS if k in BRIEF or (k == "estimated_calendar" and note)]
         table = Table(*[label for _, label in shown], title=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}, by {by}")
         for r in rows:
-            table.add_row(*["" if r[k] is None else str(r[k]) for k, _ in shown])
+            table.add_row(*[_cell(r, k) for k, _ in shown])
         console.print(table)
+        _warn(note)
         return
     if out:
         out.write_text(text, encoding="utf-8-sig" if fmt is Format.csv else "utf-8")
         console.print(f"Wrote {len(rows)} rows to {out}")
     else:
         typer.echo(text, nl=False)
+    _warn(note)
+
+
+def _cell(row: dict[str, object], key: str) -> str:
+    value = row[key]
+    if key == "estimated_calendar":
+        return "estimated" if value else ""
+    return "" if value is None else str(value)
+
+
+def _warn(note: str | None) -> None:
+    """Said on stderr, so the JSON or CSV on stdout stays clean for a script."""
+    if note:
+        errors.print(f"[yellow]{note}[/yellow]")
 
 
 def _json(rows: list[dict[str, object]]) -> str:
@@ -129,7 +153,7 @@ def _xlsx(rows: list[dict[str, object]], path: Path) -> None:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append([label for _, label in COLUMNS])
-    for r in rows:
-        sheet.append([r[k] for k, _ in COLUMNS])
+    append_xlsx_row(sheet, [label for _, label in COLUMNS])
+    for r in rows:  # text typed as text: a department name is never a live formula
+        append_xlsx_row(sheet, [_cell(r, k) if k == "estimated_calendar" else r[k] for k, _ in COLUMNS])
     book.save(path)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from gridwatch.db.calendar import UnknownCalendarYear, WorkingCalendar
+from tests.calendar_support import library_until_2026  # noqa: F401
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -107,26 +108,29 @@ def test_bad_work_periods_rejected(periods: list[tuple[time, time]]) -> None:
         WorkingCalendar(work_periods=periods)
 
 
-def test_unknown_year_falls_back_to_weekdays_and_warns_once(cal: WorkingCalendar) -> None:
+@pytest.mark.usefixtures("library_until_2026")
+def test_unknown_year_is_estimated_from_the_law_and_warns_once(cal: WorkingCalendar) -> None:
     with pytest.warns(UnknownCalendarYear, match="2027.*site calendar") as record:
         assert cal.is_workday(date(2027, 1, 4))  # Monday
     assert record[0].message.year == 2027  # type: ignore[union-attr]
-    assert cal.unknown_years == {2027}
+    assert cal.estimated_years == {2027}
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert not cal.is_workday(date(2027, 1, 9))  # Saturday, no second warning
         assert cal.is_workday(date(2027, 1, 8))
+        assert not cal.is_workday(date(2027, 1, 1))  # 元旦, a Friday, from the law
 
 
-def test_override_in_an_unknown_year_is_used_but_silences_nothing() -> None:
+@pytest.mark.usefixtures("library_until_2026")
+def test_one_entered_day_does_not_make_a_year_known() -> None:
     cal = WorkingCalendar(overrides={date(2027, 1, 1): False})  # a Friday
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert not cal.is_workday(date(2027, 1, 1))
-    assert cal.unknown_years == set()
+    assert cal.estimated_years == set()
     with pytest.warns(UnknownCalendarYear, match="2027"):
         assert cal.add_working(sh(2026, 12, 31, 17), 3600) == sh(2027, 1, 4, 9)
-    assert cal.unknown_years == {2027}
+    assert cal.estimated_years == {2027}
 
 
 def test_working_seconds_inverts_add_working() -> None:
