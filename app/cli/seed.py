@@ -21,6 +21,7 @@ from rich.table import Table
 from gridwatch.cli.root import DbOption, JsonOption, app, console, open_store, print_json
 from gridwatch.db.config import default_sqlite_path
 from gridwatch.db.demo_city import DemoSummary, has_territory, seed_demo, table_counts
+from gridwatch.db.demo_city.people import DEMO_DISPATCHER
 from gridwatch.db.demo_city.seed import SEED_STEPS
 from gridwatch.db.demo_city.simulate import DemoSimulation
 from gridwatch.db.store import Store
@@ -156,7 +157,9 @@ def demo_command(
     speakers = LoopbackSpeakers.from_store(speakers_store)  # the demo's loudspeakers, on 127.0.0.1
     speakers.start()
     try:
-        code = run_dispatcher(url, "admin", lang, screenshot, speakers=speakers, open_camera=open_camera)
+        code = run_dispatcher(
+            url, DEMO_DISPATCHER, lang, screenshot, speakers=speakers, open_camera=open_camera
+        )
     finally:
         stop.set()
         speakers.stop()

@@ -66,9 +66,10 @@ class MainWindow(QMainWindow):
         self.login = login
         self.workspace = WORKSPACES[workspace]
         self.settings = settings or QSettings()
-        self.setWindowTitle(
-            self.tr("gridwatch — %1 — %2").replace("%1", self.workspace.title()).replace("%2", login.name)
-        )
+        title = self.tr("gridwatch — %1 — %2").replace("%1", self.workspace.title()).replace("%2", login.name)
+        if not store.is_postgres:  # nobody signed in with a password: say so (docs/SECURITY.md)
+            title += self.tr(" — single-user store (SQLite)")
+        self.setWindowTitle(title)
         self.setDockOptions(
             QMainWindow.DockOption.AllowNestedDocks
             | QMainWindow.DockOption.AllowTabbedDocks

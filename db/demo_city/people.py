@@ -15,6 +15,8 @@ import shapely
 from gridwatch.db.demo_city.names import DISTRICT_CODE, GIVEN, SURNAMES
 from gridwatch.db.demo_city.territory import M_PER_DEG_LAT, M_PER_DEG_LON, Territory, random_points_in
 
+DEMO_DISPATCHER = "leader_dispatch"
+"""Who `gridwatch demo` signs in by itself: a shift leader who also dispatches, so the whole desk works."""
 ADMIN_ROLES = ("acceptor", "shift_leader", "dispatcher", "handler", "grid_worker", "supervisor", "admin")
 
 
@@ -160,7 +162,7 @@ def staff(rng: np.random.Generator, territory: Territory, depts: list[Department
         for n in range(1, count + 1):
             name, phone = names.next()
             out.append(StaffSpec(f"{role}{n:02d}", name, phone, (role,), on_duty=n == 1))
-    out.append(StaffSpec("leader_dispatch", *names.next(), ("shift_leader", "dispatcher")))
+    out.append(StaffSpec(DEMO_DISPATCHER, *names.next(), ("shift_leader", "dispatcher")))
     for dept in depts:
         for n in (1, 2):
             name, phone = names.next()

@@ -43,10 +43,13 @@ def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
 
 
 def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows of one shape: COPY on PostgreSQL (about 10× a multi-row INSERT), executemany else."""
+    """Insert many rows of one shape: COPY on PostgreSQL (about 10× a multi-row INSERT), executemany else.
+
+    PostgreSQL refuses COPY FROM into a table whose row-level security applies to the caller (cases, their
+    events and attachments: docs/SECURITY.md); those take executemany, which psycopg pipelines."""
     if not rows:
         return
-    if not is_postgres(session):
+    if not is_postgres(session) or session.scalar(text("SELECT row_security_active(:t)"), {"t": table.name}):
         session.connection().execute(insert(table), rows)
         return
     defaults = _scalar_defaults(table, rows[0])

@@ -1,0 +1,117 @@
+"""What row-level security costs the desk: a handler's queue page and `report metrics` on 1,000,000 cases,
+side by side with the same calls as the owner (who sees every case), in one run on PostgreSQL.
+
+Run by hand:  cd bench && python rls.py [--rows 1000000] [--runs 7] [--reuse] [--keep]
+
+Targets (issue 8): signed in as a handler, a queue page ≤ 50 ms, and `report metrics` within 1.5× of the
+same query as the owner. Loads the cases as bench/metrics.py does (13 departments, a year of reports),
+adds a handler of the first department as a real login role with a password, signs in as them
+(scram-sha-256, as a desk does) and times, median of `--runs` after a warm-up:
+- the queue's first page (open cases, newest first, 200 rows) and a page deep in it (after row 5,000);
+- compute() of the metrics for the 90-day period by department.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import uuid
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from metrics import PERIOD, load, loaded_rows
+from scratch_store import PG_URL, median, pg_engine, pg_schema, pg_url, verdict
+from sqlalchemy import create_engine, text
+
+from gridwatch.db.accounts import add_user, sign_in
+from gridwatch.db.metrics import compute
+from gridwatch.db.queries import CaseFilter
+from gridwatch.db.reads.case_lists import page
+from gridwatch.db.store import Store
+
+SCHEMA = "bench_rls"
+PAGE_TARGET_S = 0.050
+METRICS_RATIO = 1.5
+PASSWORD = "bench-handler-pass"
+QUEUE = CaseFilter(open_only=True, limit=200, order=["-reported_at"])
+
+
+def timed(call: Callable[[], Any], runs: int) -> tuple[float, Any]:
+    result = call()  # warm-up
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = call()
+        times.append(time.perf_counter() - t0)
+    return median(times), result
+
+
+def deep_page(store: Store) -> list[Any]:
+    """The page after row 5,000 of the queue, paged by key as the queue scrolls."""
+    rows = page(store, QUEUE)
+    for _ in range(25):
+        rows = page(store, QUEUE, after=rows[-1]) if rows else rows
+    return rows
+
+
+def metrics(store: Store) -> int:
+    with store.session() as session:
+        return len(compute(session, *PERIOD, "department"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--reuse", action="store_true", help="keep an already loaded schema")
+    parser.add_argument("--keep", action="store_true", help="leave the schema behind for --reuse")
+    args = parser.parse_args()
+    username = f"gwb_handler_{uuid.uuid4().hex[:6]}"
+    with pg_schema(SCHEMA, reuse=args.reuse, keep=args.keep) as schema:
+        if loaded_rows(schema) != args.rows:
+            load(schema, args.rows)
+        owner = Store(engine=pg_engine(schema))
+        with owner.engine.connect() as conn:
+            code, department_id = conn.execute(
+                text("SELECT code, id FROM departments ORDER BY id LIMIT 1")
+            ).one()
+            theirs = conn.execute(
+                text("SELECT count(*) FROM case_departments WHERE department_id = :d"), {"d": department_id}
+            ).scalar_one()
+        add_user(owner, actor="admin", username=username, name="bench", roles=["handler"], password=PASSWORD,
+                 department=code)  # fmt: skip
+        handler = sign_in(pg_url(schema), username, PASSWORD)
+        try:
+            print(f"{args.rows:,} cases; the handler's department {code} has {theirs:,} of them; "
+                  f"median of {args.runs} after a warm-up")  # fmt: skip
+            for name, call in (
+                ("queue, first page", lambda s: page(s, QUEUE)),
+                ("queue, after row 5,000", deep_page),
+            ):
+                as_owner, owner_rows = timed(partial(call, owner), args.runs)
+                as_handler, handler_rows = timed(partial(call, handler), args.runs)
+                print(
+                    f"  {name:24s} owner {as_owner * 1000:7.1f} ms ({len(owner_rows)} rows)   handler "
+                    f"{as_handler * 1000:7.1f} ms ({len(handler_rows)} rows)   target ≤ 50 ms: "
+                    f"{verdict(as_handler <= PAGE_TARGET_S)}"
+                )
+            as_owner, owner_groups = timed(lambda: metrics(owner), args.runs)
+            as_handler, handler_groups = timed(lambda: metrics(handler), args.runs)
+            ratio = as_handler / as_owner
+            print(
+                f"  {'metrics by department':24s} owner {as_owner:7.3f} s ({owner_groups} groups)   handler "
+                f"{as_handler:7.3f} s ({handler_groups} groups)   ratio {ratio:.2f} "
+                f"(target ≤ {METRICS_RATIO}): {verdict(ratio <= METRICS_RATIO)}"
+            )
+        finally:
+            handler.dispose()
+            owner.dispose()
+            admin = create_engine(PG_URL)
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP ROLE IF EXISTS "{username}"'))
+            admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
