@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from gridwatch.db.calendar import Source, UnknownCalendarYear, WorkingCalendar
 from gridwatch.db.errors import Forbidden, InvalidInput
 from gridwatch.db.holidays_law import Holiday, statutory_holidays
-from gridwatch.db.models import CalendarDay, Person
+from gridwatch.db.models import CalendarDay, Case, Person
 from gridwatch.db.store import MovedDeadline, Store, utcnow
 
 ADMIN = "admin"
@@ -309,3 +310,18 @@ def check_year(store: Store, year: int) -> YearCheck:
             else [h for h in statutory_holidays(year) if overrides.get(h.day) is not False]
         )
         return YearCheck(year, source, entered, missing)
+
+
+def estimated_years_ahead(session: Session, calendar: WorkingCalendar, now: datetime) -> list[int]:
+    """The years from today's to the latest due time of an open case whose holidays are only estimated.
+
+    The desk's banner shows them: from the day the first deadline reaches into a year nobody entered
+    until someone enters its notice.
+    """
+    latest = session.execute(
+        select(func.max(Case.deadline_at), func.max(Case.stage_due_at)).where(
+            Case.closed_at.is_(None), Case.state.not_in(("rejected", "cancelled"))
+        )
+    ).one()
+    last = max([now, *(t for t in latest if t is not None)]).astimezone(calendar.tz).year
+    return [y for y in range(now.astimezone(calendar.tz).year, last + 1) if not calendar.is_known(y)]

@@ -17,6 +17,7 @@ from gridwatch.plugins.speakers.loopback import LoopbackSpeakers
 from gridwatch.talk.button import TalkButton
 from gridwatch.ui import texts
 from gridwatch.ui.actions import ActionController
+from gridwatch.ui.calendar_banner import CalendarBanner
 from gridwatch.ui.case_detail import CaseDetail
 from gridwatch.ui.case_queue import CaseQueue
 from gridwatch.ui.feed import FeedThread
@@ -89,6 +90,10 @@ class MainWindow(QMainWindow):
         self.hold_key = WindowHoldKey(self, self._talk_target)
         self.controller = ActionController(store, login.username, self)
         self._build_menus()
+        self.calendar_banner = CalendarBanner(store, self)  # deadlines on an estimated calendar
+        self.addToolBarBreak()
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.calendar_banner)
+        self.calendar_banner.calendar_changed.connect(self.queue.apply_filters)
         self.user_label = named("userLabel", QLabel())
         roles = "、".join(texts.label(texts.roles(), r) for r in sorted(login.roles))
         self.user_label.setText(f"{login.name} ({login.username}) · {roles}")

@@ -319,6 +319,14 @@
     </message>
 </context>
 <context>
+    <name>CalendarBanner</name>
+    <message>
+        <location filename="../../app/ui/calendar_banner.py" line="56"/>
+        <source>The holidays of %1 are only estimated from the national regulation on holidays, without the adjusted working days: deadlines that reach into %1 may move. An administrator enters the State Council&apos;s notice with: gridwatch calendar import FILE</source>
+        <translation>%1 年的放假安排尚未录入，目前按《全国年节及纪念日放假办法》估算（不含调休）：截止时间落在 %1 年的处置时限可能会变动。请管理员录入国务院办公厅放假通知：gridwatch calendar import 文件</translation>
+    </message>
+</context>
+<context>
     <name>CaseDetail</name>
     <message>
         <location filename="../../app/ui/case_detail.py" line="166"/>
