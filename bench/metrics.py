@@ -206,8 +206,9 @@ def load(schema: str, rows: int) -> None:
                 buffer = io.StringIO()
                 frame.iloc[start : start + 100_000].to_csv(buffer, header=False, index=False)
                 copy.write(buffer.getvalue())
-        conn.execute("ALTER TABLE cases FORCE ROW LEVEL SECURITY")
         conn.execute("SELECT setval(pg_get_serial_sequence('cases', 'id'), %s)", (rows,))
+        conn.commit()
+        conn.execute("ALTER TABLE cases FORCE ROW LEVEL SECURITY")  # after the COPY's deferred checks ran
         conn.commit()
         t2 = time.perf_counter()
         conn.autocommit = True

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gridwatch.db.errors import InvalidInput, NotFound, StoreError
@@ -123,8 +124,34 @@ def acquire(
     now: datetime | None = None,
 ) -> Grant:
     """Take every speaker of a call at once, or none (a group call is one call); `group` adds every
-    speaker of that priority group."""
-    now = now or utcnow()
+    speaker of that priority group.
+
+    Two desks taking a free speaker at the same moment both see no lock; the database lets one insert
+    it (the speaker is the key) and the other, on its second look, is told who holds it (SpeakerBusy).
+    """
+    for attempt in range(RACE_ATTEMPTS):
+        try:
+            return _acquire(store, username, speaker_codes, group, now or utcnow())
+        except (IntegrityError, StoreError) as exc:
+            if isinstance(exc, SpeakerBusy | NotFound) or attempt + 1 == RACE_ATTEMPTS or not _lost_race(exc):
+                raise
+    raise AssertionError("unreachable")
+
+
+RACE_ATTEMPTS = 3
+
+
+def _lost_race(exc: Exception) -> bool:
+    """Another desk wrote the same speaker's lock between our look and our write: PostgreSQL's unique
+    key, or SQLite's stale snapshot ("database is locked") when both had read before either wrote."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return "database is locked" in str(exc)
+
+
+def _acquire(
+    store: Store, username: str, speaker_codes: Sequence[str], group: str | None, now: datetime
+) -> Grant:
     key = uuid.uuid4().hex
     with store.session() as session:
         person = store.person(session, username)
@@ -147,7 +174,9 @@ def acquire(
             if lock.rank >= rank:
                 raise SpeakerBusy(speaker.name, holder_name, lock.acquired_at)
             preempted.append(holder_name)
-        session.execute(delete(SpeakerLock).where(SpeakerLock.speaker_id.in_(ids)))
+        # only the locks looked at go: one another desk wrote since then makes our INSERT fail, not vanish
+        seen = [lock.session_key for lock in held.values()]
+        session.execute(delete(SpeakerLock).where(SpeakerLock.session_key.in_(seen)))
         for speaker in speakers:
             session.add(
                 SpeakerLock(

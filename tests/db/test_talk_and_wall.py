@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from gridwatch.db import talk, wall
 from gridwatch.db.errors import InvalidInput, NotFound
 from gridwatch.db.models import Device, Person, PersonRole, TalkRecord
 from gridwatch.db.store import Store, utcnow
+from tests.cli.test_cases_cli import url_of
 
 
 @pytest.fixture
@@ -154,3 +158,47 @@ def test_wall_layouts_are_validated_and_versioned(store: Store, devices: None) -
         wall.show(store, "main", {"screens": [{"tiles": 6, "cameras": []}]}, actor="dispatcher")
     with pytest.raises(InvalidInput, match="no camera with code C9"):
         wall.save_preset(store, "x", {"screens": [{"tiles": 4, "cameras": ["C9"]}]})
+
+
+def test_two_desks_taking_a_free_speaker_at_once_one_wins_and_the_other_is_told_who(
+    store: Store, devices: None
+) -> None:
+    """Two store handles (two desks) of equal rank, held at a barrier until both have looked at the free
+    speaker's lock: the database decides, and the loser hears who holds it, not a traceback."""
+    desks = {"leader": Store(url_of(store)), "leader2": Store(url_of(store))}
+    looked = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    waited: set[int] = set()
+
+    def hold(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        """Both desks have looked and found the speaker free before either writes (first try only)."""
+        first_write = statement.lstrip().upper().startswith("DELETE FROM SPEAKER_LOCKS")
+        if first_write and threading.get_ident() not in waited:
+            waited.add(threading.get_ident())
+            looked.wait(timeout=30)
+
+    for desk in desks.values():
+        event.listen(desk.engine, "before_cursor_execute", hold)
+
+    def take(username: str) -> None:
+        try:
+            talk.acquire(desks[username], username, ["S3"])
+            outcomes[username] = "granted"
+        except talk.SpeakerBusy as busy:
+            outcomes[username] = f"busy: {busy.holder}"
+        except Exception as exc:  # a traceback must fail the test by name
+            outcomes[username] = f"{type(exc).__name__}: {exc}"
+
+    threads = [threading.Thread(target=take, args=(u,)) for u in desks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    names = {"leader": "Leader", "leader2": "Leader Two"}
+    assert sorted(outcomes.values())[-1] == "granted", outcomes
+    winner = next(u for u, o in outcomes.items() if o == "granted")
+    loser = next(u for u in desks if u != winner)
+    assert outcomes[loser] == f"busy: {names[winner]}"
+    for desk in desks.values():
+        desk.dispose()
