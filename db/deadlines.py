@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Literal, get_args
+
+import numpy as np
+from numpy.typing import NDArray
 
 from gridwatch.db.calendar import WorkingCalendar, require_aware
 
@@ -19,6 +22,7 @@ Suspension = tuple[datetime, datetime | None]
 
 _UNIT_SECONDS: dict[str, float] = {"working_hours": 3600.0, "hours": 3600.0, "days": 86400.0}
 YELLOW_FROM = 0.8
+_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -215,6 +219,57 @@ def traffic_light(
     if fraction_used(cal, start, due, now, working, suspensions) >= YELLOW_FROM:
         return "yellow"
     return "green"
+
+
+def working_clock(
+    cal: WorkingCalendar, lo: float, hi: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Every working period's start and end (epoch s) on the days from `lo` to `hi`, and the working
+    seconds from the first edge to each: working time as a piecewise-linear function, so the calendar's
+    arithmetic for 100,000 cases is two numpy calls instead of 100,000 walks over days."""
+    first = datetime.fromtimestamp(lo, cal.tz).date() - _DAY
+    last = datetime.fromtimestamp(hi, cal.tz).date() + _DAY
+    edges: list[float] = []
+    day = first
+    while day <= last:
+        if cal.is_workday(day):
+            midnight = datetime.combine(day, time(), cal.tz)
+            for a, b in cal.periods:
+                edges.append((midnight + timedelta(seconds=a)).timestamp())
+                edges.append((midnight + timedelta(seconds=b)).timestamp())
+        day += _DAY
+    x = np.array(edges, dtype=np.float64)
+    worked = np.zeros_like(x)
+    worked[1::2] = x[1::2] - x[0::2]  # a period's end adds the period; the next start adds nothing
+    return x, np.cumsum(worked)
+
+
+def yellow_times(
+    cal: WorkingCalendar, start: NDArray[np.float64], due: NDArray[np.float64], working: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """When each step's `fraction_used` reaches YELLOW_FROM (epoch s; NaN without a clock): the same rule
+    as `traffic_light` for many cases at once, so a light is green before this moment, yellow from it
+    up to `due`, and red after `due`.
+
+    On the site calendar for a working clock, in wall time otherwise. A working step with no working time
+    in it (due outside working hours) stays green until due, as `traffic_light` says.
+    """
+    yellow = start + (due - start) * YELLOW_FROM
+    on_calendar = working & np.isfinite(start) & np.isfinite(due)
+    if not on_calendar.any():
+        return yellow
+    s, d = start[on_calendar], due[on_calendar]
+    edges, worked = working_clock(cal, float(s.min()), float(max(d.max(), s.max())))
+    if not edges.size:  # not one working day in the whole span
+        yellow[on_calendar] = d
+        return yellow
+    at_start = np.interp(s, edges, worked)
+    total = np.interp(d, edges, worked) - at_start
+    target = at_start + YELLOW_FROM * total
+    k = np.clip(np.searchsorted(worked, target, side="left"), 1, edges.size - 1)
+    # the first edge whose working total reaches the target ends a working period: count back into it
+    yellow[on_calendar] = np.where(total > 0, edges[k - 1] + (target - worked[k - 1]), d)
+    return yellow
 
 
 def on_time(done_at: datetime, due: datetime) -> bool:

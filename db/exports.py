@@ -25,6 +25,7 @@ from gridwatch.db.errors import InvalidInput
 from gridwatch.db.history import IMPORT_MARK
 from gridwatch.db.imports.cases import INTERCHANGE_COLUMNS
 from gridwatch.db.models import Case, Department, Device, OrgUnit
+from gridwatch.db.spreadsheet import neutralise
 from gridwatch.db.store import Store
 
 WHAT = ("grids", "cases", "devices")
@@ -164,13 +165,14 @@ def _iso(value: Any, tz: ZoneInfo) -> Any:
 
 
 def _write_csv(path: Path, columns: Sequence[str], rows: Iterable[list[Any]], wkt: list[Any] | None) -> None:
-    """UTF-8 with a BOM, so Excel opens Chinese text correctly; empty cells for missing values."""
+    """UTF-8 with a BOM, so Excel opens Chinese text correctly; empty cells for missing values; text a
+    spreadsheet would run as a formula neutralised (gridwatch.db.spreadsheet; the importers undo it)."""
     header = [*columns, "wkt"] if wkt is not None else list(columns)
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(header)
         for index, row in enumerate(rows):
-            cells = ["" if v is None else v for v in row]
+            cells = ["" if v is None else neutralise(v) for v in row]
             if wkt is not None:
                 cells.append(
                     shapely.to_wkt(wkt[index], rounding_precision=-1) if wkt[index] is not None else ""

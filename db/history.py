@@ -5,26 +5,41 @@ and what state it is in now. The case store keeps every step as an event, so an 
 the trail the workflow would have written, with the deadline the site's rules give it: metrics and the
 traffic light then treat imported and live cases alike. A row whose times contradict each other is a
 `RowProblem` (reported with its line), never a guess.
+
+Every imported case carries a fingerprint of what its row said (`attrs["imported"]`). A case worked at a
+desk after its import is never rewound by a file: re-importing the same row leaves it alone, and a row
+that says something new about it is refused with its line (docs/IMPORT.md).
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gridwatch.db.deadlines import DEFAULT_URGENCY_LIMITS, due_at, pick_limit
+from gridwatch.db.deadlines import due_at, pick_limit
 from gridwatch.db.errors import InvalidInput
 from gridwatch.db.imports.report import RowProblem
 from gridwatch.db.lifecycle import HOUR, Rules
 from gridwatch.db.models import Case, CaseEvent, Category, Department
 from gridwatch.db.routing import GridLocator, Place
-from gridwatch.db.store import check_point
+from gridwatch.db.seeds import SOURCES, STATES
+from gridwatch.db.validation import (
+    DateWindow,
+    check_choice,
+    check_point,
+    check_text,
+    check_urgency,
+    check_values,
+    column_limit,
+)
 
 MILESTONES = (
     "reported_at",
@@ -58,9 +73,26 @@ _INFERRED = {
     "checked_at": "checked",
     "closed_at": "closed",
 }
-URGENCIES = frozenset(DEFAULT_URGENCY_LIMITS)
 IMPORT_MARK = "imported"
-"""Key set in `Case.attrs` of imported cases: only those may be updated by a later import."""
+"""Key set in `Case.attrs` of imported cases (to the row's fingerprint): only those may be updated by a
+later import, and only while nobody worked them in gridwatch; also marks the events an import wrote."""
+DERIVED = frozenset(
+    (
+        "grid_id",
+        "street_id",
+        "outside_grid",
+        "department_id",
+        "suggested_department_id",
+        "limit_amount",
+        "limit_unit",
+        "deadline_at",
+        "close_type",
+        "stage_started_at",
+        "stage_due_at",
+        "attrs",
+    )
+)
+"""Case columns computed by the store (or store ids): not part of what a row says."""
 
 
 @dataclass
@@ -99,6 +131,8 @@ class ImportContext:
     category_urgency: dict[str, str]
     now: datetime
     locator: GridLocator = field(default_factory=GridLocator)
+    window: DateWindow | None = None
+    """Accepted dates; the default window around `now` when None."""
 
     @classmethod
     def load(cls, session: Session, rules: Rules, now: datetime) -> ImportContext:
@@ -110,6 +144,7 @@ class ImportContext:
                 session.execute(select(Category.code, Category.default_urgency)).all()
             ),
             now=now,
+            window=DateWindow.load(session, now),
         )
 
     def places(self, rows: list[CaseRow]) -> list[Place]:
@@ -135,8 +170,26 @@ def build_case(row: CaseRow, ctx: ImportContext, place: Place | None = None) -> 
     return Case(**plan.values), [CaseEvent(**e) for e in plan.events]
 
 
+def check_row(row: CaseRow, window: DateWindow) -> None:
+    """The limits of gridwatch.db.validation, checked before anything of the row is written (a code too
+    long for its column would otherwise abort the whole PostgreSQL transaction)."""
+    try:
+        check_text("case_no", row.case_no, column_limit(Case, "case_no") or 0)
+        check_text("category_code", row.category_code, column_limit(Category, "code") or 0)
+        check_text("department_code", row.department_code, column_limit(Department, "code") or 0)
+        check_choice("source", [row.source], SOURCES)
+        check_choice("status", [row.status] if row.status else [], STATES)
+        check_urgency(row.urgency)
+        check_values(Case, {"description": row.description, "address": row.address, "attrs": row.attrs})
+        for name in (*MILESTONES, "suspended_at"):
+            window.check(name, getattr(row, name))
+    except InvalidInput as exc:
+        raise RowProblem(str(exc)) from None
+
+
 def plan_case(row: CaseRow, ctx: ImportContext, place: Place) -> CasePlan:
     """Column values and events for one row; raises RowProblem when the row contradicts itself."""
+    check_row(row, ctx.window or DateWindow.default(ctx.now))
     _check_order(row, ctx)
     if (row.lon is None) != (row.lat is None):
         raise RowProblem("lon and lat must both be given or both be empty.")
@@ -144,8 +197,6 @@ def plan_case(row: CaseRow, ctx: ImportContext, place: Place) -> CasePlan:
         check_point(row.lon, row.lat)
     except InvalidInput as exc:
         raise RowProblem(str(exc)) from None
-    if row.urgency is not None and row.urgency not in URGENCIES:
-        raise RowProblem(f"urgency '{row.urgency}' is not A (紧急), B (重要) or C (普通).")
     urgency = row.urgency or ctx.category_urgency.get(row.category_code)
     if urgency is None:
         raise RowProblem(f"unknown category_code '{row.category_code}'.")
@@ -182,8 +233,8 @@ def plan_case(row: CaseRow, ctx: ImportContext, place: Place) -> CasePlan:
         "deadline_at": None,
         "close_type": None,
         "suspended_since": row.suspended_at if state == "suspended" else None,
-        "attrs": {**row.attrs, IMPORT_MARK: True},
     }
+    values["attrs"] = {**row.attrs, IMPORT_MARK: fingerprint(values, row)}
     if row.dispatched_at is not None:
         if department_id is None:
             raise RowProblem("dispatched_at is given but department_code is empty: dispatched to whom?")
@@ -341,6 +392,20 @@ def _stage(
     if state in ("suspended", "handled", "checked"):
         return {"stage_started_at": last_at, "stage_due_at": None}
     return {"stage_started_at": None, "stage_due_at": None}
+
+
+def fingerprint(values: Mapping[str, Any], row: CaseRow) -> str:
+    """A digest of what the row says about its case (not what the store computed from it): equal for
+    the same row read again, from the original file or from an export, in this store or another."""
+    facts = {k: v for k, v in values.items() if k not in DERIVED}
+    facts.update(department_code=row.department_code, attrs=row.attrs)
+    text = json.dumps(
+        facts,
+        sort_keys=True,
+        ensure_ascii=False,
+        default=lambda v: v.astimezone(UTC).isoformat() if isinstance(v, datetime) else str(v),
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def differences(planned: Mapping[str, Any], stored: Mapping[str, Any]) -> list[str]:

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, aliased
 from gridwatch.db.deadlines import Light, traffic_light
 from gridwatch.db.lifecycle import Rules
 from gridwatch.db.models import Case, Category, Department, OrgUnit
-from gridwatch.db.seeds import OPEN_STATES
+from gridwatch.db.seeds import OPEN_STATES, SOURCES, STATES
+from gridwatch.db.validation import check_choice
 
 
 @dataclass
@@ -50,6 +51,8 @@ def case_query(flt: CaseFilter) -> Select[Case, str, str, str]:
         .outerjoin(Department, Department.id == Case.department_id)
         .outerjoin(grid, grid.id == Case.grid_id)
     )
+    check_choice("state", flt.states, STATES)  # a misspelled state would silently match nothing
+    check_choice("source", flt.sources, SOURCES)
     if flt.states:
         q = q.where(Case.state.in_(flt.states))
     if flt.open_only:
@@ -57,13 +60,13 @@ def case_query(flt: CaseFilter) -> Select[Case, str, str, str]:
     if flt.sources:
         q = q.where(Case.source.in_(flt.sources))
     if flt.category_prefix:
-        q = q.where(Case.category_code.startswith(flt.category_prefix))
+        q = q.where(Case.category_code.startswith(flt.category_prefix, autoescape=True))
     if flt.urgencies:
         q = q.where(Case.urgency.in_(flt.urgencies))
     if flt.department:
         q = q.where(Department.code == flt.department)
     if flt.area_code:
-        q = q.where(grid.code.startswith(flt.area_code))
+        q = q.where(grid.code.startswith(flt.area_code, autoescape=True))
     if flt.overdue_at is not None:
         q = q.where(
             Case.deadline_at < flt.overdue_at, Case.handled_at.is_(None), Case.state.in_(sorted(OPEN_STATES))
@@ -71,8 +74,11 @@ def case_query(flt: CaseFilter) -> Select[Case, str, str, str]:
     if flt.assigned_to is not None:
         q = q.where((Case.reporter_id == flt.assigned_to) | (Case.updated_by_id == flt.assigned_to))
     if flt.text:
-        like = f"%{flt.text}%"
-        q = q.where(Case.description.like(like) | Case.case_no.like(like) | Case.address.like(like))
+        q = q.where(
+            Case.description.contains(flt.text, autoescape=True)
+            | Case.case_no.contains(flt.text, autoescape=True)
+            | Case.address.contains(flt.text, autoescape=True)
+        )
     for key in flt.order:
         name = key.lstrip("-")
         if name not in SORTABLE:

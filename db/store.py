@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import math
 import time as clock
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import ParamSpec, TypeVar
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -24,7 +23,7 @@ from gridwatch.db import engine as engines
 from gridwatch.db.calendar import DEFAULT_WORK_PERIODS, WorkingCalendar
 from gridwatch.db.config import resolve_url
 from gridwatch.db.deadlines import DeadlineRule, Limit
-from gridwatch.db.errors import Conflict, InvalidInput, NotFound, StoreError
+from gridwatch.db.errors import Conflict, NotFound, StoreError
 from gridwatch.db.lifecycle import (
     HOUR,
     RECOMPUTE_DEADLINE,
@@ -46,17 +45,12 @@ from gridwatch.db.models import (
     Setting,
 )
 from gridwatch.db.routing import GridLocator, suggest_department
-from gridwatch.db.seeds import SOURCES
+from gridwatch.db.validation import MAX_ATTACHMENT_BYTES as MAX_ATTACHMENT_BYTES
+from gridwatch.db.validation import DateWindow, check_attachment, check_point, check_report
 from gridwatch.db.workflow import Step, Workflow
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-"""A phone photo or a short clip; larger files belong in a document system, not in the case store."""
-
-CHINA_LON = (73.0, 136.0)
-CHINA_LAT = (3.0, 54.0)
 
 RUNNING_STATES = ("dispatched", "handling", "suspended")
 """States in which the handling clock runs towards `deadline_at`."""
@@ -64,17 +58,6 @@ RUNNING_STATES = ("dispatched", "handling", "suspended")
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def check_point(lon: float | None, lat: float | None) -> None:
-    """Coordinates must be numbers inside China's extent: a swapped lon/lat is the usual mistake."""
-    if lon is None or lat is None:
-        return
-    if not (math.isfinite(lon) and math.isfinite(lat)):
-        raise InvalidInput(f"Coordinates must be numbers, got lon={lon}, lat={lat}.")
-    if not (CHINA_LON[0] <= lon <= CHINA_LON[1] and CHINA_LAT[0] <= lat <= CHINA_LAT[1]):
-        hint = " (latitude and longitude swapped?)" if CHINA_LON[0] <= lat <= CHINA_LON[1] else ""
-        raise InvalidInput(f"Coordinates lon={lon}, lat={lat} are outside China's extent{hint}.")
 
 
 @dataclass(frozen=True)
@@ -341,12 +324,21 @@ class Store:
         attachments: Sequence[NewAttachment] = (),
     ) -> Case:
         """Open a case (or, for a machine-made repeat with the same `merge_key`, merge into the open one)."""
-        if source not in SOURCES:
-            raise InvalidInput(f"Unknown source '{source}'. Sources: {', '.join(SOURCES)}.")
+        check_report(
+            actor=actor,
+            source=source,
+            category_code=category_code,
+            description=description,
+            urgency=urgency,
+            address=address,
+            merge_key=merge_key,
+        )
         check_point(lon, lat)
         now = utcnow()
         at = reported_at or now
         with self.session() as session:
+            if reported_at is not None:
+                DateWindow.load(session, now).check("reported_at", reported_at)
             person = self.actor(session, actor)
             category = session.get(Category, category_code)
             if category is None:
@@ -406,6 +398,15 @@ class Store:
     def _merge_repeat(
         self, session: Session, key: str, since: datetime, person: Actor, at: datetime, now: datetime
     ) -> Case | None:
+        """Merge a repeat into the open case of its key. Reports of one key take turns (a lock held to
+        the end of the transaction), else simultaneous repeats would each find no case and open one."""
+        if self.is_postgres:
+            session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext('gridwatch.merge_key'), hashtext(:key))"),
+                {"key": key},
+            )
+        else:  # SQLite has one write lock: take it now, before reading, not at the first INSERT
+            session.execute(update(Case).where(Case.id == -1).values(merged_count=Case.merged_count))
         case = session.scalar(
             select(Case)
             .where(
@@ -467,11 +468,7 @@ class Store:
     def _add_attachment(
         session: Session, case: Case, event: CaseEvent | None, new: NewAttachment, now: datetime
     ) -> Attachment:
-        if len(new.data) > MAX_ATTACHMENT_BYTES:
-            raise InvalidInput(
-                f"'{new.filename}' is {len(new.data) / 1e6:.1f} MB; attachments are limited to "
-                f"{MAX_ATTACHMENT_BYTES / 1e6:.0f} MB. Send a smaller photo."
-            )
+        filename, mime = check_attachment(new.filename, new.kind, new.data)
         digest = hashlib.sha256(new.data).hexdigest()
         existing = session.scalar(
             select(Attachment).where(Attachment.case_id == case.id, Attachment.sha256 == digest)
@@ -482,8 +479,8 @@ class Store:
             case_id=case.id,
             event_id=event.id if event else None,
             kind=new.kind,
-            filename=new.filename,
-            mime=new.mime,
+            filename=filename,
+            mime=mime,
             size=len(new.data),
             sha256=digest,
             data=new.data,

@@ -17,6 +17,23 @@ from gridwatch.db.models import Transition
 
 SUPER_ROLES = frozenset({"admin", "system"})
 """Roles that may take any action the workflow allows (imports, simulations, the demo's admin)."""
+DECISIONS = ("approve_", "refuse_")
+
+
+def request_kind(action: str) -> str | None:
+    """The pending-request kind an approve/refuse action decides on (`approve_return` → `return`)."""
+    for prefix in DECISIONS:
+        if action.startswith(prefix):
+            return action.removeprefix(prefix)
+    return None
+
+
+def fits_request(action: str, pending: str | None) -> bool:
+    """Decisions only on the request that is pending; no new request while one is."""
+    kind = request_kind(action)
+    if kind is not None:
+        return kind == pending
+    return not (action.startswith("request_") and pending is not None)
 
 
 @dataclass(frozen=True)
@@ -36,7 +53,7 @@ class Workflow:
 
     @classmethod
     def load(cls, session: Session) -> Workflow:
-        rows = session.scalars(select(Transition))
+        rows = session.scalars(select(Transition).order_by(Transition.id))
         return cls(
             Step(r.action, r.from_state, r.to_state, frozenset(r.roles.split()), r.needs_reason) for r in rows
         )
@@ -51,6 +68,21 @@ class Workflow:
             if held is None or held & SUPER_ROLES or held & step.roles:
                 seen.append(action)
         return seen
+
+    def allowed(self, state: str, roles: Iterable[str], pending: str | None) -> list[str]:
+        """What a person holding `roles` may do now on a case in `state` with the `pending` request kind:
+        the one answer every desk and the CLI show (`Store.allowed_actions`)."""
+        return [a for a in self.actions_from(state, roles) if fits_request(a, pending)]
+
+    def offered(self, roles: Iterable[str]) -> list[tuple[str, bool]]:
+        """Every action these roles may take from some state, in the table's order, with whether it
+        needs a reason (from any state): the actions a desk offers this person at all."""
+        held = set(roles)
+        offered: dict[str, bool] = {}
+        for (action, _), step in self._steps.items():
+            if held & SUPER_ROLES or held & step.roles:
+                offered[action] = offered.get(action, False) or step.needs_reason
+        return list(offered.items())
 
     def step(self, case_no: str, state: str, action: str, roles: Iterable[str]) -> tuple[Step, str]:
         """The step to take and the role it is taken in; raises with what *is* allowed."""

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from gridwatch.cli.root import (
     AsOption,
@@ -145,14 +146,20 @@ def show(
         f"[bold]{data['case_no']}[/bold]  {data['category']} ({data['category_code']})  "
         f"state [bold]{data['state']}[/bold]  urgency {data['urgency']}  version {data['version']}"
     )
-    console.print(
+    console.print(  # a citizen's text: no markup, and no highlighter (quadratic in a long word)
         f"{data['description']}  grid {data['grid'] or 'outside every grid'}  "
-        f"department {data['department'] or '—'}  deadline {_short(data['deadline_at'])}"
+        f"department {data['department'] or '—'}  deadline {_short(data['deadline_at'])}",
+        markup=False,
+        highlight=False,
     )
     table = Table("when", "action", "from → to", "role", "note")
     for e in data["events"]:
         table.add_row(
-            _short(e["at"]), e["action"], f"{e['from'] or ''} → {e['to']}", e["role"] or "", e["note"] or ""
+            _short(e["at"]),
+            e["action"],
+            f"{e['from'] or ''} → {e['to']}",
+            e["role"] or "",
+            Text(e["note"] or ""),
         )
     console.print(table)
     console.print("You may now: " + (", ".join(data["allowed_actions"]) or "nothing"))

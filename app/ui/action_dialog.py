@@ -7,6 +7,7 @@ refused input never throws their text away.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -70,7 +71,7 @@ class DialogContext:
     categories: list[tuple[str, str]]  # code, name
     deadline: datetime | None  # for dispatch: the deadline if dispatched now
     limit: Limit | None
-    pending: dict[str, object] | None
+    pending: Mapping[str, object] | None
     message: str = ""  # shown above the fields: why the dialog came back
 
 

@@ -8,19 +8,20 @@ case, and reopens the dialog with what the person typed, so nothing they entered
 from __future__ import annotations
 
 import mimetypes
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
-from sqlalchemy import func, select
 
 from gridwatch.db.deadlines import pick_limit
 from gridwatch.db.errors import InvalidInput, StoreError
 from gridwatch.db.lifecycle import handling_deadline
-from gridwatch.db.models import Case, Category, Department, Device, Transition
+from gridwatch.db.reads import reference
+from gridwatch.db.reads.cases import CaseFile
+from gridwatch.db.reads.people import offered_actions
 from gridwatch.db.store import NewAttachment, Store, utcnow
+from gridwatch.db.workflow import request_kind
 from gridwatch.ui import texts
 from gridwatch.ui.action_dialog import PHOTO_ACTIONS, ActionDialog, ActionValues, DialogContext
 from gridwatch.ui.report_dialog import ReportDialog
@@ -52,23 +53,8 @@ SHORTCUTS: dict[str, str] = {
     "refuse_suspend": "Ctrl+Shift+Y",
     "refuse_self_handle": "Ctrl+Shift+Y",
 }
-DECISIONS = ("approve_", "refuse_")
 XIAMEN = (118.089, 24.479)
 """Where a new case's position starts when the store has no devices to centre on."""
-
-
-@dataclass(frozen=True)
-class Step:
-    needs_reason: bool
-    roles: frozenset[str]
-
-
-def request_kind(action: str) -> str | None:
-    """The pending-request kind an approve/refuse action decides on (`approve_return` → `return`)."""
-    for prefix in DECISIONS:
-        if action.startswith(prefix):
-            return action.removeprefix(prefix)
-    return None
 
 
 class ActionController(QObject):
@@ -79,42 +65,25 @@ class ActionController(QObject):
     failed = Signal(int, str)  # case id, message: refused (conflict, invalid input …)
     reload_requested = Signal(int)  # case id: re-read it before the dialog comes back
 
-    def __init__(self, store: Store, username: str, roles: set[str], parent: QWidget) -> None:
+    def __init__(self, store: Store, username: str, parent: QWidget) -> None:
         super().__init__(parent)
         self.store = store
         self.username = username
         self.window = parent
-        self.case: Case | None = None
+        self.view: CaseFile | None = None
         self.dialog: ActionDialog | None = None
         self.last_message = ""
-        with store.session() as session:
-            transitions = list(session.scalars(select(Transition).order_by(Transition.id)))
-            rows = list(session.scalars(select(Department).order_by(Department.code)))
-            self.departments = [(d.code, d.name) for d in rows]
-            self.department_codes = {d.id: d.code for d in rows}
-            categories = list(
-                session.scalars(
-                    select(Category).where(Category.parent_code.is_not(None)).order_by(Category.code)
-                )
-            )
-            self.categories = [(c.code, c.name) for c in categories]
-            self.report_categories = [(c.code, c.name, c.default_urgency) for c in categories]
-            lon, lat = session.execute(select(func.avg(Device.lon), func.avg(Device.lat))).one()
-            self.home = (float(lon or XIAMEN[0]), float(lat or XIAMEN[1]))
-            self.rules = store.rules(session)
-        self.steps: dict[str, Step] = {}
-        for t in transitions:
-            known = self.steps.get(t.action)
-            step_roles = frozenset(t.roles.split())
-            self.steps[t.action] = Step(
-                t.needs_reason or (known.needs_reason if known else False),
-                step_roles | (known.roles if known else frozenset()),
-            )
-        super_user = bool(roles & {"admin", "system"})
+        self.departments = [(d.code, d.name) for d in reference.departments(store)]
+        categories = reference.categories(store)
+        self.categories = [(c.code, c.name) for c in categories]
+        self.report_categories = [(c.code, c.name, c.default_urgency) for c in categories]
+        self.home = reference.devices_centre(store) or XIAMEN
+        self.rules = reference.site_rules(store)
+        self.needs_reason: dict[str, bool] = {}
         self.actions: dict[str, QAction] = {}
-        for action, step in self.steps.items():
-            if not (super_user or roles & step.roles):
-                continue
+        for offer in offered_actions(store, username):
+            self.needs_reason[offer.action] = offer.needs_reason
+            action = offer.action
             qaction = QAction(texts.label(texts.actions(), action), parent)
             qaction.setObjectName(f"action_{action}")
             if action in SHORTCUTS:
@@ -131,25 +100,13 @@ class ActionController(QObject):
 
     # --- which actions are possible now ------------------------------------------------------------------
 
-    def set_case(self, case: Case | None) -> None:
-        """The case the person now looks at (as read from the store, with its version)."""
-        self.case = case
-        allowed: set[str] = set()
-        if case is not None:
-            with self.store.session() as session:
-                allowed = set(self.store.allowed_actions(session, case.case_no, self.username))
-            pending = (case.pending_request or {}).get("kind")
-            allowed = {a for a in allowed if self._fits_request(a, pending)}
+    def set_case(self, view: CaseFile | None) -> None:
+        """The case the person now looks at, as read from the store with its version and the actions
+        `Store.allowed_actions` allows the person on it."""
+        self.view = view
+        allowed = set(view.allowed_actions) if view is not None else set()
         for action, qaction in self.actions.items():
             qaction.setEnabled(action in allowed)
-
-    @staticmethod
-    def _fits_request(action: str, pending: str | None) -> bool:
-        """Decisions only on the request that is pending; no new request while one is."""
-        kind = request_kind(action)
-        if kind is not None:
-            return kind == pending
-        return not (action.startswith("request_") and pending is not None)
 
     def enabled_actions(self) -> list[str]:
         return [a for a, q in self.actions.items() if q.isEnabled()]
@@ -160,9 +117,9 @@ class ActionController(QObject):
         self, action: str, values: ActionValues | None = None, message: str = ""
     ) -> ActionDialog | None:
         """Open the action's dialog for the current case (prefilled with `values` when reopened)."""
-        case = self.case
-        if case is None or action not in self.actions or not self.actions[action].isEnabled():
+        if self.view is None or action not in self.actions or not self.actions[action].isEnabled():
             return None
+        case = self.view.case
         if values is None:
             values = ActionValues(category_code=case.category_code, urgency=case.urgency)
         deadline, limit = None, None
@@ -171,12 +128,11 @@ class ActionController(QObject):
             deadline = handling_deadline(
                 self.rules, limit, utcnow(), case.extension_seconds + case.suspended_seconds
             )
-        suggested = self.department_codes.get(case.suggested_department_id or 0)
         context = DialogContext(
             case_no=case.case_no,
-            needs_reason=self.steps[action].needs_reason,
+            needs_reason=self.needs_reason[action],
             departments=self.departments,
-            suggested_department=suggested,
+            suggested_department=case.suggested_department_code,
             categories=self.categories,
             deadline=deadline,
             limit=limit,
@@ -255,7 +211,7 @@ class ActionController(QObject):
         self.last_message = message
         self.failed.emit(case_id, message)
         self.reload_requested.emit(case_id)  # the window reloads the row and the detail, then set_case
-        if self.case is not None and self.case.id == case_id and self.actions[action].isEnabled():
+        if self.view is not None and self.view.case.id == case_id and self.actions[action].isEnabled():
             self.start(action, values, message)
             return
         box = QMessageBox(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -23,84 +21,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
 
-from gridwatch.db.models import Attachment, Case, CaseEvent, Category, Department, OrgUnit, Person
+from gridwatch.db.reads import cases
+from gridwatch.db.reads.cases import CaseFile
+from gridwatch.db.reads.reference import site_rules
 from gridwatch.db.store import Store
 from gridwatch.ui import texts
-from gridwatch.ui.nearby import NearCase, NearDevice, nearest_devices, possible_duplicates
 from gridwatch.ui.widgets import named
 
 PHOTO_KINDS = ("before", "after", "snapshot")
-
-
-@dataclass
-class CaseView:
-    """Everything the detail shows of one case, read in one session."""
-
-    case: Case
-    category_name: str
-    department: str | None
-    suggested_department: str | None
-    grid: str | None
-    reporter: str | None
-    events: Sequence[tuple[CaseEvent, str | None]] = field(default_factory=list)
-    photos: list[tuple[int, str, str, bytes]] = field(default_factory=list)  # id, kind, filename, data
-    duplicates: list[NearCase] = field(default_factory=list)
-    devices: list[NearDevice] = field(default_factory=list)
-
-
-def read_case_view(store: Store, case_id: int) -> CaseView | None:
-    with store.session() as session:
-        case = session.get(Case, case_id, populate_existing=True)
-        if case is None:
-            return None
-        category = session.get(Category, case.category_code)
-        names = {
-            d.id: f"{d.name} ({d.code})"
-            for d in session.scalars(
-                select(Department).where(
-                    Department.id.in_([case.department_id, case.suggested_department_id])
-                )
-            )
-        }
-        grid = session.get(OrgUnit, case.grid_id) if case.grid_id else None
-        reporter = session.get(Person, case.reporter_id) if case.reporter_id else None
-        actor = aliased(Person)
-        events = [
-            (e, n)
-            for e, n in session.execute(
-                select(CaseEvent, actor.name)
-                .outerjoin(actor, actor.id == CaseEvent.actor_id)
-                .where(CaseEvent.case_id == case.id)
-                .order_by(CaseEvent.at, CaseEvent.id)
-            )
-        ]
-        photos = [
-            (a.id, a.kind, a.filename, a.data)
-            for a in session.scalars(
-                select(Attachment)
-                .where(Attachment.case_id == case.id, Attachment.kind.in_(PHOTO_KINDS))
-                .order_by(Attachment.created_at, Attachment.id)
-            )
-        ]
-        view = CaseView(
-            case=case,
-            category_name=category.name if category else case.category_code,
-            department=names.get(case.department_id) if case.department_id else None,
-            suggested_department=names.get(case.suggested_department_id)
-            if case.suggested_department_id
-            else None,
-            grid=f"{grid.name} ({grid.code})" if grid else None,
-            reporter=reporter.name if reporter else None,
-            events=events,
-            photos=photos,
-            duplicates=possible_duplicates(session, case),
-            devices=nearest_devices(session, case.lon, case.lat) if case.lon and case.lat else [],
-        )
-        session.expunge_all()
-        return view
 
 
 class PhotoViewer(QDialog):
@@ -126,6 +55,10 @@ class PhotoViewer(QDialog):
 def _local(moment: datetime | None, tz: tzinfo) -> str:
     """Times show on the command center's wall clock, whatever the workstation's own zone."""
     return "" if moment is None else moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _named(name: str | None, code: str | None) -> str | None:
+    return f"{name} ({code})" if code else None
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
@@ -156,13 +89,14 @@ class CaseDetail(QWidget):
     case_activated = Signal(int)  # a duplicate was double-clicked: show that case
     device_activated = Signal(int, str)  # a nearby device was double-clicked: its id and kind
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, parent: QWidget | None = None, *, username: str | None = None) -> None:
+        """`username`: the person at the desk, whose allowed actions each case is read with."""
         super().__init__(parent)
         self.setObjectName("caseDetail")
         self.store = store
-        with store.session() as session:
-            self.tz: tzinfo = store.rules(session).calendar.tz
-        self.view: CaseView | None = None
+        self.username = username
+        self.tz: tzinfo = site_rules(store).calendar.tz
+        self.view: CaseFile | None = None
         self.title = named("detailTitle", QLabel(self.tr("No case selected")))
         self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
         self.fields = QFormLayout()
@@ -237,7 +171,11 @@ class CaseDetail(QWidget):
         return self.view.case.id if self.view else None
 
     def show_case(self, case_id: int | None) -> None:
-        self.view = read_case_view(self.store, case_id) if case_id is not None else None
+        self.view = (
+            cases.by_id(self.store, case_id, username=self.username, data_of=PHOTO_KINDS, nearby=True)
+            if case_id is not None
+            else None
+        )
         self._render()
 
     def reload(self) -> None:
@@ -258,14 +196,16 @@ class CaseDetail(QWidget):
             self.tr("Case %1 · version %2").replace("%1", case.case_no).replace("%2", str(case.version))
         )
         request = case.pending_request or {}
+        department = _named(case.department_name, case.department_code)
+        suggested_department = _named(case.suggested_department_name, case.suggested_department_code)
         suggested = (
-            self.tr("suggested: %1").replace("%1", view.suggested_department)
-            if view.suggested_department and not view.department
+            self.tr("suggested: %1").replace("%1", suggested_department)
+            if suggested_department and not department
             else ""
         )
         values = {
             "state": texts.label(texts.states(), case.state),
-            "category": f"{case.category_code} {view.category_name}",
+            "category": f"{case.category_code} {case.category_name}",
             "urgency": texts.label(texts.urgencies(), case.urgency),
             "source": texts.label(texts.sources(), case.source),
             "where": " · ".join(
@@ -273,9 +213,9 @@ class CaseDetail(QWidget):
                 for s in (case.address, f"{case.lon:.5f}, {case.lat:.5f}" if case.lon and case.lat else "")
                 if s
             ),
-            "grid": view.grid or self.tr("outside every grid"),
+            "grid": _named(case.grid_name, case.grid_code) or self.tr("outside every grid"),
             "description": case.description,
-            "department": view.department or suggested,
+            "department": department or suggested,
             "deadline": _local(case.deadline_at, self.tz)
             or (
                 self.tr("%1 (this step)").replace("%1", _local(case.stage_due_at, self.tz))
@@ -297,21 +237,23 @@ class CaseDetail(QWidget):
             [
                 [
                     _local(e.at, self.tz),
-                    who or "—",
+                    e.actor_name or "—",
                     texts.label(texts.roles(), e.role),
                     texts.label(texts.actions(), e.action),
                     texts.label(texts.states(), e.to_state),
                     e.note or "",
                 ]
-                for e, who in view.events
+                for e in view.events
             ],
         )
         self.photos.clear()
-        for attachment_id, kind, filename, data in view.photos:
+        for photo in view.attachments:
+            if photo.data is None:  # not a photo: documents and recordings are not shown here
+                continue
             pixmap = QPixmap()
-            pixmap.loadFromData(data)
-            item = QListWidgetItem(QIcon(pixmap), f"{kind}: {filename}")
-            item.setData(Qt.ItemDataRole.UserRole, attachment_id)
+            pixmap.loadFromData(photo.data)
+            item = QListWidgetItem(QIcon(pixmap), f"{photo.kind}: {photo.filename}")
+            item.setData(Qt.ItemDataRole.UserRole, photo.id)
             item.setData(Qt.ItemDataRole.UserRole + 1, pixmap)
             self.photos.addItem(item)
         _fill(

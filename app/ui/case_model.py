@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, get_args
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -25,13 +25,16 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
-from sqlalchemy import Select
 
 from gridwatch.db.deadlines import Light
 from gridwatch.db.lifecycle import Rules
-from gridwatch.db.models import Case
-from gridwatch.db.queries import CaseFilter, case_query, clock_is_working, light_of
+from gridwatch.db.queries import CaseFilter, light_of, time_left
+from gridwatch.db.reads import case_lists
+from gridwatch.db.reads.case_lists import ListedCase
+from gridwatch.db.reads.reference import site_rules
 from gridwatch.db.store import Store, utcnow
+from gridwatch.layers.cases import LIGHT_COLOURS
+from gridwatch.layers.cases import Light as LightCode
 from gridwatch.ui import texts
 
 PAGE = 500
@@ -39,63 +42,6 @@ FLASH_SECONDS = 15.0
 """How long a new or changed row stays highlighted: long enough to be noticed on a glance back."""
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-KEYSET = frozenset({"reported_at", "case_no", "state", "urgency", "updated_at"})
-"""Sort keys that are never NULL, so the next page can start after the last row's key."""
-
-
-@dataclass(slots=True)
-class CaseRow:
-    """What one queue row shows: a small copy of the case, cheap to hold 100,000 of."""
-
-    id: int
-    case_no: str
-    version: int
-    state: str
-    urgency: str
-    source: str
-    category_code: str
-    category_name: str
-    description: str
-    address: str | None
-    grid_code: str | None
-    department_code: str | None
-    reported_at: datetime
-    stage_started_at: datetime | None
-    stage_due_at: datetime | None
-    deadline_at: datetime | None
-    limit_unit: str | None
-    updated_at: datetime
-    pending_request: str | None
-    lon: float | None
-    lat: float | None
-
-    @classmethod
-    def of(
-        cls, case: Case, category_name: str, department_code: str | None, grid_code: str | None
-    ) -> CaseRow:
-        return cls(
-            id=case.id,
-            case_no=case.case_no,
-            version=case.version,
-            state=case.state,
-            urgency=case.urgency,
-            source=case.source,
-            category_code=case.category_code,
-            category_name=category_name,
-            description=case.description or "",
-            address=case.address,
-            grid_code=grid_code,
-            department_code=department_code,
-            reported_at=case.reported_at,
-            stage_started_at=case.stage_started_at,
-            stage_due_at=case.stage_due_at,
-            deadline_at=case.deadline_at,
-            limit_unit=case.limit_unit,
-            updated_at=case.updated_at,
-            pending_request=(case.pending_request or {}).get("kind"),
-            lon=case.lon,
-            lat=case.lat,
-        )
 
 
 @dataclass(frozen=True)
@@ -117,28 +63,29 @@ COLUMNS = (
     Column("reported", "reported_at"),
 )
 COUNTDOWN = 0
-LIGHT_COLOURS = {"green": "#2e9d4f", "yellow": "#e0a800", "red": "#d93025"}
+COLOURS = {name: QColor.fromRgba(LIGHT_COLOURS[LightCode[name.upper()]]) for name in get_args(Light)}
+"""The map's colours of the lights, by the store's light names: one table for the map and the queue."""
 FLASH_NEW = QColor("#fff3b0")
 FLASH_CHANGED = QColor("#d6ecff")
 
 
-def _dot(colour: str) -> QIcon:
+def _dot(colour: QColor) -> QIcon:
     pixmap = QPixmap(12, 12)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QColor(colour))
+    painter.setBrush(colour)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.drawEllipse(1, 1, 10, 10)
     painter.end()
     return QIcon(pixmap)
 
 
-def _sort_value(row: CaseRow, key: str) -> Any:
+def _sort_value(row: ListedCase, key: str) -> Any:
     return getattr(row, key)
 
 
-def goes_before(new: CaseRow, old: CaseRow, order: Sequence[str]) -> bool:
+def goes_before(new: ListedCase, old: ListedCase, order: Sequence[str]) -> bool:
     """Whether `new` sorts before `old` under the store's order (then id descending, as `case_query`)."""
     for key in order:
         name = key.lstrip("-")
@@ -155,24 +102,23 @@ class CaseTableModel(QAbstractTableModel):
     """The filtered case list; `apply_filter` starts over, feed changes patch rows in place."""
 
     loaded = Signal()  # a page arrived (the first one after a filter change, or a later one)
-    inserted = Signal(object)  # CaseRow: a case newly entered the queue while it was open
+    inserted = Signal(object)  # ListedCase: a case newly entered the queue while it was open
 
     def __init__(self, store: Store, parent: QObject | None = None, *, page: int = PAGE) -> None:
         super().__init__(parent)
         self.store = store
         self.page = page
         self.clock: Callable[[], datetime] = utcnow
-        with store.session() as session:
-            self.rules: Rules = store.rules(session)
+        self.rules: Rules = site_rules(store)
         self.filter = CaseFilter(open_only=True)
         self._filtered = False  # apply_filter has run: a sort re-reads rather than only noting the order
-        self._rows: list[CaseRow] = []
+        self._rows: list[ListedCase] = []
         self._index: dict[int, int] | None = {}
         self._exhausted = False
         self._flash: dict[int, tuple[float, QColor]] = {}
         self._lights: dict[tuple[int, int], Light | None] = {}
         self._pending: set[int] = set()
-        self._icons = {name: _dot(colour) for name, colour in LIGHT_COLOURS.items()}
+        self._icons = {name: _dot(colour) for name, colour in COLOURS.items()}
         self._coalesce = QTimer(self, singleShot=True, interval=50)
         self._coalesce.timeout.connect(self._apply_pending)
         self.ticker = QTimer(self, interval=1000)
@@ -186,34 +132,11 @@ class CaseTableModel(QAbstractTableModel):
         self._filtered = True
         self.filter = dataclasses.replace(flt, limit=self.page, offset=0)
         self._rows, self._index, self._exhausted, self._flash = [], {}, False, {}
-        self._append(self._read(self._query(offset=0)))
+        self._append(case_lists.page(self.store, self.filter))
         self.endResetModel()
         self.loaded.emit()
 
-    def _query(self, *, offset: int, ids: Iterable[int] | None = None) -> Select[Case, str, str, str]:
-        if ids is not None:
-            flt = dataclasses.replace(self.filter, limit=None, offset=0)
-            return case_query(flt).where(Case.id.in_(list(ids)))
-        after = self._rows[-1] if offset and self._rows else None
-        if after is not None and len(self.filter.order) == 1 and self.filter.order[0].lstrip("-") in KEYSET:
-            return self._after(after)
-        return case_query(dataclasses.replace(self.filter, limit=self.page, offset=offset))
-
-    def _after(self, last: CaseRow) -> Select[Case, str, str, str]:
-        """The page after the last row shown, by its key: unlike OFFSET, no slower the deeper it is."""
-        key = self.filter.order[0]
-        name = key.lstrip("-")
-        column, value = getattr(Case, name), getattr(last, name)
-        query = case_query(dataclasses.replace(self.filter, limit=self.page, offset=0))
-        if key.startswith("-"):
-            return query.where(column <= value, (column < value) | (Case.id < last.id))
-        return query.where(column >= value, (column > value) | (Case.id < last.id))
-
-    def _read(self, query: Select[Case, str, str, str]) -> list[CaseRow]:
-        with self.store.session() as session:
-            return [CaseRow.of(*r) for r in session.execute(query)]
-
-    def _append(self, rows: list[CaseRow]) -> list[CaseRow]:
+    def _append(self, rows: list[ListedCase]) -> list[ListedCase]:
         self._exhausted = len(rows) < self.page
         index = self._lookup()
         fresh = [r for r in rows if r.id not in index]  # rows inserted live may reappear in a later page
@@ -228,7 +151,8 @@ class CaseTableModel(QAbstractTableModel):
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self._exhausted:
             return
-        rows = self._read(self._query(offset=len(self._rows)))
+        flt = dataclasses.replace(self.filter, offset=len(self._rows))
+        rows = case_lists.page(self.store, flt, after=self._rows[-1] if self._rows else None)
         index = self._lookup()
         fresh = [r for r in rows if r.id not in index]
         if fresh:
@@ -269,7 +193,7 @@ class CaseTableModel(QAbstractTableModel):
         ids, self._pending = sorted(self._pending), set()
         if not ids:
             return
-        found = {r.id: r for r in self._read(self._query(offset=0, ids=ids))}
+        found = {r.id: r for r in case_lists.rows_of(self.store, self.filter, ids)}
         now = time.monotonic()
         for case_id in ids:
             row = self.row_of(case_id)
@@ -286,7 +210,7 @@ class CaseTableModel(QAbstractTableModel):
             elif fresh is not None:
                 self._insert(fresh, now)
 
-    def _insert(self, fresh: CaseRow, now: float) -> None:
+    def _insert(self, fresh: ListedCase, now: float) -> None:
         order = self.filter.order
         at = next((i for i, r in enumerate(self._rows) if goes_before(fresh, r, order)), len(self._rows))
         if at == len(self._rows) and not self._exhausted:
@@ -324,10 +248,10 @@ class CaseTableModel(QAbstractTableModel):
     def row_of(self, case_id: int) -> int | None:
         return self._lookup().get(case_id)
 
-    def case_at(self, row: int) -> CaseRow:
+    def case_at(self, row: int) -> ListedCase:
         return self._rows[row]
 
-    def case_by_id(self, case_id: int) -> CaseRow | None:
+    def case_by_id(self, case_id: int) -> ListedCase | None:
         row = self.row_of(case_id)
         return None if row is None else self._rows[row]
 
@@ -363,25 +287,16 @@ class CaseTableModel(QAbstractTableModel):
             self.tr("Reported"),
         ]
 
-    def light(self, row: CaseRow) -> Light | None:
+    def light(self, row: ListedCase) -> Light | None:
         """The row's traffic light, computed once per tick (a repaint asks for it several times per row)."""
         key = (row.id, row.version)
         if key not in self._lights:
-            # light_of reads only the clock fields, which CaseRow carries under the same names
-            self._lights[key] = light_of(self.rules, cast(Case, row), self.clock())
+            self._lights[key] = light_of(self.rules, row, self.clock())
         return self._lights[key]
 
-    def remaining(self, row: CaseRow) -> tuple[float, bool] | None:
+    def remaining(self, row: ListedCase) -> tuple[float, bool] | None:
         """Seconds left in the current step (negative when overdue) and whether they are working time."""
-        if row.stage_due_at is None or self.light(row) is None:
-            return None
-        now, due = self.clock(), row.stage_due_at
-        working = clock_is_working(row.state, row.limit_unit)
-        if now > due:
-            return -(now - due).total_seconds(), False
-        if working:
-            return self.rules.calendar.working_seconds(now, due), True
-        return (due - now).total_seconds(), False
+        return time_left(self.rules, row, self.clock())
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -396,9 +311,9 @@ class CaseTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and row.id in self._flash:
             return QBrush(self._flash[row.id][1])
         if role == Qt.ItemDataRole.ForegroundRole and column == COUNTDOWN and self.light(row) == "red":
-            return QBrush(QColor(LIGHT_COLOURS["red"]))
+            return QBrush(COLOURS["red"])
         if role == Qt.ItemDataRole.ForegroundRole and column == 2 and row.urgency == "A":
-            return QBrush(QColor(LIGHT_COLOURS["red"]))
+            return QBrush(COLOURS["red"])
         if role == Qt.ItemDataRole.ToolTipRole and column == 6:
             return row.description
         if role == Qt.ItemDataRole.ToolTipRole and column == COUNTDOWN:
@@ -408,7 +323,7 @@ class CaseTableModel(QAbstractTableModel):
             return row.id
         return None
 
-    def _display(self, row: CaseRow, column: int) -> str:
+    def _display(self, row: ListedCase, column: int) -> str:
         key = COLUMNS[column].key
         if key == "countdown":
             left = self.remaining(row)

@@ -15,10 +15,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from gridwatch.db.models import Category, OrgUnit
 from gridwatch.db.queries import CaseFilter
+from gridwatch.db.reads import reference
 from gridwatch.db.seeds import SOURCES, STATES
 from gridwatch.db.store import Store
 from gridwatch.ui import texts
@@ -55,19 +54,10 @@ class CaseQueue(QWidget):
         self.category.addItem(self.tr("Any category"), None)
         self.area = named("areaFilter", QComboBox())
         self.area.addItem(self.tr("Whole district"), None)
-        with store.session() as session:
-            for code, name in session.execute(
-                select(Category.code, Category.name)
-                .where(Category.parent_code.is_(None))
-                .order_by(Category.code)
-            ):
-                self.category.addItem(f"{code} {name}", code)
-            for code, name, level in session.execute(
-                select(OrgUnit.code, OrgUnit.name, OrgUnit.level)
-                .where(OrgUnit.level.in_(("street", "community")))
-                .order_by(OrgUnit.code)
-            ):
-                self.area.addItem(("    " if level == "community" else "") + name, code)
+        for category in reference.categories(store, top=True):
+            self.category.addItem(f"{category.code} {category.name}", category.code)
+        for area in reference.areas(store):
+            self.area.addItem(("    " if area.level == "community" else "") + area.name, area.code)
         self.overdue = named("overdueFilter", QCheckBox(self.tr("Overdue")))
         self.mine = named("mineFilter", QCheckBox(self.tr("Mine")))
         self.mine.setToolTip(self.tr("Cases I reported or changed last"))

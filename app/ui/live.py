@@ -14,9 +14,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QStatusBar, QVBoxLayout, QWidget
-from sqlalchemy import select
 
-from gridwatch.db.models import Case
+from gridwatch.db.reads.cases import briefs
 from gridwatch.db.store import Store
 from gridwatch.ui import texts
 
@@ -115,13 +114,7 @@ class AlertCenter(QObject):
         """New cases (version 1) just reported: alert for those that need a person now."""
         if not case_ids:
             return
-        with self.store.session() as session:
-            rows = session.execute(
-                select(
-                    Case.id, Case.case_no, Case.urgency, Case.source, Case.address, Case.description
-                ).where(Case.id.in_(case_ids))
-            ).all()
-        for row in rows:
+        for row in briefs(self.store, case_ids):
             if row.urgency == "A" or row.source in ALERT_SOURCES:
                 self.alert(row.id, row.case_no, row.urgency, row.source, row.address or row.description)
 

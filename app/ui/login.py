@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,40 +13,26 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from gridwatch.db.models import Person
+from gridwatch.db.reads.people import PersonRow, active_people
 from gridwatch.db.store import Store
 from gridwatch.ui import texts
 from gridwatch.ui.widgets import named
 from gridwatch.ui.workspaces import workspaces_for
 
-
-@dataclass(frozen=True)
-class Login:
-    person_id: int
-    username: str
-    name: str
-    roles: frozenset[str]
+Login = PersonRow
+"""Who signed in at this desk: an active person and their roles, as the store reads them."""
 
 
 def people(store: Store) -> list[Login]:
     """Active people who may open some workspace, desk staff first."""
-    with store.session() as session:
-        found = [
-            Login(p.id, p.username, p.name, frozenset(p.role_names))
-            for p in session.scalars(select(Person).where(Person.active.is_(True)).order_by(Person.username))
-        ]
-    usable = [p for p in found if workspaces_for(set(p.roles))]
+    usable = [p for p in active_people(store) if workspaces_for(set(p.roles))]
     return sorted(usable, key=lambda p: ("dispatcher" not in p.roles, p.username))
 
 
 def find_login(store: Store, username: str) -> Login | None:
-    with store.session() as session:
-        person = session.scalar(select(Person).where(Person.username == username, Person.active.is_(True)))
-        return (
-            Login(person.id, person.username, person.name, frozenset(person.role_names)) if person else None
-        )
+    found = active_people(store, username)
+    return found[0] if found else None
 
 
 class LoginDialog(QDialog):

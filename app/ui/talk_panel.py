@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 
 from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import StoreError
+from gridwatch.db.reads.devices import DeviceInfo, device
 from gridwatch.db.store import Store
 from gridwatch.plugins.speakers.broadcast import Broadcast, broadcast
 from gridwatch.plugins.speakers.sources import AudioSourceError, speak
 from gridwatch.talk.button import TalkButton
-from gridwatch.ui.devices import DeviceInfo, read_device
 from gridwatch.ui.speaking import SpeakingMonitor
 from gridwatch.ui.widgets import named
 
@@ -93,7 +93,7 @@ class TalkPanel(QWidget):
         ]
 
     def show_speaker(self, device_id: int | None = None, *, code: str | None = None) -> bool:
-        speaker = read_device(self.store, device_id, code=code)
+        speaker = device(self.store, device_id, code=code)
         if speaker is None or speaker.kind != "loudspeaker":
             self.message.emit(
                 self.tr("No loudspeaker %1 in the device table.").replace("%1", str(code or device_id))

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 from gridwatch.db import wall
 from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import StoreError
+from gridwatch.db.reads.devices import DeviceInfo, device
 from gridwatch.db.store import NewAttachment, Store
 from gridwatch.talk.button import TalkButton
-from gridwatch.ui.devices import DeviceInfo, read_device
 from gridwatch.ui.widgets import named
 from gridwatch.video.pane import VideoPane
 from gridwatch.wall.layout import TileRef, with_camera
@@ -165,7 +165,7 @@ class VideoDock(QWidget):
 
     def open_camera(self, device_id: int | None = None, *, code: str | None = None) -> CameraPane | None:
         """Shows the camera (already open: makes it current); says so when there is no such camera."""
-        camera = read_device(self.store, device_id, code=code)
+        camera = device(self.store, device_id, code=code)
         if camera is None or camera.kind != "camera":
             self.message.emit(
                 self.tr("No camera %1 in the device table.").replace("%1", str(code or device_id))

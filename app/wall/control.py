@@ -21,9 +21,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from gridwatch.db.models import WallPreset
+from gridwatch.db.reads.devices import preset_layout, preset_names
 from gridwatch.db.wall import TILE_COUNTS
 from gridwatch.wall.controller import WallController
 from gridwatch.wall.window import CAMERA_MIME, camera_mime
@@ -80,8 +79,7 @@ class WallControl(QWidget):
         controller.applied.connect(self._sync_tiles)
 
         self.presets = QComboBox(self)
-        with controller.store.session() as session:
-            self.presets.addItems(list(session.scalars(select(WallPreset.name).order_by(WallPreset.name))))
+        self.presets.addItems(preset_names(controller.store))
         show = QPushButton(self.tr("Show preset"), self)
         show.setEnabled(self.presets.count() > 0)
         show.clicked.connect(self._show_preset)
@@ -113,7 +111,6 @@ class WallControl(QWidget):
 
     def _show_preset(self) -> None:
         name = self.presets.currentText()
-        with self.controller.store.session() as session:
-            layout = session.scalar(select(WallPreset.layout).where(WallPreset.name == name))
+        layout = preset_layout(self.controller.store, name)
         if layout is not None:
             self.controller.show_layout(layout, preset=name)

@@ -9,9 +9,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-
-from gridwatch.db.models import Case, Device, WallPreset, WallState
+from gridwatch.db import wall as walls
+from gridwatch.db.reads import devices
+from gridwatch.db.reads.cases import briefs
 from gridwatch.db.store import Store
 from gridwatch.plugins.video.demo_streams import is_demo, resolve_stream
 
@@ -43,66 +43,40 @@ class Alarm:
 
 def load_cameras(store: Store) -> dict[str, Camera]:
     """Every camera with a stream, by code, in code order (the demo's streams resolved to files)."""
-    with store.session() as session:
-        rows = session.scalars(
-            select(Device)
-            .where(Device.kind == "camera", Device.stream_url.is_not(None))
-            .order_by(Device.code)
-        ).all()
-        return {d.code: _camera(d) for d in rows}
+    return {c.code: _camera(c) for c in devices.cameras(store)}
 
 
-def _camera(device: Device) -> Camera:
-    url = device.stream_url or ""
+def _camera(row: devices.CameraRow) -> Camera:
+    url = row.stream_url
     if is_demo(url):
         main, sub = resolve_stream(url), resolve_stream(url, substream=True)
     else:
-        main = url
-        sub = str((device.attrs or {}).get("sub_stream_url") or url)
-    return Camera(device.code, device.name, main, sub, device.lon, device.lat, device.online)
+        main, sub = url, row.sub_stream_url or url
+    return Camera(row.code, row.name, main, sub, row.lon, row.lat, row.online)
 
 
 def preset_tours(store: Store, wall: str) -> dict[str, Any]:
     """The tours of the preset the wall shows now ({} without a preset)."""
-    with store.session() as session:
-        tours = session.scalar(
-            select(WallPreset.tours)
-            .join(WallState, WallState.preset_id == WallPreset.id)
-            .where(WallState.wall == wall)
-        )
-        return dict(tours or {})
+    shown = walls.current(store, wall)
+    return dict(shown["tours"]) if shown else {}
 
 
 def alarm_for(store: Store, case_id: int, cameras: dict[str, Camera]) -> Alarm | None:
     """The camera a new video or sensor case should pop up: its own camera, or the one nearest the
     sensor within reach; None for other cases."""
-    with store.session() as session:
-        row = session.execute(
-            select(
-                Case.case_no,
-                Case.source,
-                Case.lon,
-                Case.lat,
-                Device.code,
-                Device.kind,
-                Device.lon,
-                Device.lat,
-            )
-            .outerjoin(Device, Device.id == Case.device_id)
-            .where(Case.id == case_id)
-        ).first()
-    if row is None or row.source not in ALARM_SOURCES:
+    found = briefs(store, [case_id])
+    if not found or found[0].source not in ALARM_SOURCES:
         return None
-    case_no, source, lon, lat, code, kind, device_lon, device_lat = row
-    if kind == "camera" and code in cameras:
-        return Alarm(case_no, code, source)
-    lon, lat = (device_lon, device_lat) if code is not None else (lon, lat)
+    case = found[0]
+    if case.device_kind == "camera" and case.device_code in cameras:
+        return Alarm(case.case_no, case.device_code, case.source)
+    lon, lat = (case.device_lon, case.device_lat) if case.device_code is not None else (case.lon, case.lat)
     if lon is None or lat is None or not cameras:
         return None
     nearest = min(cameras.values(), key=lambda c: _metres(lon, lat, c.lon, c.lat))
     if _metres(lon, lat, nearest.lon, nearest.lat) > SENSOR_CAMERA_REACH_M:
         return None
-    return Alarm(case_no, nearest.code, source)
+    return Alarm(case.case_no, nearest.code, case.source)
 
 
 def _metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

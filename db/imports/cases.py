@@ -18,13 +18,22 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from gridwatch.db.errors import InvalidInput
-from gridwatch.db.history import IMPORT_MARK, CasePlan, CaseRow, ImportContext, differences, plan_case
+from gridwatch.db.history import (
+    IMPORT_MARK,
+    CasePlan,
+    CaseRow,
+    ImportContext,
+    check_row,
+    differences,
+    plan_case,
+)
 from gridwatch.db.imports.bulk import announce_reload, insert_rows, is_postgres, quiet_feed, reserve_ids
 from gridwatch.db.imports.report import ImportReport, Progress, RowProblem
 from gridwatch.db.imports.tables import Cell, moment, number, read_table, text
 from gridwatch.db.models import Case, CaseEvent, Category, Department
-from gridwatch.db.seeds import SOURCES, STATES
+from gridwatch.db.seeds import SOURCES
 from gridwatch.db.store import Store
+from gridwatch.db.validation import DateWindow
 
 INTERCHANGE_COLUMNS = (
     "case_no",
@@ -98,7 +107,7 @@ def import_cases(
     started = time.perf_counter()
     table = read_table(Path(path))
     table.require(REQUIRED)
-    report = ImportReport("cases", total=len(table.rows))
+    report = table.new_report("cases")
     zone = ZoneInfo(tz)
     rows: list[CaseRow] = []
     for line, cells in table.rows:
@@ -123,16 +132,12 @@ def parse_case_row(line: int, cells: dict[str, Cell], tz: ZoneInfo) -> CaseRow:
         if value is None:
             raise RowProblem(f"{name} is empty.")
     assert case_no is not None and category is not None and reported is not None
-    if len(case_no) > 32:
-        raise RowProblem(f"case_no '{case_no}' is longer than 32 characters.")
     source = text(cells, "source")
     source = SOURCE_ALIASES.get(source or "", source)
-    if source not in SOURCES:
-        raise RowProblem(f"source '{source or ''}' is not one of {', '.join(SOURCES)}.")
+    if source is None:
+        raise RowProblem(f"source is empty; sources: {', '.join(SOURCES)}.")
     status = text(cells, "status")
     status = STATUS_ALIASES.get(status or "", status.lower() if status else None)
-    if status is not None and status not in STATES:
-        raise RowProblem(f"status '{status}' is not one of {', '.join(STATES)}.")
     urgency = text(cells, "urgency")
     known = set(INTERCHANGE_COLUMNS) | set(OPTIONAL_TIMES)
     attrs: dict[str, Any] = {}
@@ -183,7 +188,7 @@ def import_case_rows(
     transaction (the caller commits). Rows that cannot land are errors in the report, by `row.line`."""
     report = report or ImportReport("cases", total=len(rows))
     quiet_feed(session)
-    rows = _drop_duplicates(rows, report)
+    rows = _drop_duplicates(_checked(rows, ctx, report), report)
     if create_missing:
         _create_missing(session, rows, ctx, report)
     done = report.total - len(rows)
@@ -195,6 +200,20 @@ def import_case_rows(
             progress(done, report.total)
     announce_reload(session, "cases")
     return report
+
+
+def _checked(rows: Sequence[CaseRow], ctx: ImportContext, report: ImportReport) -> list[CaseRow]:
+    """Rows within the limits (lengths, codes, dates): before anything, even a missing code, is created."""
+    window = ctx.window or DateWindow.default(ctx.now)
+    kept = []
+    for row in rows:
+        try:
+            check_row(row, window)
+        except RowProblem as exc:
+            report.error(row.line, str(exc))
+            continue
+        kept.append(row)
+    return kept
 
 
 def _drop_duplicates(rows: Sequence[CaseRow], report: ImportReport) -> list[CaseRow]:
@@ -247,7 +266,7 @@ def _import_chunk(
     )
     stored = {r["case_no"]: r for r in session.connection().execute(query).mappings()}
     fresh: list[CasePlan] = []
-    changed: list[tuple[CasePlan, dict[str, Any]]] = []
+    candidates: list[tuple[CaseRow, CasePlan, dict[str, Any]]] = []
     for row, plan in plans:
         old = stored.get(plan.values["case_no"])
         if old is None:
@@ -258,13 +277,55 @@ def _import_chunk(
                 f"case {row.case_no} exists and is worked in gridwatch: an import does not overwrite it.",
             )
         elif differences(plan.values, dict(old)):
-            changed.append((plan, dict(old)))
+            candidates.append((row, plan, dict(old)))
         else:
             report.count("unchanged")
+    trails = _trails(session, [old["id"] for _, _, old in candidates])
+    changed = [
+        (plan, old)
+        for row, plan, old in candidates
+        if _may_update(row, plan, old, trails[old["id"]], ctx, report)
+    ]
     _insert(session, fresh, ctx.now)
     report.inserted += len(fresh)
-    _update(session, changed, ctx.now)
+    _update(session, changed, trails, ctx.now)
     report.updated += len(changed)
+
+
+Trail = list[tuple[str, str, datetime, dict[str, Any]]]
+
+
+def _trails(session: Session, ids: list[int]) -> dict[int, Trail]:
+    """The events of these cases, oldest first: (action, to_state, at, data)."""
+    trails: dict[int, Trail] = {i: [] for i in ids}
+    for start in range(0, len(ids), CHUNK):
+        for case_id, action, to_state, at, data in session.execute(
+            select(CaseEvent.case_id, CaseEvent.action, CaseEvent.to_state, CaseEvent.at, CaseEvent.data)
+            .where(CaseEvent.case_id.in_(ids[start : start + CHUNK]))
+            .order_by(CaseEvent.id)
+        ):
+            trails[case_id].append((action, to_state, at, data or {}))
+    return trails
+
+
+def _may_update(
+    row: CaseRow, plan: CasePlan, old: dict[str, Any], trail: Trail, ctx: ImportContext, report: ImportReport
+) -> bool:
+    """An imported case may follow its file only while nobody worked it in gridwatch: a desk's step is
+    never rewound. The same row read again is "unchanged"; a row saying something new is refused."""
+    worked = [(action, at) for action, _, at, data in trail if not data.get(IMPORT_MARK)]
+    if not worked:
+        return True
+    if plan.values["attrs"][IMPORT_MARK] == old["attrs"].get(IMPORT_MARK):
+        report.count("unchanged")
+        return False
+    action, at = worked[-1]
+    report.error(
+        row.line,
+        f"case {row.case_no} was worked in gridwatch after its import (last: {action} at "
+        f"{at.astimezone(ctx.rules.calendar.tz):%Y-%m-%d %H:%M}): the file's changes are not applied.",
+    )
+    return False
 
 
 def _insert(session: Session, plans: list[CasePlan], now: datetime) -> None:
@@ -284,7 +345,9 @@ def _insert(session: Session, plans: list[CasePlan], now: datetime) -> None:
     )
 
 
-def _update(session: Session, changed: list[tuple[CasePlan, dict[str, Any]]], now: datetime) -> None:
+def _update(
+    session: Session, changed: list[tuple[CasePlan, dict[str, Any]]], trails: dict[int, Trail], now: datetime
+) -> None:
     """Apply a changed row: new columns, and the trail extended (events are never rewritten)."""
     if not changed:
         return
@@ -295,17 +358,9 @@ def _update(session: Session, changed: list[tuple[CasePlan, dict[str, Any]]], no
             for p, old in changed
         ],
     )
-    ids = [old["id"] for _, old in changed]
-    trails: dict[int, list[tuple[str, str, datetime]]] = {i: [] for i in ids}
-    for case_id, action, to_state, at in session.execute(
-        select(CaseEvent.case_id, CaseEvent.action, CaseEvent.to_state, CaseEvent.at)
-        .where(CaseEvent.case_id.in_(ids))
-        .order_by(CaseEvent.id)
-    ):
-        trails[case_id].append((action, to_state, at))
     events: list[dict[str, Any]] = []
     for plan, old in changed:
-        have = trails[old["id"]]
+        have = [step[:3] for step in trails[old["id"]]]
         planned = [(e["action"], e["to_state"], e["at"]) for e in plan.events]
         if planned[: len(have)] == have:
             events += [{**e, "case_id": old["id"]} for e in plan.events[len(have) :]]

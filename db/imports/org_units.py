@@ -3,7 +3,8 @@
 Shared by the geodata import (`grids.py`) and the org table import (`setup_tables.py`). Geometry is in
 EPSG:4490 lon/lat by the time it gets here. Rules from the domain reference: a broken polygon is repaired
 (its polygonal part kept) and reported; grids of one community must not overlap (touching edges are
-fine; overlaps below a tolerance of area are slivers, not errors); gaps between grids only warn.
+fine; overlaps below a tolerance of area are slivers, not errors); gaps between grids only warn. A polygon
+must lie in China's extent, and units below a district near the site's districts (gridwatch.db.validation).
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gridwatch.db.errors import InvalidInput
 from gridwatch.db.imports.bulk import announce_reload, quiet_feed
 from gridwatch.db.imports.report import ImportReport, Progress
 from gridwatch.db.models import OrgUnit
+from gridwatch.db.validation import check_area, check_values
 
 LEVELS = ("district", "street", "community", "grid")
 LEVEL_ALIASES = {
@@ -41,6 +44,8 @@ CODE = re.compile(r"^[0-9A-Za-z]{1,15}$")
 OVERLAP_TOLERANCE_M2 = 1.0
 """Overlap area below which two grids are taken as touching (digitizing slivers)."""
 M_PER_DEGREE = 111_320.0
+TERRITORY_MARGIN = 0.1
+"""Degrees (about 10 km) around the bounds of the site's districts inside which every lower unit lies."""
 
 
 @dataclass
@@ -88,7 +93,7 @@ def upsert_org_units(
     """Check, then insert or update the features by code, parents before children, in `session`."""
     quiet_feed(session)
     stored = {u.code: u for u in session.scalars(select(OrgUnit))}
-    accepted = _validate(features, report)
+    accepted = _inside_territory(_validate(features, report), stored, report)
     accepted.sort(key=lambda f: LEVELS.index(f.level or ""))
     rank = {code: LEVELS.index(u.level) for code, u in stored.items() if u.level in LEVELS}
     rank.update({f.code: LEVELS.index(f.level or "") for f in accepted if f.code})
@@ -120,12 +125,8 @@ def _validate(features: Sequence[OrgFeature], report: ImportReport) -> list[OrgF
             problem = f"code {f.code} already appears on {report.line_label} {seen[f.code]}."
         elif level not in LEVELS:
             problem = f"level '{f.level or ''}' is not one of {', '.join(LEVELS)}."
-        elif f.geom is not None:
-            f.geom, note = repair(f.geom)
-            if f.geom is None:
-                problem = "the geometry has no polygonal part (a point or a line is not an area)."
-            elif note:
-                report.warn(f.line, f"{f.code}: {note}.")
+        else:
+            problem = _check(f, report)
         if problem:
             report.error(f.line, problem)
             continue
@@ -134,6 +135,52 @@ def _validate(features: Sequence[OrgFeature], report: ImportReport) -> list[OrgF
         f.level, f.name = level, f.name or f.code
         out.append(f)
     return out
+
+
+def _check(f: OrgFeature, report: ImportReport) -> str | None:
+    """The reason a feature's name or geometry is refused, after repairing what can be repaired."""
+    try:
+        check_values(OrgUnit, {"name": f.name, "attrs": f.attrs})
+        if f.geom is not None:
+            check_area(f.geom)
+    except InvalidInput as exc:
+        return f"{f.code}: {exc}"
+    if f.geom is None:
+        return None
+    f.geom, note = repair(f.geom)
+    if f.geom is None:
+        return "the geometry has no polygonal part (a point or a line is not an area)."
+    if note:
+        report.warn(f.line, f"{f.code}: {note}.")
+    return None
+
+
+def _inside_territory(
+    accepted: list[OrgFeature], stored: dict[str, OrgUnit], report: ImportReport
+) -> list[OrgFeature]:
+    """Refuse units below district level far from every district of the site (stored or in this file):
+    a grid of another city, or a typo in its coordinates. Without districts there is nothing to judge by."""
+    incoming = {f.code for f in accepted}
+    districts = [f.geom for f in accepted if f.level == "district" and f.geom is not None] + [
+        u.geom
+        for u in stored.values()
+        if u.level == "district" and u.geom is not None and u.code not in incoming
+    ]
+    if not districts:
+        return accepted
+    minx, miny, maxx, maxy = shapely.total_bounds(districts)
+    territory = shapely.box(minx, miny, maxx, maxy).buffer(TERRITORY_MARGIN, join_style="mitre")
+    kept = []
+    for f in accepted:
+        if f.level != "district" and f.geom is not None and not territory.contains(f.geom):
+            report.error(
+                f.line,
+                f"{f.code}: lies outside the site's territory (its districts span lon {minx:.4f}–{maxx:.4f}, "
+                f"lat {miny:.4f}–{maxy:.4f}).",
+            )
+        else:
+            kept.append(f)
+    return kept
 
 
 def _resolve_parent(f: OrgFeature, rank: dict[str, int], report: ImportReport) -> bool:

@@ -26,7 +26,8 @@ from gridwatch.db.imports.tables import Cell, Table, number, read_table, split_l
 from gridwatch.db.models import Base, Department, Device, GridAssignment, OrgUnit, Person, PersonRole
 from gridwatch.db.routing import GridLocator
 from gridwatch.db.seeds import ROLES
-from gridwatch.db.store import Store, check_point
+from gridwatch.db.store import Store
+from gridwatch.db.validation import check_point, check_values
 
 KINDS = ("org", "departments", "people", "devices")
 ROLE_ALIASES = {
@@ -64,7 +65,7 @@ def import_setup(store: Store, kind: str, path: Path, *, progress: Progress | No
         raise ImportFileError(f"unknown table '{kind}': expected one of {', '.join(KINDS)}.")
     started = time.perf_counter()
     table = read_table(Path(path))
-    report = ImportReport(kind, total=len(table.rows))
+    report = table.new_report(kind)
     with store.session() as session:
         quiet_feed(session)
         IMPORTERS[kind](session, table, report, progress)
@@ -262,7 +263,8 @@ def _upsert_rows(
                 raise RowProblem(f"{key} {code} already appears on line {first[code]}.")
             first[code] = line
             fields = values(row)
-        except RowProblem as exc:
+            check_values(model, {key: code, **fields})
+        except (RowProblem, InvalidInput) as exc:
             report.error(line, str(exc))
             continue
         roles = fields.pop("roles", None)

@@ -1,26 +1,39 @@
 """Reading a user's table (CSV or XLSX) into rows of cells, with the line numbers the user sees.
 
-CSV comes from Excel and from older Chinese systems: UTF-8 with or without a BOM, or GB18030 (a superset
-of GBK and GB2312). The encoding is detected by trying strict UTF-8 first: GB18030 text is almost never
-valid UTF-8, while UTF-8 Chinese text read as GB18030 would silently become mojibake.
+CSV comes from Excel and from older Chinese systems: UTF-8 with or without a BOM, GB18030 (a superset of
+GBK and GB2312) or, from Hong Kong, Macao and Taiwan sources, Big5. Strict UTF-8 is tried first (GB18030
+text is almost never valid UTF-8, while UTF-8 read as GB18030 would silently become mojibake); otherwise
+charset-normalizer judges GB18030 against Big5 by how plausible the decoded text is, and anything else
+(cp1252, Shift-JIS …) is refused with the encoding it looks like rather than imported as mojibake.
+
+Every physical line is accounted for: a row lands, or its line is reported. An unterminated quote would
+make the csv module swallow every line after it into one cell; such a record is refused on its first
+line and reading resumes on the next one.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import math
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from gridwatch.db.imports.report import ImportFileError, RowProblem
+from gridwatch.db.imports.report import ImportFileError, ImportReport, RowProblem
+from gridwatch.db.spreadsheet import restore
 
 Cell = str | float | int | datetime | None
 
-ENCODINGS = ("utf-8-sig", "gb18030")
+DETECTED = ("gb18030", "big5")
+"""Encodings judged by charset-normalizer when a file is not UTF-8; GB18030 wins a tie (mainland data)."""
+FIELD_LIMIT = 2**31 - 1
+"""The csv module refuses cells over 131,072 characters by default, which made one long cell reject a
+whole file. The file is in memory anyway, so cells are read whatever their length and each column's own
+limit (gridwatch.db.validation) then refuses the row."""
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 @dataclass
@@ -31,6 +44,28 @@ class Table:
     header: list[str]
     rows: list[tuple[int, dict[str, Cell]]]
     encoding: str | None = None
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    """Lines that could not be read as a row (an unterminated quote, too many cells), with the reason."""
+
+    def add(self, line: int, cells: Sequence[str]) -> None:
+        """A row of cells; blank rows are skipped. More cells than the header means the row's cells are
+        shifted (an unquoted comma): refused, rather than read into the wrong columns."""
+        if len(cells) > len(self.header):
+            self.problems.append(
+                (
+                    line,
+                    f"{len(cells)} cells but the header has {len(self.header)} columns (an unquoted comma?).",
+                )
+            )
+        elif any(c.strip() for c in cells):
+            self.rows.append((line, dict(zip(self.header, cells, strict=False))))
+
+    def new_report(self, what: str) -> ImportReport:
+        """A report counting every row and unreadable line, with the unreadable ones already listed."""
+        report = ImportReport(what, total=len(self.rows) + len(self.problems))
+        for line, reason in self.problems:
+            report.error(line, reason)
+        return report
 
     def require(self, columns: Sequence[str]) -> None:
         missing = [c for c in columns if c not in self.header]
@@ -55,37 +90,72 @@ def read_table(path: Path) -> Table:
 
 
 def _read_csv(path: Path) -> Table:
-    raw = path.read_bytes()
-    for encoding in ENCODINGS:
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError(f"{path.name}: not UTF-8 or GB18030 text; save it as CSV UTF-8.")
-    if "\x00" in text:
+    text, encoding = decode(path.read_bytes(), path.name)
+    lines = _LINE.findall(text)
+    if not lines:
+        raise ImportFileError(f"{path.name}: the file is empty.")
+    if "\x00" in lines[0]:
         raise ImportFileError(f"{path.name}: binary data, not a CSV table.")
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","  # a list cell may hold ';'
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    delimiter = "\t" if lines[0].count("\t") > lines[0].count(",") else ","  # a list cell may hold ';'
+    csv.field_size_limit(FIELD_LIMIT)
     try:
-        header_cells = next(reader)
-    except StopIteration:
-        raise ImportFileError(f"{path.name}: the file is empty.") from None
+        header_cells = next(csv.reader(lines[:1], delimiter=delimiter))
     except csv.Error as exc:
-        raise ImportFileError(f"{path.name}: not a readable CSV table ({exc}).") from exc
+        raise ImportFileError(f"{path.name}: the header line is not a readable CSV row ({exc}).") from exc
     header = [normalize_column(c) for c in header_cells]
-    rows: list[tuple[int, dict[str, Cell]]] = []
-    line = reader.line_num + 1
+    table = Table(path, header, [], encoding)
+    start = 1  # index of the line to read next
+    while start < len(lines):
+        reader = csv.reader(iter(lines[start:]), delimiter=delimiter)
+        done = 0
+        try:
+            for cells in reader:
+                line, span, done = start + done + 1, reader.line_num - done, reader.line_num
+                if span > 1 and len(cells) != len(header):
+                    table.problems.append((line, _unclosed_quote(cells, len(header), line + span - 1)))
+                    start = line  # read again from the next line
+                    break
+                table.add(line, cells)
+            else:
+                break
+        except csv.Error as exc:
+            line = start + done + 1
+            table.problems.append((line, f"not a readable CSV row ({exc})."))
+            start = line
+    return table
+
+
+def _unclosed_quote(cells: list[str], width: int, last: int) -> str:
+    return (
+        f'a quote (") opened on this line is not closed: the cell runs on to line {last} and the row '
+        f'has {len(cells)} cells instead of {width}. Close the quote, or double a quote inside a cell ("").'
+    )
+
+
+def decode(raw: bytes, name: str) -> tuple[str, str]:
+    """The text of a CSV file and its encoding: UTF-8 (with or without BOM), GB18030 or Big5."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
     try:
-        for cells in reader:
-            if any(c.strip() for c in cells):
-                rows.append((line, dict(zip(header, cells, strict=False))))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise ImportFileError(f"{path.name}, line {line}: not a readable CSV table ({exc}).") from exc
-    return Table(path, header, rows, encoding.removesuffix("-sig"))
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    import charset_normalizer
+
+    matches = charset_normalizer.from_bytes(raw, cp_isolation=list(DETECTED))
+    best = matches.best()
+    if best is not None:
+        tied = [m.encoding for m in matches if m.chaos <= best.chaos and m.encoding in DETECTED]
+        encoding = "gb18030" if "gb18030" in tied else best.encoding
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError:
+            pass
+    guess = charset_normalizer.from_bytes(raw).best()
+    looks = f" (it looks like {guess.encoding})" if guess is not None else ""
+    raise ImportFileError(
+        f"{name}: not UTF-8, GB18030 or Big5 text{looks}; save it as CSV UTF-8 and import it again."
+    )
 
 
 def _read_xlsx(path: Path) -> Table:
@@ -135,7 +205,7 @@ def text(row: dict[str, Cell], column: str) -> str | None:
         value = int(value)
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
-    out = str(value).strip()
+    out = restore(str(value).strip())  # an export's '=… (gridwatch.db.spreadsheet) is the text =…
     return out or None
 
 

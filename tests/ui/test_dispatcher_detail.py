@@ -9,10 +9,10 @@ from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
 from gridwatch.db.models import Device
+from gridwatch.db.reads.nearby import M_PER_DEG_LAT, haversine_m
 from gridwatch.db.store import NewAttachment, Store
 from gridwatch.ui.application import make_application
 from gridwatch.ui.case_detail import CaseDetail, PhotoViewer
-from gridwatch.ui.nearby import M_PER_DEG_LAT, haversine_m
 
 LON, LAT = 118.09, 24.47
 M_PER_DEG_LON = M_PER_DEG_LAT * 0.9101  # cos(24.47°)

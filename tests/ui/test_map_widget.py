@@ -26,8 +26,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from shapely.geometry import MultiPolygon, box
 
+from gridwatch.db.deadlines import yellow_times
 from gridwatch.db.models import Case, Device, OrgUnit, Person, PersonRole, Position
 from gridwatch.db.queries import light_of
+from gridwatch.db.reads import cases
 from gridwatch.db.seeds import ensure_reference_data
 from gridwatch.db.store import Store, utcnow
 from gridwatch.layers.base import DETAIL_SCALE
@@ -39,7 +41,7 @@ from gridwatch.layers.tiles.sources import MBTilesSource
 from gridwatch.layers.tiles.store import TileStore
 from gridwatch.ui.map import MapWidget
 from gridwatch.ui.map.canvas import BACKGROUND
-from gridwatch.ui.map.data import load_cases, yellow_times
+from gridwatch.ui.map.data import load_cases
 from tests.conftest import STAFF
 from tests.layers.district_tiles import LAND, ROAD, GatedSource, break_tiles, write_district_mbtiles
 
@@ -506,24 +508,23 @@ def test_light_times_agree_with_the_store_light_on_the_working_calendar(store: S
     every minute, so the map's clock and the queue never disagree (both backends: the epoch seconds
     come from SQL)."""
     store, ids = make_city(store)
+    case_id = ids["cases"][0]  # type: ignore[index]
+    start = datetime(2024, 5, 6, 11, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday
     with store.session() as s:
         rules = store.rules(s)
-        case = s.get(Case, ids["cases"][0])  # type: ignore[index]
+        case = s.get(Case, case_id)
         assert case is not None and case.state == "reported"
-        start = datetime(2024, 5, 6, 11, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday
         case.stage_started_at = start
         case.stage_due_at = rules.calendar.add_working(start, 2 * 3600)  # 14:30, lunch skipped
-        s.flush()
-        table = load_cases(s, rules, [case.id])  # the map's own read: SQL epoch seconds, numpy calendar
-        yellow_at, due_at = float(table.yellow_at[0]), float(table.due_at[0])
-        codes = {"green": Light.GREEN, "yellow": Light.YELLOW, "red": Light.RED}
-        for minute in range(0, 240, 1):
-            at = start + timedelta(minutes=minute, seconds=30)
-            ours = lights_at(
-                at.timestamp(), np.array([0], np.uint8), np.array([yellow_at]), np.array([due_at])
-            )
-            assert Light(int(ours[0])) is codes[str(light_of(rules, case, at))], at
-        s.rollback()
+    table = load_cases(store, [case_id])  # the map's own read: SQL epoch seconds, numpy calendar
+    yellow_at, due_at = float(table.yellow_at[0]), float(table.due_at[0])
+    shown = cases.by_id(store, case_id)  # the queue's and the detail's row of the same case
+    assert shown is not None and shown.case.stage_due_at == rules.calendar.add_working(start, 2 * 3600)
+    codes = {"green": Light.GREEN, "yellow": Light.YELLOW, "red": Light.RED}
+    for minute in range(0, 240, 1):
+        at = start + timedelta(minutes=minute, seconds=30)
+        ours = lights_at(at.timestamp(), np.array([0], np.uint8), np.array([yellow_at]), np.array([due_at]))
+        assert Light(int(ours[0])) is codes[str(light_of(rules, shown.case, at))], at
 
 
 def test_yellow_times_match_the_calendar_case_by_case(city: tuple[Store, dict[str, object]]) -> None:

@@ -154,7 +154,7 @@ def test_countdown_ticks_only_its_column(store: Store, staff: dict[str, str], qt
     assert resets == []
     assert model.data(index) == "-01:30:00"
     assert model.light(model.case_at(0)) == "red"
-    assert model.data(index, Qt.ItemDataRole.ForegroundRole).color().name() == "#d93025"
+    assert model.data(index, Qt.ItemDataRole.ForegroundRole).color().name() == "#d7261e"  # the map's red
 
 
 def test_changes_patch_rows_without_a_reset(store: Store, staff: dict[str, str], qtbot: QtBot) -> None:

@@ -58,17 +58,14 @@ class _CaseSource:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self.table = data.CaseTable.from_rows([])
+        self.table = data.CaseTable.empty()
 
     def full(self) -> data.CaseTable:
-        with self._store.session() as session:
-            self.table = data.load_cases(session, self._store.rules(session))
+        self.table = data.load_cases(self._store)
         return self.table
 
     def patch(self, ids: Collection[int]) -> data.CaseTable:
-        with self._store.session() as session:
-            fresh = data.load_cases(session, self._store.rules(session), ids)
-        self.table = self.table.patched(ids, fresh)
+        self.table = self.table.patched(ids, data.load_cases(self._store, ids))
         return self.table
 
 
@@ -118,7 +115,7 @@ class MapWidget(QWidget):
         for layer in self.layers:  # a changed scale range greys or ungreys the layer's row
             layer.appearance_changed.connect(lambda: self.panel.set_view(self.canvas.view))
         self._case_source = _CaseSource(store)
-        self._case_table = data.CaseTable.from_rows([])
+        self._case_table = data.CaseTable.empty()
         self._waiting: set[str] = set(KINDS)
         self.loaded = False
         self._loader = Loader(self)
@@ -238,24 +235,20 @@ class MapWidget(QWidget):
         """Re-read one kind of data; for cases, `ids` limits the read to the rows that changed."""
         work: Callable[[], object]
         if kind == "org":
-            work = lambda: self._read(data.load_org)  # noqa: E731
+            work = lambda: data.load_org(self.store)  # noqa: E731
         elif kind == "cases":
             self.refresh("density", None)
             source = self._case_source
             work = source.full if ids is None else lambda: source.patch(ids)
         elif kind == "density":
-            work = lambda: self._read(data.load_density)  # noqa: E731
+            work = lambda: data.load_density(self.store)  # noqa: E731
         elif kind == "devices":
-            work = lambda: self._read(data.load_devices)  # noqa: E731
+            work = lambda: data.load_devices(self.store)  # noqa: E731
         elif kind == "personnel":
-            work = lambda: self._read(data.load_personnel)  # noqa: E731
+            work = lambda: data.load_personnel(self.store)  # noqa: E731
         else:
             raise ValueError(f"unknown map data kind {kind!r}")
         self._loader.request(kind, work)
-
-    def _read(self, reader: Callable[..., object]) -> object:
-        with self.store.session() as session:
-            return reader(session)
 
     def _on_loaded(self, kind: str, result: object) -> None:
         if kind == "org":

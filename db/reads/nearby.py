@@ -1,8 +1,7 @@
 """What is near a case: possible duplicates and the closest cameras and loudspeakers.
 
 Both backends store points as lon/lat columns, so the query is a lon/lat box (indexable, cheap) and the
-exact great-circle distance on the few rows inside it. Kept in the app until the store grows a spatial
-API for it; no Qt here.
+exact great-circle distance on the few rows inside it.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from gridwatch.db.models import Case, Category, Device
 
 EARTH_RADIUS_M = 6_371_008.8
 M_PER_DEG_LAT = math.pi * EARTH_RADIUS_M / 180
+DEVICE_KINDS = ("camera", "loudspeaker")
 
 
 def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -56,8 +57,23 @@ class NearDevice:
     distance_m: float
 
 
-def possible_duplicates(
-    session: Session, case: Case, *, radius_m: float = 50.0, days: float = 7.0
+class Spot(Protocol):
+    """The case a duplicate search starts from: where, what and when."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def category_code(self) -> str: ...
+    @property
+    def lon(self) -> float | None: ...
+    @property
+    def lat(self) -> float | None: ...
+    @property
+    def reported_at(self) -> datetime: ...
+
+
+def duplicates_in(
+    session: Session, case: Spot, *, radius_m: float = 50.0, days: float = 7.0
 ) -> list[NearCase]:
     """Cases of the same 2-digit category class within `radius_m`, reported within `days` of this one."""
     if case.lon is None or case.lat is None:
@@ -65,7 +81,16 @@ def possible_duplicates(
     x0, y0, x1, y1 = box(case.lon, case.lat, radius_m)
     window = timedelta(days=days)
     rows = session.execute(
-        select(Case, Category.name)
+        select(
+            Case.id,
+            Case.case_no,
+            Case.state,
+            Case.category_code,
+            Category.name,
+            Case.reported_at,
+            Case.lon,
+            Case.lat,
+        )
         .join(Category, Category.code == Case.category_code)
         .where(
             Case.id != case.id,
@@ -75,40 +100,27 @@ def possible_duplicates(
             Case.reported_at.between(case.reported_at - window, case.reported_at + window),
         )
     )
-    found = [
-        NearCase(
-            other.id,
-            other.case_no,
-            other.state,
-            other.category_code,
-            name,
-            other.reported_at,
-            haversine_m(case.lon, case.lat, other.lon or 0.0, other.lat or 0.0),
-        )
-        for other, name in rows
-    ]
+    found = [NearCase(*r[:6], haversine_m(case.lon, case.lat, r.lon or 0.0, r.lat or 0.0)) for r in rows]
     return sorted((c for c in found if c.distance_m <= radius_m), key=lambda c: c.distance_m)
 
 
-def nearest_devices(
+def devices_in(
     session: Session,
     lon: float,
     lat: float,
-    kinds: Sequence[str] = ("camera", "loudspeaker"),
+    kinds: Sequence[str] = DEVICE_KINDS,
     *,
     per_kind: int = 3,
     radius_m: float = 1000.0,
 ) -> list[NearDevice]:
     """The closest devices of each kind within `radius_m`, nearest first."""
     x0, y0, x1, y1 = box(lon, lat, radius_m)
-    rows = session.scalars(
-        select(Device).where(
+    rows = session.execute(
+        select(Device.id, Device.code, Device.kind, Device.name, Device.online, Device.lon, Device.lat).where(
             Device.kind.in_(list(kinds)), Device.lon.between(x0, x1), Device.lat.between(y0, y1)
         )
     )
-    near = [
-        NearDevice(d.id, d.code, d.kind, d.name, d.online, haversine_m(lon, lat, d.lon, d.lat)) for d in rows
-    ]
+    near = [NearDevice(*r[:5], haversine_m(lon, lat, r.lon, r.lat)) for r in rows]
     near = sorted((d for d in near if d.distance_m <= radius_m), key=lambda d: d.distance_m)
     out: list[NearDevice] = []
     for kind in kinds:
