@@ -1,10 +1,16 @@
-"""Read-side queries shared by the CLI and the desktop queue: filtered case lists and deadline lights."""
+"""Read-side queries shared by the CLI and the desktop queue: filtered case lists and deadline lights.
+
+`light_of` and `time_left` are the one traffic light of a case's current step (the map's vectorised
+form is `deadlines.yellow_times`, the same rule); they take anything that carries the clock fields, so
+the store's frozen rows (`gridwatch.db.reads`) and table rows alike.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Protocol
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
@@ -38,11 +44,13 @@ class CaseFilter:
 SORTABLE = {"reported_at", "case_no", "state", "urgency", "deadline_at", "stage_due_at", "updated_at"}
 
 
-def case_query(flt: CaseFilter) -> Select[Case, str, str, str]:
+def case_query(flt: CaseFilter, *columns: Any) -> Select[Any]:
+    """The filtered, ordered case list: `columns` of the case (the whole row when none are given), then
+    its category's name, its department's code and its grid's code."""
     grid = aliased(OrgUnit)
     q = (
         select(
-            Case,
+            *(columns or (Case,)),
             Category.name.label("category_name"),
             Department.code.label("department_code"),
             grid.code.label("grid_code"),
@@ -99,12 +107,43 @@ def clock_is_working(state: str, limit_unit: str | None) -> bool:
     return state in ("dispatched", "handling") and (limit_unit or "").startswith("working")
 
 
-def light_of(rules: Rules, case: Case, now: datetime) -> Light | None:
+class Clocked(Protocol):
+    """What the light of a case's step needs: a table row or any of the store's frozen case rows."""
+
+    @property
+    def state(self) -> str: ...
+    @property
+    def limit_unit(self) -> str | None: ...
+    @property
+    def stage_started_at(self) -> datetime | None: ...
+    @property
+    def stage_due_at(self) -> datetime | None: ...
+
+
+def clock_runs(case: Clocked) -> bool:
+    """An open case's step with a start and a due time; closed and suspended cases have no clock."""
+    return case.stage_due_at is not None and case.stage_started_at is not None and case.state in OPEN_STATES
+
+
+def light_of(rules: Rules, case: Clocked, now: datetime) -> Light | None:
     """The traffic light of an open case's current step; None when no clock runs (closed, suspended …)."""
-    if case.stage_due_at is None or case.stage_started_at is None or case.state not in OPEN_STATES:
+    if case.stage_due_at is None or case.stage_started_at is None or not clock_runs(case):
         return None
     working = clock_is_working(case.state, case.limit_unit)
     return traffic_light(rules.calendar, case.stage_started_at, case.stage_due_at, now, working)
+
+
+def time_left(rules: Rules, case: Clocked, now: datetime) -> tuple[float, bool] | None:
+    """Seconds left in the current step (negative once overdue) and whether they are working seconds;
+    None when no clock runs, as for `light_of`. Overdue time is wall time: late is late."""
+    due = case.stage_due_at
+    if due is None or not clock_runs(case):
+        return None
+    if now > due:
+        return -(now - due).total_seconds(), False
+    if clock_is_working(case.state, case.limit_unit):
+        return rules.calendar.working_seconds(now, due), True
+    return (due - now).total_seconds(), False
 
 
 def list_cases(session: Session, flt: CaseFilter) -> list[tuple[Case, str, str | None, str | None]]:

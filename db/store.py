@@ -300,8 +300,10 @@ class Store:
         ).all()
 
     def allowed_actions(self, session: Session, case_no: str, username: str) -> list[str]:
+        """The one place that says what a person may do on a case now (state, roles, pending request)."""
         case = self.case(session, case_no)
-        return self.workflow(session).actions_from(case.state, self.actor(session, username).roles)
+        pending = (case.pending_request or {}).get("kind")
+        return self.workflow(session).allowed(case.state, self.actor(session, username).roles, pending)
 
     # --- writing -----------------------------------------------------------------------------------------
 

@@ -21,8 +21,11 @@ from gridwatch.cli.root import (
     print_json,
 )
 from gridwatch.db.lifecycle import ActionInput
-from gridwatch.db.models import Case
-from gridwatch.db.queries import CaseFilter, light_of, list_cases
+from gridwatch.db.queries import CaseFilter, light_of
+from gridwatch.db.reads import case_lists, cases
+from gridwatch.db.reads.case_lists import ListedCase
+from gridwatch.db.reads.cases import CaseRecord
+from gridwatch.db.reads.reference import site_rules
 from gridwatch.db.seeds import DEFAULT_SETTINGS, TRANSITIONS
 from gridwatch.db.store import utcnow
 
@@ -36,18 +39,16 @@ app.add_typer(case_app, name="case")
 LIGHT_STYLE = {"green": "[green]●[/green]", "yellow": "[yellow]●[/yellow]", "red": "[red]●[/red]", None: ""}
 
 
-def case_summary(
-    case: Case, category: str, department: str | None, grid: str | None, light: str | None
-) -> dict[str, Any]:
+def case_summary(case: ListedCase | CaseRecord, light: str | None) -> dict[str, Any]:
     return {
         "case_no": case.case_no,
         "state": case.state,
         "source": case.source,
         "category_code": case.category_code,
-        "category": category,
+        "category": case.category_name,
         "urgency": case.urgency,
-        "department": department,
-        "grid": grid,
+        "department": case.department_code,
+        "grid": case.grid_code,
         "outside_grid": case.outside_grid,
         "reported_at": case.reported_at.isoformat(),
         "deadline_at": case.deadline_at.isoformat() if case.deadline_at else None,
@@ -82,12 +83,9 @@ def list_command(
         overdue_at=now if overdue else None,
         limit=limit,
     )
-    with open_store(db) as store, store.session() as session:
-        rules = store.rules(session)
-        rows = [
-            case_summary(c, cat, dep, grid, light_of(rules, c, now))
-            for c, cat, dep, grid in list_cases(session, flt)
-        ]
+    with open_store(db) as store:
+        rules = site_rules(store)
+        rows = [case_summary(c, light_of(rules, c, now)) for c in case_lists.page(store, flt)]
     if as_json:
         print_json(rows)
         return
@@ -120,12 +118,10 @@ def _short(iso: str | None) -> str:
 def show(
     case_no: str, as_json: bool = JsonOption, db: str | None = DbOption, user: str | None = AsOption
 ) -> None:
-    """One case with its event trail and the actions you may take now."""
-    with open_store(db) as store, store.session() as session:
-        case = store.case(session, case_no)
-        flt = CaseFilter(text=case_no, limit=1)
-        _, category, department, grid = list_cases(session, flt)[0]
-        data = case_summary(case, category, department, grid, light_of(store.rules(session), case, utcnow()))
+    """One case, by its exact number, with its event trail and the actions you may take now."""
+    with open_store(db) as store:
+        found = cases.by_number(store, case_no, username=acting_user(store, user))
+        data = case_summary(found.case, light_of(site_rules(store), found.case, utcnow()))
         data["events"] = [
             {
                 "at": e.at.isoformat(),
@@ -134,11 +130,12 @@ def show(
                 "to": e.to_state,
                 "role": e.role,
                 "actor_id": e.actor_id,
+                "actor": e.actor_name,
                 "note": e.note,
             }
-            for e in store.events(session, case_no)
+            for e in found.events
         ]
-        data["allowed_actions"] = store.allowed_actions(session, case_no, acting_user(user))
+        data["allowed_actions"] = list(found.allowed_actions)
     if as_json:
         print_json(data)
         return
