@@ -2,7 +2,8 @@
 
 The language comes from `--lang`, else the `ui/language` setting, else the system locale: a zh locale gets
 the Chinese UI. Translations live in resources/translations (gridwatch_<lang>.qm, compiled from the .ts
-files with pyside6-lrelease).
+files with pyside6-lrelease), found as gridwatch/resources/translations both in a checkout (app/resources is
+a symlink to them, docs/ARCHITECTURE.md) and in the installed wheel (package data).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from gridwatch.ui.sign_in import signed_in_desk
 from gridwatch.video.pane import VideoPane
 from gridwatch.video.state import StreamState
 
-TRANSLATIONS = Path(__file__).resolve().parents[2] / "resources" / "translations"
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "resources" / "translations"
 LANGUAGES = ("zh_CN", "en")
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC")
 ORGANIZATION = "gridwatch"
