@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import time as clock
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from gridwatch.db import engine as engines
 from gridwatch.db.calendar import DEFAULT_WORK_PERIODS, WorkingCalendar
 from gridwatch.db.config import resolve_url
 from gridwatch.db.deadlines import DeadlineRule, Limit
-from gridwatch.db.errors import Conflict, NotFound, StoreError
+from gridwatch.db.errors import Conflict, Forbidden, NotFound, Refused, SignInFailed, StoreError
 from gridwatch.db.lifecycle import (
     HOUR,
     RECOMPUTE_DEADLINE,
@@ -52,8 +53,21 @@ from gridwatch.db.workflow import Step, Workflow
 P = ParamSpec("P")
 R = TypeVar("R")
 
+
 RUNNING_STATES = ("dispatched", "handling", "suspended")
 """States in which the handling clock runs towards `deadline_at`."""
+
+
+REFUSALS = {"42501": Forbidden, "GW001": Refused}
+"""SQLSTATEs of the database's own refusals (docs/SECURITY.md): a missing grant or a row-level-security
+check (42501), and the case guard (GW001). A client that skipped the Python checks meets these."""
+
+
+def refused(exc: DBAPIError) -> StoreError:
+    """The database's refusal as one line the user can act on."""
+    kind = REFUSALS.get(engines.sqlstate(exc) or "", StoreError)
+    line = engines.first_line(exc)
+    return kind(line if kind is not StoreError else f"The store refused the operation: {line}")
 
 
 def utcnow() -> datetime:
@@ -112,6 +126,18 @@ def once_more_if_disconnected(method: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def with_client_key(method: Callable[P, R]) -> Callable[P, R]:
+    """Give a report its client key before the first attempt, so that a retry carries the same one."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if kwargs.get("client_key") is None:
+            kwargs["client_key"] = uuid.uuid4().hex
+        return method(*args, **kwargs)
+
+    return wrapper
+
+
 class Store:
     """A handle on one case store (PostgreSQL+PostGIS or an SQLite file)."""
 
@@ -123,6 +149,7 @@ class Store:
         self._rules: Rules | None = None
         self.locator = GridLocator()
         self._actors: dict[str, tuple[float, Actor]] = {}
+        self._signed_in: str | None = None
 
     @property
     def is_postgres(self) -> bool:
@@ -138,9 +165,31 @@ class Store:
             with self._sessions() as session, session.begin():
                 yield session
         except OperationalError as exc:
+            refusal = engines.sign_in_refusal(self.engine, exc)
+            if refusal is not None:
+                raise SignInFailed(refusal) from exc
             if not engines.is_connection_problem(exc):
-                raise StoreError(f"The store refused the operation: {engines.first_line(exc)}") from exc
+                raise refused(exc) from exc
             raise engines.StoreUnavailable(engines.describe_unreachable(self.engine, exc)) from exc
+        except DBAPIError as exc:
+            if engines.sqlstate(exc) in REFUSALS:
+                raise refused(exc) from exc
+            raise
+
+    def whoami(self, session: Session | None = None) -> str | None:
+        """The person this handle is signed in as on PostgreSQL (their login role), or None where the
+        caller names the actor: SQLite (one workstation) and the owner's maintenance connection.
+        Asked once per handle, in the caller's session if given (one pooled connection, not two)."""
+        if self._signed_in is None:
+            who = ""
+            if self.is_postgres:
+                if session is None:
+                    with self.session() as own:
+                        return self.whoami(own)
+                user, owner = session.execute(text("SELECT current_user, gw_is_owner()")).one()
+                who = "" if owner else str(user)
+            self._signed_in = who
+        return self._signed_in or None
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -260,6 +309,9 @@ class Store:
 
     def actor(self, session: Session, username: str) -> Actor:
         """Who acts and in which roles, in one query; kept ACTOR_TTL seconds (roles rarely change)."""
+        signed_in = self.whoami(session)
+        if signed_in is not None and username != signed_in:
+            raise Forbidden(f"You are signed in as '{signed_in}': you cannot act as '{username}'.")
         cached = self._actors.get(username)
         if cached is not None and clock.monotonic() - cached[0] < ACTOR_TTL:
             return cached[1]
@@ -275,6 +327,10 @@ class Store:
         actor = Actor(rows[0].id, username, rows[0].name, frozenset(r.role for r in rows if r.role))
         self._actors[username] = (clock.monotonic(), actor)
         return actor
+
+    def forget_actor(self, username: str) -> None:
+        """Drop a person's remembered roles at once (a disabled user stops acting now, not in ACTOR_TTL)."""
+        self._actors.pop(username, None)
 
     @staticmethod
     def person(session: Session, username: str) -> Person:
@@ -307,6 +363,7 @@ class Store:
 
     # --- writing -----------------------------------------------------------------------------------------
 
+    @with_client_key
     @once_more_if_disconnected
     def report(
         self,
@@ -324,8 +381,14 @@ class Store:
         merge_key: str | None = None,
         merge_window: timedelta = timedelta(minutes=30),
         attachments: Sequence[NewAttachment] = (),
+        client_key: str | None = None,
     ) -> Case:
-        """Open a case (or, for a machine-made repeat with the same `merge_key`, merge into the open one)."""
+        """Open a case (or, for a machine-made repeat with the same `merge_key`, merge into the open one).
+
+        `client_key` names this report for its client (one is made when none is given): a retry of the
+        same report (after a lost answer, by the caller or by `once_more_if_disconnected`) returns the
+        first case.
+        """
         check_report(
             actor=actor,
             source=source,
@@ -342,6 +405,10 @@ class Store:
             if reported_at is not None:
                 DateWindow.load(session, now).check("reported_at", reported_at)
             person = self.actor(session, actor)
+            if client_key is not None:
+                first = session.scalar(select(Case).where(Case.client_key == client_key))
+                if first is not None:
+                    return first
             category = session.get(Category, category_code)
             if category is None:
                 raise NotFound(f"No category with code '{category_code}'. Import the site's category list.")
@@ -351,8 +418,18 @@ class Store:
                     return merged
             place = self.locator.locate(session, lon, lat) if lon is not None and lat is not None else None
             rules = self.rules(session)
+            day = f"{at.astimezone(rules.calendar.tz):%Y%m%d}"
+            # On PostgreSQL the number is known before the INSERT: the case guard lets a desk role write a
+            # case once per version, so no second UPDATE may set it (docs/SECURITY.md). SQLite numbers the
+            # case after the INSERT, in the same transaction.
+            case_id = (
+                session.scalar(text("SELECT nextval(pg_get_serial_sequence('cases', 'id'))"))
+                if self.is_postgres
+                else None
+            )
             case = Case(
-                case_no=f"T{now.timestamp():.6f}",  # replaced once the id is known
+                id=case_id,
+                case_no=f"{day}{case_id:06d}" if case_id else f"T{now.timestamp():.6f}",
                 source=source,
                 category_code=category_code,
                 urgency=urgency or category.default_urgency,
@@ -371,6 +448,8 @@ class Store:
                 stage_started_at=at,
                 stage_due_at=rules.calendar.add_working(at, rules.register_dispatch_working_hours * HOUR),
                 merge_key=merge_key,
+                client_key=client_key,
+                last_action="report",
                 version=1,
                 updated_at=now,
                 updated_by_id=person.id,
@@ -378,7 +457,7 @@ class Store:
             )
             session.add(case)
             session.flush()
-            case.case_no = f"{at.astimezone(rules.calendar.tz):%Y%m%d}{case.id:06d}"
+            case.case_no = f"{day}{case.id:06d}"
             role = sorted(person.roles)[0] if person.roles else None
             event = CaseEvent(
                 case_id=case.id,
@@ -390,6 +469,7 @@ class Store:
                 at=at,
                 note=description or None,
                 data={"source": source},
+                case_version=1,
             )
             session.add(event)
             session.flush()
@@ -426,6 +506,7 @@ class Store:
             .values(
                 merged_count=Case.merged_count + 1,
                 version=Case.version + 1,
+                last_action="merge",
                 updated_at=now,
                 updated_by_id=person.id,
             )
@@ -441,6 +522,7 @@ class Store:
                 at=at,
                 note="repeat alarm merged",
                 data={},
+                case_version=case.version + 1,
             )
         )
         session.flush()

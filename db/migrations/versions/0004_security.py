@@ -258,6 +258,11 @@ def _postgres_upgrade() -> None:
     op.execute(
         f"CREATE POLICY attachments_insert ON attachments FOR INSERT WITH CHECK ({CASE_OF_ROW.format(table='attachments')})"
     )
+    # Nobody but the owner may even try to rewrite the trail (no grant); the owner's attempt must reach
+    # the append-only trigger and be refused aloud, not match 0 rows in silence.
+    for table in ("case_events", "attachments"):
+        op.execute(f"CREATE POLICY {table}_rewrite ON {table} FOR UPDATE USING (true)")
+        op.execute(f"CREATE POLICY {table}_remove ON {table} FOR DELETE USING (true)")
 
     # Grants: what every desk may do, and what only an admin or a service may.
     op.execute(f"GRANT USAGE ON SCHEMA {schema} TO gridwatch_desk")
@@ -350,7 +355,9 @@ def downgrade() -> None:
             op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
         for policy, table in (("cases_read", "cases"), ("cases_update", "cases"), ("cases_insert", "cases"),
                               ("case_events_read", "case_events"), ("case_events_insert", "case_events"),
-                              ("attachments_read", "attachments"), ("attachments_insert", "attachments")):
+                              ("attachments_read", "attachments"), ("attachments_insert", "attachments"),
+                              ("case_events_rewrite", "case_events"), ("case_events_remove", "case_events"),
+                              ("attachments_rewrite", "attachments"), ("attachments_remove", "attachments")):
             op.execute(f"DROP POLICY IF EXISTS {policy} ON {table}")
         for trigger, table in (("cases_guard", "cases"), ("cases_event_written", "cases"),
                                ("cases_departments", "cases"), ("attachments_append_only", "attachments"),
