@@ -137,12 +137,12 @@
 <context>
     <name>ActionController</name>
     <message>
-        <location filename="../../app/ui/actions.py" line="126"/>
+        <location filename="../../app/ui/actions.py" line="95"/>
         <source>New case…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="266"/>
+        <location filename="../../app/ui/actions.py" line="222"/>
         <source>The action is no longer possible on this case. Your input:
 %1</source>
         <translation type="unfinished"></translation>
@@ -151,102 +151,102 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="103"/>
+        <location filename="../../app/ui/action_dialog.py" line="104"/>
         <source> (suggested)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="107"/>
+        <location filename="../../app/ui/action_dialog.py" line="108"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="108"/>
+        <location filename="../../app/ui/action_dialog.py" line="109"/>
         <source>Deadline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="117"/>
+        <location filename="../../app/ui/action_dialog.py" line="118"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="118"/>
+        <location filename="../../app/ui/action_dialog.py" line="119"/>
         <source>Urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="121"/>
+        <location filename="../../app/ui/action_dialog.py" line="122"/>
         <source>Working hours asked for</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="126"/>
+        <location filename="../../app/ui/action_dialog.py" line="127"/>
         <source> (+%1 working hours)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="127"/>
+        <location filename="../../app/ui/action_dialog.py" line="128"/>
         <source>Request</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="130"/>
+        <location filename="../../app/ui/action_dialog.py" line="131"/>
         <source>After-photo file (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="131"/>
+        <location filename="../../app/ui/action_dialog.py" line="132"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="136"/>
+        <location filename="../../app/ui/action_dialog.py" line="137"/>
         <source>Photo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="138"/>
+        <location filename="../../app/ui/action_dialog.py" line="139"/>
         <source>Required</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="140"/>
+        <location filename="../../app/ui/action_dialog.py" line="141"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="143"/>
+        <location filename="../../app/ui/action_dialog.py" line="144"/>
         <source>Note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="161"/>
+        <location filename="../../app/ui/action_dialog.py" line="162"/>
         <source>After-photo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="161"/>
+        <location filename="../../app/ui/action_dialog.py" line="162"/>
         <source>Images (*.jpg *.jpeg *.png)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="171"/>
+        <location filename="../../app/ui/action_dialog.py" line="172"/>
         <source>working hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="172"/>
+        <location filename="../../app/ui/action_dialog.py" line="173"/>
         <source>working days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="173"/>
+        <location filename="../../app/ui/action_dialog.py" line="174"/>
         <source>hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="174"/>
+        <location filename="../../app/ui/action_dialog.py" line="175"/>
         <source>days</source>
         <translation type="unfinished"></translation>
     </message>
@@ -254,8 +254,16 @@
 <context>
     <name>AlertCenter</name>
     <message>
-        <location filename="../../app/ui/live.py" line="129"/>
+        <location filename="../../app/ui/live.py" line="122"/>
         <source>New %1 case %2 from %3: %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CalendarBanner</name>
+    <message>
+        <location filename="../../app/ui/calendar_banner.py" line="57"/>
+        <source>The holidays of %1 are only estimated from the national regulation on holidays, without the adjusted working days: deadlines that reach into %1 may move. An administrator enters the State Council&apos;s notice with: gridwatch calendar import FILE</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -320,187 +328,187 @@
 <context>
     <name>CaseDetail</name>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="166"/>
-        <location filename="../../app/ui/case_detail.py" line="249"/>
+        <location filename="../../app/ui/case_detail.py" line="100"/>
+        <location filename="../../app/ui/case_detail.py" line="187"/>
         <source>No case selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="178"/>
+        <location filename="../../app/ui/case_detail.py" line="112"/>
         <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="179"/>
+        <location filename="../../app/ui/case_detail.py" line="113"/>
         <source>Who</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="180"/>
+        <location filename="../../app/ui/case_detail.py" line="114"/>
         <source>Role</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="181"/>
+        <location filename="../../app/ui/case_detail.py" line="115"/>
         <source>Action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="182"/>
-        <location filename="../../app/ui/case_detail.py" line="197"/>
-        <location filename="../../app/ui/case_detail.py" line="223"/>
+        <location filename="../../app/ui/case_detail.py" line="116"/>
+        <location filename="../../app/ui/case_detail.py" line="131"/>
+        <location filename="../../app/ui/case_detail.py" line="157"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="183"/>
+        <location filename="../../app/ui/case_detail.py" line="117"/>
         <source>Note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="194"/>
-        <location filename="../../app/ui/case_detail.py" line="204"/>
+        <location filename="../../app/ui/case_detail.py" line="128"/>
+        <location filename="../../app/ui/case_detail.py" line="138"/>
         <source>Distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="195"/>
+        <location filename="../../app/ui/case_detail.py" line="129"/>
         <source>Case no.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="196"/>
-        <location filename="../../app/ui/case_detail.py" line="224"/>
+        <location filename="../../app/ui/case_detail.py" line="130"/>
+        <location filename="../../app/ui/case_detail.py" line="158"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="198"/>
+        <location filename="../../app/ui/case_detail.py" line="132"/>
         <source>Reported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="204"/>
+        <location filename="../../app/ui/case_detail.py" line="138"/>
         <source>Kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="204"/>
+        <location filename="../../app/ui/case_detail.py" line="138"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="204"/>
+        <location filename="../../app/ui/case_detail.py" line="138"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="208"/>
+        <location filename="../../app/ui/case_detail.py" line="142"/>
         <source>Double-click a camera to watch it, a loudspeaker to talk through it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="211"/>
+        <location filename="../../app/ui/case_detail.py" line="145"/>
         <source>Timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="212"/>
+        <location filename="../../app/ui/case_detail.py" line="146"/>
         <source>Photos</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="213"/>
+        <location filename="../../app/ui/case_detail.py" line="147"/>
         <source>Possible duplicates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="214"/>
+        <location filename="../../app/ui/case_detail.py" line="148"/>
         <source>Nearby devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="225"/>
+        <location filename="../../app/ui/case_detail.py" line="159"/>
         <source>Urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="226"/>
+        <location filename="../../app/ui/case_detail.py" line="160"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="227"/>
+        <location filename="../../app/ui/case_detail.py" line="161"/>
         <source>Where</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="228"/>
+        <location filename="../../app/ui/case_detail.py" line="162"/>
         <source>Grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="229"/>
+        <location filename="../../app/ui/case_detail.py" line="163"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="230"/>
+        <location filename="../../app/ui/case_detail.py" line="164"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="231"/>
+        <location filename="../../app/ui/case_detail.py" line="165"/>
         <source>Deadline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="232"/>
+        <location filename="../../app/ui/case_detail.py" line="166"/>
         <source>Pending request</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="258"/>
+        <location filename="../../app/ui/case_detail.py" line="196"/>
         <source>Case %1 · version %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="262"/>
+        <location filename="../../app/ui/case_detail.py" line="202"/>
         <source>suggested: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="276"/>
+        <location filename="../../app/ui/case_detail.py" line="216"/>
         <source>outside every grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="281"/>
+        <location filename="../../app/ui/case_detail.py" line="221"/>
         <source>%1 (this step)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="331"/>
+        <location filename="../../app/ui/case_detail.py" line="273"/>
         <source>Possible duplicates (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="332"/>
+        <location filename="../../app/ui/case_detail.py" line="274"/>
         <source>Camera</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="332"/>
+        <location filename="../../app/ui/case_detail.py" line="274"/>
         <source>Loudspeaker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="340"/>
+        <location filename="../../app/ui/case_detail.py" line="282"/>
         <source>online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="340"/>
+        <location filename="../../app/ui/case_detail.py" line="282"/>
         <source>offline</source>
         <translation type="unfinished"></translation>
     </message>
@@ -508,57 +516,57 @@
 <context>
     <name>CaseQueue</name>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="42"/>
+        <location filename="../../app/ui/case_queue.py" line="41"/>
         <source>Open cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="43"/>
+        <location filename="../../app/ui/case_queue.py" line="42"/>
         <source>All states</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="47"/>
+        <location filename="../../app/ui/case_queue.py" line="46"/>
         <source>Any urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="51"/>
+        <location filename="../../app/ui/case_queue.py" line="50"/>
         <source>Any source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="55"/>
+        <location filename="../../app/ui/case_queue.py" line="54"/>
         <source>Any category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="57"/>
+        <location filename="../../app/ui/case_queue.py" line="56"/>
         <source>Whole district</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="71"/>
+        <location filename="../../app/ui/case_queue.py" line="61"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="72"/>
+        <location filename="../../app/ui/case_queue.py" line="62"/>
         <source>Mine</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="73"/>
+        <location filename="../../app/ui/case_queue.py" line="63"/>
         <source>Cases I reported or changed last</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="75"/>
+        <location filename="../../app/ui/case_queue.py" line="65"/>
         <source>Search no., address, text</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="158"/>
+        <location filename="../../app/ui/case_queue.py" line="148"/>
         <source>%n case(s)</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -569,57 +577,57 @@
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../app/ui/case_model.py" line="348"/>
+        <location filename="../../app/ui/case_model.py" line="278"/>
         <source>Time left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="349"/>
+        <location filename="../../app/ui/case_model.py" line="279"/>
         <source>Case no.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="350"/>
+        <location filename="../../app/ui/case_model.py" line="280"/>
         <source>Urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="351"/>
+        <location filename="../../app/ui/case_model.py" line="281"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="352"/>
+        <location filename="../../app/ui/case_model.py" line="282"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="353"/>
+        <location filename="../../app/ui/case_model.py" line="283"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="354"/>
+        <location filename="../../app/ui/case_model.py" line="284"/>
         <source>Where</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="355"/>
+        <location filename="../../app/ui/case_model.py" line="285"/>
         <source>Grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="356"/>
+        <location filename="../../app/ui/case_model.py" line="286"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="357"/>
+        <location filename="../../app/ui/case_model.py" line="287"/>
         <source>Reported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="400"/>
+        <location filename="../../app/ui/case_model.py" line="321"/>
         <source>working time left</source>
         <translation type="unfinished"></translation>
     </message>
@@ -640,12 +648,12 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../app/ui/login.py" line="58"/>
+        <location filename="../../app/ui/login.py" line="42"/>
         <source>Sign in to gridwatch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="74"/>
+        <location filename="../../app/ui/login.py" line="58"/>
         <source>Workspace</source>
         <translation type="unfinished"></translation>
     </message>
@@ -653,7 +661,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="43"/>
+        <location filename="../../app/ui/main_window.py" line="44"/>
         <source>Map not available in this build</source>
         <translation type="unfinished"></translation>
     </message>
@@ -663,82 +671,87 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="81"/>
+        <location filename="../../app/ui/main_window.py" line="72"/>
+        <source> — single-user store (SQLite)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="83"/>
         <source>Case queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="82"/>
+        <location filename="../../app/ui/main_window.py" line="84"/>
         <source>Case detail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="85"/>
+        <location filename="../../app/ui/main_window.py" line="87"/>
         <source>Video</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="87"/>
+        <location filename="../../app/ui/main_window.py" line="89"/>
         <source>Loudspeaker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="183"/>
+        <location filename="../../app/ui/main_window.py" line="190"/>
         <source>Actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187"/>
+        <location filename="../../app/ui/main_window.py" line="194"/>
         <source>&amp;Case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="192"/>
+        <location filename="../../app/ui/main_window.py" line="199"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="197"/>
+        <location filename="../../app/ui/main_window.py" line="204"/>
         <source>Reset layout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201"/>
+        <location filename="../../app/ui/main_window.py" line="208"/>
         <source>Find case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="249"/>
+        <location filename="../../app/ui/main_window.py" line="256"/>
         <source>%1: %2 done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="298"/>
+        <location filename="../../app/ui/main_window.py" line="305"/>
         <source> (and %1 more)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="304"/>
+        <location filename="../../app/ui/main_window.py" line="311"/>
         <source>Loudspeaker %1 speaking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="317"/>
+        <location filename="../../app/ui/main_window.py" line="349"/>
         <source>● live</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="330"/>
+        <location filename="../../app/ui/main_window.py" line="339"/>
         <source>● reconnecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="330"/>
+        <location filename="../../app/ui/main_window.py" line="342"/>
         <source>Live updates interrupted, reconnecting: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="330"/>
+        <location filename="../../app/ui/main_window.py" line="348"/>
         <source>Live updates are back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -746,82 +759,82 @@
 <context>
     <name>MapWidget</name>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="94"/>
+        <location filename="../../app/ui/map/widget.py" line="91"/>
         <source>Basemap</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="95"/>
+        <location filename="../../app/ui/map/widget.py" line="92"/>
         <source>Org units</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="98"/>
+        <location filename="../../app/ui/map/widget.py" line="95"/>
         <source>Names</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="100"/>
+        <location filename="../../app/ui/map/widget.py" line="97"/>
         <source>Case density</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="101"/>
+        <location filename="../../app/ui/map/widget.py" line="98"/>
         <source>Open cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="102"/>
+        <location filename="../../app/ui/map/widget.py" line="99"/>
         <source>Devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="103"/>
+        <location filename="../../app/ui/map/widget.py" line="100"/>
         <source>Grid workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="153"/>
+        <location filename="../../app/ui/map/widget.py" line="150"/>
         <source>Pan / identify</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="154"/>
+        <location filename="../../app/ui/map/widget.py" line="151"/>
         <source>Box select</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="155"/>
+        <location filename="../../app/ui/map/widget.py" line="152"/>
         <source>Measure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="167"/>
+        <location filename="../../app/ui/map/widget.py" line="164"/>
         <source>Whole area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="201"/>
+        <location filename="../../app/ui/map/widget.py" line="198"/>
         <source>unknown datum %1 (wgs84 or gcj02)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="219"/>
+        <location filename="../../app/ui/map/widget.py" line="216"/>
         <source>No basemap: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="226"/>
+        <location filename="../../app/ui/map/widget.py" line="223"/>
         <source>Basemap tiles from %1 could not be read; retrying.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="279"/>
+        <location filename="../../app/ui/map/widget.py" line="272"/>
         <source>Could not read the map data (%1).</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/map/widget.py" line="427"/>
+        <location filename="../../app/ui/map/widget.py" line="420"/>
         <source>%n case(s) selected</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -829,7 +842,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="440"/>
+        <location filename="../../app/ui/map/widget.py" line="433"/>
         <source>Distance: %1 m</source>
         <translation type="unfinished"></translation>
     </message>
@@ -948,6 +961,24 @@
     <message>
         <location filename="../../app/ui/texts.py" line="97"/>
         <source>System</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <location filename="../../app/ui/sign_in.py" line="25"/>
+        <source>Sign in to gridwatch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sign_in.py" line="40"/>
+        <source>User name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sign_in.py" line="41"/>
+        <source>Password</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1301,27 +1332,27 @@
 <context>
     <name>WallControl</name>
     <message>
-        <location filename="../../app/wall/control.py" line="49"/>
+        <location filename="../../app/wall/control.py" line="48"/>
         <source>Video wall — %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/wall/control.py" line="53"/>
+        <location filename="../../app/wall/control.py" line="52"/>
         <source>  (offline)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/wall/control.py" line="62"/>
+        <location filename="../../app/wall/control.py" line="61"/>
         <source>Search cameras by code or name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/wall/control.py" line="78"/>
+        <location filename="../../app/wall/control.py" line="77"/>
         <source>Monitor %1 tiles</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/wall/control.py" line="85"/>
+        <location filename="../../app/wall/control.py" line="83"/>
         <source>Show preset</source>
         <translation type="unfinished"></translation>
     </message>

@@ -137,12 +137,12 @@
 <context>
     <name>ActionController</name>
     <message>
-        <location filename="../../app/ui/actions.py" line="126"/>
+        <location filename="../../app/ui/actions.py" line="95"/>
         <source>New case…</source>
         <translation>新建案件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="266"/>
+        <location filename="../../app/ui/actions.py" line="222"/>
         <source>The action is no longer possible on this case. Your input:
 %1</source>
         <translation>该案件已不能执行此操作。您填写的内容：
@@ -152,102 +152,102 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="103"/>
+        <location filename="../../app/ui/action_dialog.py" line="104"/>
         <source> (suggested)</source>
         <translation>（建议）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="107"/>
+        <location filename="../../app/ui/action_dialog.py" line="108"/>
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="108"/>
+        <location filename="../../app/ui/action_dialog.py" line="109"/>
         <source>Deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="117"/>
+        <location filename="../../app/ui/action_dialog.py" line="118"/>
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="118"/>
+        <location filename="../../app/ui/action_dialog.py" line="119"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="121"/>
+        <location filename="../../app/ui/action_dialog.py" line="122"/>
         <source>Working hours asked for</source>
         <translation>申请工作小时数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="126"/>
+        <location filename="../../app/ui/action_dialog.py" line="127"/>
         <source> (+%1 working hours)</source>
         <translation>（+%1 工作小时）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="127"/>
+        <location filename="../../app/ui/action_dialog.py" line="128"/>
         <source>Request</source>
         <translation>申请</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="130"/>
+        <location filename="../../app/ui/action_dialog.py" line="131"/>
         <source>After-photo file (optional)</source>
         <translation>处置后照片文件（可选）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="131"/>
+        <location filename="../../app/ui/action_dialog.py" line="132"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="136"/>
+        <location filename="../../app/ui/action_dialog.py" line="137"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="138"/>
+        <location filename="../../app/ui/action_dialog.py" line="139"/>
         <source>Required</source>
         <translation>必填</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="140"/>
+        <location filename="../../app/ui/action_dialog.py" line="141"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="143"/>
+        <location filename="../../app/ui/action_dialog.py" line="144"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="161"/>
+        <location filename="../../app/ui/action_dialog.py" line="162"/>
         <source>After-photo</source>
         <translation>处置后照片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="161"/>
+        <location filename="../../app/ui/action_dialog.py" line="162"/>
         <source>Images (*.jpg *.jpeg *.png)</source>
         <translation>图片 (*.jpg *.jpeg *.png)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="171"/>
+        <location filename="../../app/ui/action_dialog.py" line="172"/>
         <source>working hours</source>
         <translation>工作小时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="172"/>
+        <location filename="../../app/ui/action_dialog.py" line="173"/>
         <source>working days</source>
         <translation>工作日</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="173"/>
+        <location filename="../../app/ui/action_dialog.py" line="174"/>
         <source>hours</source>
         <translation>小时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="174"/>
+        <location filename="../../app/ui/action_dialog.py" line="175"/>
         <source>days</source>
         <translation>天</translation>
     </message>
@@ -255,9 +255,17 @@
 <context>
     <name>AlertCenter</name>
     <message>
-        <location filename="../../app/ui/live.py" line="129"/>
+        <location filename="../../app/ui/live.py" line="122"/>
         <source>New %1 case %2 from %3: %4</source>
         <translation>新%1案件 %2（%3）：%4</translation>
+    </message>
+</context>
+<context>
+    <name>CalendarBanner</name>
+    <message>
+        <location filename="../../app/ui/calendar_banner.py" line="57"/>
+        <source>The holidays of %1 are only estimated from the national regulation on holidays, without the adjusted working days: deadlines that reach into %1 may move. An administrator enters the State Council&apos;s notice with: gridwatch calendar import FILE</source>
+        <translation>%1 年的放假安排尚未录入，目前按《全国年节及纪念日放假办法》估算（不含调休）：截止时间落在 %1 年的处置时限可能会变动。请管理员录入国务院办公厅放假通知：gridwatch calendar import 文件</translation>
     </message>
 </context>
 <context>
@@ -319,197 +327,189 @@
     </message>
 </context>
 <context>
-    <name>CalendarBanner</name>
-    <message>
-        <location filename="../../app/ui/calendar_banner.py" line="56"/>
-        <source>The holidays of %1 are only estimated from the national regulation on holidays, without the adjusted working days: deadlines that reach into %1 may move. An administrator enters the State Council&apos;s notice with: gridwatch calendar import FILE</source>
-        <translation>%1 年的放假安排尚未录入，目前按《全国年节及纪念日放假办法》估算（不含调休）：截止时间落在 %1 年的处置时限可能会变动。请管理员录入国务院办公厅放假通知：gridwatch calendar import 文件</translation>
-    </message>
-</context>
-<context>
     <name>CaseDetail</name>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="166"/>
-        <location filename="../../app/ui/case_detail.py" line="249"/>
+        <location filename="../../app/ui/case_detail.py" line="100"/>
+        <location filename="../../app/ui/case_detail.py" line="187"/>
         <source>No case selected</source>
         <translation>未选择案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="178"/>
+        <location filename="../../app/ui/case_detail.py" line="112"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="179"/>
+        <location filename="../../app/ui/case_detail.py" line="113"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="180"/>
+        <location filename="../../app/ui/case_detail.py" line="114"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="181"/>
+        <location filename="../../app/ui/case_detail.py" line="115"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="182"/>
-        <location filename="../../app/ui/case_detail.py" line="197"/>
-        <location filename="../../app/ui/case_detail.py" line="223"/>
+        <location filename="../../app/ui/case_detail.py" line="116"/>
+        <location filename="../../app/ui/case_detail.py" line="131"/>
+        <location filename="../../app/ui/case_detail.py" line="157"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="183"/>
+        <location filename="../../app/ui/case_detail.py" line="117"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="194"/>
-        <location filename="../../app/ui/case_detail.py" line="204"/>
+        <location filename="../../app/ui/case_detail.py" line="128"/>
+        <location filename="../../app/ui/case_detail.py" line="138"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="195"/>
+        <location filename="../../app/ui/case_detail.py" line="129"/>
         <source>Case no.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="196"/>
-        <location filename="../../app/ui/case_detail.py" line="224"/>
+        <location filename="../../app/ui/case_detail.py" line="130"/>
+        <location filename="../../app/ui/case_detail.py" line="158"/>
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="198"/>
+        <location filename="../../app/ui/case_detail.py" line="132"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="204"/>
+        <location filename="../../app/ui/case_detail.py" line="138"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="204"/>
+        <location filename="../../app/ui/case_detail.py" line="138"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="204"/>
+        <location filename="../../app/ui/case_detail.py" line="138"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="208"/>
+        <location filename="../../app/ui/case_detail.py" line="142"/>
         <source>Double-click a camera to watch it, a loudspeaker to talk through it</source>
         <translation>双击摄像头查看画面，双击喇叭进行喊话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="211"/>
+        <location filename="../../app/ui/case_detail.py" line="145"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="212"/>
+        <location filename="../../app/ui/case_detail.py" line="146"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="213"/>
+        <location filename="../../app/ui/case_detail.py" line="147"/>
         <source>Possible duplicates</source>
         <translation>疑似重复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="214"/>
+        <location filename="../../app/ui/case_detail.py" line="148"/>
         <source>Nearby devices</source>
         <translation>附近设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="225"/>
+        <location filename="../../app/ui/case_detail.py" line="159"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="226"/>
+        <location filename="../../app/ui/case_detail.py" line="160"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="227"/>
+        <location filename="../../app/ui/case_detail.py" line="161"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="228"/>
+        <location filename="../../app/ui/case_detail.py" line="162"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="229"/>
+        <location filename="../../app/ui/case_detail.py" line="163"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="230"/>
+        <location filename="../../app/ui/case_detail.py" line="164"/>
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="231"/>
+        <location filename="../../app/ui/case_detail.py" line="165"/>
         <source>Deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="232"/>
+        <location filename="../../app/ui/case_detail.py" line="166"/>
         <source>Pending request</source>
         <translation>待审批申请</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="258"/>
+        <location filename="../../app/ui/case_detail.py" line="196"/>
         <source>Case %1 · version %2</source>
         <translation>案件 %1 · 版本 %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="262"/>
+        <location filename="../../app/ui/case_detail.py" line="202"/>
         <source>suggested: %1</source>
         <translation>建议：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="276"/>
+        <location filename="../../app/ui/case_detail.py" line="216"/>
         <source>outside every grid</source>
         <translation>不在任何网格内</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="281"/>
+        <location filename="../../app/ui/case_detail.py" line="221"/>
         <source>%1 (this step)</source>
         <translation>%1（本环节）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="331"/>
+        <location filename="../../app/ui/case_detail.py" line="273"/>
         <source>Possible duplicates (%1)</source>
         <translation>疑似重复（%1）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="332"/>
+        <location filename="../../app/ui/case_detail.py" line="274"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="332"/>
+        <location filename="../../app/ui/case_detail.py" line="274"/>
         <source>Loudspeaker</source>
         <translation>广播</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="340"/>
+        <location filename="../../app/ui/case_detail.py" line="282"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="340"/>
+        <location filename="../../app/ui/case_detail.py" line="282"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
@@ -517,57 +517,57 @@
 <context>
     <name>CaseQueue</name>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="42"/>
+        <location filename="../../app/ui/case_queue.py" line="41"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="43"/>
+        <location filename="../../app/ui/case_queue.py" line="42"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="47"/>
+        <location filename="../../app/ui/case_queue.py" line="46"/>
         <source>Any urgency</source>
         <translation>全部紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="51"/>
+        <location filename="../../app/ui/case_queue.py" line="50"/>
         <source>Any source</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="55"/>
+        <location filename="../../app/ui/case_queue.py" line="54"/>
         <source>Any category</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="57"/>
+        <location filename="../../app/ui/case_queue.py" line="56"/>
         <source>Whole district</source>
         <translation>全区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="71"/>
+        <location filename="../../app/ui/case_queue.py" line="61"/>
         <source>Overdue</source>
         <translation>已超期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="72"/>
+        <location filename="../../app/ui/case_queue.py" line="62"/>
         <source>Mine</source>
         <translation>我的</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="73"/>
+        <location filename="../../app/ui/case_queue.py" line="63"/>
         <source>Cases I reported or changed last</source>
         <translation>我上报或最后办理的案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="75"/>
+        <location filename="../../app/ui/case_queue.py" line="65"/>
         <source>Search no., address, text</source>
         <translation>搜索编号、地址、描述</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="158"/>
+        <location filename="../../app/ui/case_queue.py" line="148"/>
         <source>%n case(s)</source>
         <translation>
             <numerusform>%n 件</numerusform>
@@ -577,57 +577,57 @@
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../app/ui/case_model.py" line="348"/>
+        <location filename="../../app/ui/case_model.py" line="278"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="349"/>
+        <location filename="../../app/ui/case_model.py" line="279"/>
         <source>Case no.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="350"/>
+        <location filename="../../app/ui/case_model.py" line="280"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="351"/>
+        <location filename="../../app/ui/case_model.py" line="281"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="352"/>
+        <location filename="../../app/ui/case_model.py" line="282"/>
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="353"/>
+        <location filename="../../app/ui/case_model.py" line="283"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="354"/>
+        <location filename="../../app/ui/case_model.py" line="284"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="355"/>
+        <location filename="../../app/ui/case_model.py" line="285"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="356"/>
+        <location filename="../../app/ui/case_model.py" line="286"/>
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="357"/>
+        <location filename="../../app/ui/case_model.py" line="287"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="400"/>
+        <location filename="../../app/ui/case_model.py" line="321"/>
         <source>working time left</source>
         <translation>剩余工作时间</translation>
     </message>
@@ -648,12 +648,12 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../app/ui/login.py" line="58"/>
+        <location filename="../../app/ui/login.py" line="42"/>
         <source>Sign in to gridwatch</source>
         <translation>登录 gridwatch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/login.py" line="74"/>
+        <location filename="../../app/ui/login.py" line="58"/>
         <source>Workspace</source>
         <translation>工作台</translation>
     </message>
@@ -661,7 +661,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="43"/>
+        <location filename="../../app/ui/main_window.py" line="44"/>
         <source>Map not available in this build</source>
         <translation>此版本未包含地图</translation>
     </message>
@@ -671,82 +671,87 @@
         <translation>gridwatch — %1 — %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="81"/>
+        <location filename="../../app/ui/main_window.py" line="72"/>
+        <source> — single-user store (SQLite)</source>
+        <translation> — 单用户存储 (SQLite)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="83"/>
         <source>Case queue</source>
         <translation>案件队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="82"/>
+        <location filename="../../app/ui/main_window.py" line="84"/>
         <source>Case detail</source>
         <translation>案件详情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="85"/>
+        <location filename="../../app/ui/main_window.py" line="87"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="87"/>
+        <location filename="../../app/ui/main_window.py" line="89"/>
         <source>Loudspeaker</source>
         <translation>喇叭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="183"/>
+        <location filename="../../app/ui/main_window.py" line="190"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187"/>
+        <location filename="../../app/ui/main_window.py" line="194"/>
         <source>&amp;Case</source>
         <translation>案件(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="192"/>
+        <location filename="../../app/ui/main_window.py" line="199"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="197"/>
+        <location filename="../../app/ui/main_window.py" line="204"/>
         <source>Reset layout</source>
         <translation>恢复默认布局</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201"/>
+        <location filename="../../app/ui/main_window.py" line="208"/>
         <source>Find case</source>
         <translation>查找案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="249"/>
+        <location filename="../../app/ui/main_window.py" line="256"/>
         <source>%1: %2 done</source>
         <translation>%1：已%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="298"/>
+        <location filename="../../app/ui/main_window.py" line="305"/>
         <source> (and %1 more)</source>
         <translation>（另有 %1 条）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="304"/>
+        <location filename="../../app/ui/main_window.py" line="311"/>
         <source>Loudspeaker %1 speaking</source>
         <translation>喇叭 %1 正在播放</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="317"/>
+        <location filename="../../app/ui/main_window.py" line="349"/>
         <source>● live</source>
         <translation>● 实时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="330"/>
+        <location filename="../../app/ui/main_window.py" line="339"/>
         <source>● reconnecting…</source>
         <translation>● 正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="330"/>
+        <location filename="../../app/ui/main_window.py" line="342"/>
         <source>Live updates interrupted, reconnecting: %1</source>
         <translation>实时更新中断，正在重新连接：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="330"/>
+        <location filename="../../app/ui/main_window.py" line="348"/>
         <source>Live updates are back</source>
         <translation>实时更新已恢复</translation>
     </message>
@@ -754,89 +759,89 @@
 <context>
     <name>MapWidget</name>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="94"/>
+        <location filename="../../app/ui/map/widget.py" line="91"/>
         <source>Basemap</source>
         <translation>底图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="95"/>
+        <location filename="../../app/ui/map/widget.py" line="92"/>
         <source>Org units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="98"/>
+        <location filename="../../app/ui/map/widget.py" line="95"/>
         <source>Names</source>
         <translation>名称标注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="100"/>
+        <location filename="../../app/ui/map/widget.py" line="97"/>
         <source>Case density</source>
         <translation>案件热力</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="101"/>
+        <location filename="../../app/ui/map/widget.py" line="98"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="102"/>
+        <location filename="../../app/ui/map/widget.py" line="99"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="103"/>
+        <location filename="../../app/ui/map/widget.py" line="100"/>
         <source>Grid workers</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="153"/>
+        <location filename="../../app/ui/map/widget.py" line="150"/>
         <source>Pan / identify</source>
         <translation>平移/查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="154"/>
+        <location filename="../../app/ui/map/widget.py" line="151"/>
         <source>Box select</source>
         <translation>框选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="155"/>
+        <location filename="../../app/ui/map/widget.py" line="152"/>
         <source>Measure</source>
         <translation>测距</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="167"/>
+        <location filename="../../app/ui/map/widget.py" line="164"/>
         <source>Whole area</source>
         <translation>全图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="201"/>
+        <location filename="../../app/ui/map/widget.py" line="198"/>
         <source>unknown datum %1 (wgs84 or gcj02)</source>
         <translation>未知坐标基准 %1（应为 wgs84 或 gcj02）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="219"/>
+        <location filename="../../app/ui/map/widget.py" line="216"/>
         <source>No basemap: %1</source>
         <translation>无底图：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="226"/>
+        <location filename="../../app/ui/map/widget.py" line="223"/>
         <source>Basemap tiles from %1 could not be read; retrying.</source>
         <translation>无法读取 %1 的底图瓦片，正在重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="279"/>
+        <location filename="../../app/ui/map/widget.py" line="272"/>
         <source>Could not read the map data (%1).</source>
         <translation>无法读取地图数据（%1）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/map/widget.py" line="427"/>
+        <location filename="../../app/ui/map/widget.py" line="420"/>
         <source>%n case(s) selected</source>
         <translation>
             <numerusform>已选 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="440"/>
+        <location filename="../../app/ui/map/widget.py" line="433"/>
         <source>Distance: %1 m</source>
         <translation>距离：%1 米</translation>
     </message>
@@ -956,6 +961,24 @@
         <location filename="../../app/ui/texts.py" line="97"/>
         <source>System</source>
         <translation>系统</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <location filename="../../app/ui/sign_in.py" line="25"/>
+        <source>Sign in to gridwatch</source>
+        <translation>登录 gridwatch</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sign_in.py" line="40"/>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sign_in.py" line="41"/>
+        <source>Password</source>
+        <translation>密码</translation>
     </message>
 </context>
 <context>
@@ -1308,27 +1331,27 @@
 <context>
     <name>WallControl</name>
     <message>
-        <location filename="../../app/wall/control.py" line="49"/>
+        <location filename="../../app/wall/control.py" line="48"/>
         <source>Video wall — %1</source>
         <translation>视频墙 — %1</translation>
     </message>
     <message>
-        <location filename="../../app/wall/control.py" line="53"/>
+        <location filename="../../app/wall/control.py" line="52"/>
         <source>  (offline)</source>
         <translation>  （离线）</translation>
     </message>
     <message>
-        <location filename="../../app/wall/control.py" line="62"/>
+        <location filename="../../app/wall/control.py" line="61"/>
         <source>Search cameras by code or name</source>
         <translation>按编号或名称搜索摄像头</translation>
     </message>
     <message>
-        <location filename="../../app/wall/control.py" line="78"/>
+        <location filename="../../app/wall/control.py" line="77"/>
         <source>Monitor %1 tiles</source>
         <translation>第 %1 屏分格</translation>
     </message>
     <message>
-        <location filename="../../app/wall/control.py" line="85"/>
+        <location filename="../../app/wall/control.py" line="83"/>
         <source>Show preset</source>
         <translation>调用预案</translation>
     </message>
