@@ -3,9 +3,10 @@
 A citizen's description is untrusted text; written as it came, `=HYPERLINK(…)` or `+cmd|…` becomes a live
 formula when a supervisor opens the export in Excel or LibreOffice (CSV injection). OWASP's rule: a text
 cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading apostrophe, which both
-programs read as "this is text". The interchange CSV must still import back unchanged, so the importer
-removes that apostrophe again (`restore`), and a text that itself starts with an apostrophe before such a
-character is written with one more: `restore(neutralise(s)) == s` for every string.
+programs read as "this is text" (a plain number such as `-3` is left alone: it can only be a number).
+The interchange CSV must still import back unchanged, so the importer removes that apostrophe again
+(`restore`), and a text that itself starts with an apostrophe before such a character is written with
+one more: `restore(neutralise(s)) == s` for every string.
 
 In XLSX a cell has a type, so text is written as a string cell with Excel's quote prefix instead: the
 value stays exactly as stored, it is never evaluated, and it stays text when someone edits the cell.

@@ -7,8 +7,9 @@ charset-normalizer judges GB18030 against Big5 by how plausible the decoded text
 (cp1252, Shift-JIS …) is refused with the encoding it looks like rather than imported as mojibake.
 
 Every physical line is accounted for: a row lands, or its line is reported. An unterminated quote would
-make the csv module swallow every line after it into one cell; such a record is refused on its first
-line and reading resumes on the next one.
+make the csv module swallow every line after it into one cell; such a record (strict quoting: it reaches
+the end of the file or runs into a later cell's quote, or it spans lines with the wrong number of cells)
+is refused on its first line and reading resumes on the next one.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ def _read_csv(path: Path) -> Table:
     table = Table(path, header, [], encoding)
     start = 1  # index of the line to read next
     while start < len(lines):
-        reader = csv.reader(iter(lines[start:]), delimiter=delimiter)
+        reader = csv.reader(iter(lines[start:]), delimiter=delimiter, strict=True)
         done = 0
         try:
             for cells in reader:
@@ -120,16 +121,27 @@ def _read_csv(path: Path) -> Table:
                 break
         except csv.Error as exc:
             line = start + done + 1
-            table.problems.append((line, f"not a readable CSV row ({exc})."))
+            table.problems.append((line, _broken_quote(str(exc), start + reader.line_num)))
             start = line
     return table
+
+
+QUOTE_HELP = 'Close the quote, or double a quote inside a cell ("").'
 
 
 def _unclosed_quote(cells: list[str], width: int, last: int) -> str:
     return (
         f'a quote (") opened on this line is not closed: the cell runs on to line {last} and the row '
-        f'has {len(cells)} cells instead of {width}. Close the quote, or double a quote inside a cell ("").'
+        f"has {len(cells)} cells instead of {width}. {QUOTE_HELP}"
     )
+
+
+def _broken_quote(error: str, last: int) -> str:
+    if error == "unexpected end of data":
+        reason = "is never closed: the cell would run to the end of the file"
+    else:
+        reason = f"ends inside a cell (line {last}: {error})"
+    return f'a quote (") opened on this line {reason}. {QUOTE_HELP}'
 
 
 def decode(raw: bytes, name: str) -> tuple[str, str]:

@@ -89,7 +89,7 @@ def test_an_unterminated_quote_costs_its_own_line_only(store: Store, tmp_path: P
     assert (report.total, report.inserted, report.skipped) == (6, 5, 1)
     assert report.errors[0].line == 4
     assert report.errors[0].reason.startswith(
-        'a quote (") opened on this line is not closed: the cell runs on'
+        'a quote (") opened on this line is never closed: the cell would run to the end of the file.'
     )
     with store.session() as s:
         assert sorted(s.scalars(select(Case.case_no))) == ["Q1", "Q2", "Q4", "Q5", "Q6"]
