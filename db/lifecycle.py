@@ -19,6 +19,7 @@ from gridwatch.db.calendar import WorkingCalendar
 from gridwatch.db.deadlines import DeadlineRule, Limit, pick_limit
 from gridwatch.db.errors import Conflict, InvalidInput, NotFound
 from gridwatch.db.models import Case, CaseEvent, Department, Person
+from gridwatch.db.validation import DateWindow, check_action
 from gridwatch.db.workflow import Step
 
 MINUTE = 60.0
@@ -319,6 +320,9 @@ def apply_step(
     """Apply one workflow step to `case` with optimistic locking and write its event."""
     if step.needs_reason and not (inp.reason and inp.reason.strip()):
         raise InvalidInput(f"'{step.action}' needs a reason (--reason).")
+    check_action(reason=inp.reason, note=inp.note, department=inp.department, category_code=inp.category_code)
+    if inp.at is not None:  # a year-1 time would break the deadline arithmetic below
+        DateWindow.load(session, now).check("at", inp.at)
     seen = case.version
     at = inp.at or now
     changes = EFFECTS[step.action](session, case, inp, at, rules)

@@ -24,7 +24,7 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Session
 
 from gridwatch.db.errors import InvalidInput
-from gridwatch.db.models import Base, Case, Category, Person, Setting
+from gridwatch.db.models import Base, Case, Category, Department, Person, Setting
 from gridwatch.db.seeds import SOURCES
 
 MAX_TEXT = 20_000
@@ -106,6 +106,16 @@ def check_report(
     check_text("category_code", category_code, column_limit(Category, "code") or 0)
     check_urgency(urgency)
     check_values(Case, {"description": description, "address": address, "merge_key": merge_key})
+
+
+def check_action(
+    *, reason: str | None, note: str | None, department: str | None, category_code: str | None
+) -> None:
+    """What a workflow step is given (`ActionInput`), before any query uses it."""
+    check_text("reason", reason)
+    check_text("note", note)
+    check_text("department", department, column_limit(Department, "code") or 0)
+    check_text("category_code", category_code, column_limit(Category, "code") or 0)
 
 
 # --- places -------------------------------------------------------------------------------------------

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import delete, func, select
 
 from gridwatch.db.errors import InvalidInput
+from gridwatch.db.lifecycle import ActionInput
 from gridwatch.db.models import Attachment, Case, Setting
 from gridwatch.db.store import NewAttachment, Store, utcnow
 from gridwatch.db.validation import MAX_TEXT, safe_filename
@@ -141,3 +142,22 @@ def test_safe_filenames() -> None:
     assert safe_filename("a\x00b\nc<d>.jpg") == "abc_d_.jpg"
     assert safe_filename("CON.txt") == "_CON.txt"
     assert safe_filename("...") == "attachment"
+
+
+def test_workflow_steps_check_their_text_and_time_too(store: Store, staff: dict[str, str]) -> None:
+    """Notes and reasons have the description's limit; a code with a NUL byte or a year-1 time is an
+    error message on both backends (PostgreSQL would refuse them mid-transaction with a traceback)."""
+    no = report(store).case_no
+    for inp, message in (
+        (ActionInput(reason="r" * (MAX_TEXT + 1)), "reason is 20,001 characters long; the limit is 20,000."),
+        (ActionInput(note="\x00"), r"note contains a NUL byte"),
+        (ActionInput(category_code="06010\x00"), "category_code contains a NUL byte"),
+        (ActionInput(at=datetime(1, 1, 2, tzinfo=UTC)), "at 0001-01-02 is outside the accepted dates"),
+    ):
+        with pytest.raises(InvalidInput, match=message):
+            store.act(no, "register", actor="leader", inp=inp)
+    store.act(no, "register", actor="leader", inp=ActionInput(note="n" * MAX_TEXT))
+    with pytest.raises(InvalidInput, match="department contains a NUL byte"):
+        store.act(no, "dispatch", actor="dispatcher", inp=ActionInput(department="CGJ\x00"))
+    with store.session() as s:
+        assert (store.case(s, no).state, store.case(s, no).version) == ("registered", 2)
