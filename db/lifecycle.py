@@ -326,7 +326,9 @@ def apply_step(
     seen = case.version
     at = inp.at or now
     changes = EFFECTS[step.action](session, case, inp, at, rules)
-    changes.update(state=step.to_state, version=seen + 1, updated_at=now, updated_by_id=actor_id)
+    changes.update(
+        state=step.to_state, version=seen + 1, last_action=step.action, updated_at=now, updated_by_id=actor_id
+    )
     details = {
         "department": inp.department,
         "hours": inp.hours,
@@ -343,6 +345,7 @@ def apply_step(
         "at": at,
         "note": inp.reason or inp.note,
         "data": {k: v for k, v in details.items() if v is not None},
+        "case_version": seen + 1,
     }
     write = _write_in_one_statement if session.get_bind().dialect.name == "postgresql" else _write_in_two
     if not write(session, case.id, seen, changes, event):

@@ -177,7 +177,7 @@ def report(
     """Report a new case; it finds its grid and suggested department by itself."""
     with open_store(db) as store:
         case = store.report(
-            actor=acting_user(user),
+            actor=acting_user(store, user),
             source=source,
             category_code=category,
             lon=lon,
@@ -209,7 +209,7 @@ def _action_command(action: str, needs_reason: bool) -> None:
             case = store.act(
                 case_no,
                 action,
-                actor=acting_user(user),
+                actor=acting_user(store, user),
                 inp=ActionInput(
                     department=department,
                     reason=reason,
