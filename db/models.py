@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -38,6 +39,14 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+OPEN_CASE_STATES = (
+    "('checked', 'checking', 'dispatched', 'handled', 'handling', 'registered', 'reported', 'suspended', "
+    "'verifying')"
+)
+"""seeds.OPEN_STATES in SQL, in the order `Case.state.in_(sorted(OPEN_STATES))` sends them, so the planner
+matches the partial index (tests/db/test_security.py checks the two agree)."""
 
 
 class Base(DeclarativeBase):
@@ -306,8 +315,19 @@ class Case(Base):
     version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime] = mapped_column(index=True)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    # The dispatcher's queue: open cases newest first, paged by (reported_at, id).
-    __table_args__ = (Index("ix_cases_state_reported_id", "state", "reported_at", "id"),)
+    # The dispatcher's queue: open cases newest first, paged by (reported_at, id); a department's queue
+    # (a handler's desk, under row-level security) the same within the department.
+    __table_args__ = (
+        Index("ix_cases_state_reported_id", "state", "reported_at", "id"),
+        Index(
+            "ix_cases_open_department",
+            "department_id",
+            "reported_at",
+            "id",
+            postgresql_where=text(f"state IN {OPEN_CASE_STATES}"),
+            sqlite_where=text(f"state IN {OPEN_CASE_STATES}"),
+        ),
+    )
 
 
 class CaseEvent(Base):

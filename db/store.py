@@ -344,7 +344,8 @@ class Store:
     @staticmethod
     def case(session: Session, case_no: str, *, for_update: bool = False) -> Case:
         query = select(Case).where(Case.case_no == case_no)
-        case = session.scalar(query.with_for_update() if for_update else query)
+        # a NUL byte never names a case, and PostgreSQL would refuse the statement with a traceback
+        case = None if "\x00" in case_no else session.scalar(query.with_for_update() if for_update else query)
         if case is None:
             raise NotFound(f"No case numbered '{case_no}'. Check the number (cases list shows them).")
         return case

@@ -32,11 +32,21 @@ class CaseQueue(QWidget):
 
     case_selected = Signal(int)
 
-    def __init__(self, store: Store, person_id: int | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        person_id: int | None,
+        parent: QWidget | None = None,
+        department: str | None = None,
+    ) -> None:
+        """`department`: a handler's desk, whose queue is their department's cases
+        (PersonRow.queue_department)."""
         super().__init__(parent)
         self.setObjectName("caseQueue")
         self.person_id = person_id
+        self.department = department
         self.model = CaseTableModel(store, self)
+        self.model.filter.department = department
         self.state = named("stateFilter", QComboBox())
         self.state.addItem(self.tr("Open cases"), OPEN)
         self.state.addItem(self.tr("All states"), None)
@@ -130,6 +140,7 @@ class CaseQueue(QWidget):
             sources=[self.source.currentData()] if self.source.currentData() else [],
             category_prefix=self.category.currentData(),
             area_code=self.area.currentData(),
+            department=self.department,
             overdue_at=self.model.clock() if self.overdue.isChecked() else None,
             assigned_to=self.person_id if self.mine.isChecked() else None,
             text=self.text.text().strip() or None,

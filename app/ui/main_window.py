@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         )
         self.map = make_map(store, self, with_map)
         self.setCentralWidget(self.map)
-        self.queue = CaseQueue(store, login.person_id, self)
+        self.queue = CaseQueue(store, login.person_id, self, department=login.queue_department)
         self.detail = CaseDetail(store, self, username=login.username)
         self.queue_dock = self._dock("queueDock", self.tr("Case queue"), self.queue)
         self.detail_dock = self._dock("detailDock", self.tr("Case detail"), self.detail)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from gridwatch.db.models import Person, PersonRole
+from gridwatch.db.models import Department, Person, PersonRole
 from gridwatch.db.store import Store
 
 
@@ -18,6 +18,16 @@ class PersonRow:
     username: str
     name: str
     roles: frozenset[str]
+    department_code: str | None = None
+
+    @property
+    def queue_department(self) -> str | None:
+        """A handler's desk queue is their department's cases; center roles work the whole queue. (Row-level
+        security lets a handler see more, e.g. cases their department once had; the queue is their work.)"""
+        return self.department_code if "handler" in self.roles and not self.roles & CENTER_ROLES else None
+
+
+CENTER_ROLES = frozenset({"acceptor", "shift_leader", "dispatcher", "supervisor", "admin", "system"})
 
 
 @dataclass(frozen=True)
@@ -31,8 +41,9 @@ class Offer:
 def active_people(store: Store, username: str | None = None) -> list[PersonRow]:
     """Every active person (or the one with this username), by username, with their roles."""
     query = (
-        select(Person.id, Person.username, Person.name, PersonRole.role)
+        select(Person.id, Person.username, Person.name, PersonRole.role, Department.code.label("department"))
         .outerjoin(PersonRole, PersonRole.person_id == Person.id)
+        .outerjoin(Department, Department.id == Person.department_id)
         .where(Person.active.is_(True))
         .order_by(Person.username, PersonRole.role)
     )
@@ -45,7 +56,7 @@ def active_people(store: Store, username: str | None = None) -> list[PersonRow]:
         roles.setdefault(r.id, set()).update([r.role] if r.role else [])
     seen: dict[int, PersonRow] = {}
     for r in rows:
-        seen.setdefault(r.id, PersonRow(r.id, r.username, r.name, frozenset(roles[r.id])))
+        seen.setdefault(r.id, PersonRow(r.id, r.username, r.name, frozenset(roles[r.id]), r.department))
     return list(seen.values())
 
 

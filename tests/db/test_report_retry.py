@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -53,3 +54,10 @@ def test_the_same_client_key_twice_is_one_case(store: Store, staff: dict[str, st
     assert again.case_no == first.case_no and other.case_no != first.case_no
     with store.session() as s:
         assert s.scalar(select(func.count(Case.id))) == 2
+
+
+def test_a_case_number_with_a_nul_byte_is_simply_not_found(store: Store, staff: dict[str, str]) -> None:
+    from gridwatch.db.errors import NotFound
+
+    with pytest.raises(NotFound, match="No case numbered"):
+        store.act("2025\x000001", "register", actor="leader")

@@ -458,3 +458,11 @@ def test_no_desk_role_owns_a_table_or_is_a_superuser(desk: Desk) -> None:
     assert not owners & set(desk.users.values())
     assert powerful == []
     assert owner_is_super is False
+
+
+def test_the_partial_index_of_a_departments_queue_names_exactly_the_open_states() -> None:
+    """The planner uses ix_cases_open_department only if the queue's `state IN (…)` matches its predicate."""
+    from gridwatch.db.models import OPEN_CASE_STATES
+    from gridwatch.db.seeds import OPEN_STATES
+
+    assert OPEN_CASE_STATES == "(" + ", ".join(f"'{s}'" for s in sorted(OPEN_STATES)) + ")"

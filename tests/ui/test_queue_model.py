@@ -203,3 +203,29 @@ def test_paging_matches_one_query_under_any_order(
     whole = CaseTableModel(store, page=1000)
     whole.apply_filter(CaseFilter(open_only=True, order=order))
     assert rows(model) == rows(whole) and len(set(rows(model))) == 23
+
+
+def test_a_handlers_desk_queues_their_departments_cases(
+    store: Store, staff: dict[str, str], qtbot: QtBot
+) -> None:
+    from gridwatch.db.models import Department
+    from gridwatch.db.reads.people import active_people
+
+    ours, theirs, undispatched = report(store), report(store), report(store)
+    for case, department in ((ours, "CGJ"), (theirs, "SZ")):
+        store.act(case.case_no, "register", actor="leader")
+        store.act(case.case_no, "dispatch", actor="dispatcher", inp=ActionInput(department=department))
+    with store.session() as session:
+        handler = store.person(session, "handler")
+        handler.department_id = session.query(Department.id).filter(Department.code == "CGJ").scalar()
+        session.add(handler)
+    (login,) = active_people(store, "handler")
+    (dispatcher,) = active_people(store, "dispatcher")
+    assert (login.queue_department, dispatcher.queue_department) == ("CGJ", None)
+    queue = CaseQueue(store, person_id=login.person_id, department=login.queue_department)
+    qtbot.addWidget(queue)
+    queue.apply_filters()
+    assert rows(queue.model) == [ours.case_no]
+    queue.state.setCurrentIndex(queue.state.findData(None))  # every state: still only the department's
+    assert rows(queue.model) == [ours.case_no]
+    assert undispatched.case_no not in rows(queue.model)

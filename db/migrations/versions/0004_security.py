@@ -33,6 +33,7 @@ CASE_VISIBLE = """(
     (SELECT gw_sees_all())
     OR grid_id = ANY ((SELECT gw_visible_grids())::integer[])
     OR reporter_id = (SELECT gw_person_id())
+    OR department_id = (SELECT gw_department())
     OR id IN (SELECT cd.case_id FROM case_departments cd WHERE cd.department_id = (SELECT gw_department()))
 )"""
 CASE_OF_ROW = "EXISTS (SELECT 1 FROM cases c WHERE c.id = {table}.case_id)"
@@ -47,6 +48,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("client_key", sa.String(length=64), nullable=True))
         batch_op.create_unique_constraint(op.f("uq_cases_client_key"), ["client_key"])
         batch_op.create_index(op.f("ix_cases_reporter_id"), ["reporter_id"], unique=False)
+        open_states = (
+            "('checked', 'checking', 'dispatched', 'handled', 'handling', 'registered', 'reported', "
+            "'suspended', 'verifying')"
+        )
+        batch_op.create_index(
+            "ix_cases_open_department", ["department_id", "reported_at", "id"], unique=False,
+            postgresql_where=sa.text(f"state IN {open_states}"), sqlite_where=sa.text(f"state IN {open_states}"),
+        )
     with op.batch_alter_table("case_events") as batch_op:
         batch_op.add_column(sa.Column("case_version", sa.Integer(), nullable=True))
         batch_op.create_unique_constraint("uq_case_events_case_version", ["case_id", "case_version"])
@@ -380,6 +389,7 @@ def downgrade() -> None:
         batch_op.drop_column("case_version")
     with op.batch_alter_table("cases") as batch_op:
         batch_op.drop_index(op.f("ix_cases_reporter_id"))
+        batch_op.drop_index("ix_cases_open_department")
         batch_op.drop_constraint(op.f("uq_cases_client_key"), type_="unique")
         batch_op.drop_column("client_key")
         batch_op.drop_column("last_action")
