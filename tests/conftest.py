@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 
 from gridwatch.db.engine import make_engine
 from gridwatch.db.models import Base, Department, Person, PersonRole
@@ -34,7 +35,6 @@ STAFF = {
     "worker": ["grid_worker"],
     "supervisor": ["supervisor"],
 }
-REFERENCE_TABLES = {"categories", "transitions", "deadline_rules", "settings", "alembic_version"}
 
 
 @pytest.fixture(scope="session")
@@ -73,9 +73,12 @@ def pg_url(schema: str) -> str:
 @pytest.fixture
 def pg_store(pg_schema: str) -> Iterator[Store]:
     engine = pg_engine(pg_schema)
-    tables = [t.name for t in Base.metadata.sorted_tables if t.name not in REFERENCE_TABLES]
+    # reference tables too: a test that adds a category or changes a setting must not leak into the next
+    tables = [t.name for t in Base.metadata.sorted_tables if t.name != "alembic_version"]
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    with Session(engine) as session, session.begin():
+        ensure_reference_data(session)
     store = Store(engine=engine)
     yield store
     store.dispose()
