@@ -212,14 +212,15 @@ def sign_in(url: str, username: str, password: str) -> Store:
     try:
         if store.whoami() is None:
             raise SignInFailed(
-                f"'{username}' is the store's owner account, not a person: sign in as yourself."
+                f"'{username}' is the store's owner account, not a person: sign in as yourself.",
+                "not_a_person",
             )
         with store.session() as session:
             store.actor(session, username)
     except NotFound as exc:
         store.dispose()
         raise SignInFailed(
-            f"'{username}' signs in to the database but is no active person of this store."
+            f"'{username}' signs in to the database but is no active person of this store.", "not_a_person"
         ) from exc
     except (StoreError, StoreUnavailable):
         store.dispose()

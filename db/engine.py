@@ -81,13 +81,14 @@ def sqlstate(exc: BaseException) -> str | None:
 
 
 SIGN_IN_REFUSALS = {
-    "password authentication failed": "Wrong user name or password.",
-    "does not exist": "Wrong user name or password.",  # an unknown role where pg_hba trusts the address
-    "is not permitted to log in": "The sign-in '{user}' is disabled. Ask an administrator.",
+    "password authentication failed": ("wrong_password", "Wrong user name or password."),
+    # an unknown role where pg_hba trusts the address: the same answer, nothing to learn from it
+    "does not exist": ("wrong_password", "Wrong user name or password."),
+    "is not permitted to log in": ("disabled", "The sign-in '{user}' is disabled. Ask an administrator."),
 }
 
 
-def sign_in_refusal(engine: Engine, exc: BaseException) -> str | None:
+def sign_in_refusal(engine: Engine, exc: BaseException) -> tuple[str, str] | None:
     """The server refused who signed in (not where): one line for the person at the desk, else None.
 
     libpq reports these without an SQLSTATE, like an unreachable server, so the message tells them apart.
@@ -95,9 +96,9 @@ def sign_in_refusal(engine: Engine, exc: BaseException) -> str | None:
     text = str(getattr(exc, "orig", exc))
     if "FATAL" not in text:
         return None
-    for marker, message in SIGN_IN_REFUSALS.items():
+    for marker, (reason, message) in SIGN_IN_REFUSALS.items():
         if marker in text:
-            return message.format(user=engine.url.username)
+            return reason, message.format(user=engine.url.username)
     return None
 
 

@@ -29,7 +29,13 @@ class Forbidden(StoreError):
 
 
 class SignInFailed(StoreError):
-    """Wrong user name or password, a disabled sign-in, or an account that is not a person's."""
+    """Wrong user name or password, a disabled sign-in, or an account that is not a person's.
+
+    `reason` (wrong_password | disabled | not_a_person) lets a desk say it in the user's language."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class Refused(StoreError):

@@ -167,7 +167,7 @@ class Store:
         except OperationalError as exc:
             refusal = engines.sign_in_refusal(self.engine, exc)
             if refusal is not None:
-                raise SignInFailed(refusal) from exc
+                raise SignInFailed(refusal[1], refusal[0]) from exc
             if not engines.is_connection_problem(exc):
                 raise refused(exc) from exc
             raise engines.StoreUnavailable(engines.describe_unreachable(self.engine, exc)) from exc

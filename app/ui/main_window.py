@@ -67,10 +67,12 @@ class MainWindow(QMainWindow):
         self.login = login
         self.workspace = WORKSPACES[workspace]
         self.settings = settings or QSettings()
-        title = self.tr("gridwatch — %1 — %2").replace("%1", self.workspace.title()).replace("%2", login.name)
-        if not store.is_postgres:  # nobody signed in with a password: say so (docs/SECURITY.md)
-            title += self.tr(" — single-user store (SQLite)")
-        self.setWindowTitle(title)
+        single_user = "" if store.is_postgres else self.tr(" — single-user store (SQLite)")
+        # nobody signed in with a password on SQLite: the title and the status bar say so (docs/SECURITY.md)
+        self.setWindowTitle(
+            self.tr("gridwatch — %1 — %2").replace("%1", self.workspace.title()).replace("%2", login.name)
+            + single_user
+        )
         self.setDockOptions(
             QMainWindow.DockOption.AllowNestedDocks
             | QMainWindow.DockOption.AllowTabbedDocks
@@ -96,7 +98,7 @@ class MainWindow(QMainWindow):
         self.calendar_banner.calendar_changed.connect(self.queue.apply_filters)
         self.user_label = named("userLabel", QLabel())
         roles = "、".join(texts.label(texts.roles(), r) for r in sorted(login.roles))
-        self.user_label.setText(f"{login.name} ({login.username}) · {roles}")
+        self.user_label.setText(f"{login.name} ({login.username}) · {roles}{single_user}")
         self.live_label = named("liveLabel", QLabel())
         self.speaking_label = named("speakingLabel", QLabel())
         self.speaking_label.setStyleSheet("color: #2e9d4f; font-weight: bold;")

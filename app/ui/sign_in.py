@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from gridwatch.db.accounts import sign_in
 from gridwatch.db.engine import StoreUnavailable
-from gridwatch.db.errors import StoreError
+from gridwatch.db.errors import SignInFailed, StoreError
 from gridwatch.db.store import Store
 from gridwatch.ui.widgets import named
 
@@ -46,10 +46,24 @@ class SignInDialog(QDialog):
         (self.password if username else self.username).setFocus()
         self.resize(380, 160)
 
+    def _refusals(self) -> dict[str, str]:
+        return {
+            "wrong_password": self.tr("Wrong user name or password."),
+            "disabled": self.tr("This sign-in is disabled. Ask an administrator."),
+            "not_a_person": self.tr(
+                "This account is not a person of this store: sign in with your own user name."
+            ),
+        }
+
     def accept(self) -> None:
         """Close only once the database took the sign-in; otherwise say why and keep the user name."""
         try:
             self.store = sign_in(self.url, self.username.text().strip(), self.password.text())
+        except SignInFailed as exc:
+            self.error.setText(self._refusals().get(exc.reason, str(exc)))
+            self.password.clear()
+            self.password.setFocus()
+            return
         except (StoreError, StoreUnavailable) as exc:
             self.error.setText(str(exc))
             self.password.clear()

@@ -517,57 +517,57 @@
 <context>
     <name>CaseQueue</name>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="41"/>
+        <location filename="../../app/ui/case_queue.py" line="51"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="42"/>
+        <location filename="../../app/ui/case_queue.py" line="52"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="46"/>
+        <location filename="../../app/ui/case_queue.py" line="56"/>
         <source>Any urgency</source>
         <translation>全部紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="50"/>
+        <location filename="../../app/ui/case_queue.py" line="60"/>
         <source>Any source</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="54"/>
+        <location filename="../../app/ui/case_queue.py" line="64"/>
         <source>Any category</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="56"/>
+        <location filename="../../app/ui/case_queue.py" line="66"/>
         <source>Whole district</source>
         <translation>全区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="61"/>
+        <location filename="../../app/ui/case_queue.py" line="71"/>
         <source>Overdue</source>
         <translation>已超期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="62"/>
+        <location filename="../../app/ui/case_queue.py" line="72"/>
         <source>Mine</source>
         <translation>我的</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="63"/>
+        <location filename="../../app/ui/case_queue.py" line="73"/>
         <source>Cases I reported or changed last</source>
         <translation>我上报或最后办理的案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="65"/>
+        <location filename="../../app/ui/case_queue.py" line="75"/>
         <source>Search no., address, text</source>
         <translation>搜索编号、地址、描述</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="148"/>
+        <location filename="../../app/ui/case_queue.py" line="159"/>
         <source>%n case(s)</source>
         <translation>
             <numerusform>%n 件</numerusform>
@@ -666,92 +666,92 @@
         <translation>此版本未包含地图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="70"/>
+        <location filename="../../app/ui/main_window.py" line="73"/>
         <source>gridwatch — %1 — %2</source>
         <translation>gridwatch — %1 — %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="72"/>
+        <location filename="../../app/ui/main_window.py" line="70"/>
         <source> — single-user store (SQLite)</source>
         <translation> — 单用户存储 (SQLite)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="83"/>
+        <location filename="../../app/ui/main_window.py" line="85"/>
         <source>Case queue</source>
         <translation>案件队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="84"/>
+        <location filename="../../app/ui/main_window.py" line="86"/>
         <source>Case detail</source>
         <translation>案件详情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="87"/>
+        <location filename="../../app/ui/main_window.py" line="89"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="89"/>
+        <location filename="../../app/ui/main_window.py" line="91"/>
         <source>Loudspeaker</source>
         <translation>喇叭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190"/>
+        <location filename="../../app/ui/main_window.py" line="192"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="194"/>
+        <location filename="../../app/ui/main_window.py" line="196"/>
         <source>&amp;Case</source>
         <translation>案件(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="199"/>
+        <location filename="../../app/ui/main_window.py" line="201"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="204"/>
+        <location filename="../../app/ui/main_window.py" line="206"/>
         <source>Reset layout</source>
         <translation>恢复默认布局</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="208"/>
+        <location filename="../../app/ui/main_window.py" line="210"/>
         <source>Find case</source>
         <translation>查找案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="256"/>
+        <location filename="../../app/ui/main_window.py" line="258"/>
         <source>%1: %2 done</source>
         <translation>%1：已%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="305"/>
+        <location filename="../../app/ui/main_window.py" line="307"/>
         <source> (and %1 more)</source>
         <translation>（另有 %1 条）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="311"/>
+        <location filename="../../app/ui/main_window.py" line="313"/>
         <source>Loudspeaker %1 speaking</source>
         <translation>喇叭 %1 正在播放</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="349"/>
+        <location filename="../../app/ui/main_window.py" line="351"/>
         <source>● live</source>
         <translation>● 实时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="339"/>
+        <location filename="../../app/ui/main_window.py" line="341"/>
         <source>● reconnecting…</source>
         <translation>● 正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="342"/>
+        <location filename="../../app/ui/main_window.py" line="344"/>
         <source>Live updates interrupted, reconnecting: %1</source>
         <translation>实时更新中断，正在重新连接：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="348"/>
+        <location filename="../../app/ui/main_window.py" line="350"/>
         <source>Live updates are back</source>
         <translation>实时更新已恢复</translation>
     </message>
@@ -979,6 +979,21 @@
         <location filename="../../app/ui/sign_in.py" line="41"/>
         <source>Password</source>
         <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sign_in.py" line="51"/>
+        <source>Wrong user name or password.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sign_in.py" line="52"/>
+        <source>This sign-in is disabled. Ask an administrator.</source>
+        <translation>该账号已停用，请联系系统管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sign_in.py" line="54"/>
+        <source>This account is not a person of this store: sign in with your own user name.</source>
+        <translation>该账号不是本系统的人员账号：请用您本人的用户名登录。</translation>
     </message>
 </context>
 <context>
