@@ -465,4 +465,4 @@ def test_the_partial_index_of_a_departments_queue_names_exactly_the_open_states(
     from gridwatch.db.models import OPEN_CASE_STATES
     from gridwatch.db.seeds import OPEN_STATES
 
-    assert OPEN_CASE_STATES == "(" + ", ".join(f"'{s}'" for s in sorted(OPEN_STATES)) + ")"
+    assert "(" + ", ".join(f"'{s}'" for s in sorted(OPEN_STATES)) + ")" == OPEN_CASE_STATES
