@@ -439,3 +439,41 @@ class WallState(Base):
     version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime] = mapped_column(index=True)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+# --- the field API and Open311 (migration 0008, docs/ARCHITECTURE.md "The field API") ---------------------
+
+
+class ApiToken(Base):
+    """A field app's sign-in: only the SHA-256 of the bearer token is kept; it expires and can be revoked."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class ApiKey(Base):
+    """An Open311 client app's key (hashed); the app's reports are made in its person's name."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    app_name: Mapped[str] = mapped_column(String(100), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class Rating(Base):
+    """The reporter's rating of a closed case (满意 / 基本满意 / 不满意, docs/DOMAIN.md): one per case."""
+
+    __tablename__ = "ratings"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    rating: Mapped[str] = mapped_column(String(12))  # satisfied|basically|dissatisfied
+    comment: Mapped[str | None] = mapped_column(Text)
+    rated_at: Mapped[datetime]
+    rated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))

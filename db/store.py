@@ -6,6 +6,7 @@ the event trail, recompute deadlines and bump the case version (optimistic locki
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import time as clock
@@ -102,6 +103,14 @@ class Actor:
     roles: frozenset[str]
 
 
+@dataclass
+class _Cached:
+    """What a store handle reads once, shared with the handles `Store.acting_as` makes from it."""
+
+    workflow: Workflow | None = None
+    rules: Rules | None = None
+
+
 ACTOR_TTL = 10.0
 """Seconds a person's roles are remembered by one store handle: a revoked role stops working this soon."""
 
@@ -145,8 +154,8 @@ class Store:
         self.url = resolve_url(url) if engine is None else engine.url.render_as_string(hide_password=False)
         self.engine = engine or engines.make_engine(self.url)
         self._sessions = engines.session_factory(self.engine)
-        self._workflow: Workflow | None = None
-        self._rules: Rules | None = None
+        self._cached = _Cached()
+        self._role: str | None = None  # set by acting_as: every transaction runs as this role
         self.locator = GridLocator()
         self._actors: dict[str, tuple[float, Actor]] = {}
         self._signed_in: str | None = None
@@ -163,6 +172,8 @@ class Store:
         """A session in one transaction, committed on success; an unreachable server is a StoreUnavailable."""
         try:
             with self._sessions() as session, session.begin():
+                if self._role is not None:  # transaction-scoped: the pooled connection forgets it at the end
+                    session.execute(text("SELECT set_config('role', :role, true)"), {"role": self._role})
                 yield session
         except OperationalError as exc:
             refusal = engines.sign_in_refusal(self.engine, exc)
@@ -191,6 +202,19 @@ class Store:
             self._signed_in = who
         return self._signed_in or None
 
+    def acting_as(self, username: str) -> Store:
+        """This store acting as `username`: for a service that serves many people over one pool (the field
+        API, docs/SECURITY.md). It shares the engine, the cached rules and the remembered actors, so it costs
+        no connection and may be made per request. On PostgreSQL every transaction starts with
+        `set_config('role', username, true)` (SET LOCAL ROLE): the connection must have signed in as a
+        member of that role, and the role ends with the transaction, so a pooled connection never carries
+        it into the next request; `whoami` says `username`. On SQLite nothing signs in: the caller names
+        the actor, as on any SQLite store."""
+        handle = copy.copy(self)
+        handle._role = username if self.is_postgres else None
+        handle._signed_in = username if self.is_postgres else ""
+        return handle
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -202,13 +226,13 @@ class Store:
     # --- rules ---------------------------------------------------------------------------------------
 
     def workflow(self, session: Session) -> Workflow:
-        if self._workflow is None:
-            self._workflow = Workflow.load(session)
-        return self._workflow
+        if self._cached.workflow is None:
+            self._cached.workflow = Workflow.load(session)
+        return self._cached.workflow
 
     def rules(self, session: Session) -> Rules:
         """The site's calendar and deadline rules, read once per store handle (`reload_rules` to refresh)."""
-        if self._rules is None:
+        if self._cached.rules is None:
             settings = {s.key: s.value for s in session.scalars(select(Setting))}
             hours = settings.get("work_hours", {})
             periods = [(time.fromisoformat(a), time.fromisoformat(b)) for a, b in hours.get("periods", [])]
@@ -221,18 +245,18 @@ class Store:
                 DeadlineRule(Limit(r.amount, r.unit), r.category_code, r.urgency)  # type: ignore[arg-type]
                 for r in session.scalars(select(DeadlineRuleRow))
             ]
-            self._rules = Rules(
+            self._cached.rules = Rules(
                 calendar,
                 deadline_rules,
                 register_dispatch_working_hours=float(stage.get("register_dispatch_working_hours", 1)),
                 verify_minutes=float(stage.get("verify_minutes", 30)),
                 check_minutes=float(stage.get("check_minutes", 30)),
             )
-        return self._rules
+        return self._cached.rules
 
     def reload_rules(self) -> None:
-        self._rules = None
-        self._workflow = None
+        self._cached.rules = None
+        self._cached.workflow = None
 
     def refresh_calendar(self, session: Session) -> bool:
         """Re-read the site's calendar table into the calendar this handle's rules share; True if it changed.

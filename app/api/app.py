@@ -1,0 +1,73 @@
+"""The ASGI app and its server: `gridwatch serve api` (docs/ARCHITECTURE.md "The field API")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gridwatch.api import errors, field, open311
+from gridwatch.api.service import MAX_BODY, Service
+from gridwatch.db.store import Store
+
+
+class BodyLimit:
+    """Refuse a body over `limit` bytes with 413, by its Content-Length at once, or while it streams in."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        line = f"The request is over {self.limit // 2**20} MB; send fewer or smaller photos."
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self.limit:
+            await errors.answer(Request(scope), 413, line, headers={"Connection": "close"})(
+                scope, receive, send
+            )
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise errors.TooLarge(line)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def create_app(service: Service) -> FastAPI:
+    app = FastAPI(
+        title="gridwatch field API and Open311 GeoReport v2",
+        version="1",
+        description="The command center's store for the field: grid workers' and departments' apps (/api/v1) "
+        "and citizens' apps (/open311/v2). Each request runs as its signed-in person.",
+    )
+    app.state.service = service
+    errors.install(app)
+    app.include_router(field.router)
+    app.include_router(open311.router)
+    app.add_middleware(BodyLimit)
+    return app
+
+
+def serve(store: Store, host: str, port: int, **service_options: Any) -> None:
+    """Serve until interrupted; TLS belongs to a reverse proxy in front (README)."""
+    config = uvicorn.Config(
+        create_app(Service(store, **service_options)),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        timeout_keep_alive=5,
+        limit_concurrency=200,
+    )
+    uvicorn.Server(config).run()

@@ -1,0 +1,230 @@
+"""The field app's API, /api/v1: sign-in, my tasks, reports with photos, the workflow's actions, patrol
+positions and clock on/off. Every write goes through the store API as the signed-in person."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Header, Path, Request, UploadFile
+from fastapi.responses import Response
+from pydantic import AwareDatetime, BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from gridwatch.api.errors import TooLarge, TooMany
+from gridwatch.api.service import Service
+from gridwatch.db import field as bookkeeping
+from gridwatch.db.lifecycle import ActionInput
+from gridwatch.db.reads import field as reads
+from gridwatch.db.store import MAX_ATTACHMENT_BYTES, NewAttachment
+
+router = APIRouter(prefix="/api/v1", tags=["field"])
+
+AFTER_PHOTO_ACTIONS = frozenset({"feedback", "check_pass", "check_fail"})
+"""Photos sent with these actions show the result (kind `after`); with any other, the scene (`before`)."""
+
+
+def service(request: Request) -> Service:
+    return request.app.state.service  # type: ignore[no-any-return]
+
+
+Served = Annotated[Service, Depends(service)]
+
+
+def person(svc: Served, authorization: Annotated[str | None, Header()] = None) -> str:
+    """The signed-in person of a request (bearer token), held to their request rate."""
+    username = svc.bearer(authorization)
+    wait = svc.limiter.wait(f"person:{username}")
+    if wait:
+        raise TooMany(wait)
+    return username
+
+
+Person = Annotated[str, Depends(person)]
+
+
+async def photos_of(photos: list[UploadFile], kind: str) -> list[NewAttachment]:
+    """Uploaded files as attachments; one over the store's limit is refused whole (413), nothing saved."""
+    found = []
+    for photo in photos:
+        data = await photo.read(MAX_ATTACHMENT_BYTES + 1)
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise TooLarge(
+                f"'{photo.filename}' is over {MAX_ATTACHMENT_BYTES // 2**20} MB, the limit of one photo."
+            )
+        mime = photo.content_type or "application/octet-stream"
+        found.append(NewAttachment(photo.filename or "photo", data, kind, mime))
+    return found
+
+
+class SignIn(BaseModel):
+    username: str = Field(min_length=1, max_length=63)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class Signed(BaseModel):
+    token: str
+    username: str
+    expires_at: datetime
+
+
+@router.post("/sign-in", response_model=Signed)
+def sign_in(svc: Served, body: SignIn) -> Signed:
+    """A bearer token for the person: the database checks the password (a login as the person)."""
+    wait = svc.limiter.wait(f"sign-in:{body.username}")
+    if wait:
+        raise TooMany(wait)
+    token = bookkeeping.password_sign_in(svc.store, svc.keeper, body.username, body.password)
+    return Signed(token=token.token, username=token.username, expires_at=token.expires_at)
+
+
+@router.post("/sign-out", status_code=204)
+def sign_out(svc: Served, who: Person, authorization: Annotated[str | None, Header()] = None) -> Response:
+    """The token stops working now."""
+    bookkeeping.revoke_token(svc.keeper, (authorization or "").partition(" ")[2].strip())
+    return Response(status_code=204)
+
+
+class TaskOut(BaseModel):
+    case_no: str
+    kind: str
+    state: str
+    category_code: str
+    description: str
+    address: str | None
+    lon: float | None
+    lat: float | None
+    stage_due_at: datetime | None
+    deadline_at: datetime | None
+    version: int
+
+
+@router.get("/tasks", response_model=list[TaskOut])
+def my_tasks(svc: Served, who: Person) -> list[TaskOut]:
+    """The person's verify, check and handle tasks with their clocks, the most urgent first."""
+    return [TaskOut(**task.__dict__) for task in reads.my_tasks(svc.as_person(who), who)]
+
+
+class CaseOut(BaseModel):
+    case_no: str
+    state: str
+    version: int
+    outside_grid: bool
+    attachments: int = 0
+
+
+@router.post("/reports", response_model=CaseOut, status_code=201)
+async def report(
+    svc: Served,
+    who: Person,
+    category: Annotated[str, Form(min_length=1, max_length=10)],
+    lon: Annotated[float, Form()],
+    lat: Annotated[float, Form()],
+    address: Annotated[str | None, Form(max_length=200)] = None,
+    description: Annotated[str, Form(max_length=4000)] = "",
+    urgency: Annotated[str | None, Form(max_length=1)] = None,
+    photos: Annotated[list[UploadFile] | None, File()] = None,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> CaseOut:
+    """Report a case with photos, as the signed-in person (a grid worker's report: source grid_worker).
+    The same `Idempotency-Key` from the same person makes one case, whatever the retries."""
+    attachments = await photos_of(photos or [], "before")
+    key = hashlib.sha256(f"{who}\x00{idempotency_key}".encode()).hexdigest() if idempotency_key else None
+    store = svc.as_person(who)
+
+    def write() -> CaseOut:
+        case = store.report(
+            actor=who,
+            source="grid_worker",
+            category_code=category,
+            lon=lon,
+            lat=lat,
+            address=address,
+            description=description,
+            urgency=urgency,
+            attachments=attachments,
+            client_key=key,
+        )
+        return CaseOut(
+            case_no=case.case_no,
+            state=case.state,
+            version=case.version,
+            outside_grid=case.outside_grid,
+            attachments=len(attachments),
+        )
+
+    return await run_in_threadpool(write)
+
+
+@router.post("/cases/{case_no}/actions/{action}", response_model=CaseOut)
+async def act(
+    svc: Served,
+    who: Person,
+    case_no: Annotated[str, Path(max_length=32)],
+    action: Annotated[str, Path(max_length=24)],
+    note: Annotated[str | None, Form(max_length=4000)] = None,
+    reason: Annotated[str | None, Form(max_length=4000)] = None,
+    hours: Annotated[float | None, Form(gt=0, le=10000)] = None,
+    expected_version: Annotated[int | None, Form(ge=1)] = None,
+    photos: Annotated[list[UploadFile] | None, File()] = None,
+) -> CaseOut:
+    """A workflow action on a case (accept, feedback, check_pass, request_extension …), through
+    `Store.act` as the person; the photos are attached after it (the after-photo of a feedback)."""
+    attachments = await photos_of(photos or [], "after" if action in AFTER_PHOTO_ACTIONS else "before")
+    store = svc.as_person(who)
+
+    def write() -> CaseOut:
+        inp = ActionInput(note=note, reason=reason, hours=hours, expected_version=expected_version)
+        case = store.act(case_no, action, actor=who, inp=inp)
+        for attachment in attachments:
+            store.attach(case_no, attachment, actor=who)
+        return CaseOut(
+            case_no=case.case_no,
+            state=case.state,
+            version=case.version,
+            outside_grid=case.outside_grid,
+            attachments=len(attachments),
+        )
+
+    return await run_in_threadpool(write)
+
+
+class Fix(BaseModel):
+    at: AwareDatetime
+    lon: float
+    lat: float
+
+
+class Fixes(BaseModel):
+    positions: list[Fix] = Field(max_length=bookkeeping.MAX_POSITIONS)
+
+
+class Stored(BaseModel):
+    stored: int
+
+
+@router.post("/positions", response_model=Stored)
+def positions(svc: Served, who: Person, body: Fixes) -> Stored:
+    """A batch of patrol-track fixes, all or none."""
+    fixes = [(f.at, f.lon, f.lat) for f in body.positions]
+    return Stored(stored=bookkeeping.add_positions(svc.as_person(who), who, fixes))
+
+
+class ClockIn(BaseModel):
+    lon: float
+    lat: float
+
+
+class ClockOut(BaseModel):
+    kind: str
+    status: str
+    grid: str | None
+    at: datetime
+
+
+@router.post("/clock/{kind}", response_model=ClockOut)
+def clock(svc: Served, who: Person, kind: str, body: ClockIn) -> ClockOut:
+    """Clock on or off (打卡): normal, late, early_leave, or outside the person's grids (the geofence)."""
+    done = bookkeeping.clock(svc.as_person(who), who, kind, body.lon, body.lat)
+    return ClockOut(**done.__dict__)

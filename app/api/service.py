@@ -1,0 +1,95 @@
+"""What every request shares: the store, who is asking, and how often they may ask.
+
+The service holds one store handle (one connection pool) signed in as its own NOINHERIT login role; a
+request that names a person (a bearer token, an Open311 key) gets `Store.acting_as(person)`, so the
+database checks that person's rights, not the service's (docs/SECURITY.md "The field API").
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from gridwatch.db import field as bookkeeping
+from gridwatch.db.store import Store
+
+MAX_BODY = 32 * 1024 * 1024
+"""Bytes in one request: a report's photos (20 MB each at most, docs/ARCHITECTURE.md) and its fields."""
+RATE = 20.0
+"""Requests per second one token or key may send, sustained; BURST more at once (a phone's queue after a
+tunnel). A client over it gets 429 with Retry-After."""
+BURST = 60.0
+
+
+class Unauthorized(Exception):
+    """No credential, or one that is unknown, expired or revoked."""
+
+
+@dataclass
+class Bucket:
+    tokens: float
+    at: float
+
+
+@dataclass
+class Limiter:
+    """A token bucket per credential, in this process's memory (one service process per store)."""
+
+    rate: float = RATE
+    burst: float = BURST
+    _buckets: dict[str, Bucket] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait(self, who: str) -> float:
+        """0 if `who` may go now (and count it), else the seconds until they may."""
+        if self.rate <= 0:
+            return 0.0
+        now = time.monotonic()
+        with self._lock:
+            bucket = self._buckets.setdefault(who, Bucket(self.burst, now))
+            bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.at) * self.rate)
+            bucket.at = now
+            if bucket.tokens >= 1:
+                bucket.tokens -= 1
+                return 0.0
+            return (1 - bucket.tokens) / self.rate
+
+
+class Service:
+    """The store as the service sees it, and the people it acts for."""
+
+    def __init__(self, store: Store, *, rate: float = RATE, burst: float = BURST) -> None:
+        self.store = store
+        self.limiter = Limiter(rate, burst)
+        self._keeper: Store | None = None
+
+    @property
+    def keeper(self) -> Store:
+        """The handle for tokens and keys (as `gridwatch_service` on PostgreSQL), found on first use, so a
+        service started while the database is down comes up and answers 503 until it is back."""
+        if self._keeper is None:
+            self._keeper = bookkeeping.keeper(self.store)
+        return self._keeper
+
+    def as_person(self, username: str) -> Store:
+        return self.store.acting_as(username)
+
+    def bearer(self, authorization: str | None) -> str:
+        """The person an `Authorization: Bearer …` header signs in."""
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("Sign in first: send 'Authorization: Bearer <token>' (POST /api/v1/sign-in).")
+        username = bookkeeping.token_user(self.keeper, token.strip())
+        if username is None:
+            raise Unauthorized("The token is unknown, expired or revoked: sign in again.")
+        return username
+
+    def app_key(self, api_key: str | None) -> str:
+        """The person an Open311 client app's key reports as."""
+        if not api_key:
+            raise Unauthorized("api_key is required: ask the center for a key (gridwatch apikey add).")
+        username = bookkeeping.api_key_user(self.keeper, api_key)
+        if username is None:
+            raise Unauthorized("The api_key is unknown or revoked.")
+        return username

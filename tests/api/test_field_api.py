@@ -1,0 +1,106 @@
+"""The field app's API served by uvicorn, through a real HTTP client, on both backends: sign-in, a report
+with a photo and its retry, my tasks, a handler's actions, positions and clock on/off."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import requests
+
+from gridwatch.db.lifecycle import ActionInput
+from gridwatch.db.reads import cases as case_reads
+from tests.api.conftest import IN_GRID, Field
+
+
+def jpeg(size: tuple[int, int] = (64, 48)) -> bytes:
+    """A real JPEG of a plain colour (the store sniffs what the bytes are)."""
+    ok, data = cv2.imencode(".jpg", np.full((size[1], size[0], 3), (30, 30, 200), np.uint8))
+    assert ok
+    return bytes(data)
+
+
+def report(served: Field, who: str = "worker", key: str | None = None, **fields: object) -> requests.Response:
+    form = {"category": "06010", "lon": IN_GRID[0], "lat": IN_GRID[1], "description": "井盖破损", **fields}
+    headers = served.auth(who) | ({"Idempotency-Key": key} if key else {})
+    return requests.post(
+        served.url("/api/v1/reports"),
+        data=form,
+        files=[("photos", ("scene.jpg", jpeg(), "image/jpeg"))],
+        headers=headers,
+        timeout=10,
+    )
+
+
+def test_a_worker_reports_with_a_photo_and_a_retry_is_the_same_case(served: Field) -> None:
+    first = report(served, key="phone-1-report-7")
+    assert first.status_code == 201, first.text
+    body = first.json()
+    assert (body["state"], body["version"], body["outside_grid"], body["attachments"]) == (
+        "reported",
+        1,
+        False,
+        1,
+    )
+    again = report(served, key="phone-1-report-7")
+    assert again.status_code == 201 and again.json()["case_no"] == body["case_no"]
+    found = case_reads.by_number(served.owner, body["case_no"])
+    assert [e.action for e in found.events] == ["report"]
+    assert [(a.kind, a.mime) for a in found.attachments] == [("before", "image/jpeg")]
+    assert found.case.source == "grid_worker"
+    other = report(served, key="phone-1-report-8")
+    assert other.json()["case_no"] != body["case_no"]
+
+
+def test_my_tasks_and_a_handlers_actions_through_the_store(served: Field) -> None:
+    case_no = report(served).json()["case_no"]
+    owner, leader = served.owner, served.users["leader"]
+    owner.act(case_no, "register", actor=leader)
+    owner.act(case_no, "dispatch", actor=leader, inp=ActionInput(department="CGJ"))
+    tasks = requests.get(served.url("/api/v1/tasks"), headers=served.auth("h_cgj"), timeout=10)
+    assert tasks.status_code == 200
+    assert [(t["case_no"], t["kind"], t["state"]) for t in tasks.json()] == [
+        (case_no, "handle", "dispatched")
+    ]
+    assert tasks.json()[0]["deadline_at"] is not None
+    none = requests.get(served.url("/api/v1/tasks"), headers=served.auth("h_sz"), timeout=10)
+    assert none.json() == []
+    accept = requests.post(
+        served.url(f"/api/v1/cases/{case_no}/actions/accept"), headers=served.auth("h_cgj"), timeout=10
+    )
+    assert accept.status_code == 200, accept.text
+    assert (accept.json()["state"], accept.json()["version"]) == ("handling", 4)
+    feedback = requests.post(
+        served.url(f"/api/v1/cases/{case_no}/actions/feedback"),
+        data={"note": "已更换井盖"},
+        files=[("photos", ("after.jpg", jpeg((80, 60)), "image/jpeg"))],
+        headers=served.auth("h_cgj"),
+        timeout=10,
+    )
+    assert feedback.status_code == 200, feedback.text
+    found = case_reads.by_number(served.owner, case_no)
+    assert [e.action for e in found.events] == ["report", "register", "dispatch", "accept", "feedback"]
+    assert sorted(a.kind for a in found.attachments) == ["after", "before"]
+    assert found.events[-1].note == "已更换井盖"
+
+
+def test_positions_and_clock_on_inside_and_outside_the_geofence(served: Field) -> None:
+    fixes = [{"at": f"2026-12-01T01:00:{s:02d}+00:00", "lon": 118.105, "lat": 24.465} for s in range(10)]
+    stored = requests.post(
+        served.url("/api/v1/positions"), json={"positions": fixes}, headers=served.auth("worker"), timeout=10
+    )
+    assert stored.status_code == 200 and stored.json() == {"stored": 10}
+    inside = requests.post(
+        served.url("/api/v1/clock/on"),
+        json={"lon": IN_GRID[0], "lat": IN_GRID[1]},
+        headers=served.auth("worker"),
+        timeout=10,
+    )
+    assert inside.status_code == 200, inside.text
+    assert inside.json()["grid"] == "35020300100101" and inside.json()["status"] in ("normal", "late")
+    outside = requests.post(
+        served.url("/api/v1/clock/off"),
+        json={"lon": 118.3, "lat": 24.5},
+        headers=served.auth("worker"),
+        timeout=10,
+    )
+    assert (outside.json()["status"], outside.json()["grid"]) == ("outside", None)
