@@ -1,0 +1,229 @@
+"""Bad input through the served API gets one clear answer and loses nothing: 413, 400 naming the fields,
+401 for a missing, expired or revoked token, 403 from the database's own refusal, 503 with Retry-After
+while the store is unreachable (the retry then makes one case), 429 for a burst from one person."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+from gridwatch.api.service import MAX_BODY, Service
+from gridwatch.db import field as bookkeeping
+from gridwatch.db.lifecycle import ActionInput
+from gridwatch.db.reads import field as reads
+from gridwatch.db.store import MAX_ATTACHMENT_BYTES, Store
+from tests.api.conftest import IN_GRID, Field, Served
+from tests.api.test_field_api import jpeg, report
+from tests.conftest import PG_URL
+
+
+def test_an_oversized_photo_or_body_is_413_and_nothing_is_saved(served: Field) -> None:
+    big = jpeg() + b"\x00" * (MAX_ATTACHMENT_BYTES + 1 - len(jpeg()))
+    answer = requests.post(
+        served.url("/api/v1/reports"),
+        data={"category": "06010", "lon": IN_GRID[0], "lat": IN_GRID[1]},
+        files=[("photos", ("big.jpg", big, "image/jpeg"))],
+        headers=served.auth("worker"),
+        timeout=30,
+    )
+    assert answer.status_code == 413
+    assert answer.json()["error"] == "'big.jpg' is over 20 MB, the limit of one photo."
+    declared = requests.post(
+        served.url("/api/v1/reports"),
+        data=b"x" * (MAX_BODY + 1),
+        headers=served.auth("worker") | {"Content-Type": "application/octet-stream"},
+        timeout=30,
+    )
+    assert declared.status_code == 413
+    assert declared.json()["error"] == "The request is over 32 MB; send fewer or smaller photos."
+
+    def chunks():  # no Content-Length: counted while it streams in
+        for _ in range(MAX_BODY // 2**20 + 1):
+            yield b"y" * 2**20
+
+    streamed = requests.post(
+        served.url("/api/v1/positions"), data=chunks(), headers=served.auth("worker"), timeout=30
+    )
+    assert streamed.status_code == 413
+    assert reads.requests(served.owner) == []
+
+
+def test_a_file_that_is_not_an_image_and_missing_fields_are_400_naming_them(served: Field) -> None:
+    answer = requests.post(
+        served.url("/api/v1/reports"),
+        data={"lon": "east", "description": "x"},
+        headers=served.auth("worker"),
+        timeout=10,
+    )
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "error": "Missing or malformed: category, lon, lat.",
+        "fields": ["category", "lon", "lat"],
+    }
+    exe = requests.post(
+        served.url("/api/v1/reports"),
+        data={"category": "06010", "lon": IN_GRID[0], "lat": IN_GRID[1]},
+        files=[("photos", ("scene.jpg", b"MZ\x90\x00" + b"\x00" * 200, "image/jpeg"))],
+        headers=served.auth("worker"),
+        timeout=10,
+    )
+    assert exe.status_code == 400 and "scene.jpg" in exe.json()["error"]
+    swapped = report(served, lon=24.465, lat=118.105)
+    assert swapped.status_code == 400
+    assert swapped.json()["error"] == (
+        "Coordinates lon=24.465, lat=118.105 are outside China's extent (latitude and longitude swapped?)."
+    )
+    assert reads.requests(served.owner) == []
+
+
+def test_a_point_outside_the_territory_is_kept_and_flagged(served: Field) -> None:
+    answer = report(served, lon=116.4, lat=39.9)
+    assert answer.status_code == 201 and answer.json()["outside_grid"] is True
+
+
+def test_no_token_an_expired_and_a_revoked_token_are_401(served: Field) -> None:
+    none = requests.get(served.url("/api/v1/tasks"), timeout=10)
+    assert none.status_code == 401 and none.headers["WWW-Authenticate"] == "Bearer"
+    assert (
+        none.json()["error"] == "Sign in first: send 'Authorization: Bearer <token>' (POST /api/v1/sign-in)."
+    )
+    expired = bookkeeping.issue_token(served.service.keeper, served.users["worker"], timedelta(seconds=-1))
+    old = requests.get(
+        served.url("/api/v1/tasks"), headers={"Authorization": f"Bearer {expired.token}"}, timeout=10
+    )
+    assert old.status_code == 401
+    assert old.json()["error"] == "The token is unknown, expired or revoked: sign in again."
+    headers = served.auth("worker")
+    assert requests.get(served.url("/api/v1/tasks"), headers=headers, timeout=10).status_code == 200
+    assert requests.post(served.url("/api/v1/sign-out"), headers=headers, timeout=10).status_code == 204
+    assert requests.get(served.url("/api/v1/tasks"), headers=headers, timeout=10).status_code == 401
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_wrong_password_is_401(served: Field) -> None:
+    wrong = requests.post(
+        served.url("/api/v1/sign-in"),
+        json={"username": served.users["worker"], "password": "not it"},
+        timeout=10,
+    )
+    assert wrong.status_code == 401 and wrong.json()["error"] == "Wrong user name or password."
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_the_database_refuses_a_handler_without_the_role_and_hides_another_departments_case(
+    served: Field,
+) -> None:
+    case_no = report(served).json()["case_no"]
+    leader = served.users["leader"]
+    served.owner.act(case_no, "register", actor=leader)
+    served.owner.act(case_no, "dispatch", actor=leader, inp=ActionInput(department="CGJ"))
+    other = requests.post(
+        served.url(f"/api/v1/cases/{case_no}/actions/accept"), headers=served.auth("h_sz"), timeout=10
+    )
+    assert other.status_code == 404  # row-level security: SZ's handler does not see CGJ's case
+    # The people table still says handler (the store's own check passes); the database role lost it.
+    login = served.users["h_cgj"]
+    served.auth("h_cgj")
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"GRANT gridwatch_desk TO {login}"))
+        conn.execute(text(f"REVOKE gridwatch_handler FROM {login}"))
+    admin.dispose()
+    refused = requests.post(
+        served.url(f"/api/v1/cases/{case_no}/actions/accept"), headers=served.auth("h_cgj"), timeout=10
+    )
+    assert refused.status_code == 403
+    assert refused.json()["error"] == f"'accept' on case {case_no} needs the role handler; you hold no role."
+
+
+def test_a_burst_from_one_person_is_429_with_retry_after(served: Field) -> None:
+    limited = Service(served.service.store, rate=1.0, burst=3.0)
+    with Served(limited) as base:
+        headers = served.auth("worker")
+        codes = [
+            requests.get(base + "/api/v1/tasks", headers=headers, timeout=10).status_code for _ in range(4)
+        ]
+        assert codes == [200, 200, 200, 429]
+        late = requests.get(base + "/api/v1/tasks", headers=headers, timeout=10)
+        assert late.status_code == 429 and late.headers["Retry-After"] == "1"
+        other = requests.get(base + "/api/v1/tasks", headers=served.auth("h_cgj"), timeout=10)
+        assert other.status_code == 200
+
+
+class Cable:
+    """A TCP forwarder to PostgreSQL that can be unplugged: the store becomes unreachable, then comes back."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.plugged = True
+        self.open: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.plugged:
+                client.close()
+                continue
+            server = socket.create_connection(("127.0.0.1", 5432))
+            self.open += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a: socket.socket, b: socket.socket) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+
+    def unplug(self) -> None:
+        self.plugged = False
+        for s in self.open:
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+        self.open.clear()
+
+    def close(self) -> None:
+        self.unplug()
+        self.listener.close()
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_the_store_down_is_503_with_retry_after_and_the_retry_makes_one_case(served: Field) -> None:
+    cable = Cable()
+    url = served.service.store.engine.url.set(port=cable.port)
+    through = Store(url.render_as_string(hide_password=False))
+    try:
+        with Served(Service(through)) as base:
+            headers = served.auth("worker") | {"Idempotency-Key": f"retry-{uuid.uuid4()}"}
+            form = {"category": "06010", "lon": IN_GRID[0], "lat": IN_GRID[1]}
+            first = requests.post(base + "/api/v1/reports", data=form, headers=headers, timeout=20)
+            assert first.status_code == 201, first.text
+            cable.unplug()
+            down = requests.post(base + "/api/v1/reports", data=form, headers=headers, timeout=20)
+            assert down.status_code == 503 and down.headers["Retry-After"] == "5"
+            assert down.json()["error"] == "The case store is unreachable; nothing was saved. Retry later."
+            cable.plugged = True
+            again = requests.post(base + "/api/v1/reports", data=form, headers=headers, timeout=20)
+            assert again.status_code == 201 and again.json()["case_no"] == first.json()["case_no"]
+    finally:
+        through.dispose()
+        cable.close()
+    assert [r.case_no for r in reads.requests(served.owner)] == [first.json()["case_no"]]
