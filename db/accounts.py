@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import Forbidden, InvalidInput, NotFound, SignInFailed, StoreError
+from gridwatch.db.missing import no_department
 from gridwatch.db.models import Department, GridAssignment, OrgUnit, Person, PersonRole
 from gridwatch.db.seeds import ROLES
 from gridwatch.db.store import Store
@@ -186,8 +187,7 @@ def _department_id(session: Session, code: str | None) -> int | None:
         return None
     found = session.scalar(select(Department.id).where(Department.code == code))
     if found is None:
-        codes = session.scalars(select(Department.code).order_by(Department.code)).all()
-        raise NotFound(f"No department with code '{code}'. Departments: {', '.join(codes) or 'none yet'}.")
+        raise no_department(session, code)
     return int(found)
 
 

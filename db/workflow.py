@@ -84,11 +84,15 @@ class Workflow:
                 offered[action] = offered.get(action, False) or step.needs_reason
         return list(offered.items())
 
-    def step(self, case_no: str, state: str, action: str, roles: Iterable[str]) -> tuple[Step, str]:
-        """The step to take and the role it is taken in; raises with what *is* allowed."""
+    def step(
+        self, case_no: str, state: str, action: str, roles: Iterable[str], pending: str | None = None
+    ) -> tuple[Step, str]:
+        """The step to take and the role it is taken in; raises with what *is* allowed (no decision on a
+        request nobody made: the same list as `allowed` for every role)."""
         step = self._steps.get((action, state))
         if step is None:
-            raise InvalidAction(case_no, action, state, self.actions_from(state))
+            possible = [a for a in self.actions_from(state) if fits_request(a, pending)]
+            raise InvalidAction(case_no, action, state, possible)
         held = set(roles)
         acting = sorted(held & step.roles) or sorted(held & SUPER_ROLES)
         if not acting:

@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from gridwatch.cli.root import (
@@ -68,6 +68,9 @@ def list_command(
     area: str | None = typer.Option(None, "--area", help="Street, community or grid code (prefix)."),
     overdue: bool = typer.Option(False, "--overdue", help="Only cases past their handling deadline."),
     limit: int = typer.Option(50, "--limit", min=1),
+    numbers: bool = typer.Option(
+        False, "--numbers", help="Print only the case numbers, one a line (for the next command)."
+    ),
     as_json: bool = JsonOption,
     db: str | None = DbOption,
 ) -> None:
@@ -89,7 +92,12 @@ def list_command(
     if as_json:
         print_json(rows)
         return
-    table = Table("", "case", "state", "category", "urg.", "department", "grid", "reported", "deadline")
+    if numbers:
+        typer.echo("\n".join(r["case_no"] for r in rows))
+        return
+    # the number is what a user copies into the next command: never cut, whatever the terminal's width
+    number = Column("case", no_wrap=True, min_width=max((len(r["case_no"]) for r in rows), default=4))
+    table = Table("", number, "state", "category", "urg.", "department", "grid", "reported", "deadline")
     for r in rows:
         table.add_row(
             LIGHT_STYLE[r["light"]],
@@ -220,6 +228,11 @@ def _action_command(action: str, needs_reason: bool) -> None:
                 ),
             )
             console.print(f"{case.case_no}: {action} → {case.state} (version {case.version})")
+            if action == "dispatch":  # say where it went, above all when the store chose the department
+                record = cases.by_number(store, case.case_no).case
+                how = "as asked" if department else "the suggested one; another: --department CODE"
+                said = f"Department: {record.department_code} {record.department_name} ({how})"
+                console.print(said, markup=False, soft_wrap=True)
 
     command.__doc__ = f"Take the '{action}' action on a case."
     case_app.command(action.replace("_", "-"))(command)

@@ -15,7 +15,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from gridwatch.cli.root import DbOption, app, console, errors, open_store
+from gridwatch.cli.root import EXIT_USER_ERROR, DbOption, app, console, errors, open_store
 from gridwatch.db.imports.report import ImportFileError, ImportReport
 from gridwatch.db.imports.report import Progress as ProgressCallback
 from gridwatch.db.store import Store
@@ -179,10 +179,17 @@ def import_cases_command(
 
 def _export_command(what: str) -> None:
     def command(file: Path = OutArg, db: str | None = DbOption) -> None:
+        if not file.parent.is_dir():  # before any work, and without creating folders the user mistyped
+            errors.print(f"Cannot write {file}: the folder {file.parent} does not exist.", markup=False)
+            raise typer.Exit(EXIT_USER_ERROR)
         with open_store(db) as store:
             from gridwatch.db.exports import export  # geopandas: loaded only when exporting
 
-            count = export(store, what, file)
+            try:
+                count = export(store, what, file)
+            except OSError as exc:
+                errors.print(f"Cannot write {file}: {exc.strerror or exc}.", markup=False)
+                raise typer.Exit(EXIT_USER_ERROR) from exc
         console.print(f"Wrote {count} {what} to {file}.")
 
     command.__doc__ = f"Export {what} to .gpkg, .geojson (EPSG:4326) or .csv (re-importable)."

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from gridwatch.cli.root import DbOption, app, console, errors, open_store
+from gridwatch.cli.root import DbOption, app, console, errors, open_store, parse_day
 from gridwatch.db.metrics import GROUP_KEYS, compute
 from gridwatch.db.spreadsheet import append_xlsx_row, neutralise
 
@@ -69,8 +69,8 @@ class Format(StrEnum):
 
 @report_app.command("metrics")
 def metrics(
-    start: datetime = typer.Option(..., "--from", formats=["%Y-%m-%d"], help="First day (local)."),
-    end: datetime = typer.Option(..., "--to", formats=["%Y-%m-%d"], help="Last day (local), included."),
+    start: date = typer.Option(..., "--from", parser=parse_day, help="First day (local), YYYY-MM-DD."),
+    end: date = typer.Option(..., "--to", parser=parse_day, help="Last day (local), included, YYYY-MM-DD."),
     by: str = typer.Option("department", "--by", help="Group by: " + ", ".join(GROUP_KEYS) + "."),
     fmt: Format = typer.Option(Format.table, "--format"),
     out: Path | None = typer.Option(None, "--out", help="Write to this file (required for xlsx)."),
@@ -83,7 +83,7 @@ def metrics(
     if by not in GROUP_KEYS:
         errors.print(f"[red]Cannot group by '{by}': choose one of {', '.join(GROUP_KEYS)}.[/red]")
         raise typer.Exit(1)
-    first, last = date.fromordinal(start.toordinal()), date.fromordinal(end.toordinal())
+    first, last = start, end
     with open_store(db) as store, store.session() as session:
         calendar = store.rules(session).calendar
         rows = [r.as_dict() for r in compute(session, first, last, by, calendar=calendar)]

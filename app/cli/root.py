@@ -6,11 +6,13 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import typer
 from rich.console import Console
 
+from gridwatch.db import config
 from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import Forbidden, StoreError
 from gridwatch.db.store import Store
@@ -58,12 +60,38 @@ def acting_user(store: Store, explicit: str | None) -> str:
     return signed_in
 
 
+def _checked_url(db: str | None, create: bool) -> str:
+    """The URL of the store to open, saying which it is when nobody chose it and the demo's also exists;
+    a missing SQLite store is an error naming how to create it, unless this command creates stores."""
+    choice = config.choose_store(db)
+    path = config.sqlite_file(choice.url)
+    demo = config.demo_sqlite_path()
+    if choice.chosen_by in ("default", "demo") and config.is_store_file(demo) and not create:
+        which = "the demo's store" if choice.chosen_by == "demo" else "the default store"
+        hint = "" if choice.chosen_by == "demo" else f"; the demo's: --db {demo}"
+        errors.print(f"Store: {which}, {path} (pick another with --db or $GRIDWATCH_DB{hint})", markup=False)
+    if path is None:
+        return choice.url
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return choice.url
+    if not config.is_store_file(path):
+        what = "No store at" if not path.exists() else "Not a gridwatch store:"
+        demo_hint = f"; the demo's store is --db {demo}" if config.is_store_file(demo) else ""
+        raise StoreError(
+            f"{what} {path} (chosen by {choice.chosen_by}); nothing was created. Create it with "
+            f"`gridwatch db upgrade --db {path}` or `gridwatch seed demo --db {path}`{demo_hint}."
+        )
+    return choice.url
+
+
 @contextmanager
-def open_store(db: str | None) -> Iterator[Store]:
-    """The store for a command; store errors end the command with their message, not a traceback."""
+def open_store(db: str | None, *, create: bool = False) -> Iterator[Store]:
+    """The store for a command; store errors end the command with their message, not a traceback. Only the
+    commands that build a store (`db upgrade`, `seed`, `demo`) pass `create`: a mistyped --db is an error."""
     store: Store | None = None
     try:
-        store = Store(db)
+        store = Store(_checked_url(db, create))
         yield store
     except StoreUnavailable as exc:
         errors.print(f"[red]{exc}[/red]")
@@ -74,6 +102,15 @@ def open_store(db: str | None) -> Iterator[Store]:
     finally:
         if store is not None:
             store.dispose()
+
+
+def parse_day(text: str) -> date:
+    """A day as YYYY-MM-DD; a typo says what is wrong with it and how to write it, not a strptime format."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        example = "write YYYY-MM-DD, e.g. 2026-09-01"
+        raise typer.BadParameter(f"'{text}' is not a day ({exc}); {example}.") from None
 
 
 def print_json(data: Any) -> None:

@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from gridwatch.cli.root import DbOption, JsonOption, app, console, open_store, print_json
-from gridwatch.db.config import default_sqlite_path
+from gridwatch.db.config import demo_sqlite_path
 from gridwatch.db.demo_city import DemoSummary, has_territory, seed_demo, table_counts
 from gridwatch.db.demo_city.people import DEMO_DISPATCHER
 from gridwatch.db.demo_city.seed import SEED_STEPS
@@ -36,9 +36,7 @@ CasesOption = typer.Option(3000, "--cases", min=0, help="How many cases, spread 
 
 
 def demo_store_path() -> str:
-    path = default_sqlite_path().with_name("demo.sqlite")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+    return f"sqlite:///{demo_sqlite_path()}"
 
 
 @contextmanager
@@ -98,7 +96,7 @@ def seed_demo_command(
     as_json: bool = JsonOption,
 ) -> None:
     """Build the demo district (3 streets, 15 communities, ~130 grids, staff, devices, cases) into a store."""
-    with open_store(db) as store:
+    with open_store(db, create=True) as store:
         store.upgrade()
         moment = now.replace(tzinfo=SITE_TZ) if now is not None and now.tzinfo is None else now
         with _seed_progress(as_json) as progress:
@@ -121,7 +119,7 @@ def demo_command(
 ) -> None:
     """Open the demo: its own store (demo.sqlite in the data directory), seeded the first time, and the
     dispatcher workstation on it, with a simulation that reports, handles and patrols as you watch."""
-    with open_store(db or demo_store_path()) as store:
+    with open_store(db or demo_store_path(), create=True) as store:
         location = store.engine.url.render_as_string(hide_password=True)  # what is printed: no password
         store.upgrade()
         with store.session() as session:

@@ -13,6 +13,6 @@ app.add_typer(db_app, name="db")
 @db_app.command("upgrade")
 def upgrade(db: str | None = DbOption) -> None:
     """Create the store or bring it to the newest schema; adds missing reference data (safe to repeat)."""
-    with open_store(db) as store:
+    with open_store(db, create=True) as store:
         store.upgrade()
         console.print(f"Store ready: {store.engine.url.render_as_string(hide_password=True)}")

@@ -10,7 +10,7 @@ import sys
 from dataclasses import asdict
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from gridwatch.cli.root import (
     EXIT_USER_ERROR,
@@ -115,7 +115,8 @@ def list_command(as_json: bool = JsonOption, db: str | None = DbOption) -> None:
     if as_json:
         print_json([asdict(a) for a in accounts])
         return
-    table = Table("user", "name", "roles", "department", "grids", "active")
+    user = Column("user", no_wrap=True)  # what `--as` takes: never cut
+    table = Table(user, "name", "roles", "department", "grids", "active")
     for a in accounts:
         table.add_row(
             a.username,
