@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 
 from gridwatch.api.service import MAX_BODY, Service
 from gridwatch.db import field as bookkeeping
+from gridwatch.db.accounts import disable_user
 from gridwatch.db.lifecycle import ActionInput
 from gridwatch.db.reads import field as reads
 from gridwatch.db.store import MAX_ATTACHMENT_BYTES, Store
@@ -104,6 +105,9 @@ def test_no_token_an_expired_and_a_revoked_token_are_401(served: Field) -> None:
     assert requests.get(served.url("/api/v1/tasks"), headers=headers, timeout=10).status_code == 200
     assert requests.post(served.url("/api/v1/sign-out"), headers=headers, timeout=10).status_code == 204
     assert requests.get(served.url("/api/v1/tasks"), headers=headers, timeout=10).status_code == 401
+    handler = served.auth("h_cgj")
+    disable_user(served.owner, actor="admin", username=served.users["h_cgj"])
+    assert requests.get(served.url("/api/v1/tasks"), headers=handler, timeout=10).status_code == 401
 
 
 @pytest.mark.parametrize("store", ["postgres"], indirect=True)
