@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 
 class StoreError(Exception):
@@ -47,10 +47,17 @@ class Conflict(StoreError):
     """Someone else changed the case first; nothing was overwritten."""
 
     def __init__(
-        self, case_no: str, expected: int, current: int, by: str | None, at: datetime | None
+        self,
+        case_no: str,
+        expected: int,
+        current: int,
+        by: str | None,
+        at: datetime | None,
+        tz: tzinfo,
     ) -> None:
+        """`tz`: the site's zone (the store's calendar), so every desk reads the same wall-clock time."""
         self.case_no, self.expected, self.current, self.by, self.at = case_no, expected, current, by, at
-        when = at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if at else "an unknown time"
+        when = at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if at else "an unknown time"
         super().__init__(
             f"Case {case_no} was changed by {by or 'another user'} at {when} (version {current}, you had "
             f"version {expected}). Your change was not saved: reload the case and apply it again."

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, func, insert, literal, select, update
 from sqlalchemy.orm import Session
@@ -17,12 +18,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from gridwatch.db.calendar import WorkingCalendar
 from gridwatch.db.deadlines import DeadlineRule, Limit, pick_limit
-from gridwatch.db.errors import Conflict, InvalidInput, NotFound
-from gridwatch.db.models import Case, CaseEvent, Department, Person
+from gridwatch.db.errors import Conflict, InvalidInput
+from gridwatch.db.missing import no_department
+from gridwatch.db.models import Case, CaseEvent, Department, Person, Setting
 from gridwatch.db.validation import DateWindow, check_action
 from gridwatch.db.workflow import Step
 
 MINUTE = 60.0
+SITE_ZONE = "Asia/Shanghai"
+"""The zone when the site has not set `work_hours.tz` (as `Store.rules`)."""
 HOUR = 3600.0
 
 
@@ -65,6 +69,26 @@ def handling_deadline(rules: Rules, limit: Limit, start: datetime, extra: float 
     return start + timedelta(seconds=limit.seconds(rules.calendar) + extra)
 
 
+class Dispatchable(Protocol):
+    """What the handling deadline of a dispatch depends on: a table row or the store's frozen case row."""
+
+    @property
+    def category_code(self) -> str: ...
+    @property
+    def urgency(self) -> str: ...
+    @property
+    def extension_seconds(self) -> float: ...
+    @property
+    def suspended_seconds(self) -> float: ...
+
+
+def dispatch_deadline(rules: Rules, case: Dispatchable, at: datetime) -> tuple[Limit, datetime]:
+    """The limit and deadline a dispatch of `case` at `at` records: the one computation the store's
+    dispatch writes and the dispatch dialog previews, so the preview is exactly what gets stored."""
+    limit = pick_limit(rules.deadline_rules, case.category_code, case.urgency)
+    return limit, handling_deadline(rules, limit, at, case.extension_seconds + case.suspended_seconds)
+
+
 def _elapsed(rules: Rules, case: Case, start: datetime, end: datetime) -> float:
     """Time between two moments in the case's limit units: working seconds or wall seconds."""
     if case.limit_unit is not None and case.limit_unit.startswith("working"):
@@ -97,13 +121,12 @@ def _dispatch(session: Session, case: Case, inp: ActionInput, at: datetime, rule
     if inp.department:
         department_id = session.scalar(select(Department.id).where(Department.code == inp.department))
         if department_id is None:
-            raise NotFound(f"No department with code '{inp.department}'.")
+            raise no_department(session, inp.department)
     if department_id is None:
         raise InvalidInput(
             f"Case {case.case_no} has no suggested department: choose one (--department CODE)."
         )
-    limit = pick_limit(rules.deadline_rules, case.category_code, case.urgency)
-    deadline = handling_deadline(rules, limit, at, case.extension_seconds + case.suspended_seconds)
+    limit, deadline = dispatch_deadline(rules, case, at)
     out: dict[str, Any] = {
         "department_id": department_id,
         "limit_amount": limit.amount,
@@ -296,6 +319,13 @@ EFFECTS: dict[str, Effect] = {
 }
 
 
+def site_zone(session: Session) -> ZoneInfo:
+    """The command center's time zone (the site calendar's, setting `work_hours.tz`): every time a user
+    reads is on this clock, whatever the machine's own zone (docs/DEADLINES.md)."""
+    hours = session.scalar(select(Setting.value).where(Setting.key == "work_hours")) or {}
+    return ZoneInfo(hours.get("tz", SITE_ZONE))
+
+
 def conflict_for(session: Session, case_no: str, expected: int) -> Conflict:
     """Describe who changed the case since `expected`, read fresh from the store."""
     row = session.execute(
@@ -304,7 +334,7 @@ def conflict_for(session: Session, case_no: str, expected: int) -> Conflict:
         .where(Case.case_no == case_no)
         .execution_options(populate_existing=True)
     ).one()
-    return Conflict(case_no, expected, row.version, row.name, row.updated_at)
+    return Conflict(case_no, expected, row.version, row.name, row.updated_at, site_zone(session))
 
 
 def apply_step(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from gridwatch.db.calendar import WorkingCalendar
 from gridwatch.db.models import Case, Category, Department, OrgUnit
+from gridwatch.db.queries import HANDLING_STEPS, overdue
 
 GroupKey = Literal["department", "street", "grid", "source", "category"]
 GROUP_KEYS: tuple[GroupKey, ...] = ("department", "street", "grid", "source", "category")
@@ -175,14 +176,7 @@ def compute(
             _count(and_(checked, c.closed_at.is_not(None), c.closed_at <= c.deadline_at)),
             func.coalesce(func.sum(case((dispatched, c.rework_count), else_=0)), 0),
             _count(and_(dispatched, c.extension_count > 0)),
-            _count(
-                and_(
-                    dispatched,
-                    c.handled_at.is_(None),
-                    c.deadline_at < as_of,
-                    c.state.not_in(("cancelled", "rejected")),
-                )
-            ),
+            _count(and_(dispatched, overdue(as_of, HANDLING_STEPS))),
             func.min(judged_deadline),
             func.max(judged_deadline),
         )

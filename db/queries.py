@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
 from gridwatch.db.deadlines import Light, traffic_light
@@ -41,6 +41,11 @@ class CaseFilter:
     order: list[str] = field(default_factory=lambda: ["-reported_at"])
 
 
+HANDLING_STEPS = ("dispatched", "handling")
+"""The steps the handling clock (处置时限) runs in: the metrics' "overdue awaiting handling" (超期待处置)."""
+
+NULLABLE_SORT = {"deadline_at", "stage_due_at"}
+"""Sort keys a case may lack (no clock runs): those cases sort last in either direction, on both backends."""
 SORTABLE = {"reported_at", "case_no", "state", "urgency", "deadline_at", "stage_due_at", "updated_at"}
 
 
@@ -76,9 +81,7 @@ def case_query(flt: CaseFilter, *columns: Any) -> Select[Any]:
     if flt.area_code:
         q = q.where(grid.code.startswith(flt.area_code, autoescape=True))
     if flt.overdue_at is not None:
-        q = q.where(
-            Case.deadline_at < flt.overdue_at, Case.handled_at.is_(None), Case.state.in_(sorted(OPEN_STATES))
-        )
+        q = q.where(overdue(flt.overdue_at))
     if flt.assigned_to is not None:
         q = q.where((Case.reporter_id == flt.assigned_to) | (Case.updated_by_id == flt.assigned_to))
     if flt.text:
@@ -92,11 +95,28 @@ def case_query(flt: CaseFilter, *columns: Any) -> Select[Any]:
         if name not in SORTABLE:
             raise ValueError(f"Cannot sort by '{name}': choose one of {', '.join(sorted(SORTABLE))}.")
         column = getattr(Case, name)
-        q = q.order_by(column.desc() if key.startswith("-") else column.asc())
+        ordered = column.desc() if key.startswith("-") else column.asc()
+        q = q.order_by(ordered.nulls_last() if name in NULLABLE_SORT else ordered)
     q = q.order_by(Case.id.desc())
     if flt.limit is not None:
         q = q.limit(flt.limit)
     return q.offset(flt.offset)
+
+
+def overdue(at: datetime, steps: Sequence[str] = tuple(sorted(OPEN_STATES))) -> ColumnElement[bool]:
+    """The one definition of overdue (docs/DEADLINES.md): an open case whose current step's clock runs
+    and whose step is due before `at`, in `steps` (every open state unless narrowed, e.g. to handling).
+
+    It is `light_of(...) == "red"` and a negative `time_left` as SQL, so the Overdue filter, the light,
+    the countdown column and the metrics count the same cases; a suspended case has no running clock
+    (`stage_due_at` is cleared by approve_suspend) and is never overdue while it waits.
+    """
+    return and_(
+        Case.state.in_(sorted(OPEN_STATES & set(steps))),
+        Case.stage_started_at.is_not(None),
+        Case.stage_due_at.is_not(None),
+        Case.stage_due_at < at,
+    )
 
 
 def clock_is_working(state: str, limit_unit: str | None) -> bool:
@@ -144,6 +164,16 @@ def time_left(rules: Rules, case: Clocked, now: datetime) -> tuple[float, bool] 
     if clock_is_working(case.state, case.limit_unit):
         return rules.calendar.working_seconds(now, due), True
     return (due - now).total_seconds(), False
+
+
+def paused_until(rules: Rules, case: Clocked, now: datetime) -> datetime | None:
+    """When a working-time step's clock starts again if it stands still now (outside working hours, on a
+    rest day); None while it runs, once it is overdue (late is wall time) and when no clock runs."""
+    due = case.stage_due_at
+    if due is None or not clock_runs(case) or now > due or not clock_is_working(case.state, case.limit_unit):
+        return None
+    resumes = rules.calendar.add_working(now, 1.0) - timedelta(seconds=1)
+    return resumes if resumes > now else None
 
 
 def list_cases(session: Session, flt: CaseFilter) -> list[tuple[Case, str, str | None, str | None]]:

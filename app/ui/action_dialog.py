@@ -7,10 +7,11 @@ refused input never throws their text away.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -69,8 +70,8 @@ class DialogContext:
     departments: list[tuple[str, str]]  # code, name
     suggested_department: str | None  # code
     categories: list[tuple[str, str]]  # code, name
-    deadline: datetime | None  # for dispatch: the deadline if dispatched now
-    limit: Limit | None
+    deadline: Callable[[], tuple[Limit, datetime]] | None  # for dispatch: limit and deadline if sent now
+    tz: tzinfo  # the desk's time zone (the site calendar's), whatever the workstation's own
     pending: Mapping[str, object] | None
     message: str = ""  # shown above the fields: why the dialog came back
 
@@ -107,7 +108,10 @@ class ActionDialog(QDialog):
             self.department.setCurrentIndex(max(0, self.department.findData(chosen)))
             form.addRow(self.tr("Department"), self.department)
             form.addRow(self.tr("Deadline"), self.deadline)
-            self.deadline.setText(self._deadline_text())
+            self._show_deadline()
+            self._clock = QTimer(self, interval=1000)  # the preview follows the moment OK would be pressed
+            self._clock.timeout.connect(self._show_deadline)
+            self._clock.start()
         if action == "register":
             for code, name in context.categories:
                 self.category.addItem(f"{code} {name}", code)
@@ -164,17 +168,20 @@ class ActionDialog(QDialog):
         if path:
             self.photo.setText(path)
 
+    def _show_deadline(self) -> None:
+        self.deadline.setText(self._deadline_text())
+
     def _deadline_text(self) -> str:
-        if self.context.deadline is None or self.context.limit is None:
+        if self.context.deadline is None:
             return ""
-        limit = self.context.limit
+        limit, deadline = self.context.deadline()
         units = {
             "working_hours": self.tr("working hours"),
             "working_days": self.tr("working days"),
             "hours": self.tr("hours"),
             "days": self.tr("days"),
         }
-        when = self.context.deadline.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = deadline.astimezone(self.context.tz).strftime("%Y-%m-%d %H:%M")
         return f"{when}  ({limit.amount:g} {units.get(limit.unit, limit.unit)})"
 
     def _reason_missing(self) -> bool:

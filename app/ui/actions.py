@@ -8,15 +8,17 @@ case, and reopens the dialog with what the person typed, so nothing they entered
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from gridwatch.db.deadlines import pick_limit
 from gridwatch.db.errors import InvalidInput, StoreError
-from gridwatch.db.lifecycle import handling_deadline
+from gridwatch.db.lifecycle import dispatch_deadline
 from gridwatch.db.reads import reference
 from gridwatch.db.reads.cases import CaseFile
 from gridwatch.db.reads.people import offered_actions
@@ -24,7 +26,7 @@ from gridwatch.db.store import NewAttachment, Store, utcnow
 from gridwatch.db.workflow import request_kind
 from gridwatch.ui import texts
 from gridwatch.ui.action_dialog import PHOTO_ACTIONS, ActionDialog, ActionValues, DialogContext
-from gridwatch.ui.report_dialog import ReportDialog
+from gridwatch.ui.report_dialog import NewCase, ReportDialog
 
 SHORTCUTS: dict[str, str] = {
     "send_verify": "Ctrl+Shift+V",
@@ -79,6 +81,7 @@ class ActionController(QObject):
         self.report_categories = [(c.code, c.name, c.default_urgency) for c in categories]
         self.home = reference.devices_centre(store) or XIAMEN
         self.rules = reference.site_rules(store)
+        self.clock: Callable[[], datetime] = utcnow
         self.needs_reason: dict[str, bool] = {}
         self.actions: dict[str, QAction] = {}
         for offer in offered_actions(store, username):
@@ -97,6 +100,7 @@ class ActionController(QObject):
         self.report_action.setShortcut(QKeySequence.StandardKey.New)
         self.report_action.triggered.connect(self.start_report)
         self.report_dialog: ReportDialog | None = None
+        self.last_report: NewCase | None = None  # the next form starts at its source and category
 
     # --- which actions are possible now ------------------------------------------------------------------
 
@@ -122,20 +126,16 @@ class ActionController(QObject):
         case = self.view.case
         if values is None:
             values = ActionValues(category_code=case.category_code, urgency=case.urgency)
-        deadline, limit = None, None
-        if action == "dispatch":
-            limit = pick_limit(self.rules.deadline_rules, case.category_code, case.urgency)
-            deadline = handling_deadline(
-                self.rules, limit, utcnow(), case.extension_seconds + case.suspended_seconds
-            )
+        # the store's own computation, at the moment the dialog shows it
+        deadline = partial(dispatch_deadline, self.rules, case) if action == "dispatch" else None
         context = DialogContext(
             case_no=case.case_no,
             needs_reason=self.needs_reason[action],
             departments=self.departments,
             suggested_department=case.suggested_department_code,
             categories=self.categories,
-            deadline=deadline,
-            limit=limit,
+            deadline=None if deadline is None else lambda: deadline(self.clock()),
+            tz=self.rules.calendar.tz,
             pending=case.pending_request if request_kind(action) else None,
             message=message,
         )
@@ -148,7 +148,7 @@ class ActionController(QObject):
         return dialog
 
     def start_report(self) -> ReportDialog:
-        dialog = ReportDialog(self.report_categories, self.home, self.window)
+        dialog = ReportDialog(self.report_categories, self.home, self.window, self.last_report)
         dialog.accepted.connect(lambda: self._report(dialog))
         self.report_dialog = dialog
         dialog.open()
@@ -156,6 +156,7 @@ class ActionController(QObject):
 
     def _report(self, dialog: ReportDialog) -> None:
         new = dialog.new_case()
+        self.last_report = new
         try:
             case = self.store.report(
                 actor=self.username,

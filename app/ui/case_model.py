@@ -24,11 +24,11 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 
 from gridwatch.db.deadlines import Light
 from gridwatch.db.lifecycle import Rules
-from gridwatch.db.queries import CaseFilter, light_of, time_left
+from gridwatch.db.queries import CaseFilter, light_of, paused_until, time_left
 from gridwatch.db.reads import case_lists
 from gridwatch.db.reads.case_lists import ListedCase
 from gridwatch.db.reads.reference import site_rules
@@ -93,7 +93,7 @@ def goes_before(new: ListedCase, old: ListedCase, order: Sequence[str]) -> bool:
         if a == b:
             continue
         if a is None or b is None:
-            return a is None  # SQLite and the view agree well enough: unknown first
+            return b is None  # as `case_query`: a case without the value (no clock runs) sorts last
         return bool(a > b) if key.startswith("-") else bool(a < b)
     return new.id > old.id
 
@@ -103,6 +103,7 @@ class CaseTableModel(QAbstractTableModel):
 
     loaded = Signal()  # a page arrived (the first one after a filter change, or a later one)
     inserted = Signal(object)  # ListedCase: a case newly entered the queue while it was open
+    held_changed = Signal(int, int)  # arrivals held back, rows that left the list but still show
 
     def __init__(self, store: Store, parent: QObject | None = None, *, page: int = PAGE) -> None:
         super().__init__(parent)
@@ -118,6 +119,12 @@ class CaseTableModel(QAbstractTableModel):
         self._flash: dict[int, tuple[float, QColor]] = {}
         self._lights: dict[tuple[int, int], Light | None] = {}
         self._pending: set[int] = set()
+        self.holding: Callable[[], bool] = lambda: False
+        """Whether the person is aiming at a row (the queue says: a selection, or the pointer over it):
+        then no row moves; arrivals wait in `_arrived` and rows that left the list stay, greyed, in
+        `_gone` until `take_held` (docs/DEADLINES.md has the clock; this is the queue's stillness)."""
+        self._arrived: dict[int, ListedCase] = {}
+        self._gone: set[int] = set()
         self._icons = {name: _dot(colour) for name, colour in COLOURS.items()}
         self._coalesce = QTimer(self, singleShot=True, interval=50)
         self._coalesce.timeout.connect(self._apply_pending)
@@ -132,6 +139,8 @@ class CaseTableModel(QAbstractTableModel):
         self._filtered = True
         self.filter = dataclasses.replace(flt, limit=self.page, offset=0)
         self._rows, self._index, self._exhausted, self._flash = [], {}, False, {}
+        self._arrived, self._gone = {}, set()
+        self.held_changed.emit(0, 0)
         self._append(case_lists.page(self.store, self.filter))
         self.endResetModel()
         self.loaded.emit()
@@ -184,31 +193,68 @@ class CaseTableModel(QAbstractTableModel):
         self._pending.add(case_id)
         self._coalesce.start()
 
-    def refresh(self, ids: Iterable[int]) -> None:
-        """Re-read these cases now: update rows, insert new ones that pass, drop ones that no longer do."""
+    def refresh(self, ids: Iterable[int], *, hold: bool = True) -> None:
+        """Re-read these cases now: update rows, insert new ones that pass, drop ones that no longer do
+        (held back while the person aims at the list, unless `hold` is False: their own new case)."""
         self._pending.update(ids)
-        self._apply_pending()
+        self._apply_pending(hold)
 
-    def _apply_pending(self) -> None:
+    def _apply_pending(self, hold: bool = True) -> None:
         ids, self._pending = sorted(self._pending), set()
         if not ids:
             return
         found = {r.id: r for r in case_lists.rows_of(self.store, self.filter, ids)}
         now = time.monotonic()
+        hold = hold and self.holding()
         for case_id in ids:
             row = self.row_of(case_id)
             fresh = found.get(case_id)
-            if row is not None and fresh is None:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._rows[row]
-                self._index = None
-                self.endRemoveRows()
+            if case_id in self._arrived:  # still waiting to be shown: keep it current, or forget it
+                if fresh is None:
+                    del self._arrived[case_id]
+                else:
+                    self._arrived[case_id] = fresh
+            elif row is not None and fresh is None and hold:
+                self._gone.add(case_id)  # it stays where the pointer is, greyed, until the person takes it
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            elif row is not None and fresh is None:
+                self._remove(row)
             elif row is not None and fresh is not None:
+                self._gone.discard(case_id)
                 self._rows[row] = fresh
                 self._flash[case_id] = (now + FLASH_SECONDS, FLASH_CHANGED)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            elif fresh is not None and hold:
+                self._arrived[case_id] = fresh
             elif fresh is not None:
                 self._insert(fresh, now)
+        self.held_changed.emit(len(self._arrived), len(self._gone))
+
+    def take_held(self) -> None:
+        """Show what was held back while the person aimed at the list: arrivals in their place, and the
+        rows that left the list gone."""
+        now = time.monotonic()
+        for case_id in sorted(self._gone):
+            row = self.row_of(case_id)
+            if row is not None:
+                self._remove(row)
+        arrived, self._arrived, self._gone = self._arrived, {}, set()
+        for fresh in arrived.values():
+            self._insert(fresh, now)
+        self.held_changed.emit(0, 0)
+
+    def held(self) -> tuple[int, int]:
+        return len(self._arrived), len(self._gone)
+
+    def is_gone(self, case_id: int) -> bool:
+        """The row left the list (another desk moved it on) but stays until the person takes the change."""
+        return case_id in self._gone
+
+    def _remove(self, row: int) -> None:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        self._index = None
+        self.endRemoveRows()
 
     def _insert(self, fresh: ListedCase, now: float) -> None:
         order = self.filter.order
@@ -298,6 +344,17 @@ class CaseTableModel(QAbstractTableModel):
         """Seconds left in the current step (negative when overdue) and whether they are working time."""
         return time_left(self.rules, row, self.clock())
 
+    def paused_until(self, row: ListedCase) -> datetime | None:
+        """When the row's working-time clock resumes, while it stands still outside working hours."""
+        return paused_until(self.rules, row, self.clock())
+
+    def _resume_text(self, resumes: datetime) -> str:
+        """The time of day when it resumes today, else the day too: `08:30`, `12-07 08:30`."""
+        tz = self.rules.calendar.tz
+        local = resumes.astimezone(tz)
+        today = self.clock().astimezone(tz).date()
+        return local.strftime("%H:%M" if local.date() == today else "%m-%d %H:%M")
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -308,6 +365,12 @@ class CaseTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == COUNTDOWN:
             light = self.light(row)
             return self._icons[light] if light else None
+        if role == Qt.ItemDataRole.ForegroundRole and row.id in self._gone:
+            return QBrush(QColor("#9aa0a6"))
+        if role == Qt.ItemDataRole.FontRole and row.id in self._gone:
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
         if role == Qt.ItemDataRole.BackgroundRole and row.id in self._flash:
             return QBrush(self._flash[row.id][1])
         if role == Qt.ItemDataRole.ForegroundRole and column == COUNTDOWN and self.light(row) == "red":
@@ -317,6 +380,11 @@ class CaseTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == 6:
             return row.description
         if role == Qt.ItemDataRole.ToolTipRole and column == COUNTDOWN:
+            resumes = self.paused_until(row)
+            if resumes is not None:
+                return self.tr("Clock paused outside working hours; it resumes %1").replace(
+                    "%1", resumes.astimezone(self.rules.calendar.tz).strftime("%Y-%m-%d %H:%M")
+                )
             left = self.remaining(row)
             return self.tr("working time left") if left and left[1] else None
         if role == Qt.ItemDataRole.UserRole:
@@ -327,7 +395,11 @@ class CaseTableModel(QAbstractTableModel):
         key = COLUMNS[column].key
         if key == "countdown":
             left = self.remaining(row)
-            return "" if left is None else texts.duration(left[0], days=not left[1])
+            if left is None:
+                return ""
+            shown = texts.duration(left[0], days=not left[1])
+            resumes = self.paused_until(row)
+            return shown if resumes is None else f"{shown} ⏸ {self._resume_text(resumes)}"
         if key == "case_no":
             return row.case_no
         if key == "urgency":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -31,6 +32,7 @@ class CaseQueue(QWidget):
     """Filters (state, urgency, source, category, street, overdue, mine, text) and the sorted case table."""
 
     case_selected = Signal(int)
+    case_hidden = Signal(int)  # the selected case no longer passes the filter: nothing may act on it
 
     def __init__(
         self,
@@ -75,6 +77,13 @@ class CaseQueue(QWidget):
         self.text = named("textFilter", QLineEdit(placeholderText=self.tr("Search no., address, text")))
         self.text.setClearButtonEnabled(True)
         self.count = named("queueCount", QLabel())
+        self.held = named("heldBar", QPushButton())
+        self.held.setToolTip(self.tr("Rows stay still while you aim at the list; click to take the changes"))
+        self.held.setStyleSheet("background: #fff3b0; text-align: left; padding: 3px 8px;")
+        self.held.hide()
+        self.held.clicked.connect(self.take_held)
+        self.model.holding = self._aimed_at
+        self.model.held_changed.connect(self._show_held)
 
         self.table = named("caseTable", QTableView())
         self.table.setModel(self.model)
@@ -89,7 +98,7 @@ class CaseQueue(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in enumerate((110, 130, 80, 90, 100, 80, 220, 110, 80, 90)):
+        for column, width in enumerate((150, 130, 80, 90, 100, 80, 220, 110, 80, 90)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -106,7 +115,9 @@ class CaseQueue(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
+        layout.addWidget(self.held)
         layout.addWidget(self.table)
+        self.table.viewport().installEventFilter(self)
 
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.apply_filters)
@@ -150,8 +161,42 @@ class CaseQueue(QWidget):
     def apply_filters(self) -> None:
         selected = self.selected_case_id()
         self.model.apply_filter(self.current_filter())
-        if selected is not None:
-            self.select_case(selected, emit=False)
+        if selected is not None and not self.select_case(selected, emit=False):
+            self.case_hidden.emit(selected)
+
+    def _aimed_at(self) -> bool:
+        """A row is selected or the pointer is over the rows: nothing may move under it (issue 9)."""
+        return self.table.selectionModel().hasSelection() or self.table.viewport().underMouse()
+
+    def _show_held(self, arrived: int, gone: int) -> None:
+        parts = []
+        if arrived:
+            parts.append(self.tr("%n new case(s)", "", arrived))
+        if gone:
+            parts.append(self.tr("%n left the list", "", gone))
+        self.held.setText(self.tr("%1 — click to show").replace("%1", " · ".join(parts)) if parts else "")
+        self.held.setVisible(bool(parts))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The pointer left the rows with nothing selected: nobody aims, the held changes can come in."""
+        if event.type() == QEvent.Type.Leave and not self.table.selectionModel().hasSelection():
+            QTimer.singleShot(0, self._take_if_free)
+        return super().eventFilter(watched, event)
+
+    def _take_if_free(self) -> None:
+        if not self._aimed_at() and any(self.model.held()):
+            self.take_held()
+
+    def take_held(self) -> None:
+        """Show the held changes; the selection stays on its case, or goes away with it, never to another."""
+        selected = self.selected_case_id()
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        self.model.take_held()
+        selection.blockSignals(False)
+        if selected is not None and self.model.row_of(selected) is None:
+            self.table.clearSelection()
+            self.table.setCurrentIndex(QModelIndex())
 
     def _show_count(self) -> None:
         shown = self.model.rowCount()
@@ -179,3 +224,5 @@ class CaseQueue(QWidget):
         indexes: list[QModelIndex] = selected.indexes()
         if indexes:
             self.case_selected.emit(self.model.case_at(indexes[0].row()).id)
+        elif not self.table.selectionModel().hasSelection():
+            QTimer.singleShot(0, self._take_if_free)

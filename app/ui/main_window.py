@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QToolBar, QWidget
 
 from gridwatch.db.feed import Change
+from gridwatch.db.reads.reference import site_rules
 from gridwatch.db.store import Store
 from gridwatch.plugins.speakers.loopback import LoopbackSpeakers
 from gridwatch.talk.button import TalkButton
@@ -29,6 +30,7 @@ from gridwatch.ui.talk_panel import TalkPanel
 from gridwatch.ui.video_dock import CameraPane, VideoDock
 from gridwatch.ui.widgets import named
 from gridwatch.ui.workspaces import WORKSPACES
+from gridwatch.video.pane import VideoPane
 
 LAYOUT_VERSION = 1
 VIDEO_WIDTH = 560  # the video and loudspeaker docks' width when first shown
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow):
             | QMainWindow.DockOption.AllowTabbedDocks
             | QMainWindow.DockOption.AnimatedDocks
         )
+        VideoPane.zone = site_rules(store).calendar.tz  # overlays show the desk's time (issue 9)
         self.map = make_map(store, self, with_map)
         self.setCentralWidget(self.map)
         self.queue = CaseQueue(store, login.person_id, self, department=login.queue_department)
@@ -109,6 +112,7 @@ class MainWindow(QMainWindow):
         self.alerts.banner.clicked.connect(self.show_case)
 
         self.queue.case_selected.connect(self.show_case)
+        self.queue.case_hidden.connect(self._case_hidden)
         self.detail.case_activated.connect(self.show_case)
         self.controller.acted.connect(self._acted)
         self.controller.reported.connect(self._reported)
@@ -247,8 +251,14 @@ class MainWindow(QMainWindow):
             self.detail.reload()
             self._offer_actions()
 
+    def _case_hidden(self, case_id: int) -> None:
+        """The filter hides the case the detail showed: nothing shown, nothing to act on (issue 9)."""
+        if self.detail.case_id == case_id:
+            self.detail.show_case(None)
+            self._offer_actions()
+
     def _reported(self, case_id: int) -> None:
-        self.queue.model.refresh([case_id])
+        self.queue.model.refresh([case_id], hold=False)
         self.show_case(case_id)
 
     def _acted(self, case_id: int, action: str) -> None:

@@ -1,4 +1,8 @@
-"""The new-case dialog: a case the center found itself or took by phone (坐席发现, 12345)."""
+"""The new-case dialog: a case the center found itself or took by phone (坐席发现, 12345).
+
+Category, description and address are required and nothing is filled in for the person: the category
+starts empty, or at the one this desk used last; OK stays disabled until the three are there (issue 9).
+"""
 
 from __future__ import annotations
 
@@ -39,7 +43,9 @@ class ReportDialog(QDialog):
         categories: list[tuple[str, str, str]],  # code, name, default urgency
         where: tuple[float, float],
         parent: QWidget | None = None,
+        last: NewCase | None = None,
     ) -> None:
+        """`last`: the case this desk reported before, whose source and category start selected."""
         super().__init__(parent)
         self.setObjectName("reportDialog")
         self.setWindowTitle(self.tr("New case"))
@@ -47,6 +53,7 @@ class ReportDialog(QDialog):
         for source in DESK_SOURCES:
             self.source.addItem(texts.label(texts.sources(), source), source)
         self.category = named("category", QComboBox())
+        self.category.addItem(self.tr("— choose a category —"), None)
         for code, name, urgency in categories:
             self.category.addItem(f"{code} {name}", (code, urgency))
         self.urgency = named("urgency", QComboBox())
@@ -57,6 +64,13 @@ class ReportDialog(QDialog):
         self.description = named("description", QPlainTextEdit())
         self.description.setFixedHeight(70)
         self.address = named("address", QLineEdit())
+        self.description.setPlaceholderText(self.tr("Required: what is wrong"))
+        self.address.setPlaceholderText(self.tr("Required: where it is"))
+        if last is not None:
+            self.source.setCurrentIndex(max(0, self.source.findData(last.source)))
+            codes = [(self.category.itemData(i) or ("",))[0] for i in range(self.category.count())]
+            if last.category_code in codes:
+                self.category.setCurrentIndex(codes.index(last.category_code))
         self.lon = named("lon", QDoubleSpinBox(decimals=6, minimum=73.0, maximum=136.0, value=where[0]))
         self.lat = named("lat", QDoubleSpinBox(decimals=6, minimum=3.0, maximum=54.0, value=where[1]))
         form = QFormLayout()
@@ -67,15 +81,41 @@ class ReportDialog(QDialog):
         form.addRow(self.tr("Address"), self.address)
         form.addRow(self.tr("Longitude"), self.lon)
         form.addRow(self.tr("Latitude"), self.lat)
-        buttons = QDialogButtonBox(
+        self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.category.currentIndexChanged.connect(self._update_ok)
+        self.description.textChanged.connect(self._update_ok)
+        self.address.textChanged.connect(self._update_ok)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
+        self._update_ok()
         self.setMinimumWidth(460)
+
+    def missing(self) -> list[str]:
+        """The required fields still empty, by their labels."""
+        empty = []
+        if self.category.currentData() is None:
+            empty.append(self.tr("Category"))
+        if not self.description.toPlainText().strip():
+            empty.append(self.tr("Description"))
+        if not self.address.text().strip():
+            empty.append(self.tr("Address"))
+        return empty
+
+    def _update_ok(self) -> None:
+        missing = self.missing()
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(not missing)
+        ok.setToolTip(self.tr("Required: %1").replace("%1", ", ".join(missing)) if missing else "")
+
+    def accept(self) -> None:
+        if self.missing():  # the button is disabled too; this guards Enter and a programmatic accept
+            return
+        super().accept()
 
     def _default_urgency(self) -> None:
         data = self.category.currentData()

@@ -121,15 +121,16 @@ def clear() -> None:
 
 
 def duration(seconds: float, *, days: bool = True) -> str:
-    """A countdown as a dispatcher reads it: `2d 03:15`, `03:15:20`, negative when overdue.
+    """Time left as a dispatcher reads it, in one format: `2d 03:15` / `2天 03:15`, `03:15`, `-2d 19:11`.
 
-    Working time never shows days (a working day is 7.5 hours, not 24): `30:00:00` is 4 working days.
+    Working time never shows days (a working day is 7.5 hours, not 24): `30:00` is 4 working days.
+    Minutes, never seconds: the column ticks every second and a changing last digit draws the eye.
     """
     sign = "-" if seconds < 0 else ""
-    total = int(abs(seconds))
-    days_, rest = divmod(total, 86400) if days else (0, total)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
+    total = int(abs(seconds)) // 60
+    days_, rest = divmod(total, 1440) if days else (0, total)
+    hours, minutes = divmod(rest, 60)
     if days_:
-        return f"{sign}{days_}{QCoreApplication.translate('Duration', 'd')} {hours:02d}:{minutes:02d}"
-    return f"{sign}{hours:02d}:{minutes:02d}:{secs:02d}"
+        day = QCoreApplication.translate("Duration", "d")
+        return f"{sign}{days_}{day} {hours:02d}:{minutes:02d}"
+    return f"{sign}{hours:02d}:{minutes:02d}"

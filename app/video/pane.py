@@ -8,7 +8,7 @@ The `video/backend` setting (auto|opencv|vlc) or the constructor forces one.
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import datetime, tzinfo
 from urllib.parse import urlsplit
 
 import cv2
@@ -40,6 +40,10 @@ class VideoPane(QWidget):
     snapshot, mute and full screen."""
 
     state_changed = Signal(str, str)  # StreamState, message
+    picture_changed = Signal()  # the first picture, or one of another size: the dock re-fits its tiles
+    zone: tzinfo | None = None
+    """The overlay clock's time zone: the site's (the store's calendar), set once by the window that opened
+    the store, so a workstation in another zone shows the command center's time."""
 
     def __init__(self, name: str = "", backend: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,12 +133,22 @@ class VideoPane(QWidget):
     def _on_frame(self, frame: np.ndarray) -> None:
         self._frame = frame  # the QImage borrows this buffer: keep it alive with the image
         height, width = frame.shape[:2]
+        resized = self._image is None or (self._image.width(), self._image.height()) != (width, height)
         self._image = QImage(frame.data, width, height, frame.strides[0], QImage.Format.Format_BGR888)
         self.frames += 1
         self._last_frame_at = time.monotonic()
         if self.state == StreamState.STALLED:
             self._set_state(StreamState.LIVE, "")
+        if resized:
+            self.picture_changed.emit()
         self.update()
+
+    def picture_aspect(self) -> float | None:
+        """Width over height of the stream's picture; None before the first one (or from libvlc, which
+        draws into its own window and keeps its aspect there)."""
+        if self._image is None or self._image.height() == 0:
+            return None
+        return self._image.width() / self._image.height()
 
     def _tick(self) -> None:
         if (
@@ -191,7 +205,7 @@ class VideoPane(QWidget):
         margin = self.rect().adjusted(8, 6, -8, -6)
         top = Qt.AlignmentFlag.AlignTop
         _outlined(painter, margin, Qt.AlignmentFlag.AlignLeft | top, self.name, QColor(255, 255, 255))
-        clock = f"{datetime.now():%Y-%m-%d %H:%M:%S}"
+        clock = f"{datetime.now(self.zone):%Y-%m-%d %H:%M:%S}"
         _outlined(painter, margin, Qt.AlignmentFlag.AlignRight | top, clock, QColor(255, 255, 255))
         if self.state != StreamState.LIVE:
             colour = QColor(255, 80, 80) if self.state == StreamState.LOST else QColor(255, 200, 0)

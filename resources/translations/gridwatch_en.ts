@@ -137,12 +137,12 @@
 <context>
     <name>ActionController</name>
     <message>
-        <location filename="../../app/ui/actions.py" line="95"/>
+        <location filename="../../app/ui/actions.py" line="98"/>
         <source>New case…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="222"/>
+        <location filename="../../app/ui/actions.py" line="223"/>
         <source>The action is no longer possible on this case. Your input:
 %1</source>
         <translation type="unfinished"></translation>
@@ -151,102 +151,102 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="104"/>
+        <location filename="../../app/ui/action_dialog.py" line="105"/>
         <source> (suggested)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="108"/>
+        <location filename="../../app/ui/action_dialog.py" line="109"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="109"/>
+        <location filename="../../app/ui/action_dialog.py" line="110"/>
         <source>Deadline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="118"/>
+        <location filename="../../app/ui/action_dialog.py" line="122"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="119"/>
+        <location filename="../../app/ui/action_dialog.py" line="123"/>
         <source>Urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="122"/>
+        <location filename="../../app/ui/action_dialog.py" line="126"/>
         <source>Working hours asked for</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="127"/>
+        <location filename="../../app/ui/action_dialog.py" line="131"/>
         <source> (+%1 working hours)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="128"/>
+        <location filename="../../app/ui/action_dialog.py" line="132"/>
         <source>Request</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="131"/>
+        <location filename="../../app/ui/action_dialog.py" line="135"/>
         <source>After-photo file (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="132"/>
+        <location filename="../../app/ui/action_dialog.py" line="136"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="137"/>
+        <location filename="../../app/ui/action_dialog.py" line="141"/>
         <source>Photo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="139"/>
+        <location filename="../../app/ui/action_dialog.py" line="143"/>
         <source>Required</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="141"/>
+        <location filename="../../app/ui/action_dialog.py" line="145"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="144"/>
+        <location filename="../../app/ui/action_dialog.py" line="148"/>
         <source>Note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="162"/>
+        <location filename="../../app/ui/action_dialog.py" line="166"/>
         <source>After-photo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="162"/>
+        <location filename="../../app/ui/action_dialog.py" line="166"/>
         <source>Images (*.jpg *.jpeg *.png)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="172"/>
+        <location filename="../../app/ui/action_dialog.py" line="179"/>
         <source>working hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="173"/>
+        <location filename="../../app/ui/action_dialog.py" line="180"/>
         <source>working days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="174"/>
+        <location filename="../../app/ui/action_dialog.py" line="181"/>
         <source>hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="175"/>
+        <location filename="../../app/ui/action_dialog.py" line="182"/>
         <source>days</source>
         <translation type="unfinished"></translation>
     </message>
@@ -516,119 +516,166 @@
 <context>
     <name>CaseQueue</name>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="51"/>
+        <location filename="../../app/ui/case_queue.py" line="53"/>
         <source>Open cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="52"/>
+        <location filename="../../app/ui/case_queue.py" line="54"/>
         <source>All states</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="56"/>
+        <location filename="../../app/ui/case_queue.py" line="58"/>
         <source>Any urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="60"/>
+        <location filename="../../app/ui/case_queue.py" line="62"/>
         <source>Any source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="64"/>
+        <location filename="../../app/ui/case_queue.py" line="66"/>
         <source>Any category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="66"/>
+        <location filename="../../app/ui/case_queue.py" line="68"/>
         <source>Whole district</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="71"/>
+        <location filename="../../app/ui/case_queue.py" line="73"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="72"/>
+        <location filename="../../app/ui/case_queue.py" line="74"/>
         <source>Mine</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="73"/>
+        <location filename="../../app/ui/case_queue.py" line="75"/>
         <source>Cases I reported or changed last</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="75"/>
+        <location filename="../../app/ui/case_queue.py" line="77"/>
         <source>Search no., address, text</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../app/ui/case_queue.py" line="81"/>
+        <source>Rows stay still while you aim at the list; click to take the changes</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="159"/>
+        <location filename="../../app/ui/case_queue.py" line="174"/>
+        <source>%n new case(s)</source>
+        <translation>
+            <numerusform>%n new case</numerusform>
+            <numerusform>%n new cases</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/case_queue.py" line="176"/>
+        <source>%n left the list</source>
+        <translation>
+            <numerusform>%n left the list</numerusform>
+            <numerusform>%n left the list</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_queue.py" line="177"/>
+        <source>%1 — click to show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/case_queue.py" line="204"/>
         <source>%n case(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n case</numerusform>
+            <numerusform>%n cases</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../app/ui/case_model.py" line="278"/>
+        <location filename="../../app/ui/case_model.py" line="324"/>
         <source>Time left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="279"/>
+        <location filename="../../app/ui/case_model.py" line="325"/>
         <source>Case no.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="280"/>
+        <location filename="../../app/ui/case_model.py" line="326"/>
         <source>Urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="281"/>
+        <location filename="../../app/ui/case_model.py" line="327"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="282"/>
+        <location filename="../../app/ui/case_model.py" line="328"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="283"/>
+        <location filename="../../app/ui/case_model.py" line="329"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="284"/>
+        <location filename="../../app/ui/case_model.py" line="330"/>
         <source>Where</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="285"/>
+        <location filename="../../app/ui/case_model.py" line="331"/>
         <source>Grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="286"/>
+        <location filename="../../app/ui/case_model.py" line="332"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="287"/>
+        <location filename="../../app/ui/case_model.py" line="333"/>
         <source>Reported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="321"/>
+        <location filename="../../app/ui/case_model.py" line="385"/>
+        <source>Clock paused outside working hours; it resumes %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_model.py" line="389"/>
         <source>working time left</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Duration</name>
+    <message>
+        <location filename="../../app/ui/texts.py" line="134"/>
+        <source>d</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EmptyTile</name>
+    <message>
+        <location filename="../../app/ui/video_tiles.py" line="45"/>
+        <source>Free: click a camera on the map or in the camera list</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -661,97 +708,97 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="44"/>
+        <location filename="../../app/ui/main_window.py" line="46"/>
         <source>Map not available in this build</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="73"/>
+        <location filename="../../app/ui/main_window.py" line="75"/>
         <source>gridwatch — %1 — %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="70"/>
+        <location filename="../../app/ui/main_window.py" line="72"/>
         <source> — single-user store (SQLite)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="85"/>
+        <location filename="../../app/ui/main_window.py" line="88"/>
         <source>Case queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="86"/>
+        <location filename="../../app/ui/main_window.py" line="89"/>
         <source>Case detail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="89"/>
+        <location filename="../../app/ui/main_window.py" line="92"/>
         <source>Video</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="91"/>
+        <location filename="../../app/ui/main_window.py" line="94"/>
         <source>Loudspeaker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="192"/>
+        <location filename="../../app/ui/main_window.py" line="196"/>
         <source>Actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="196"/>
+        <location filename="../../app/ui/main_window.py" line="200"/>
         <source>&amp;Case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201"/>
+        <location filename="../../app/ui/main_window.py" line="205"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="206"/>
+        <location filename="../../app/ui/main_window.py" line="210"/>
         <source>Reset layout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="210"/>
+        <location filename="../../app/ui/main_window.py" line="214"/>
         <source>Find case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="258"/>
+        <location filename="../../app/ui/main_window.py" line="268"/>
         <source>%1: %2 done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/main_window.py" line="317"/>
         <source> (and %1 more)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="313"/>
+        <location filename="../../app/ui/main_window.py" line="323"/>
         <source>Loudspeaker %1 speaking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="351"/>
+        <location filename="../../app/ui/main_window.py" line="361"/>
         <source>● live</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="341"/>
+        <location filename="../../app/ui/main_window.py" line="351"/>
         <source>● reconnecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="344"/>
+        <location filename="../../app/ui/main_window.py" line="354"/>
         <source>Live updates interrupted, reconnecting: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="350"/>
+        <location filename="../../app/ui/main_window.py" line="360"/>
         <source>Live updates are back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -858,43 +905,66 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="45"/>
+        <location filename="../../app/ui/report_dialog.py" line="51"/>
         <source>New case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="63"/>
-        <source>Source</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/report_dialog.py" line="64"/>
-        <source>Category</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/report_dialog.py" line="65"/>
-        <source>Urgency</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/report_dialog.py" line="66"/>
-        <source>Description</source>
+        <location filename="../../app/ui/report_dialog.py" line="56"/>
+        <source>— choose a category —</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/report_dialog.py" line="67"/>
-        <source>Address</source>
+        <source>Required: what is wrong</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/report_dialog.py" line="68"/>
+        <source>Required: where it is</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="77"/>
+        <source>Source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="78"/>
+        <location filename="../../app/ui/report_dialog.py" line="102"/>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="79"/>
+        <source>Urgency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="80"/>
+        <location filename="../../app/ui/report_dialog.py" line="104"/>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="81"/>
+        <location filename="../../app/ui/report_dialog.py" line="106"/>
+        <source>Address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="82"/>
         <source>Longitude</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="69"/>
+        <location filename="../../app/ui/report_dialog.py" line="83"/>
         <source>Latitude</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="113"/>
+        <source>Required: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1319,27 +1389,27 @@
 <context>
     <name>VideoPane</name>
     <message>
-        <location filename="../../app/video/pane.py" line="220"/>
+        <location filename="../../app/video/pane.py" line="223"/>
         <source>Connecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="221"/>
+        <location filename="../../app/video/pane.py" line="224"/>
         <source>Live</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="222"/>
+        <location filename="../../app/video/pane.py" line="225"/>
         <source>Stalled: no new picture</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="223"/>
+        <location filename="../../app/video/pane.py" line="226"/>
         <source>Reconnecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="224"/>
+        <location filename="../../app/video/pane.py" line="227"/>
         <source>Video lost</source>
         <translation type="unfinished"></translation>
     </message>

@@ -137,12 +137,12 @@
 <context>
     <name>ActionController</name>
     <message>
-        <location filename="../../app/ui/actions.py" line="95"/>
+        <location filename="../../app/ui/actions.py" line="98"/>
         <source>New case…</source>
         <translation>新建案件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="222"/>
+        <location filename="../../app/ui/actions.py" line="223"/>
         <source>The action is no longer possible on this case. Your input:
 %1</source>
         <translation>该案件已不能执行此操作。您填写的内容：
@@ -152,102 +152,102 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="104"/>
+        <location filename="../../app/ui/action_dialog.py" line="105"/>
         <source> (suggested)</source>
         <translation>（建议）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="108"/>
+        <location filename="../../app/ui/action_dialog.py" line="109"/>
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="109"/>
+        <location filename="../../app/ui/action_dialog.py" line="110"/>
         <source>Deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="118"/>
+        <location filename="../../app/ui/action_dialog.py" line="122"/>
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="119"/>
+        <location filename="../../app/ui/action_dialog.py" line="123"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="122"/>
+        <location filename="../../app/ui/action_dialog.py" line="126"/>
         <source>Working hours asked for</source>
         <translation>申请工作小时数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="127"/>
+        <location filename="../../app/ui/action_dialog.py" line="131"/>
         <source> (+%1 working hours)</source>
         <translation>（+%1 工作小时）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="128"/>
+        <location filename="../../app/ui/action_dialog.py" line="132"/>
         <source>Request</source>
         <translation>申请</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="131"/>
+        <location filename="../../app/ui/action_dialog.py" line="135"/>
         <source>After-photo file (optional)</source>
         <translation>处置后照片文件（可选）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="132"/>
+        <location filename="../../app/ui/action_dialog.py" line="136"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="137"/>
+        <location filename="../../app/ui/action_dialog.py" line="141"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="139"/>
+        <location filename="../../app/ui/action_dialog.py" line="143"/>
         <source>Required</source>
         <translation>必填</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="141"/>
+        <location filename="../../app/ui/action_dialog.py" line="145"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="144"/>
+        <location filename="../../app/ui/action_dialog.py" line="148"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="162"/>
+        <location filename="../../app/ui/action_dialog.py" line="166"/>
         <source>After-photo</source>
         <translation>处置后照片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="162"/>
+        <location filename="../../app/ui/action_dialog.py" line="166"/>
         <source>Images (*.jpg *.jpeg *.png)</source>
         <translation>图片 (*.jpg *.jpeg *.png)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="172"/>
+        <location filename="../../app/ui/action_dialog.py" line="179"/>
         <source>working hours</source>
         <translation>工作小时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="173"/>
+        <location filename="../../app/ui/action_dialog.py" line="180"/>
         <source>working days</source>
         <translation>工作日</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="174"/>
+        <location filename="../../app/ui/action_dialog.py" line="181"/>
         <source>hours</source>
         <translation>小时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="175"/>
+        <location filename="../../app/ui/action_dialog.py" line="182"/>
         <source>days</source>
         <translation>天</translation>
     </message>
@@ -517,57 +517,81 @@
 <context>
     <name>CaseQueue</name>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="51"/>
+        <location filename="../../app/ui/case_queue.py" line="53"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="52"/>
+        <location filename="../../app/ui/case_queue.py" line="54"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="56"/>
+        <location filename="../../app/ui/case_queue.py" line="58"/>
         <source>Any urgency</source>
         <translation>全部紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="60"/>
+        <location filename="../../app/ui/case_queue.py" line="62"/>
         <source>Any source</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="64"/>
+        <location filename="../../app/ui/case_queue.py" line="66"/>
         <source>Any category</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="66"/>
+        <location filename="../../app/ui/case_queue.py" line="68"/>
         <source>Whole district</source>
         <translation>全区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="71"/>
+        <location filename="../../app/ui/case_queue.py" line="73"/>
         <source>Overdue</source>
         <translation>已超期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="72"/>
+        <location filename="../../app/ui/case_queue.py" line="74"/>
         <source>Mine</source>
         <translation>我的</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="73"/>
+        <location filename="../../app/ui/case_queue.py" line="75"/>
         <source>Cases I reported or changed last</source>
         <translation>我上报或最后办理的案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="75"/>
+        <location filename="../../app/ui/case_queue.py" line="77"/>
         <source>Search no., address, text</source>
         <translation>搜索编号、地址、描述</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/case_queue.py" line="81"/>
+        <source>Rows stay still while you aim at the list; click to take the changes</source>
+        <translation>指向或选中列表时各行保持不动；点击以显示变化</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="159"/>
+        <location filename="../../app/ui/case_queue.py" line="174"/>
+        <source>%n new case(s)</source>
+        <translation>
+            <numerusform>%n 件新案件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/case_queue.py" line="176"/>
+        <source>%n left the list</source>
+        <translation>
+            <numerusform>%n 件已移出列表</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_queue.py" line="177"/>
+        <source>%1 — click to show</source>
+        <translation>%1 — 点击显示</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/case_queue.py" line="204"/>
         <source>%n case(s)</source>
         <translation>
             <numerusform>%n 件</numerusform>
@@ -577,59 +601,80 @@
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../app/ui/case_model.py" line="278"/>
+        <location filename="../../app/ui/case_model.py" line="324"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="279"/>
+        <location filename="../../app/ui/case_model.py" line="325"/>
         <source>Case no.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="280"/>
+        <location filename="../../app/ui/case_model.py" line="326"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="281"/>
+        <location filename="../../app/ui/case_model.py" line="327"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="282"/>
+        <location filename="../../app/ui/case_model.py" line="328"/>
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="283"/>
+        <location filename="../../app/ui/case_model.py" line="329"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="284"/>
+        <location filename="../../app/ui/case_model.py" line="330"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="285"/>
+        <location filename="../../app/ui/case_model.py" line="331"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="286"/>
+        <location filename="../../app/ui/case_model.py" line="332"/>
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="287"/>
+        <location filename="../../app/ui/case_model.py" line="333"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="321"/>
+        <location filename="../../app/ui/case_model.py" line="385"/>
+        <source>Clock paused outside working hours; it resumes %1</source>
+        <translation>非工作时间计时暂停，%1 恢复计时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_model.py" line="389"/>
         <source>working time left</source>
         <translation>剩余工作时间</translation>
+    </message>
+</context>
+<context>
+    <name>Duration</name>
+    <message>
+        <location filename="../../app/ui/texts.py" line="134"/>
+        <source>d</source>
+        <translation>天</translation>
+    </message>
+</context>
+<context>
+    <name>EmptyTile</name>
+    <message>
+        <location filename="../../app/ui/video_tiles.py" line="45"/>
+        <source>Free: click a camera on the map or in the camera list</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -661,97 +706,97 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="44"/>
+        <location filename="../../app/ui/main_window.py" line="46"/>
         <source>Map not available in this build</source>
         <translation>此版本未包含地图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="73"/>
+        <location filename="../../app/ui/main_window.py" line="75"/>
         <source>gridwatch — %1 — %2</source>
         <translation>gridwatch — %1 — %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="70"/>
+        <location filename="../../app/ui/main_window.py" line="72"/>
         <source> — single-user store (SQLite)</source>
         <translation> — 单用户存储 (SQLite)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="85"/>
+        <location filename="../../app/ui/main_window.py" line="88"/>
         <source>Case queue</source>
         <translation>案件队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="86"/>
+        <location filename="../../app/ui/main_window.py" line="89"/>
         <source>Case detail</source>
         <translation>案件详情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="89"/>
+        <location filename="../../app/ui/main_window.py" line="92"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="91"/>
+        <location filename="../../app/ui/main_window.py" line="94"/>
         <source>Loudspeaker</source>
         <translation>喇叭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="192"/>
+        <location filename="../../app/ui/main_window.py" line="196"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="196"/>
+        <location filename="../../app/ui/main_window.py" line="200"/>
         <source>&amp;Case</source>
         <translation>案件(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201"/>
+        <location filename="../../app/ui/main_window.py" line="205"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="206"/>
+        <location filename="../../app/ui/main_window.py" line="210"/>
         <source>Reset layout</source>
         <translation>恢复默认布局</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="210"/>
+        <location filename="../../app/ui/main_window.py" line="214"/>
         <source>Find case</source>
         <translation>查找案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="258"/>
+        <location filename="../../app/ui/main_window.py" line="268"/>
         <source>%1: %2 done</source>
         <translation>%1：已%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307"/>
+        <location filename="../../app/ui/main_window.py" line="317"/>
         <source> (and %1 more)</source>
         <translation>（另有 %1 条）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="313"/>
+        <location filename="../../app/ui/main_window.py" line="323"/>
         <source>Loudspeaker %1 speaking</source>
         <translation>喇叭 %1 正在播放</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="351"/>
+        <location filename="../../app/ui/main_window.py" line="361"/>
         <source>● live</source>
         <translation>● 实时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="341"/>
+        <location filename="../../app/ui/main_window.py" line="351"/>
         <source>● reconnecting…</source>
         <translation>● 正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="344"/>
+        <location filename="../../app/ui/main_window.py" line="354"/>
         <source>Live updates interrupted, reconnecting: %1</source>
         <translation>实时更新中断，正在重新连接：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="350"/>
+        <location filename="../../app/ui/main_window.py" line="360"/>
         <source>Live updates are back</source>
         <translation>实时更新已恢复</translation>
     </message>
@@ -857,44 +902,67 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="45"/>
+        <location filename="../../app/ui/report_dialog.py" line="51"/>
         <source>New case</source>
         <translation>新建案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="63"/>
+        <location filename="../../app/ui/report_dialog.py" line="56"/>
+        <source>— choose a category —</source>
+        <translation>— 请选择类别 —</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="67"/>
+        <source>Required: what is wrong</source>
+        <translation>必填：问题描述</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="68"/>
+        <source>Required: where it is</source>
+        <translation>必填：问题地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="77"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="64"/>
+        <location filename="../../app/ui/report_dialog.py" line="78"/>
+        <location filename="../../app/ui/report_dialog.py" line="102"/>
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="65"/>
+        <location filename="../../app/ui/report_dialog.py" line="79"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="66"/>
+        <location filename="../../app/ui/report_dialog.py" line="80"/>
+        <location filename="../../app/ui/report_dialog.py" line="104"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="67"/>
+        <location filename="../../app/ui/report_dialog.py" line="81"/>
+        <location filename="../../app/ui/report_dialog.py" line="106"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="68"/>
+        <location filename="../../app/ui/report_dialog.py" line="82"/>
         <source>Longitude</source>
         <translation>经度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="69"/>
+        <location filename="../../app/ui/report_dialog.py" line="83"/>
         <source>Latitude</source>
         <translation>纬度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/report_dialog.py" line="113"/>
+        <source>Required: %1</source>
+        <translation>必填：%1</translation>
     </message>
 </context>
 <context>
@@ -1318,27 +1386,27 @@
 <context>
     <name>VideoPane</name>
     <message>
-        <location filename="../../app/video/pane.py" line="220"/>
+        <location filename="../../app/video/pane.py" line="223"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="221"/>
+        <location filename="../../app/video/pane.py" line="224"/>
         <source>Live</source>
         <translation>直播中</translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="222"/>
+        <location filename="../../app/video/pane.py" line="225"/>
         <source>Stalled: no new picture</source>
         <translation>卡顿：没有新画面</translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="223"/>
+        <location filename="../../app/video/pane.py" line="226"/>
         <source>Reconnecting…</source>
         <translation>正在重连…</translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="224"/>
+        <location filename="../../app/video/pane.py" line="227"/>
         <source>Video lost</source>
         <translation>视频丢失</translation>
     </message>

@@ -78,7 +78,12 @@ def test_overdue_and_mine(store: Store, staff: dict[str, str], qtbot: QtBot) -> 
     queue.model.clock = lambda: deadline + timedelta(minutes=5)
     queue.apply_filters()
     queue.overdue.setChecked(True)
-    assert rows(queue.model) == [late.case_no]
+    # overdue is per step (docs/DEADLINES.md): the fresh case's hour to register and dispatch is long gone
+    assert rows(queue.model) == [fresh.case_no, late.case_no]
+    # not yet past the handling deadline: only the unregistered one
+    queue.model.clock = lambda: deadline - timedelta(minutes=5)
+    queue.apply_filters()
+    assert rows(queue.model) == [fresh.case_no]
     queue.overdue.setChecked(False)
     queue.mine.setChecked(True)
     assert rows(queue.model) == [late.case_no]  # the dispatcher changed it last; not the fresh one
@@ -152,7 +157,7 @@ def test_countdown_ticks_only_its_column(store: Store, staff: dict[str, str], qt
     top, bottom = signal.args[0], signal.args[1]
     assert (top.column(), bottom.column()) == (COUNTDOWN, COUNTDOWN)
     assert resets == []
-    assert model.data(index) == "-01:30:00"
+    assert model.data(index) == "-01:30"  # one format, minutes (issue 9)
     assert model.light(model.case_at(0)) == "red"
     assert model.data(index, Qt.ItemDataRole.ForegroundRole).color().name() == "#d7261e"  # the map's red
 
