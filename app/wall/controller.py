@@ -22,10 +22,10 @@ from gridwatch.db.feed import Change
 from gridwatch.db.store import Store
 from gridwatch.ui.feed import FeedThread
 from gridwatch.wall.layout import (
-    DEFAULT_ALARM_TILE,
     SUBSTREAM_FROM_TILES,
     TileRef,
     Tour,
+    alarm_tile_of,
     default_layout,
     screens_of,
     tours_of,
@@ -68,7 +68,7 @@ class WallController(QObject):
             window.camera_dropped.connect(self.drop)
         self.layout: dict[str, Any] = {}
         self.version = -1
-        self.alarm_tile = TileRef.parse(DEFAULT_ALARM_TILE)
+        self.alarm_tile = alarm_tile_of({}, None)
         self.tours: list[Tour] = []
         self._tour_timers: list[QTimer] = []
         self._alarm_timer = QTimer(self, singleShot=True, interval=ALARM_HOLD_MS)
@@ -107,7 +107,7 @@ class WallController(QObject):
         state = walls.current(self.store, self.wall)
         if state is None:
             layout = default_layout(list(self.cameras), len(self.windows))
-            self._apply(layout, 0, DEFAULT_ALARM_TILE, [])
+            self._apply(layout, 0, None, [])
             return
         if state["version"] == self.version:
             return
@@ -127,11 +127,10 @@ class WallController(QObject):
 
     def _apply(self, layout: dict[str, Any], version: int, alarm_tile: str | None, tours: list[Tour]) -> None:
         self.layout, self.version = layout, version
-        try:
-            self.alarm_tile = TileRef.parse(alarm_tile or DEFAULT_ALARM_TILE)
-        except ValueError:
-            log.warning("wall %s: bad alarm tile %r, using %s", self.wall, alarm_tile, DEFAULT_ALARM_TILE)
-            self.alarm_tile = TileRef.parse(DEFAULT_ALARM_TILE)
+        self.alarm_tile = alarm_tile_of(layout, alarm_tile)
+        ref_text = str(self.alarm_tile)
+        if alarm_tile and ref_text != alarm_tile:
+            log.warning("wall %s: alarm tile %r not on the layout, using %s", self.wall, alarm_tile, ref_text)
         for window, (count, codes) in zip(self.windows, screens_of(layout), strict=False):
             window.set_tile_count(count)
             for tile, code in zip(window.tiles, codes, strict=True):

@@ -14,7 +14,9 @@ from gridwatch.db.wall import TILE_COUNTS
 
 DEFAULT_TILES = 4
 SUBSTREAM_FROM_TILES = 9  # tiles this small (a third of a monitor or less) play the camera's sub-stream
-DEFAULT_ALARM_TILE = "1/1"
+PUSH_FROM = "1/1"
+"""Where a desk's "to wall" starts looking for a tile: the first one that is neither the alarm tile nor
+toured, so a push and an alarm never take each other's tile (issue 9)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,31 @@ def with_tiles(layout: dict[str, Any], screen: int, tiles: int, screens: int) ->
         listed.append({"tiles": DEFAULT_TILES, "cameras": []})
     listed[screen] = {"tiles": tiles, "cameras": list(listed[screen].get("cameras", []))[:tiles]}
     return new
+
+
+def alarm_tile_of(layout: dict[str, Any], stored: str | None) -> TileRef:
+    """The tile alarms pop onto: the wall state's, else the last tile of monitor 1 (a push starts at the
+    first), so an alarm never covers what a dispatcher just put on the wall."""
+    screens = screens_of(layout)
+    if stored:
+        try:
+            ref = TileRef.parse(stored)
+        except ValueError:
+            ref = None
+        if ref is not None and ref.screen < len(screens) and ref.tile < screens[ref.screen][0]:
+            return ref
+    return TileRef(0, (screens[0][0] if screens else DEFAULT_TILES) - 1)
+
+
+def push_target(layout: dict[str, Any], alarm: TileRef, toured: set[TileRef]) -> TileRef:
+    """The tile a desk's "to wall" puts its camera on: the first, screen by screen, that alarms and
+    tours leave alone; a ValueError when there is none (a one-tile wall that is its own alarm tile)."""
+    for screen, (count, _cameras) in enumerate(screens_of(layout)):
+        for tile in range(count):
+            ref = TileRef(screen, tile)
+            if ref != alarm and ref not in toured:
+                return ref
+    raise ValueError(f"every tile of the wall is the alarm tile ({alarm}) or toured: split a monitor")
 
 
 def tours_of(tours: dict[str, Any]) -> list[Tour]:

@@ -270,57 +270,57 @@
 <context>
     <name>CameraPane</name>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="62"/>
+        <location filename="../../app/ui/video_dock.py" line="60"/>
         <source>Snapshot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="63"/>
+        <location filename="../../app/ui/video_dock.py" line="61"/>
         <source>Attach a snapshot to the selected case as evidence</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="65"/>
+        <location filename="../../app/ui/video_dock.py" line="63"/>
         <source>Mute</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="65"/>
+        <location filename="../../app/ui/video_dock.py" line="63"/>
         <source>Mute this camera&apos;s sound</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="69"/>
+        <location filename="../../app/ui/video_dock.py" line="67"/>
         <source>Full screen</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="69"/>
+        <location filename="../../app/ui/video_dock.py" line="67"/>
         <source>Full screen (Esc to leave)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="73"/>
+        <location filename="../../app/ui/video_dock.py" line="71"/>
         <source>To wall</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="73"/>
-        <source>Show this camera on the video wall, screen 1 tile 1</source>
+        <location filename="../../app/ui/video_dock.py" line="71"/>
+        <source>Show this camera on the video wall&apos;s push tile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="83"/>
+        <location filename="../../app/ui/video_dock.py" line="81"/>
         <source>Close this camera</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="102"/>
+        <location filename="../../app/ui/video_dock.py" line="105"/>
         <source>This camera has no stream address in the device table.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="108"/>
+        <location filename="../../app/ui/video_dock.py" line="111"/>
         <source>Stream not available: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -708,97 +708,97 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="46"/>
+        <location filename="../../app/ui/main_window.py" line="47"/>
         <source>Map not available in this build</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="75"/>
+        <location filename="../../app/ui/main_window.py" line="76"/>
         <source>gridwatch — %1 — %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="72"/>
+        <location filename="../../app/ui/main_window.py" line="73"/>
         <source> — single-user store (SQLite)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="88"/>
+        <location filename="../../app/ui/main_window.py" line="89"/>
         <source>Case queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="89"/>
+        <location filename="../../app/ui/main_window.py" line="90"/>
         <source>Case detail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="92"/>
+        <location filename="../../app/ui/main_window.py" line="93"/>
         <source>Video</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="94"/>
+        <location filename="../../app/ui/main_window.py" line="95"/>
         <source>Loudspeaker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="196"/>
+        <location filename="../../app/ui/main_window.py" line="210"/>
         <source>Actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="200"/>
+        <location filename="../../app/ui/main_window.py" line="214"/>
         <source>&amp;Case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="205"/>
+        <location filename="../../app/ui/main_window.py" line="219"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="210"/>
+        <location filename="../../app/ui/main_window.py" line="224"/>
         <source>Reset layout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="228"/>
         <source>Find case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="268"/>
+        <location filename="../../app/ui/main_window.py" line="282"/>
         <source>%1: %2 done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="317"/>
+        <location filename="../../app/ui/main_window.py" line="331"/>
         <source> (and %1 more)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="323"/>
+        <location filename="../../app/ui/main_window.py" line="337"/>
         <source>Loudspeaker %1 speaking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="361"/>
+        <location filename="../../app/ui/main_window.py" line="375"/>
         <source>● live</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="351"/>
+        <location filename="../../app/ui/main_window.py" line="365"/>
         <source>● reconnecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="354"/>
+        <location filename="../../app/ui/main_window.py" line="368"/>
         <source>Live updates interrupted, reconnecting: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="360"/>
+        <location filename="../../app/ui/main_window.py" line="374"/>
         <source>Live updates are back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1346,70 +1346,70 @@
 <context>
     <name>VideoDock</name>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="145"/>
+        <location filename="../../app/ui/video_dock.py" line="148"/>
         <source>Click a camera on the map to watch it here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="148"/>
+        <location filename="../../app/ui/video_dock.py" line="151"/>
         <source>1 camera</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="149"/>
+        <location filename="../../app/ui/video_dock.py" line="152"/>
         <source>2×2 cameras</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="171"/>
+        <location filename="../../app/ui/video_dock.py" line="174"/>
         <source>No camera %1 in the device table.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="245"/>
+        <location filename="../../app/ui/video_dock.py" line="255"/>
         <source>No case selected: select the case the snapshot is evidence for.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="249"/>
+        <location filename="../../app/ui/video_dock.py" line="259"/>
         <source>No picture from %1 yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="263"/>
+        <location filename="../../app/ui/video_dock.py" line="273"/>
         <source>Snapshot of %1 attached to case %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="281"/>
-        <source>%1 is on the video wall, screen 1 tile 1.</source>
+        <location filename="../../app/ui/video_dock.py" line="288"/>
+        <source>%1 is on the video wall, screen %2 tile %3.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>VideoPane</name>
     <message>
-        <location filename="../../app/video/pane.py" line="223"/>
+        <location filename="../../app/video/pane.py" line="234"/>
         <source>Connecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="224"/>
+        <location filename="../../app/video/pane.py" line="235"/>
         <source>Live</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="225"/>
+        <location filename="../../app/video/pane.py" line="236"/>
         <source>Stalled: no new picture</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="226"/>
+        <location filename="../../app/video/pane.py" line="237"/>
         <source>Reconnecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="227"/>
+        <location filename="../../app/video/pane.py" line="238"/>
         <source>Video lost</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1445,7 +1445,7 @@
 <context>
     <name>WallController</name>
     <message>
-        <location filename="../../app/wall/controller.py" line="213"/>
+        <location filename="../../app/wall/controller.py" line="212"/>
         <source>ALARM %1</source>
         <translation type="unfinished"></translation>
     </message>

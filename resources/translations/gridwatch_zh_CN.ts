@@ -271,57 +271,57 @@
 <context>
     <name>CameraPane</name>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="62"/>
+        <location filename="../../app/ui/video_dock.py" line="60"/>
         <source>Snapshot</source>
         <translation>抓图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="63"/>
+        <location filename="../../app/ui/video_dock.py" line="61"/>
         <source>Attach a snapshot to the selected case as evidence</source>
         <translation>抓取当前画面，作为证据附到所选案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="65"/>
+        <location filename="../../app/ui/video_dock.py" line="63"/>
         <source>Mute</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="65"/>
+        <location filename="../../app/ui/video_dock.py" line="63"/>
         <source>Mute this camera&apos;s sound</source>
         <translation>关闭此摄像头的声音</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="69"/>
+        <location filename="../../app/ui/video_dock.py" line="67"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="69"/>
+        <location filename="../../app/ui/video_dock.py" line="67"/>
         <source>Full screen (Esc to leave)</source>
         <translation>全屏（按 Esc 退出）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="73"/>
+        <location filename="../../app/ui/video_dock.py" line="71"/>
         <source>To wall</source>
         <translation>上墙</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="73"/>
-        <source>Show this camera on the video wall, screen 1 tile 1</source>
-        <translation>把此摄像头推送到视频墙：第 1 屏第 1 格</translation>
+        <location filename="../../app/ui/video_dock.py" line="71"/>
+        <source>Show this camera on the video wall&apos;s push tile</source>
+        <translation>将此摄像机上墙（上墙画面位）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="83"/>
+        <location filename="../../app/ui/video_dock.py" line="81"/>
         <source>Close this camera</source>
         <translation>关闭此画面</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="102"/>
+        <location filename="../../app/ui/video_dock.py" line="105"/>
         <source>This camera has no stream address in the device table.</source>
         <translation>设备表中没有此摄像头的视频流地址。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="108"/>
+        <location filename="../../app/ui/video_dock.py" line="111"/>
         <source>Stream not available: %1</source>
         <translation>视频流不可用：%1</translation>
     </message>
@@ -674,7 +674,7 @@
     <message>
         <location filename="../../app/ui/video_tiles.py" line="45"/>
         <source>Free: click a camera on the map or in the camera list</source>
-        <translation type="unfinished"></translation>
+        <translation>空闲：在地图或摄像机列表中点击摄像机</translation>
     </message>
 </context>
 <context>
@@ -706,97 +706,97 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="46"/>
+        <location filename="../../app/ui/main_window.py" line="47"/>
         <source>Map not available in this build</source>
         <translation>此版本未包含地图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="75"/>
+        <location filename="../../app/ui/main_window.py" line="76"/>
         <source>gridwatch — %1 — %2</source>
         <translation>gridwatch — %1 — %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="72"/>
+        <location filename="../../app/ui/main_window.py" line="73"/>
         <source> — single-user store (SQLite)</source>
         <translation> — 单用户存储 (SQLite)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="88"/>
+        <location filename="../../app/ui/main_window.py" line="89"/>
         <source>Case queue</source>
         <translation>案件队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="89"/>
+        <location filename="../../app/ui/main_window.py" line="90"/>
         <source>Case detail</source>
         <translation>案件详情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="92"/>
+        <location filename="../../app/ui/main_window.py" line="93"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="94"/>
+        <location filename="../../app/ui/main_window.py" line="95"/>
         <source>Loudspeaker</source>
         <translation>喇叭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="196"/>
+        <location filename="../../app/ui/main_window.py" line="210"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="200"/>
+        <location filename="../../app/ui/main_window.py" line="214"/>
         <source>&amp;Case</source>
         <translation>案件(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="205"/>
+        <location filename="../../app/ui/main_window.py" line="219"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="210"/>
+        <location filename="../../app/ui/main_window.py" line="224"/>
         <source>Reset layout</source>
         <translation>恢复默认布局</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="228"/>
         <source>Find case</source>
         <translation>查找案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="268"/>
+        <location filename="../../app/ui/main_window.py" line="282"/>
         <source>%1: %2 done</source>
         <translation>%1：已%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="317"/>
+        <location filename="../../app/ui/main_window.py" line="331"/>
         <source> (and %1 more)</source>
         <translation>（另有 %1 条）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="323"/>
+        <location filename="../../app/ui/main_window.py" line="337"/>
         <source>Loudspeaker %1 speaking</source>
         <translation>喇叭 %1 正在播放</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="361"/>
+        <location filename="../../app/ui/main_window.py" line="375"/>
         <source>● live</source>
         <translation>● 实时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="351"/>
+        <location filename="../../app/ui/main_window.py" line="365"/>
         <source>● reconnecting…</source>
         <translation>● 正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="354"/>
+        <location filename="../../app/ui/main_window.py" line="368"/>
         <source>Live updates interrupted, reconnecting: %1</source>
         <translation>实时更新中断，正在重新连接：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="360"/>
+        <location filename="../../app/ui/main_window.py" line="374"/>
         <source>Live updates are back</source>
         <translation>实时更新已恢复</translation>
     </message>
@@ -1343,70 +1343,70 @@
 <context>
     <name>VideoDock</name>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="145"/>
+        <location filename="../../app/ui/video_dock.py" line="148"/>
         <source>Click a camera on the map to watch it here.</source>
         <translation>在地图上点击摄像头，即可在此查看画面。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="148"/>
+        <location filename="../../app/ui/video_dock.py" line="151"/>
         <source>1 camera</source>
         <translation>1 画面</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="149"/>
+        <location filename="../../app/ui/video_dock.py" line="152"/>
         <source>2×2 cameras</source>
         <translation>2×2 画面</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="171"/>
+        <location filename="../../app/ui/video_dock.py" line="174"/>
         <source>No camera %1 in the device table.</source>
         <translation>设备表中没有摄像头 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="245"/>
+        <location filename="../../app/ui/video_dock.py" line="255"/>
         <source>No case selected: select the case the snapshot is evidence for.</source>
         <translation>未选择案件：请先选择抓图要作为证据的案件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="249"/>
+        <location filename="../../app/ui/video_dock.py" line="259"/>
         <source>No picture from %1 yet.</source>
         <translation>%1 还没有画面。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="263"/>
+        <location filename="../../app/ui/video_dock.py" line="273"/>
         <source>Snapshot of %1 attached to case %2.</source>
         <translation>%1 的抓图已附到案件 %2。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="281"/>
-        <source>%1 is on the video wall, screen 1 tile 1.</source>
-        <translation>%1 已推送到视频墙第 1 屏第 1 格。</translation>
+        <location filename="../../app/ui/video_dock.py" line="288"/>
+        <source>%1 is on the video wall, screen %2 tile %3.</source>
+        <translation>%1 已上墙：第 %2 屏第 %3 画面。</translation>
     </message>
 </context>
 <context>
     <name>VideoPane</name>
     <message>
-        <location filename="../../app/video/pane.py" line="223"/>
+        <location filename="../../app/video/pane.py" line="234"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="224"/>
+        <location filename="../../app/video/pane.py" line="235"/>
         <source>Live</source>
         <translation>直播中</translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="225"/>
+        <location filename="../../app/video/pane.py" line="236"/>
         <source>Stalled: no new picture</source>
         <translation>卡顿：没有新画面</translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="226"/>
+        <location filename="../../app/video/pane.py" line="237"/>
         <source>Reconnecting…</source>
         <translation>正在重连…</translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="227"/>
+        <location filename="../../app/video/pane.py" line="238"/>
         <source>Video lost</source>
         <translation>视频丢失</translation>
     </message>
@@ -1442,7 +1442,7 @@
 <context>
     <name>WallController</name>
     <message>
-        <location filename="../../app/wall/controller.py" line="213"/>
+        <location filename="../../app/wall/controller.py" line="212"/>
         <source>ALARM %1</source>
         <translation>报警 %1</translation>
     </message>
