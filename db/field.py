@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select, text, update
 
-from gridwatch.db.accounts import sign_in
-from gridwatch.db.errors import InvalidInput, NotFound
+from gridwatch.db.accounts import USERNAME, sign_in
+from gridwatch.db.errors import InvalidInput, NotFound, SignInFailed
 from gridwatch.db.models import ApiKey, ApiToken, CheckIn, GridAssignment, Person, Position, Rating
 from gridwatch.db.store import Store, utcnow
 from gridwatch.db.validation import check_point
@@ -79,6 +79,8 @@ def password_sign_in(store: Store, keeper_store: Store, username: str, password:
         raise InvalidInput(
             "An SQLite store has no passwords: issue a field token with `gridwatch token add USERNAME`."
         )
+    if not USERNAME.fullmatch(username) or "\x00" in password:  # no such sign-in can exist
+        raise SignInFailed("Wrong user name or password.", "wrong_password")
     person = sign_in(store.url, username, password)
     person.dispose()
     return issue_token(keeper_store, username)
