@@ -110,11 +110,12 @@ def _postgres_upgrade() -> None:
             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"""
     )
     op.execute(_login_create(GRANT_TO_SERVICE).format(schema=schema))
-    # the people who signed up before this revision: their login roles, members of gridwatch_desk
+    # the people who signed up before this revision: their login roles, members of gridwatch_desk (asked of
+    # the joined role's oid: a person without a login role, such as the seeded admin, must not be asked)
     op.execute(
         """DO $$ DECLARE r text; BEGIN
               FOR r IN SELECT p.username FROM people p JOIN pg_roles g ON g.rolname = p.username
-                       WHERE pg_has_role(p.username, 'gridwatch_desk', 'MEMBER')
+                       WHERE pg_has_role(g.oid, 'gridwatch_desk', 'MEMBER')
                          AND NOT g.rolsuper AND NOT g.rolcreaterole LOOP
                 EXECUTE format('GRANT %I TO gridwatch_service', r);
               END LOOP;
