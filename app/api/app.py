@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gridwatch.api import errors, field, open311
-from gridwatch.api.service import MAX_BODY, Service
+from gridwatch.api.service import BODY_TIMEOUT, MAX_BODY, Service
 from gridwatch.db.store import Store
 
 
 class BodyLimit:
-    """Refuse a body over `limit` bytes with 413, by its Content-Length at once, or while it streams in."""
+    """Refuse a body over `limit` bytes with 413, by its Content-Length at once or while it streams in, and
+    one that stops arriving for `timeout` seconds with 408 (a slow or stalled client holds no worker)."""
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY, timeout: float = BODY_TIMEOUT) -> None:
+        self.app, self.limit, self.timeout = app, limit, timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -32,11 +35,20 @@ class BodyLimit:
             )
             return
         received = 0
+        complete = False
 
         async def counted() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, complete
+            if complete:  # after the body: a wait for the client's disconnect, however long
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.timeout)
+            except TimeoutError:
+                raise HTTPException(
+                    408, f"The request body stopped arriving for {self.timeout:g} s."
+                ) from None
             received += len(message.get("body", b""))
+            complete = not message.get("more_body", False)
             if received > self.limit:
                 raise errors.TooLarge(line)
             return message
@@ -44,7 +56,7 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
 
-def create_app(service: Service) -> FastAPI:
+def create_app(service: Service, *, body_timeout: float = BODY_TIMEOUT) -> FastAPI:
     app = FastAPI(
         title="gridwatch field API and Open311 GeoReport v2",
         version="1",
@@ -55,7 +67,7 @@ def create_app(service: Service) -> FastAPI:
     errors.install(app)
     app.include_router(field.router)
     app.include_router(open311.router)
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, timeout=body_timeout)
     return app
 
 

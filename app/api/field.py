@@ -15,9 +15,12 @@ from starlette.concurrency import run_in_threadpool
 from gridwatch.api.errors import TooLarge, TooMany
 from gridwatch.api.service import Service
 from gridwatch.db import field as bookkeeping
+from gridwatch.db.errors import NotFound
 from gridwatch.db.lifecycle import ActionInput
+from gridwatch.db.reads import cases as case_reads
 from gridwatch.db.reads import field as reads
 from gridwatch.db.store import MAX_ATTACHMENT_BYTES, NewAttachment
+from gridwatch.db.validation import ATTACHMENT_KINDS
 
 router = APIRouter(prefix="/api/v1", tags=["field"])
 
@@ -188,6 +191,86 @@ async def act(
         )
 
     return await run_in_threadpool(write)
+
+
+class EventOut(BaseModel):
+    at: datetime
+    action: str
+    from_state: str | None
+    to_state: str
+    role: str | None
+    actor_name: str | None
+    note: str | None
+
+
+class AttachmentOut(BaseModel):
+    id: int
+    kind: str
+    filename: str
+    mime: str
+    size: int
+
+
+class CaseFileOut(BaseModel):
+    case_no: str
+    state: str
+    version: int
+    source: str
+    category_code: str
+    category_name: str
+    description: str
+    address: str | None
+    lon: float | None
+    lat: float | None
+    reported_at: datetime
+    stage_due_at: datetime | None
+    deadline_at: datetime | None
+    department_code: str | None
+    events: list[EventOut]
+    attachments: list[AttachmentOut]
+    allowed_actions: list[str]
+
+
+@router.get("/cases/{case_no}", response_model=CaseFileOut)
+def case_file(svc: Served, who: Person, case_no: Annotated[str, Path(max_length=32)]) -> CaseFileOut:
+    """A case as the person may see it: its trail, its photos (listed) and the actions they may take now."""
+    found = case_reads.by_number(svc.as_person(who), case_no, username=who)
+    c = found.case
+    return CaseFileOut(
+        case_no=c.case_no,
+        state=c.state,
+        version=c.version,
+        source=c.source,
+        category_code=c.category_code,
+        category_name=c.category_name,
+        description=c.description,
+        address=c.address,
+        lon=c.lon,
+        lat=c.lat,
+        reported_at=c.reported_at,
+        stage_due_at=c.stage_due_at,
+        deadline_at=c.deadline_at,
+        department_code=c.department_code,
+        events=[EventOut(**{k: getattr(e, k) for k in EventOut.model_fields}) for e in found.events],
+        attachments=[
+            AttachmentOut(**{k: getattr(a, k) for k in AttachmentOut.model_fields}) for a in found.attachments
+        ],
+        allowed_actions=list(found.allowed_actions),
+    )
+
+
+@router.get("/cases/{case_no}/attachments/{attachment_id}", response_class=Response)
+def attachment(
+    svc: Served, who: Person, case_no: Annotated[str, Path(max_length=32)], attachment_id: int
+) -> Response:
+    """A photo's bytes, with its type."""
+    store = svc.as_person(who)
+    listed = case_reads.by_number(store, case_no)
+    full = case_reads.by_id(store, listed.case.id, data_of=ATTACHMENT_KINDS)
+    for found in full.attachments if full else ():
+        if found.id == attachment_id and found.data is not None:
+            return Response(found.data, media_type=found.mime)
+    raise NotFound(f"Case {case_no} has no attachment {attachment_id}.")
 
 
 class Fix(BaseModel):

@@ -16,6 +16,9 @@ from gridwatch.db.store import Store
 
 MAX_BODY = 32 * 1024 * 1024
 """Bytes in one request: a report's photos (20 MB each at most, docs/ARCHITECTURE.md) and its fields."""
+BODY_TIMEOUT = 30.0
+"""Seconds a request body may pause before the request is given up (408): a phone on a bad network
+resumes within this, a stalled or hostile client does not hold a worker longer."""
 RATE = 20.0
 """Requests per second one token or key may send, sustained; BURST more at once (a phone's queue after a
 tunnel). A client over it gets 429 with Retry-After."""

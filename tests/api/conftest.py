@@ -78,9 +78,10 @@ def free_port() -> int:
 class Served:
     """uvicorn serving an app in a thread of the test process, on a free port of 127.0.0.1."""
 
-    def __init__(self, service: Service) -> None:
+    def __init__(self, service: Service, **app_options: float) -> None:
         self.port = free_port()
-        config = uvicorn.Config(create_app(service), host="127.0.0.1", port=self.port, log_level="warning")
+        app = create_app(service, **app_options)
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 import uuid
 from datetime import timedelta
 
@@ -231,3 +232,25 @@ def test_the_store_down_is_503_with_retry_after_and_the_retry_makes_one_case(ser
         through.dispose()
         cable.close()
     assert [r.case_no for r in reads.requests(served.owner)] == [first.json()["case_no"]]
+
+
+def test_a_body_that_stops_arriving_is_408_and_frees_the_worker(served: Field) -> None:
+    with Served(served.service, body_timeout=0.5) as base:
+        port = int(base.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as slow:
+            head = (
+                "POST /api/v1/positions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                f"Authorization: Bearer {served.token('worker')}\r\nContent-Length: 1000\r\n\r\n"
+            )
+            slow.sendall(head.encode() + b'{"positions": [')
+            started = time.monotonic()
+            answer = slow.recv(65536).decode()
+            waited = time.monotonic() - started
+            while not answer.rstrip().endswith("}"):  # the body may come in a packet of its own
+                answer += slow.recv(65536).decode()
+        assert answer.startswith("HTTP/1.1 408"), answer
+        assert '"error":"The request body stopped arriving for 0.5 s."' in answer
+        assert 0.4 < waited < 5
+        assert (
+            requests.get(base + "/api/v1/tasks", headers=served.auth("worker"), timeout=10).status_code == 200
+        )

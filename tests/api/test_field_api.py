@@ -104,3 +104,28 @@ def test_positions_and_clock_on_inside_and_outside_the_geofence(served: Field) -
         timeout=10,
     )
     assert (outside.json()["status"], outside.json()["grid"]) == ("outside", None)
+
+
+def test_a_case_file_with_its_trail_photos_and_the_persons_actions(served: Field) -> None:
+    case_no = report(served).json()["case_no"]
+    leader = served.users["leader"]
+    served.owner.act(case_no, "send_verify", actor=leader)
+    tasks = requests.get(served.url("/api/v1/tasks"), headers=served.auth("worker"), timeout=10).json()
+    assert [(t["case_no"], t["kind"]) for t in tasks] == [(case_no, "verify")]
+    file = requests.get(served.url(f"/api/v1/cases/{case_no}"), headers=served.auth("leader"), timeout=10)
+    assert file.status_code == 200, file.text
+    body = file.json()
+    assert (body["state"], body["version"], body["source"]) == ("verifying", 2, "grid_worker")
+    assert [e["action"] for e in body["events"]] == ["report", "send_verify"]
+    assert body["allowed_actions"] == ["register", "reject"]
+    (photo,) = body["attachments"]
+    got = requests.get(
+        served.url(f"/api/v1/cases/{case_no}/attachments/{photo['id']}"),
+        headers=served.auth("worker"),
+        timeout=10,
+    )
+    assert got.status_code == 200 and got.headers["content-type"] == "image/jpeg" and got.content == jpeg()
+    missing = requests.get(
+        served.url(f"/api/v1/cases/{case_no}/attachments/999999"), headers=served.auth("worker"), timeout=10
+    )
+    assert missing.status_code == 404
