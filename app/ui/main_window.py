@@ -7,7 +7,7 @@ live through one change feed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QSysInfo, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QToolBar, QWidget
 
@@ -33,6 +33,7 @@ from gridwatch.ui.workspaces import WORKSPACES
 from gridwatch.video.pane import VideoPane
 
 LAYOUT_VERSION = 1
+DEFAULT_SIZE = (1600, 960)  # the window's size at first launch and after "Reset layout"
 VIDEO_WIDTH = 560  # the video and loudspeaker docks' width when first shown
 
 
@@ -136,7 +137,7 @@ class MainWindow(QMainWindow):
         self._live_batch.timeout.connect(self._apply_live)
         self.feed: FeedThread | None = None
         self._feed_interrupted = False
-        self.resize(1600, 960)
+        self.resize(*DEFAULT_SIZE)
         self.restore_layout()
         self.queue.apply_filters()
         self._offer_actions()
@@ -158,15 +159,21 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _key(self, what: str) -> str:
-        return f"layout/{self.workspace.key}/{what}"
+    def _key(self, what: str = "") -> str:
+        """Per workstation (its host name: a roaming profile shared by a wall-side desk and a laptop keeps
+        one layout for each) and per workspace."""
+        return f"layout/{QSysInfo.machineHostName() or 'this'}/{self.workspace.key}/{what}".rstrip("/")
 
     def save_layout(self) -> None:
         self.settings.setValue(self._key("geometry"), self.saveGeometry())
         self.settings.setValue(self._key("state"), self.saveState(LAYOUT_VERSION))
+        self.settings.setValue(self._key("video"), self.video.capacity)
         self.settings.sync()
 
     def restore_layout(self) -> bool:
+        capacity = self.settings.value(self._key("video"))
+        if capacity is not None and str(capacity).isdigit():
+            self.video.set_capacity(int(str(capacity)))
         geometry = self.settings.value(self._key("geometry"))
         state = self.settings.value(self._key("state"))
         if isinstance(geometry, QByteArray):
@@ -184,12 +191,19 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.video_dock, self.talk_dock], [VIDEO_WIDTH] * 2, Qt.Orientation.Horizontal)
 
     def reset_layout(self) -> None:
+        """The first launch's layout: window size, docks in their places, the video 2×2; forgets the saved
+        one. The video and loudspeaker docks stay only while a camera or loudspeaker is open."""
+        self.settings.remove(self._key())
+        self.showNormal()
+        self.resize(*DEFAULT_SIZE)
+        self.video.set_capacity(4)
+        wanted = {self.video_dock: bool(self.video.panes), self.talk_dock: self.talk.speaker is not None}
         for dock in (self.queue_dock, self.detail_dock, self.video_dock, self.talk_dock):
             dock.setFloating(False)
-            dock.show()
             self.addDockWidget(
                 next(d.area for d in self.workspace.docks if d.name == dock.objectName()), dock
             )
+            dock.setVisible(wanted.get(dock, True))
         self._default_sizes()
 
     def _build_menus(self) -> None:

@@ -16,7 +16,6 @@ from PySide6.QtGui import QAction, QMouseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -25,18 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridwatch.db import wall
 from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import StoreError
 from gridwatch.db.reads.devices import DeviceInfo, device
 from gridwatch.db.store import NewAttachment, Store
 from gridwatch.talk.button import TalkButton
+from gridwatch.ui.video_tiles import DEFAULT_ASPECT, TileGrid
 from gridwatch.ui.widgets import named
 from gridwatch.video.pane import VideoPane
-from gridwatch.wall.layout import TileRef, with_camera
+from gridwatch.wall.push import push_camera
 
 WALL = "main"
-WALL_TILE = TileRef(0, 0)  # "push to wall" puts the camera on screen 1, tile 1
 CAPACITIES = (1, 4)
 SelectedCase = Callable[[], tuple[int, str] | None]  # (id, case no.) of the case the dispatcher has open
 
@@ -70,7 +68,7 @@ class CameraPane(QFrame):
         )
         self.full_screen_action.triggered.connect(self.video.toggle_full_screen)
         self.wall_action = self._action(
-            "wallAction", self.tr("To wall"), self.tr("Show this camera on the video wall, screen 1 tile 1")
+            "wallAction", self.tr("To wall"), self.tr("Show this camera on the video wall's push tile")
         )
         self.talk: TalkButton | None = None
         if camera.speaker_code:
@@ -81,12 +79,18 @@ class CameraPane(QFrame):
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.toolbar.addWidget(spacer)
         self.close_action = self._action("closeAction", "✕", self.tr("Close this camera"))
-        layout = QVBoxLayout(self)
+        self.frame = QVBoxLayout(self)
+        layout = self.frame
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.video, 1)
         self.set_current(False)
+
+    def header_height(self) -> int:
+        """The height above the picture (toolbar and frame): a tile is this plus the picture."""
+        margins = self.contentsMargins() + self.frame.contentsMargins()
+        return self.toolbar.sizeHint().height() + margins.top() + margins.bottom()
 
     def _action(self, name: str, text: str, tip: str) -> QAction:
         action = QAction(text, self)
@@ -126,7 +130,7 @@ class CameraPane(QFrame):
 
 
 class VideoDock(QWidget):
-    """The dock's content: a layout choice (one pane or 2×2) and the panes."""
+    """The dock's content: a layout choice (one pane or 2×2) and the panes, placed by `TileGrid`."""
 
     message = Signal(str)  # for the status bar
     attached = Signal(int)  # a case whose attachments changed
@@ -154,12 +158,12 @@ class VideoDock(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.hint, 1)
         top.addWidget(self.layout_choice)
-        self.grid = QGridLayout()
-        self.grid.setSpacing(4)
+        self.tiles = TileGrid(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
-        layout.addLayout(self.grid, 1)
+        layout.addWidget(self.tiles, 1)
+        self._arrange()
 
     # --- opening and closing -----------------------------------------------------------------------------
 
@@ -180,16 +184,17 @@ class VideoDock(QWidget):
         else:
             slot = self._slots.index(self.panes[0])
             self.close_pane(self.panes[0])
-        pane = CameraPane(camera, self.store, self.username, self)
+        pane = CameraPane(camera, self.store, self.username, self.tiles)
         pane.activated.connect(self._make_current)
         pane.snapshot_action.triggered.connect(lambda: self.snapshot(pane))
         pane.wall_action.triggered.connect(lambda: self.push_to_wall(pane))
         pane.close_action.triggered.connect(lambda: self.close_pane(pane))
         if pane.talk is not None:
             pane.talk.problem.connect(self.message)
+        pane.video.picture_changed.connect(self._arrange)
         self._slots[slot] = pane
         self.panes.append(pane)
-        self.grid.addWidget(pane, slot // 2, slot % 2)
+        self._arrange()
         self.hint.hide()
         pane.play()
         self._make_current(pane)
@@ -200,8 +205,9 @@ class VideoDock(QWidget):
         pane.shutdown()
         self.panes.remove(pane)
         self._slots[self._slots.index(pane)] = None
-        self.grid.removeWidget(pane)
+        pane.hide()
         pane.deleteLater()
+        self._arrange()
         if self.current is pane:
             self.current = None
             if self.panes:
@@ -213,18 +219,23 @@ class VideoDock(QWidget):
             self.close_pane(pane)
 
     def set_capacity(self, capacity: int) -> None:
-        """1 or 4 panes; going down keeps the newest cameras."""
+        """1 or 4 panes; going down keeps the newest cameras, whose players keep playing (only moved)."""
         if capacity not in CAPACITIES or capacity == self.capacity:
             return
         for pane in self.panes[: max(0, len(self.panes) - capacity)]:
             self.close_pane(pane)
-        for pane in self.panes:
-            self.grid.removeWidget(pane)
         self.capacity = capacity
-        self._slots = [*self.panes, *([None] * (capacity - len(self.panes)))]
-        for slot, pane in enumerate(self.panes):
-            self.grid.addWidget(pane, slot // 2, slot % 2)
+        kept = [p for p in self._slots if p is not None]
+        self._slots = [*kept, *([None] * (capacity - len(kept)))]
+        self._arrange()
         self.layout_choice.setCurrentIndex(self.layout_choice.findData(capacity))
+
+    def _arrange(self) -> None:
+        """Places the tiles at the newest picture's aspect (16:9 before any picture)."""
+        aspects = [a for a in (p.video.picture_aspect() for p in reversed(self.panes)) if a is not None]
+        header = self.panes[0].header_height() if self.panes else 0
+        columns = 2 if self.capacity == 4 else 1
+        self.tiles.arrange(self._slots, columns, header, aspects[0] if aspects else DEFAULT_ASPECT)
 
     def _make_current(self, pane: CameraPane) -> None:
         if self.current is not None and self.current is not pane:
@@ -267,16 +278,16 @@ class VideoDock(QWidget):
         self.attached.emit(case_id)
 
     def push_to_wall(self, pane: CameraPane) -> None:
-        """Puts the camera on the wall's first tile, leaving every other tile as it is."""
+        """Puts the camera on the wall's push tile (never the alarm tile or a toured one), leaving every
+        other tile as it is, and says which tile (`gridwatch.wall.push`)."""
         try:
-            state = wall.current(self.store, WALL)
-            layout = with_camera(
-                state["layout"] if state else {"screens": []}, WALL_TILE, pane.camera.code, 1
-            )
-            wall.show(self.store, WALL, layout, actor=self.username)
+            tile = push_camera(self.store, WALL, pane.camera.code, actor=self.username)
         except (StoreError, StoreUnavailable, ValueError) as exc:
             self.message.emit(str(exc))
             return
         self.message.emit(
-            self.tr("%1 is on the video wall, screen 1 tile 1.").replace("%1", pane.camera.name)
+            self.tr("%1 is on the video wall, screen %2 tile %3.")
+            .replace("%1", pane.camera.name)
+            .replace("%2", str(tile.screen + 1))
+            .replace("%3", str(tile.tile + 1))
         )

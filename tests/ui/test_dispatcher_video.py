@@ -148,7 +148,7 @@ def test_the_newest_camera_replaces_the_oldest(
     for code in ("C1", "C2", "C3", "C4", "C5"):
         window.open_camera(ids[code])
     assert [p.camera.code for p in window.video.panes] == ["C2", "C3", "C4", "C5"]
-    assert window.video.grid.itemAtPosition(0, 0).widget() is window.video.panes[-1]  # C5 took C1's place
+    assert window.video.tiles.tiles[0] is window.video.panes[-1]  # C5 took C1's place
     window.video.set_capacity(1)
     assert [p.camera.code for p in window.video.panes] == ["C5"]
     window.open_camera(ids["C1"])
