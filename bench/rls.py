@@ -10,7 +10,8 @@ adds a handler of the busiest department as a real login role with a password, s
 - the queue's first page (200 rows, newest first) and a page deep in it (after row 5,000): the owner's
   is a dispatcher's whole open queue, the handler's their desk's queue (their department's open cases);
 - the handler on the whole open queue, row-level security alone narrowing it (not what a desk sends);
-- compute() of the metrics for the 90-day period by department.
+- compute() of the metrics for the 90-day period by department;
+- register + dispatch of 300 cases each through Store.act, as the owner and as a signed-in dispatcher.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from scratch_store import PG_URL, median, pg_engine, pg_schema, pg_url, verdict
 from sqlalchemy import create_engine, text
 
 from gridwatch.db.accounts import add_user, sign_in
+from gridwatch.db.lifecycle import ActionInput
 from gridwatch.db.metrics import compute
 from gridwatch.db.queries import CaseFilter
 from gridwatch.db.reads.case_lists import page
@@ -37,6 +39,7 @@ SCHEMA = "bench_rls"
 PAGE_TARGET_S = 0.050
 METRICS_RATIO = 1.5
 PASSWORD = "bench-handler-pass"
+ACTION_CASES = 300
 QUEUE = CaseFilter(open_only=True, limit=200, order=["-reported_at"])
 """A dispatcher's queue: every open case, newest first."""
 
@@ -68,6 +71,15 @@ def page_after(store: Store, flt: CaseFilter, rows: int) -> Callable[[], list[An
     return partial(page, store, flt, last)
 
 
+def actions_per_second(store: Store, actor: str, case_numbers: list[str], department: str) -> float:
+    """register + dispatch of each case, through Store.act: what the case guard adds to a desk's action."""
+    t0 = time.perf_counter()
+    for no in case_numbers:
+        store.act(no, "register", actor=actor)
+        store.act(no, "dispatch", actor=actor, inp=ActionInput(department=department))
+    return 2 * len(case_numbers) / (time.perf_counter() - t0)
+
+
 def metrics(store: Store) -> int:
     with store.session() as session:
         return len(compute(session, *PERIOD, "department"))
@@ -81,8 +93,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="leave the schema behind for --reuse")
     args = parser.parse_args()
     username = f"gwb_handler_{uuid.uuid4().hex[:6]}"
+    dispatcher_name = f"gwb_dispatcher_{uuid.uuid4().hex[:6]}"
     with pg_schema(SCHEMA, reuse=args.reuse, keep=args.keep) as schema:
-        if loaded_rows(schema) != args.rows:
+        if loaded_rows(schema) < args.rows:  # a reused schema holds the cases earlier runs acted on too
             load(schema, args.rows)
         owner = Store(engine=pg_engine(schema))
         with owner.engine.connect() as conn:
@@ -95,7 +108,10 @@ def main() -> None:
             ).one()
         add_user(owner, actor="admin", username=username, name="bench", roles=["handler"], password=PASSWORD,
                  department=code)  # fmt: skip
+        add_user(owner, actor="admin", username=dispatcher_name, name="bench",
+                 roles=["dispatcher", "shift_leader"], password=PASSWORD)  # fmt: skip
         handler = sign_in(pg_url(schema), username, PASSWORD)
+        dispatcher = sign_in(pg_url(schema), dispatcher_name, PASSWORD)
         try:
             print(f"{args.rows:,} cases; the handler's department {code} has {theirs:,} of them; "
                   f"median of {args.runs} after a warm-up")  # fmt: skip
@@ -121,12 +137,27 @@ def main() -> None:
                 f"{as_handler:7.3f} s ({handler_groups} groups)   ratio {ratio:.2f} "
                 f"(target ≤ {METRICS_RATIO}): {verdict(ratio <= METRICS_RATIO)}"
             )
+            fresh = [
+                owner.report(
+                    actor=dispatcher_name, source="center", category_code="06010", lon=None, lat=None
+                ).case_no
+                for _ in range(2 * ACTION_CASES)
+            ]
+            # dispatched to the scratch store's own department, not the measured handler's
+            by_owner = actions_per_second(owner, dispatcher_name, fresh[:ACTION_CASES], "BENCH")
+            signed_in = actions_per_second(dispatcher, dispatcher_name, fresh[ACTION_CASES:], "BENCH")
+            print(
+                f"  {'register + dispatch':24s} owner {by_owner:7.0f}/s   signed-in dispatcher (case guard, "
+                f"row-level security) {signed_in:7.0f}/s   ratio {signed_in / by_owner:.2f}"
+            )
         finally:
+            dispatcher.dispose()
             handler.dispose()
             owner.dispose()
             admin = create_engine(PG_URL)
             with admin.begin() as conn:
-                conn.execute(text(f'DROP ROLE IF EXISTS "{username}"'))
+                for name in (username, dispatcher_name):
+                    conn.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
             admin.dispose()
 
 

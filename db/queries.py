@@ -76,8 +76,9 @@ def case_query(flt: CaseFilter, *columns: Any) -> Select[Any]:
         q = q.where(Case.category_code.startswith(flt.category_prefix, autoescape=True))
     if flt.urgencies:
         q = q.where(Case.urgency.in_(flt.urgencies))
-    if flt.department:
-        q = q.where(Department.code == flt.department)
+    if flt.department:  # by id, so the planner walks ix_cases_open_department in order (a handler's queue)
+        department = select(Department.id).where(Department.code == flt.department).scalar_subquery()
+        q = q.where(Case.department_id == department)
     if flt.area_code:
         q = q.where(grid.code.startswith(flt.area_code, autoescape=True))
     if flt.overdue_at is not None:
