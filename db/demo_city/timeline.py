@@ -95,9 +95,10 @@ class Planner:
         slow = self.rng.random() < 0.06
         t = life.add(self.desk(t, 3, 150 if slow else 30), "dispatch", "dispatched")
         dispatched = t
-        if self.rng.random() < 0.04:  # wrong department: returned and dispatched again
+        if self.rng.random() < 0.04:  # wrong department: the handler asks back, the dispatcher agrees
             life.returned = True
-            t = life.add(self.field(t, 30, 240), "approve_return", "registered")
+            t = life.add(self.field(t, 30, 240), "request_return", "dispatched")
+            t = life.add(self.desk(t, 5, 40), "approve_return", "registered")
             t = life.add(self.desk(t, 5, 30), "dispatch", "dispatched")
         t = life.add(self.field(t, 5, 60), "accept", "handling")
         return self._handle(life, category, urgency, dispatched, t)
@@ -122,8 +123,11 @@ class Planner:
             life.extension_hours = float(self.rng.choice([4.0, 8.0, 16.0]))
             extensions.append(Limit(life.extension_hours, "working_hours"))
             before = life.suspensions[0][0] if life.suspensions else handled
-            life.add(t + (before - t) * self.rng.uniform(0.05, 0.9), "approve_extension", "handling")
-        for start, end in life.suspensions:
+            approved = t + (before - t) * self.rng.uniform(0.05, 0.9)
+            life.add(t + (approved - t) * self.rng.uniform(0.3, 0.9), "request_extension", "handling")
+            t = life.add(approved, "approve_extension", "handling")
+        for start, end in life.suspensions:  # asked for after the step before it, approved at `start`
+            life.add(start - (start - t) * self.rng.uniform(0.05, 0.5), "request_suspend", "handling")
             life.add(start, "approve_suspend", "suspended")
             life.add(end, "resume", "handling")
         life.deadline = due_at(self.cal, dispatched, limit, extensions, life.suspensions)

@@ -1,8 +1,9 @@
 """Inserting a `DemoPlan`: parents first, multi-row INSERTs, codes and usernames turned into ids.
 
-Cases go through the work-order import (`import_case_rows`), the path real history takes, so imported and
-demo cases get their trails and deadlines from the same code. What the interchange file has no column
-for (reporter, device, reworks, extensions, finished suspensions) is added afterwards.
+Case rows are planned by the work-order import (`plan_case`), the path real history takes, so imported
+and demo cases get their deadlines from the same code; each case's trail is its planned steps through
+the store's transitions, with the person who took each (`trail`). What the interchange file has no
+column for (reporter, device, reworks, extensions, suspensions, a pending request) is added afterwards.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from gridwatch.db.deadlines import Limit, due_at
 from gridwatch.db.demo_city.cases import DemoCase
 from gridwatch.db.demo_city.devices import DeviceSpec
 from gridwatch.db.demo_city.plan import DemoPlan
+from gridwatch.db.demo_city.trail import Crew, trail
 from gridwatch.db.errors import StoreError
-from gridwatch.db.history import ImportContext
-from gridwatch.db.imports.cases import import_case_rows, parse_case_row
+from gridwatch.db.history import ImportContext, plan_case
+from gridwatch.db.imports.cases import parse_case_row
+from gridwatch.db.imports.report import RowProblem
 from gridwatch.db.lifecycle import HOUR, Rules
 from gridwatch.db.models import (
     Base,
@@ -37,13 +40,6 @@ from gridwatch.db.models import (
     Position,
     RoutingRule,
 )
-
-_NOTES = {
-    "check_fail": "核查未通过，返工",
-    "approve_extension": "同意延期",
-    "approve_suspend": "同意挂账",
-    "resume": "恢复处置",
-}
 
 
 class DemoWriter:
@@ -224,46 +220,62 @@ class DemoWriter:
         }
 
     def _cases(self) -> None:
+        """Case rows as the work-order import plans them (`plan_case`, the path real history takes), and
+        each case's trail from its planned steps, through the store's transitions, with actors
+        (`trail`): not the import's milestone trail, which has no actors and no requests."""
         made = self.plan.cases
         tz = self.rules.calendar.tz
+        ctx = ImportContext.load(self.session, self.rules, self.now)
         parsed = [parse_case_row(line, c.row, tz) for line, c in enumerate(made, start=2)]
-        report = import_case_rows(
-            self.session, parsed, ImportContext.load(self.session, self.rules, self.now)
-        )
-        if report.errors:
-            problems = "; ".join(f"line {e.line}: {e.reason}" for e in report.errors[:5])
-            raise StoreError(
-                f"The demo's own case rows did not import ({len(report.errors)} bad): {problems}"
-            )
-        self._enrich(made)
-
-    def _enrich(self, made: list[DemoCase]) -> None:
-        """What the interchange file has no column for: reporter, device, reworks, extensions, suspensions."""
-        numbers = [c.row["case_no"] for c in made]
+        values = []
+        for row, place in zip(parsed, ctx.places(parsed), strict=True):
+            try:
+                plan = plan_case(row, ctx, place)
+            except (RowProblem, StoreError) as exc:
+                raise StoreError(f"The demo's own case row {row.case_no} is not possible: {exc}") from None
+            values.append({**plan.values, "version": 1, "updated_at": self.now})
         ids: dict[str, int] = {}
-        for start in range(0, len(numbers), 10_000):  # PostgreSQL takes at most 65,535 parameters a query
-            query = select(Case.case_no, Case.id).where(Case.case_no.in_(numbers[start : start + 10_000]))
-            ids.update({number: case_id for number, case_id in self.session.execute(query)})
-        worker_of = {s.grid_code: self.person_ids[s.username] for s in self.plan.staff if s.grid_code}
+        for start in range(0, len(values), 5_000):  # PostgreSQL takes at most 65,535 parameters a query
+            ids.update(self._insert(Case, values[start : start + 5_000], "case_no"))
+        self._enrich(made, ids)
+
+    def _enrich(self, made: list[DemoCase], ids: dict[str, int]) -> None:
+        """The trail of every case, and what the interchange file has no column for: reporter, device,
+        version, reworks, extensions, suspensions, a pending request."""
+        crew = Crew(self.plan.staff, self.person_ids)
         updates, events = [], []
-        for case in made:
+        for n, case in enumerate(made):
             case_id = ids[case.row["case_no"]]
-            values: dict[str, Any] = {"id": case_id}
+            done = trail(
+                n,
+                case.row["case_no"],
+                case.row["source"],
+                case.row.get("department_code"),
+                case.grid_code,
+                case.kept,
+                crew,
+                case.life.extension_hours,
+            )
+            values: dict[str, Any] = {
+                "id": case_id,
+                "reporter_id": done.reporter,
+                "updated_by_id": done.last_actor,
+                "version": len(done.events),
+                "last_action": case.kept[-1].action,
+                "pending_request": done.pending,
+            }
             if case.device_code:
                 values["device_id"] = self.device_ids[case.device_code]
-            if case.row["source"] == "grid_worker" and case.grid_code:
-                values["reporter_id"] = worker_of[case.grid_code]
-            extra, history = self._history(case)
-            values.update(extra)
-            events += [{**e, "case_id": case_id} for e in history]
-            if len(values) > 1:
-                updates.append(values)
+            values.update(self._clock(case))
+            events += [{**e, "case_id": case_id} for e in done.events]
+            updates.append(values)
         for keys in sorted({tuple(sorted(u)) for u in updates}):  # one executemany per column set
             self.session.execute(update(Case), [u for u in updates if tuple(sorted(u)) == keys])
-        self._insert(CaseEvent, events)
+        for start in range(0, len(events), 5_000):
+            self._insert(CaseEvent, events[start : start + 5_000])
 
-    def _history(self, case: DemoCase) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """Counters, deadline and events for the reworks, extensions and finished suspensions a case had."""
+    def _clock(self, case: DemoCase) -> dict[str, Any]:
+        """Counters and deadline for the reworks, extensions and finished suspensions a case had."""
         kept = case.kept
         actions = [s.action for s in kept]
         reworks = actions.count("check_fail")
@@ -274,7 +286,7 @@ class DemoWriter:
             if a.action == "approve_suspend" and b.action == "resume"
         ]
         if not (reworks or extended or pauses):
-            return {}, []
+            return {}
         limit = case.life.limit
         assert limit is not None  # only dispatched cases rework, extend or pause
         cal = self.rules.calendar
@@ -290,20 +302,4 @@ class DemoWriter:
         }
         if kept[-1].to_state == "closed":
             values["close_type"] = "overdue" if kept[-1].at > deadline else "normal"
-        states = ["reported", *(s.to_state for s in kept)]
-        events = [
-            {
-                "action": s.action,
-                "from_state": states[k],
-                "to_state": s.to_state,
-                "at": s.at,
-                "actor_id": None,
-                "role": None,
-                "note": _NOTES.get(s.action),
-                "data": {"demo": True},
-            }
-            for k, s in enumerate(kept)
-            if s.action in ("check_fail", "approve_extension", "resume")
-            or (s.action == "approve_suspend" and k < len(kept) - 1)
-        ]
-        return values, events
+        return values
