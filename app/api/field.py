@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Header, Path, Request, UploadFile
 from fastapi.responses import Response
@@ -189,6 +189,31 @@ async def act(
             outside_grid=case.outside_grid,
             attachments=len(attachments),
         )
+
+    return await run_in_threadpool(write)
+
+
+class Attached(BaseModel):
+    case_no: str
+    attachments: list[int]
+
+
+@router.post("/cases/{case_no}/photos", response_model=Attached, status_code=201)
+async def add_photos(
+    svc: Served,
+    who: Person,
+    case_no: Annotated[str, Path(max_length=32)],
+    photos: Annotated[list[UploadFile], File()],
+    kind: Annotated[Literal["before", "after"], Form()] = "before",
+) -> Attached:
+    """Photos of a case without a step: what a grid worker found when verifying on site (the center then
+    registers or rejects the case). The same photo twice is stored once."""
+    attachments = await photos_of(photos, kind)
+    store = svc.as_person(who)
+
+    def write() -> Attached:
+        ids = [store.attach(case_no, attachment, actor=who).id for attachment in attachments]
+        return Attached(case_no=case_no, attachments=ids)
 
     return await run_in_threadpool(write)
 

@@ -81,6 +81,16 @@ def test_my_tasks_and_a_handlers_actions_through_the_store(served: Field) -> Non
     assert [e.action for e in found.events] == ["report", "register", "dispatch", "accept", "feedback"]
     assert sorted(a.kind for a in found.attachments) == ["after", "before"]
     assert found.events[-1].note == "已更换井盖"
+    longer = requests.post(
+        served.url(f"/api/v1/cases/{case_no}/actions/request_extension"),
+        data={"reason": "材料未到", "hours": "8"},
+        headers=served.auth("h_cgj"),
+        timeout=10,
+    )
+    assert longer.status_code == 409
+    assert longer.json()["error"].startswith(
+        f"Case {case_no} is 'handled': 'request_extension' is not possible now."
+    )
 
 
 def test_positions_and_clock_on_inside_and_outside_the_geofence(served: Field) -> None:
@@ -125,7 +135,47 @@ def test_a_case_file_with_its_trail_photos_and_the_persons_actions(served: Field
         timeout=10,
     )
     assert got.status_code == 200 and got.headers["content-type"] == "image/jpeg" and got.content == jpeg()
+    found = requests.post(
+        served.url(f"/api/v1/cases/{case_no}/photos"),
+        files=[
+            ("photos", ("site.jpg", jpeg((90, 70)), "image/jpeg")),
+            ("photos", ("same.jpg", jpeg(), "image/jpeg")),
+        ],
+        headers=served.auth("worker"),
+        timeout=10,
+    )
+    assert found.status_code == 201, found.text
+    assert found.json()["attachments"][1] == photo["id"]  # the scene photo again: stored once
     missing = requests.get(
         served.url(f"/api/v1/cases/{case_no}/attachments/999999"), headers=served.auth("worker"), timeout=10
     )
     assert missing.status_code == 404
+
+
+def test_a_handler_asks_for_more_time_with_a_reason_and_hours(served: Field) -> None:
+    case_no = report(served).json()["case_no"]
+    leader, handler = served.users["leader"], served.users["h_cgj"]
+    served.owner.act(case_no, "register", actor=leader)
+    served.owner.act(case_no, "dispatch", actor=leader, inp=ActionInput(department="CGJ"))
+    served.owner.act(case_no, "accept", actor=handler)
+    url = served.url(f"/api/v1/cases/{case_no}/actions/request_extension")
+    no_reason = requests.post(url, data={"hours": "8"}, headers=served.auth("h_cgj"), timeout=10)
+    assert no_reason.status_code == 400
+    asked = requests.post(
+        url,
+        data={"hours": "8", "reason": "材料未到", "expected_version": "4"},
+        headers=served.auth("h_cgj"),
+        timeout=10,
+    )
+    assert asked.status_code == 200, asked.text
+    assert (asked.json()["state"], asked.json()["version"]) == ("handling", 5)
+    stale = requests.post(
+        url,
+        data={"hours": "8", "reason": "再延", "expected_version": "4"},
+        headers=served.auth("h_cgj"),
+        timeout=10,
+    )
+    assert stale.status_code == 409 and "Your change was not saved" in stale.json()["error"]
+    found = case_reads.by_number(served.owner, case_no)
+    pending = dict(found.case.pending_request or {})
+    assert (pending["kind"], pending["reason"], pending["hours"]) == ("extension", "材料未到", 8.0)
