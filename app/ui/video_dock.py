@@ -87,10 +87,11 @@ class CameraPane(QFrame):
         layout.addWidget(self.video, 1)
         self.set_current(False)
 
-    def header_height(self) -> int:
-        """The height above the picture (toolbar and frame): a tile is this plus the picture."""
-        margins = self.contentsMargins() + self.frame.contentsMargins()
-        return self.toolbar.sizeHint().height() + margins.top() + margins.bottom()
+    def chrome(self) -> tuple[int, int]:
+        """What a tile has besides its picture (toolbar, margins, the current-pane border), measured: a tile
+        is the picture plus this."""
+        self.frame.activate()
+        return self.width() - self.video.width(), self.height() - self.video.height()
 
     def _action(self, name: str, text: str, tip: str) -> QAction:
         action = QAction(text, self)
@@ -233,9 +234,9 @@ class VideoDock(QWidget):
     def _arrange(self) -> None:
         """Places the tiles at the newest picture's aspect (16:9 before any picture)."""
         aspects = [a for a in (p.video.picture_aspect() for p in reversed(self.panes)) if a is not None]
-        header = self.panes[0].header_height() if self.panes else 0
+        chrome = self.panes[0].chrome() if self.panes else (0, 0)
         columns = 2 if self.capacity == 4 else 1
-        self.tiles.arrange(self._slots, columns, header, aspects[0] if aspects else DEFAULT_ASPECT)
+        self.tiles.arrange(self._slots, columns, chrome, aspects[0] if aspects else DEFAULT_ASPECT)
 
     def _make_current(self, pane: CameraPane) -> None:
         if self.current is not None and self.current is not pane:

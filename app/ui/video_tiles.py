@@ -20,13 +20,15 @@ DEFAULT_ASPECT = 16 / 9  # the demo's and most cameras' streams, until a picture
 GAP = 4
 
 
-def tile_rects(width: int, height: int, columns: int, header: int, aspect: float) -> list[QRect]:
-    """Where the tiles of a `columns`×`columns` grid go in a `width`×`height` area: each tile is a header
-    (the pane's toolbar) over a picture at `aspect`, as large as fits; the block is centred."""
+def tile_rects(width: int, height: int, columns: int, chrome: tuple[int, int], aspect: float) -> list[QRect]:
+    """Where the tiles of a `columns`×`columns` grid go in a `width`×`height` area: each tile is a picture
+    at `aspect` plus `chrome` (the pane's toolbar and frame: extra width, extra height), as large as fits;
+    the block is centred."""
+    extra_w, extra_h = chrome
     cell_w = (width - GAP * (columns - 1)) / columns
     cell_h = (height - GAP * (columns - 1)) / columns
-    picture_w = min(cell_w, max(0.0, cell_h - header) * aspect)
-    tile_w, tile_h = int(picture_w), int(picture_w / aspect) + header
+    picture_w = max(0.0, min(cell_w - extra_w, (cell_h - extra_h) * aspect))
+    tile_w, tile_h = int(picture_w) + extra_w, int(picture_w / aspect) + extra_h
     left = (width - columns * tile_w - GAP * (columns - 1)) // 2
     top = (height - columns * tile_h - GAP * (columns - 1)) // 2
     return [
@@ -49,20 +51,22 @@ class EmptyTile(QLabel):
 
 
 class TileGrid(QWidget):
-    """Places the dock's tiles; `header` is the height of a pane's toolbar above its picture."""
+    """Places the dock's tiles; `chrome` is what a pane adds around its picture (toolbar, frame)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("videoTiles")
         self.columns = 2
-        self.header = 0
+        self.chrome = (0, 0)
         self.aspect = DEFAULT_ASPECT
         self.tiles: list[QWidget] = []
         self._empty: list[EmptyTile] = []
 
-    def arrange(self, slots: Sequence[QWidget | None], columns: int, header: int, aspect: float) -> None:
+    def arrange(
+        self, slots: Sequence[QWidget | None], columns: int, chrome: tuple[int, int], aspect: float
+    ) -> None:
         """Shows `slots` (None: a free cell) in a `columns`×`columns` grid; moves, never re-creates, panes."""
-        self.columns, self.header, self.aspect = columns, header, aspect
+        self.columns, self.chrome, self.aspect = columns, chrome, aspect
         free = sum(1 for s in slots if s is None)
         while len(self._empty) < free:
             self._empty.append(named("emptyTile", EmptyTile(self)))
@@ -73,7 +77,7 @@ class TileGrid(QWidget):
         self._place()
 
     def _place(self) -> None:
-        rects = tile_rects(self.width(), self.height(), self.columns, self.header, self.aspect)
+        rects = tile_rects(self.width(), self.height(), self.columns, self.chrome, self.aspect)
         for tile, rect in zip(self.tiles, rects, strict=False):
             tile.setGeometry(rect)
             tile.show()

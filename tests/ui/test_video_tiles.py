@@ -21,14 +21,14 @@ camera_file = video.camera_file  # the video tests' camera, shared
 
 def test_tiles_fill_the_area_at_the_pictures_aspect() -> None:
     # a wide dock: the height limits; four 16:9 pictures under a 30 px toolbar, centred across
-    assert tile_rects(792, 500, 2, 30, 16 / 9) == [
+    assert tile_rects(792, 500, 2, (0, 30), 16 / 9) == [
         QRect(7, 0, 387, 248), QRect(398, 0, 387, 248), QRect(7, 252, 387, 248), QRect(398, 252, 387, 248)
     ]  # fmt: skip
     # a tall dock: the width limits; no tall letterboxed tiles, the block is centred vertically
-    assert tile_rects(560, 900, 2, 30, 16 / 9) == [
+    assert tile_rects(560, 900, 2, (0, 30), 16 / 9) == [
         QRect(0, 262, 278, 186), QRect(282, 262, 278, 186), QRect(0, 452, 278, 186), QRect(282, 452, 278, 186)
     ]  # fmt: skip
-    assert tile_rects(560, 900, 1, 30, 16 / 9) == [QRect(0, 277, 560, 345)]
+    assert tile_rects(560, 900, 1, (0, 30), 16 / 9) == [QRect(0, 277, 560, 345)]
 
 
 def picture_fills(pane: CameraPane) -> bool:
