@@ -195,6 +195,10 @@ class VideoPane(QWidget):
 
     # --- painting ------------------------------------------------------------------------------------
 
+    def clock_text(self) -> str:
+        """The overlay's clock: now, on the site's time (`zone`)."""
+        return f"{datetime.now(self.zone):%Y-%m-%d %H:%M:%S}"
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), Qt.GlobalColor.black)
@@ -205,8 +209,8 @@ class VideoPane(QWidget):
         margin = self.rect().adjusted(8, 6, -8, -6)
         top = Qt.AlignmentFlag.AlignTop
         _outlined(painter, margin, Qt.AlignmentFlag.AlignLeft | top, self.name, QColor(255, 255, 255))
-        clock = f"{datetime.now(self.zone):%Y-%m-%d %H:%M:%S}"
-        _outlined(painter, margin, Qt.AlignmentFlag.AlignRight | top, clock, QColor(255, 255, 255))
+        white = QColor(255, 255, 255)
+        _outlined(painter, margin, Qt.AlignmentFlag.AlignRight | top, self.clock_text(), white)
         if self.state != StreamState.LIVE:
             colour = QColor(255, 80, 80) if self.state == StreamState.LOST else QColor(255, 200, 0)
             text = _state_text(self.state) + (f"\n{self.message}" if self.message else "")

@@ -19,8 +19,10 @@ from gridwatch.db import wall as walls
 from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import StoreError
 from gridwatch.db.feed import Change
+from gridwatch.db.reads.reference import site_rules
 from gridwatch.db.store import Store
 from gridwatch.ui.feed import FeedThread
+from gridwatch.video.pane import VideoPane
 from gridwatch.wall.layout import (
     SUBSTREAM_FROM_TILES,
     TileRef,
@@ -59,6 +61,7 @@ class WallController(QObject):
     ) -> None:
         super().__init__()
         self.store, self.wall, self.actor = store, wall, actor
+        VideoPane.zone = site_rules(store).calendar.tz  # the tiles' clocks on the command center's time
         self.substreams = substreams
         self.cameras: dict[str, Camera] = load_cameras(store)
         self.windows = [

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -16,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from gridwatch.db.store import Store
 from gridwatch.ui.login import find_login
 from gridwatch.ui.main_window import MainWindow
+from gridwatch.video.pane import VideoPane
 from tests.ui import test_dispatcher_workflow as workflow
 from tests.ui.test_dispatcher_workflow import XIAMEN, OpenWindow
 
@@ -227,3 +229,14 @@ def test_a_new_case_needs_category_description_and_address(
 def store_count(store: Store) -> int:
     with store.session() as session:
         return store.count_cases(session)
+
+
+def test_the_video_overlay_tells_the_desks_time(
+    store: Store, staff: dict[str, str], open_window: OpenWindow, qtbot: QtBot, away_zone: None
+) -> None:
+    open_window(store, find_login(store, "dispatcher"))
+    pane = VideoPane("中山路1号监控")
+    qtbot.addWidget(pane)
+    qtbot.waitUntil(lambda: datetime.now(UTC).second < 58, timeout=5000)  # not across a minute
+    shanghai = datetime.now(ZoneInfo("Asia/Shanghai"))
+    assert pane.clock_text()[:16] == f"{shanghai:{SHANGHAI_FORMAT}}"
