@@ -16,6 +16,7 @@ from gridwatch.api.errors import TooLarge, TooMany
 from gridwatch.api.service import Service
 from gridwatch.db import field as bookkeeping
 from gridwatch.db.errors import NotFound
+from gridwatch.db.imports import hotline
 from gridwatch.db.lifecycle import ActionInput
 from gridwatch.db.reads import cases as case_reads
 from gridwatch.db.reads import field as reads
@@ -336,3 +337,35 @@ def clock(svc: Served, who: Person, kind: str, body: ClockIn) -> ClockOut:
     """Clock on or off (打卡): normal, late, early_leave, or outside the person's grids (the geofence)."""
     done = bookkeeping.clock(svc.as_person(who), who, kind, body.lon, body.lat)
     return ClockOut(**done.__dict__)
+
+
+class WorkOrders(BaseModel):
+    """12345 work orders, each with the interchange file's columns (docs/IMPORT.md): case_no, source,
+    category_code, reported_at (with its zone, or Asia/Shanghai), description, lon, lat, address, …"""
+
+    orders: list[dict[str, str | float | None]] = Field(min_length=1, max_length=hotline.MAX_ORDERS)
+
+
+class OrderIssue(BaseModel):
+    order: int
+    reason: str
+
+
+class Transferred(BaseModel):
+    inserted: int
+    updated: int
+    unchanged: int
+    errors: list[OrderIssue]
+
+
+@router.post("/hotline", response_model=Transferred)
+def hotline_orders(svc: Served, who: Person, body: WorkOrders) -> Transferred:
+    """Hotline transfers as they arrive, sent by the intake account (role system): a repeat of a work
+    order's number changes nothing; an order that cannot land is listed and the others land."""
+    done = hotline.transfer(svc.as_person(who), who, body.orders)
+    return Transferred(
+        inserted=done.inserted,
+        updated=done.updated,
+        unchanged=done.unchanged,
+        errors=[OrderIssue(order=e.line, reason=e.reason) for e in done.errors],
+    )

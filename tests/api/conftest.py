@@ -35,6 +35,7 @@ PEOPLE = {
     "h_sz": (["handler"], {"department": "SZ"}),
     "leader": (["acceptor", "shift_leader", "dispatcher"], {}),
     "app": (["acceptor"], {}),
+    "intake": (["system"], {}),
 }
 
 
