@@ -1,7 +1,9 @@
 """Case density: a 2-D histogram on a coarse screen grid, Gaussian blur, colour ramp, upscale.
 
 Binning at `cell_px` (not per pixel) keeps the blur cheap and the result smooth; the density is
-normalised per frame, so the hottest spot in view is always the top of the ramp.
+normalised per frame, so the hottest spot in view is always the top of the ramp. The ramp is viridis
+(perceptual, colour-blind safe), and the blur is clipped to the territory: no density over the sea or
+the neighbouring district (docs/ARCHITECTURE.md, the map).
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from PySide6.QtGui import QImage, QPainter
 
 from gridwatch.layers.base import LayerModel, LayerSnapshot
 from gridwatch.layers.cancel import CancelToken
+from gridwatch.layers.paths import path_from_parts
 from gridwatch.layers.points import PointSet
+from gridwatch.layers.polygons import PolygonSet
 from gridwatch.layers.ramp import premultiplied_lut
 from gridwatch.layers.raster import PIXEL_FORMAT, device_painter, new_layer_image, pixels
 from gridwatch.layers.view import MapView
@@ -25,13 +29,14 @@ from gridwatch.layers.view import MapView
 class HeatmapStyle:
     radius_px: float = 24.0  # Gaussian sigma, logical px
     cell_px: int = 4
-    ramp: str = "heat"
+    ramp: str = "viridis"
 
 
 @dataclass(frozen=True, kw_only=True)
 class HeatmapSnapshot(LayerSnapshot):
     points: PointSet
     style: HeatmapStyle
+    clip: PolygonSet | None = None  # the territory; None: unclipped
 
 
 def render_heatmap(snapshot: HeatmapSnapshot, view: MapView, cancel: CancelToken) -> QImage:
@@ -60,6 +65,10 @@ def render_heatmap(snapshot: HeatmapSnapshot, view: MapView, cancel: CancelToken
     pixels(small)[:] = colours[level]
     painter = device_painter(image)
     try:
+        clip = snapshot.clip
+        if clip is not None and len(clip):
+            x, y = view.world_to_device(clip.x, clip.y)
+            painter.setClipPath(path_from_parts(x, y, clip.starts))
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.drawImage(QRectF(0, 0, cols * cell, rows * cell), small)
     finally:
@@ -74,6 +83,12 @@ class HeatmapLayer(LayerModel):
         super().__init__(name, z=z, visible=False)
         self._points = points or PointSet.from_mercator([], [])
         self._style = HeatmapStyle()
+        self._clip: PolygonSet | None = None
+
+    def set_clip(self, territory: PolygonSet | None) -> None:
+        """The polygons the density is drawn inside (the district's), None for everywhere."""
+        self._clip = territory
+        self.touch()
 
     def set_points(self, points: PointSet) -> None:
         self._points = points
@@ -85,5 +100,9 @@ class HeatmapLayer(LayerModel):
 
     def snapshot(self) -> HeatmapSnapshot:
         return HeatmapSnapshot(
-            layer_id=self.layer_id, version=self.version, points=self._points, style=self._style
+            layer_id=self.layer_id,
+            version=self.version,
+            points=self._points,
+            style=self._style,
+            clip=self._clip,
         )

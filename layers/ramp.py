@@ -18,6 +18,16 @@ RAMPS: dict[str, tuple[tuple[float, int], ...]] = {
     ),
     "greens": ((0.0, 0xFFEDF8E9), (0.5, 0xFF74C476), (1.0, 0xFF006D2C)),
     "heat": ((0.0, 0x000000FF), (0.2, 0x800080FF), (0.45, 0xC000FFFF), (0.7, 0xE0FFFF00), (1.0, 0xF0FF0000)),
+    # viridis (perceptually uniform, readable with every colour-vision deficiency and in grey) over a
+    # rising opacity, so a light density lets the map through: the density layer's ramp
+    "viridis": (
+        (0.0, 0x00440154),
+        (0.15, 0x80482878),
+        (0.35, 0xA83E4A89),
+        (0.55, 0xC026828E),
+        (0.75, 0xD035B779),
+        (1.0, 0xE0FDE725),
+    ),
 }
 
 

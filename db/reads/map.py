@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Float, func, select
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -115,18 +116,34 @@ def _epoch_postgresql(element: _EpochSeconds, compiler: SQLCompiler, **kw: Any) 
 
 
 def org_areas(store: Store) -> dict[str, OrgAreas]:
-    """The org tree by level."""
+    """The org tree by level, each unit under the name the map labels it with (`map_names`)."""
+    parent = aliased(OrgUnit)
     with store.session() as session:
-        rows = session.execute(select(OrgUnit.id, OrgUnit.name, OrgUnit.level, OrgUnit.geom)).all()
+        rows = session.execute(
+            select(
+                OrgUnit.id, OrgUnit.name, OrgUnit.level, OrgUnit.geom, parent.name.label("parent")
+            ).outerjoin(parent, parent.id == OrgUnit.parent_id)
+        ).all()
     levels: dict[str, list[Any]] = {}
     for r in rows:
         levels.setdefault(r.level, []).append(r)
     return {
         level: OrgAreas(
-            [r.id for r in mine], [r.name for r in mine], np.array([r.geom for r in mine], dtype=object)
+            [r.id for r in mine],
+            map_names([(r.name, r.parent) for r in mine]),
+            np.array([r.geom for r in mine], dtype=object),
         )
         for level, mine in levels.items()
     }
+
+
+def map_names(units: list[tuple[str, str | None]]) -> list[str]:
+    """Names of one level's units as (name, parent name): a name that repeats within the level ("第1网格" in
+    every community) is prefixed with its parent's ("莲前社区 第1网格"); a unique one stays as it is."""
+    counts: dict[str, int] = {}
+    for name, _ in units:
+        counts[name] = counts.get(name, 0) + 1
+    return [f"{up} {name}" if counts[name] > 1 and up else name for name, up in units]
 
 
 def _top_class(code: str) -> int:

@@ -255,6 +255,7 @@ class MapWidget(QWidget):
             assert isinstance(result, dict)
             self.org.set_levels(result)
             self.org_labels.set_levels(result)
+            self.heatmap.set_clip(result[min(result)] if result else None)  # the coarsest: the territory
             self.canvas.home_extent = data.org_extent(result) or self.canvas.home_extent
         elif kind == "cases":
             assert isinstance(result, data.CaseTable)
