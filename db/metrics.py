@@ -16,13 +16,15 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from gridwatch.db.calendar import WorkingCalendar
-from gridwatch.db.models import Case, Category, Department, OrgUnit
+from gridwatch.db.models import Case, Category, Department, OrgUnit, Rating
 from gridwatch.db.queries import HANDLING_STEPS, overdue
 
 GroupKey = Literal["department", "street", "grid", "source", "category"]
 GROUP_KEYS: tuple[GroupKey, ...] = ("department", "street", "grid", "source", "category")
 DEFAULT_WEIGHTS = {"handle": 30, "handle_on_time": 20, "rework": 20, "overdue": 20, "extension": 10}
 GRADES = ((90.0, "A"), (75.0, "B"), (60.0, "C"), (40.0, "D"))
+SATISFIED = ("satisfied", "basically")
+"""The ratings 满意率 counts (满意, 基本满意; docs/DOMAIN.md)."""
 
 
 @dataclass
@@ -41,6 +43,8 @@ class MetricRow:
     reworks: int
     extended: int
     overdue_open: int
+    rated: int = 0  # 评价数: ratings given in the period
+    satisfied: int = 0  # of them 满意 or 基本满意
     estimated_calendar: bool | None = field(default=None, kw_only=True)
     """Some on-time figure rests on a deadline in a year whose holidays are only estimated (the State
     Council's notice is not entered, docs/CALENDAR.md); None when no calendar was given to judge it."""
@@ -73,6 +77,10 @@ class MetricRow:
     def overdue_rate(self) -> float | None:  # 超期待处置率
         return _rate(self.overdue_open, self.to_handle)
 
+    @property
+    def satisfaction_rate(self) -> float | None:  # 满意率 = (满意 + 基本满意) / rated (docs/DOMAIN.md)
+        return _rate(self.satisfied, self.rated)
+
     def score(self, weights: dict[str, float] | None = None) -> float | None:
         """The published rule (weights are configuration):
 
@@ -103,6 +111,7 @@ class MetricRow:
         "rework_rate",
         "extension_rate",
         "overdue_rate",
+        "satisfaction_rate",
     )
 
     def as_dict(self, weights: dict[str, float] | None = None) -> dict[str, Any]:
@@ -194,7 +203,41 @@ def compute(
         if calendar is not None:
             row.estimated_calendar = first is not None and calendar.estimated(first, last)
         rows.append(row)
+    _add_ratings(session, rows, key_column, name_column, join, within(Rating.rated_at))
     return rows
+
+
+def _add_ratings(
+    session: Session, rows: list[MetricRow], key_column: Any, name_column: Any, join: Any, rated: Any
+) -> None:
+    """满意率's counts: ratings given in the period, by the same key, in a query of their own (the main
+    pass over the cases stays as fast as it was); a key with ratings only gets a row of its own."""
+    query = (
+        select(
+            key_column.label("key"),
+            name_column.label("name"),
+            func.count(),
+            _count(Rating.rating.in_(SATISFIED)),
+        )
+        .select_from(Rating)
+        .join(Case, Case.id == Rating.case_id)
+        .where(rated)
+        .group_by(key_column, name_column)
+    )
+    if join is not None:
+        query = query.outerjoin(*join)
+    by_key = {row.key: row for row in rows}
+    added = False
+    for key, name, count, satisfied in session.execute(query):
+        shown = str(key if key is not None else "—")
+        row = by_key.get(shown)
+        if row is None:
+            row = by_key[shown] = MetricRow(shown, str(name or "—"), *([0] * 12))
+            rows.append(row)
+            added = True
+        row.rated, row.satisfied = int(count), int(satisfied)
+    if added:
+        rows.sort(key=lambda r: r.key)
 
 
 def _group(by: GroupKey) -> tuple[Any, Any, tuple[Any, Any] | None]:

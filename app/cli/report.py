@@ -37,6 +37,8 @@ COLUMNS = [
     ("rework_rate", "返工率"),
     ("extension_rate", "延期率"),
     ("overdue_rate", "超期待处置率"),
+    ("rated", "评价数"),
+    ("satisfaction_rate", "满意率"),
     ("score", "综合得分"),
     ("grade", "等级"),
     ("estimated_calendar", "估算日历"),

@@ -4,7 +4,9 @@ rating of a closed case, GeoReport's error format, and `gridwatch apikey add|lis
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import requests
 from typer.testing import CliRunner
@@ -12,7 +14,9 @@ from typer.testing import CliRunner
 from gridwatch.cli import app
 from gridwatch.db import field as bookkeeping
 from gridwatch.db.lifecycle import ActionInput
+from gridwatch.db.metrics import compute
 from gridwatch.db.reads import cases as case_reads
+from gridwatch.db.store import utcnow
 from tests.api.conftest import IN_GRID, Field
 from tests.api.test_field_api import jpeg
 from tests.cli.test_cases_cli import url_of
@@ -103,6 +107,30 @@ def test_a_citizen_report_is_verified_first_listed_and_rated_once_closed(served:
     assert [(r.findtext("service_request_id"), r.findtext("status"), r.findtext("rating")) for r in rows] == [
         (case_no, "closed", "basically")
     ]
+    today = utcnow().astimezone(ZoneInfo("Asia/Shanghai")).date()
+    with served.owner.session() as session:
+        (row,) = [r for r in compute(session, today, today, "source") if r.key == "citizen"]
+    assert (row.rated, row.satisfied, row.satisfaction_rate) == (1, 1, 1.0)
+    printed = runner.invoke(
+        app,
+        [
+            "report",
+            "metrics",
+            "--from",
+            f"{today}",
+            "--to",
+            f"{today}",
+            "--by",
+            "source",
+            "--format",
+            "json",
+            "--db",
+            url_of(served.owner),
+        ],
+    )
+    assert printed.exit_code == 0, printed.output
+    rows = json.loads(printed.output)
+    assert [(r["key"], r["rated"], r["satisfaction_rate"]) for r in rows] == [("citizen", 1, "100.00%")]
     opened = requests.get(
         served.url("/open311/v2/requests.json"), params={"api_key": key, "status": "open"}, timeout=10
     )
