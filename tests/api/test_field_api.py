@@ -3,10 +3,13 @@ with a photo and its retry, my tasks, a handler's actions, positions and clock o
 
 from __future__ import annotations
 
+import time
+
 import cv2
 import numpy as np
 import requests
 
+from gridwatch.db.feed import Change, ChangeFeed
 from gridwatch.db.lifecycle import ActionInput
 from gridwatch.db.reads import cases as case_reads
 from tests.api.conftest import IN_GRID, Field
@@ -179,3 +182,20 @@ def test_a_handler_asks_for_more_time_with_a_reason_and_hours(served: Field) -> 
     found = case_reads.by_number(served.owner, case_no)
     pending = dict(found.case.pending_request or {})
     assert (pending["kind"], pending["reason"], pending["hours"]) == ("extension", "材料未到", 8.0)
+
+
+def test_the_desk_sees_a_phones_report_within_a_second(served: Field) -> None:
+    feed = ChangeFeed(served.owner)
+    try:
+        feed.poll(0.05)  # connected and listening, as a desk is
+        started = time.monotonic()
+        case_no = report(served).json()["case_no"]
+        seen: list[Change] = []
+        while not seen and time.monotonic() - started < 1.0:
+            seen = [c for c in feed.poll(0.1) if c.table == "cases"]
+        assert time.monotonic() - started < 1.0
+        found = case_reads.by_number(served.owner, case_no)
+        assert seen == [Change("cases", found.case.id, 1)]
+        assert found.case.source == "grid_worker"
+    finally:
+        feed.close()
