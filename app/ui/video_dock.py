@@ -1,6 +1,8 @@
 """The dispatcher's video dock: up to four cameras side by side, each with the operator's tools.
 
-A camera opens from the map, from a case's nearby devices, or with a video-analytics case; with every
+A camera opens from the map, from the dock's camera list (at district scale the map hides device symbols,
+the list reaches every camera at any scale), from a case's nearby devices, or with a video-analytics
+case; with every
 slot taken, the newest camera replaces the one opened longest ago. Each pane's toolbar takes a snapshot
 into the selected case as evidence, mutes, goes full screen, puts the camera on the video wall, and
 talks through the camera's loudspeaker when it has one.
@@ -11,13 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QMouseEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QSizePolicy,
     QToolBar,
     QVBoxLayout,
@@ -26,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import StoreError
-from gridwatch.db.reads.devices import DeviceInfo, device
+from gridwatch.db.reads.devices import DeviceInfo, cameras, device
 from gridwatch.db.store import NewAttachment, Store
 from gridwatch.talk.button import TalkButton
 from gridwatch.ui.video_tiles import DEFAULT_ASPECT, TileGrid
@@ -147,8 +151,25 @@ class VideoDock(QWidget):
         self.current: CameraPane | None = None
         self.capacity = 4
         self._slots: list[CameraPane | None] = [None] * self.capacity
-        self.hint = named("videoHint", QLabel(self.tr("Click a camera on the map to watch it here.")))
+        hint = self.tr("Click a camera on the map, or find one in the list, to watch it here.")
+        self.hint = named("videoHint", QLabel(hint))
         self.hint.setStyleSheet("color: #667;")
+        self.hint.setWordWrap(True)
+        self.camera_list = named("cameraList", QComboBox())
+        self.camera_list.setEditable(True)
+        self.find_field = QLineEdit(self.camera_list)
+        self.camera_list.setLineEdit(self.find_field)
+        self.camera_list.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.camera_list.setMinimumContentsLength(14)
+        completer = QCompleter(self.camera_list.model(), self.camera_list)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.camera_list.setCompleter(completer)
+        self.fill_camera_list()
+        self.camera_list.activated.connect(self._list_chosen)
+        self._unmatched = ""
+        self.find_field.returnPressed.connect(self._list_typed)
+        self.find_field.textEdited.connect(lambda: setattr(self, "_unmatched", ""))
         self.layout_choice = named("videoLayout", QComboBox())
         self.layout_choice.addItem(self.tr("1 camera"), 1)
         self.layout_choice.addItem(self.tr("2×2 cameras"), 4)
@@ -158,6 +179,7 @@ class VideoDock(QWidget):
         )
         top = QHBoxLayout()
         top.addWidget(self.hint, 1)
+        top.addWidget(self.camera_list)
         top.addWidget(self.layout_choice)
         self.tiles = TileGrid(self)
         layout = QVBoxLayout(self)
@@ -165,6 +187,40 @@ class VideoDock(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tiles, 1)
         self._arrange()
+
+    # --- the camera list -----------------------------------------------------------------------------------
+
+    def fill_camera_list(self) -> None:
+        """Every camera with a stream as "name (code)", offline ones marked; the field finds by any part."""
+        self.camera_list.clear()
+        try:
+            rows = cameras(self.store)
+        except (StoreError, StoreUnavailable) as exc:
+            self.message.emit(str(exc))
+            rows = []
+        offline = self.tr(" — offline")
+        for row in rows:
+            self.camera_list.addItem(f"{row.name} ({row.code})" + ("" if row.online else offline), row.code)
+        self.camera_list.setCurrentIndex(-1)
+        self.find_field.setPlaceholderText(self.tr("Find a camera…"))
+
+    def _list_chosen(self, index: int) -> None:
+        code = self.camera_list.itemData(index)
+        if code:
+            self.open_camera(code=str(code))
+            self.camera_list.setCurrentIndex(-1)
+
+    def _list_typed(self) -> None:
+        """Enter in the list's field: the first camera whose name or code contains what was typed."""
+        typed = self.camera_list.currentText().strip().casefold()
+        if not typed or typed == self._unmatched:  # the completer's popup passes one Enter on twice
+            return
+        for index in range(self.camera_list.count()):
+            if typed in self.camera_list.itemText(index).casefold():
+                self._list_chosen(index)
+                return
+        self._unmatched = typed
+        self.message.emit(self.tr("No camera matches “%1”.").replace("%1", typed))
 
     # --- opening and closing -----------------------------------------------------------------------------
 

@@ -270,57 +270,57 @@
 <context>
     <name>CameraPane</name>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="60"/>
+        <location filename="../../app/ui/video_dock.py" line="64"/>
         <source>Snapshot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="61"/>
+        <location filename="../../app/ui/video_dock.py" line="65"/>
         <source>Attach a snapshot to the selected case as evidence</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="63"/>
+        <location filename="../../app/ui/video_dock.py" line="67"/>
         <source>Mute</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="63"/>
+        <location filename="../../app/ui/video_dock.py" line="67"/>
         <source>Mute this camera&apos;s sound</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="67"/>
+        <location filename="../../app/ui/video_dock.py" line="71"/>
         <source>Full screen</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="67"/>
+        <location filename="../../app/ui/video_dock.py" line="71"/>
         <source>Full screen (Esc to leave)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="71"/>
+        <location filename="../../app/ui/video_dock.py" line="75"/>
         <source>To wall</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="71"/>
+        <location filename="../../app/ui/video_dock.py" line="75"/>
         <source>Show this camera on the video wall&apos;s push tile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="81"/>
+        <location filename="../../app/ui/video_dock.py" line="85"/>
         <source>Close this camera</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="105"/>
+        <location filename="../../app/ui/video_dock.py" line="111"/>
         <source>This camera has no stream address in the device table.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="111"/>
+        <location filename="../../app/ui/video_dock.py" line="117"/>
         <source>Stream not available: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -674,7 +674,7 @@
 <context>
     <name>EmptyTile</name>
     <message>
-        <location filename="../../app/ui/video_tiles.py" line="45"/>
+        <location filename="../../app/ui/video_tiles.py" line="47"/>
         <source>Free: click a camera on the map or in the camera list</source>
         <translation type="unfinished"></translation>
     </message>
@@ -876,12 +876,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="272"/>
+        <location filename="../../app/ui/map/widget.py" line="273"/>
         <source>Could not read the map data (%1).</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/map/widget.py" line="420"/>
+        <location filename="../../app/ui/map/widget.py" line="421"/>
         <source>%n case(s) selected</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -889,7 +889,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="433"/>
+        <location filename="../../app/ui/map/widget.py" line="434"/>
         <source>Distance: %1 m</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1346,42 +1346,57 @@
 <context>
     <name>VideoDock</name>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="148"/>
-        <source>Click a camera on the map to watch it here.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/video_dock.py" line="151"/>
-        <source>1 camera</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/video_dock.py" line="152"/>
-        <source>2×2 cameras</source>
+        <location filename="../../app/ui/video_dock.py" line="154"/>
+        <source>Click a camera on the map, or find one in the list, to watch it here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/video_dock.py" line="174"/>
+        <source>1 camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="175"/>
+        <source>2×2 cameras</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="201"/>
+        <source> — offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="205"/>
+        <source>Find a camera…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="223"/>
+        <source>No camera matches “%1”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="232"/>
         <source>No camera %1 in the device table.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="255"/>
+        <location filename="../../app/ui/video_dock.py" line="313"/>
         <source>No case selected: select the case the snapshot is evidence for.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="259"/>
+        <location filename="../../app/ui/video_dock.py" line="317"/>
         <source>No picture from %1 yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="273"/>
+        <location filename="../../app/ui/video_dock.py" line="331"/>
         <source>Snapshot of %1 attached to case %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="288"/>
+        <location filename="../../app/ui/video_dock.py" line="346"/>
         <source>%1 is on the video wall, screen %2 tile %3.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1389,27 +1404,27 @@
 <context>
     <name>VideoPane</name>
     <message>
-        <location filename="../../app/video/pane.py" line="234"/>
+        <location filename="../../app/video/pane.py" line="238"/>
         <source>Connecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="235"/>
+        <location filename="../../app/video/pane.py" line="239"/>
         <source>Live</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="236"/>
+        <location filename="../../app/video/pane.py" line="240"/>
         <source>Stalled: no new picture</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="237"/>
+        <location filename="../../app/video/pane.py" line="241"/>
         <source>Reconnecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="238"/>
+        <location filename="../../app/video/pane.py" line="242"/>
         <source>Video lost</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1445,7 +1460,7 @@
 <context>
     <name>WallController</name>
     <message>
-        <location filename="../../app/wall/controller.py" line="212"/>
+        <location filename="../../app/wall/controller.py" line="215"/>
         <source>ALARM %1</source>
         <translation type="unfinished"></translation>
     </message>

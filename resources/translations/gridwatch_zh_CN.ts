@@ -271,57 +271,57 @@
 <context>
     <name>CameraPane</name>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="60"/>
+        <location filename="../../app/ui/video_dock.py" line="64"/>
         <source>Snapshot</source>
         <translation>抓图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="61"/>
+        <location filename="../../app/ui/video_dock.py" line="65"/>
         <source>Attach a snapshot to the selected case as evidence</source>
         <translation>抓取当前画面，作为证据附到所选案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="63"/>
+        <location filename="../../app/ui/video_dock.py" line="67"/>
         <source>Mute</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="63"/>
+        <location filename="../../app/ui/video_dock.py" line="67"/>
         <source>Mute this camera&apos;s sound</source>
         <translation>关闭此摄像头的声音</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="67"/>
+        <location filename="../../app/ui/video_dock.py" line="71"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="67"/>
+        <location filename="../../app/ui/video_dock.py" line="71"/>
         <source>Full screen (Esc to leave)</source>
         <translation>全屏（按 Esc 退出）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="71"/>
+        <location filename="../../app/ui/video_dock.py" line="75"/>
         <source>To wall</source>
         <translation>上墙</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="71"/>
+        <location filename="../../app/ui/video_dock.py" line="75"/>
         <source>Show this camera on the video wall&apos;s push tile</source>
         <translation>将此摄像机上墙（上墙画面位）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="81"/>
+        <location filename="../../app/ui/video_dock.py" line="85"/>
         <source>Close this camera</source>
         <translation>关闭此画面</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="105"/>
+        <location filename="../../app/ui/video_dock.py" line="111"/>
         <source>This camera has no stream address in the device table.</source>
         <translation>设备表中没有此摄像头的视频流地址。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="111"/>
+        <location filename="../../app/ui/video_dock.py" line="117"/>
         <source>Stream not available: %1</source>
         <translation>视频流不可用：%1</translation>
     </message>
@@ -672,7 +672,7 @@
 <context>
     <name>EmptyTile</name>
     <message>
-        <location filename="../../app/ui/video_tiles.py" line="45"/>
+        <location filename="../../app/ui/video_tiles.py" line="47"/>
         <source>Free: click a camera on the map or in the camera list</source>
         <translation>空闲：在地图或摄像机列表中点击摄像机</translation>
     </message>
@@ -874,19 +874,19 @@
         <translation>无法读取 %1 的底图瓦片，正在重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="272"/>
+        <location filename="../../app/ui/map/widget.py" line="273"/>
         <source>Could not read the map data (%1).</source>
         <translation>无法读取地图数据（%1）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/map/widget.py" line="420"/>
+        <location filename="../../app/ui/map/widget.py" line="421"/>
         <source>%n case(s) selected</source>
         <translation>
             <numerusform>已选 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="433"/>
+        <location filename="../../app/ui/map/widget.py" line="434"/>
         <source>Distance: %1 m</source>
         <translation>距离：%1 米</translation>
     </message>
@@ -1343,42 +1343,57 @@
 <context>
     <name>VideoDock</name>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="148"/>
-        <source>Click a camera on the map to watch it here.</source>
-        <translation>在地图上点击摄像头，即可在此查看画面。</translation>
+        <location filename="../../app/ui/video_dock.py" line="154"/>
+        <source>Click a camera on the map, or find one in the list, to watch it here.</source>
+        <translation>在地图上点击摄像机，或在列表中查找，即可在此观看。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="151"/>
+        <location filename="../../app/ui/video_dock.py" line="174"/>
         <source>1 camera</source>
         <translation>1 画面</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="152"/>
+        <location filename="../../app/ui/video_dock.py" line="175"/>
         <source>2×2 cameras</source>
         <translation>2×2 画面</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="174"/>
+        <location filename="../../app/ui/video_dock.py" line="201"/>
+        <source> — offline</source>
+        <translation> — 离线</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="205"/>
+        <source>Find a camera…</source>
+        <translation>查找摄像机…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="223"/>
+        <source>No camera matches “%1”.</source>
+        <translation>没有与“%1”匹配的摄像机。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/video_dock.py" line="232"/>
         <source>No camera %1 in the device table.</source>
         <translation>设备表中没有摄像头 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="255"/>
+        <location filename="../../app/ui/video_dock.py" line="313"/>
         <source>No case selected: select the case the snapshot is evidence for.</source>
         <translation>未选择案件：请先选择抓图要作为证据的案件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="259"/>
+        <location filename="../../app/ui/video_dock.py" line="317"/>
         <source>No picture from %1 yet.</source>
         <translation>%1 还没有画面。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="273"/>
+        <location filename="../../app/ui/video_dock.py" line="331"/>
         <source>Snapshot of %1 attached to case %2.</source>
         <translation>%1 的抓图已附到案件 %2。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="288"/>
+        <location filename="../../app/ui/video_dock.py" line="346"/>
         <source>%1 is on the video wall, screen %2 tile %3.</source>
         <translation>%1 已上墙：第 %2 屏第 %3 画面。</translation>
     </message>
@@ -1386,27 +1401,27 @@
 <context>
     <name>VideoPane</name>
     <message>
-        <location filename="../../app/video/pane.py" line="234"/>
+        <location filename="../../app/video/pane.py" line="238"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="235"/>
+        <location filename="../../app/video/pane.py" line="239"/>
         <source>Live</source>
         <translation>直播中</translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="236"/>
+        <location filename="../../app/video/pane.py" line="240"/>
         <source>Stalled: no new picture</source>
         <translation>卡顿：没有新画面</translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="237"/>
+        <location filename="../../app/video/pane.py" line="241"/>
         <source>Reconnecting…</source>
         <translation>正在重连…</translation>
     </message>
     <message>
-        <location filename="../../app/video/pane.py" line="238"/>
+        <location filename="../../app/video/pane.py" line="242"/>
         <source>Video lost</source>
         <translation>视频丢失</translation>
     </message>
@@ -1442,7 +1457,7 @@
 <context>
     <name>WallController</name>
     <message>
-        <location filename="../../app/wall/controller.py" line="212"/>
+        <location filename="../../app/wall/controller.py" line="215"/>
         <source>ALARM %1</source>
         <translation>报警 %1</translation>
     </message>
