@@ -1,6 +1,6 @@
 """The field API served by `gridwatch serve api` on PostgreSQL, driven by real HTTP clients.
 
-Run by hand:  python bench/api.py [--seconds 10] [--clients 16] [--workers 8]
+Run by hand:  cd bench && python api.py [--seconds 10] [--clients 16] [--workers 8] [--server-workers 1]
 
 Targets (issue 11): a report with a 200 KB photo sustained ≥ 200/s with p99 ≤ 100 ms; `GET requests`
 ≥ 1,000/s; positions ≥ 5,000 points/s in batches. A scratch schema gets a grid, `--workers` grid workers
@@ -130,6 +130,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--port", type=int, default=18080)
+    parser.add_argument("--server-workers", type=int, default=1, help="gridwatch serve api --workers")
     args = parser.parse_args()
     tag = uuid.uuid4().hex[:6]
     login = f"gwb_{tag}_svc"
@@ -154,6 +155,8 @@ def main() -> None:
                     "api",
                     "--bind",
                     f"127.0.0.1:{args.port}",
+                    "--workers",
+                    str(args.server_workers),
                     "--rate",
                     "0",
                     "--db",
@@ -194,7 +197,8 @@ def bench(args: argparse.Namespace, people: list[str], key: str) -> None:
     jpeg = photo()
     print(
         f"load average before: {os.getloadavg()}; photo {len(jpeg) // 1024} KB; {args.clients} clients, "
-        f"{len(tokens)} signed-in workers, {args.seconds:.0f} s per phase"
+        f"{len(tokens)} signed-in workers, {args.server_workers} server process(es), "
+        f"{args.seconds:.0f} s per phase"
     )
     reported: list[str] = []
 

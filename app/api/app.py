@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 from typing import Any
 
 import uvicorn
@@ -12,7 +14,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gridwatch.api import errors, field, open311
-from gridwatch.api.service import BODY_TIMEOUT, MAX_BODY, Service
+from gridwatch.api.service import BODY_TIMEOUT, BURST, MAX_BODY, RATE, Service
 from gridwatch.db.store import Store
 
 
@@ -71,15 +73,35 @@ def create_app(service: Service, *, body_timeout: float = BODY_TIMEOUT) -> FastA
     return app
 
 
-def serve(store: Store, host: str, port: int, **service_options: Any) -> None:
-    """Serve until interrupted; TLS belongs to a reverse proxy in front (README)."""
-    config = uvicorn.Config(
-        create_app(Service(store, **service_options)),
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=False,
-        timeout_keep_alive=5,
-        limit_concurrency=200,
+SERVE_OPTIONS: dict[str, Any] = {
+    "log_level": "warning",
+    "access_log": False,
+    "timeout_keep_alive": 5,
+    "limit_concurrency": 200,
+}
+WORKER_ENV = "GRIDWATCH_API_WORKER"
+"""How `serve` tells its worker processes the store and the rate: JSON in the environment they inherit
+(the store URL may hold the service's password, so it is never put on a command line)."""
+
+
+def serve(
+    store: Store, host: str, port: int, *, workers: int = 1, rate: float = RATE, burst: float = BURST
+) -> None:
+    """Serve until interrupted; TLS belongs to a reverse proxy in front (README).
+
+    With `workers` > 1, uvicorn runs that many processes on the one port, each with its own pool and its
+    own rate limiter (a client's limit is then up to `workers` times the rate)."""
+    if workers <= 1:
+        app = create_app(Service(store, rate=rate, burst=burst))
+        uvicorn.Server(uvicorn.Config(app, host=host, port=port, **SERVE_OPTIONS)).run()
+        return
+    os.environ[WORKER_ENV] = json.dumps({"url": store.url, "rate": rate, "burst": burst})
+    uvicorn.run(
+        f"{__name__}:worker_app", factory=True, host=host, port=port, workers=workers, **SERVE_OPTIONS
     )
-    uvicorn.Server(config).run()
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process of `serve(workers=N)`."""
+    options = json.loads(os.environ[WORKER_ENV])
+    return create_app(Service(Store(options["url"]), rate=options["rate"], burst=options["burst"]))

@@ -35,6 +35,9 @@ def serve_api(
     ),
     db: str | None = DbOption,
     rate: float = typer.Option(20.0, "--rate", help="Requests per second per token or key (0: no limit)."),
+    workers: int = typer.Option(
+        1, "--workers", min=1, max=64, help="Processes serving the port (one per core)."
+    ),
 ) -> None:
     """The field app API (/api/v1), Open311 (/open311/v2) and the OpenAPI document (/openapi.json, /docs).
 
@@ -47,7 +50,7 @@ def serve_api(
 
     with open_store(db) as store:
         console.print(f"gridwatch API on http://{host}:{port} (OpenAPI: /openapi.json)")
-        serve(store, host, int(port), rate=rate, burst=max(rate * 3, 1.0))
+        serve(store, host, int(port), workers=workers, rate=rate, burst=max(rate * 3, 1.0))
 
 
 @key_app.command("add")
