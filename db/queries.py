@@ -36,6 +36,7 @@ class CaseFilter:
     overdue_at: datetime | None = None  # only cases whose handling deadline passed before this moment
     assigned_to: int | None = None  # "mine": cases this person reported or last changed
     text: str | None = None
+    ids: Sequence[int] = ()  # only these cases (the map's box selection); empty: no such limit
     limit: int | None = 1000
     offset: int = 0
     order: list[str] = field(default_factory=lambda: ["-reported_at"])
@@ -85,6 +86,8 @@ def case_query(flt: CaseFilter, *columns: Any) -> Select[Any]:
         q = q.where(overdue(flt.overdue_at))
     if flt.assigned_to is not None:
         q = q.where((Case.reporter_id == flt.assigned_to) | (Case.updated_by_id == flt.assigned_to))
+    if flt.ids:
+        q = q.where(Case.id.in_(list(flt.ids)))
     if flt.text:
         q = q.where(
             Case.description.contains(flt.text, autoescape=True)

@@ -80,8 +80,14 @@ class CaseQueue(QWidget):
         self.held = named("heldBar", QPushButton())
         self.held.setToolTip(self.tr("Rows stay still while you aim at the list; click to take the changes"))
         self.held.setStyleSheet("background: #fff3b0; text-align: left; padding: 3px 8px;")
+        self.held.setFixedHeight(self.text.sizeHint().height())  # the filter row keeps its height
         self.held.hide()
         self.held.clicked.connect(self.take_held)
+        self.only_bar = named("onlyBar", QPushButton())  # the map's box selection, shown as a filter
+        self.only_bar.setStyleSheet("background: #d8ecff; padding: 3px 8px;")
+        self.only_bar.hide()
+        self.only_bar.clicked.connect(lambda: self.show_only([]))
+        self._only: list[int] = []
         self.model.holding = self._aimed_at
         self.model.held_changed.connect(self._show_held)
 
@@ -111,11 +117,12 @@ class CaseQueue(QWidget):
         bar.addWidget(self.overdue)
         bar.addWidget(self.mine)
         bar.addWidget(self.text, 1)
+        bar.addWidget(self.held)  # in the filter row: showing it never moves the table's rows down
+        bar.addWidget(self.only_bar)  # likewise
         bar.addWidget(self.count)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
-        layout.addWidget(self.held)
         layout.addWidget(self.table)
         self.table.viewport().installEventFilter(self)
 
@@ -155,8 +162,18 @@ class CaseQueue(QWidget):
             overdue_at=self.model.clock() if self.overdue.isChecked() else None,
             assigned_to=self.person_id if self.mine.isChecked() else None,
             text=self.text.text().strip() or None,
+            ids=self._only,
             order=self.model.filter.order,
         )
+
+    def show_only(self, ids: list[int]) -> None:
+        """Added by the map's helper (issue 9, item 12): the cases boxed on the map become the queue, under
+        the other filters, until the bar in the filter row is clicked; [] shows the whole queue again."""
+        self._only = list(ids)
+        self.only_bar.setText(self.tr("Map selection: %n case(s) ✕", "", len(ids)) if ids else "")
+        self.only_bar.setToolTip(self.tr("Click to show the whole queue again"))
+        self.only_bar.setVisible(bool(ids))
+        self.apply_filters()
 
     def apply_filters(self) -> None:
         selected = self.selected_case_id()

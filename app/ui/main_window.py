@@ -121,6 +121,8 @@ class MainWindow(QMainWindow):
         self.controller.failed.connect(lambda _id, message: self.statusBar().showMessage(message, 15_000))
         if hasattr(self.map, "case_clicked"):
             self.map.case_clicked.connect(self.show_case)
+        if hasattr(self.map, "cases_selected"):  # a box on the map: those cases become the queue
+            self.map.cases_selected.connect(self._map_selection)
         if hasattr(self.map, "camera_clicked"):
             self.map.camera_clicked.connect(self.open_camera)
         if hasattr(self.map, "speaker_clicked"):
@@ -284,6 +286,11 @@ class MainWindow(QMainWindow):
         )
 
     # --- cameras and loudspeakers -------------------------------------------------------------------------
+
+    def _map_selection(self, ids: list[int]) -> None:
+        if ids:
+            self.queue.show_only(ids)
+            self._reveal(self.queue_dock)
 
     def open_camera(self, device_id: int | None = None, *, code: str | None = None) -> CameraPane | None:
         pane = self.video.open_camera(device_id, code=code)

@@ -571,7 +571,20 @@
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
+        <location filename="../../app/ui/case_queue.py" line="173"/>
+        <source>Map selection: %n case(s) ✕</source>
+        <translation>
+            <numerusform>Map selection: %n case ✕</numerusform>
+            <numerusform>Map selection: %n cases ✕</numerusform>
+        </translation>
+    </message>
+    <message>
         <location filename="../../app/ui/case_queue.py" line="174"/>
+        <source>Click to show the whole queue again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/case_queue.py" line="191"/>
         <source>%n new case(s)</source>
         <translation>
             <numerusform>%n new case</numerusform>
@@ -579,7 +592,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="176"/>
+        <location filename="../../app/ui/case_queue.py" line="193"/>
         <source>%n left the list</source>
         <translation>
             <numerusform>%n left the list</numerusform>
@@ -587,12 +600,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="177"/>
+        <location filename="../../app/ui/case_queue.py" line="194"/>
         <source>%1 — click to show</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="204"/>
+        <location filename="../../app/ui/case_queue.py" line="221"/>
         <source>%n case(s)</source>
         <translation>
             <numerusform>%n case</numerusform>
@@ -743,62 +756,62 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="210"/>
+        <location filename="../../app/ui/main_window.py" line="212"/>
         <source>Actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="216"/>
         <source>&amp;Case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="219"/>
+        <location filename="../../app/ui/main_window.py" line="221"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224"/>
+        <location filename="../../app/ui/main_window.py" line="226"/>
         <source>Reset layout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="228"/>
+        <location filename="../../app/ui/main_window.py" line="230"/>
         <source>Find case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="284"/>
         <source>%1: %2 done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="331"/>
+        <location filename="../../app/ui/main_window.py" line="338"/>
         <source> (and %1 more)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="337"/>
+        <location filename="../../app/ui/main_window.py" line="344"/>
         <source>Loudspeaker %1 speaking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="375"/>
+        <location filename="../../app/ui/main_window.py" line="382"/>
         <source>● live</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="365"/>
+        <location filename="../../app/ui/main_window.py" line="372"/>
         <source>● reconnecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="368"/>
+        <location filename="../../app/ui/main_window.py" line="375"/>
         <source>Live updates interrupted, reconnecting: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="374"/>
+        <location filename="../../app/ui/main_window.py" line="381"/>
         <source>Live updates are back</source>
         <translation type="unfinished"></translation>
     </message>

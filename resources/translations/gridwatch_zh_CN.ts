@@ -572,26 +572,38 @@
         <translation>指向或选中列表时各行保持不动；点击以显示变化</translation>
     </message>
     <message numerus="yes">
+        <location filename="../../app/ui/case_queue.py" line="173"/>
+        <source>Map selection: %n case(s) ✕</source>
+        <translation>
+            <numerusform>地图框选：%n 件案件 ✕</numerusform>
+        </translation>
+    </message>
+    <message>
         <location filename="../../app/ui/case_queue.py" line="174"/>
+        <source>Click to show the whole queue again</source>
+        <translation>点击恢复显示整个队列</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/case_queue.py" line="191"/>
         <source>%n new case(s)</source>
         <translation>
             <numerusform>%n 件新案件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="176"/>
+        <location filename="../../app/ui/case_queue.py" line="193"/>
         <source>%n left the list</source>
         <translation>
             <numerusform>%n 件已移出列表</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="177"/>
+        <location filename="../../app/ui/case_queue.py" line="194"/>
         <source>%1 — click to show</source>
         <translation>%1 — 点击显示</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="204"/>
+        <location filename="../../app/ui/case_queue.py" line="221"/>
         <source>%n case(s)</source>
         <translation>
             <numerusform>%n 件</numerusform>
@@ -741,62 +753,62 @@
         <translation>喇叭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="210"/>
+        <location filename="../../app/ui/main_window.py" line="212"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="216"/>
         <source>&amp;Case</source>
         <translation>案件(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="219"/>
+        <location filename="../../app/ui/main_window.py" line="221"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224"/>
+        <location filename="../../app/ui/main_window.py" line="226"/>
         <source>Reset layout</source>
         <translation>恢复默认布局</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="228"/>
+        <location filename="../../app/ui/main_window.py" line="230"/>
         <source>Find case</source>
         <translation>查找案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="284"/>
         <source>%1: %2 done</source>
         <translation>%1：已%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="331"/>
+        <location filename="../../app/ui/main_window.py" line="338"/>
         <source> (and %1 more)</source>
         <translation>（另有 %1 条）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="337"/>
+        <location filename="../../app/ui/main_window.py" line="344"/>
         <source>Loudspeaker %1 speaking</source>
         <translation>喇叭 %1 正在播放</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="375"/>
+        <location filename="../../app/ui/main_window.py" line="382"/>
         <source>● live</source>
         <translation>● 实时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="365"/>
+        <location filename="../../app/ui/main_window.py" line="372"/>
         <source>● reconnecting…</source>
         <translation>● 正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="368"/>
+        <location filename="../../app/ui/main_window.py" line="375"/>
         <source>Live updates interrupted, reconnecting: %1</source>
         <translation>实时更新中断，正在重新连接：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="374"/>
+        <location filename="../../app/ui/main_window.py" line="381"/>
         <source>Live updates are back</source>
         <translation>实时更新已恢复</translation>
     </message>
