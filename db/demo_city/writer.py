@@ -40,6 +40,7 @@ from gridwatch.db.models import (
     Position,
     RoutingRule,
 )
+from gridwatch.db.queries import HANDLING_STEPS
 
 
 class DemoWriter:
@@ -302,4 +303,6 @@ class DemoWriter:
         }
         if kept[-1].to_state == "closed":
             values["close_type"] = "overdue" if kept[-1].at > deadline else "normal"
+        if kept[-1].to_state in HANDLING_STEPS:  # the step runs on the moved deadline (docs/DEADLINES.md)
+            values["stage_due_at"] = deadline
         return values

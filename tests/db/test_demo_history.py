@@ -65,6 +65,8 @@ def test_every_demo_event_is_a_workflow_step_with_an_actor(demo_store: Store) ->
             assert events[-1].to_state == case.state and len(events) == case.version, case.case_no
             assert (case.pending_request or {}).get("kind") == pending, case.case_no
             assert case.reporter_id == first.actor_id and case.updated_by_id == events[-1].actor_id
+            if case.state in ("dispatched", "handling"):  # the step's clock is the handling deadline
+                assert case.stage_due_at == case.deadline_at, case.case_no
     # the demo shows the whole workflow, requests and decisions included
     for action in ("request_return", "approve_return", "request_extension", "approve_extension",
                    "request_suspend", "approve_suspend", "resume", "check_fail", "close"):  # fmt: skip

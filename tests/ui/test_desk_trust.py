@@ -87,11 +87,13 @@ def test_rows_stay_under_the_pointer_and_the_selection_after_an_action(
     aimed_id, aimed_no = ids[1]
     point = click_row(qtbot, window, aimed_id)
     assert window.detail.case_id == aimed_id
+    table_at = window.queue.table.mapTo(window, QPoint(0, 0))
 
     arrived = registered(store, "新到案件")  # another desk registers a case: the feed announces it
     window.on_change("cases", arrived[0], 2)
     qtbot.waitUntil(lambda: window.queue.held.isVisible(), timeout=2000)
     assert case_under(window, point) == aimed_id, "the row under the pointer did not move"
+    assert window.queue.table.mapTo(window, QPoint(0, 0)) == table_at, "the bar did not push the rows down"
     assert window.queue.held.text() == "1 new case — click to show"
 
     click_toolbar(qtbot, window, "dispatch")
