@@ -43,6 +43,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 venv=$(realpath -m "$venv")
+[ -s "$bundle/wheels/requirements.txt" ] \
+  || { echo "install.sh: $bundle is not an unpacked bundle (no wheels/requirements.txt)" >&2; exit 1; }
 say() { echo "== $*"; }
 
 # 1. Debian packages: those of the asked ones the machine lacks, from the bundle's debs/ as the only
@@ -109,13 +111,13 @@ command -v update-desktop-database >/dev/null && update-desktop-database -q "$pr
 # 4. A center's server, then the stores to migrate.
 if [ "$services" = 1 ]; then
   [ "$(id -u)" = 0 ] || { echo "install.sh: --services needs root" >&2; exit 1; }
-  install -d -m 700 /etc/gridwatch
-  if [ ! -s /etc/gridwatch/owner.url ]; then
+  etc=${GRIDWATCH_ETC:-/etc/gridwatch}  # another folder and PGPORT: for tests/installer's own cluster
+  install -d -m 700 "$etc"
+  if [ ! -s "$etc/owner.url" ]; then
     password=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
-    echo "postgresql://gridwatch:$password@127.0.0.1:5432/gridwatch" > /etc/gridwatch/owner.url
-    chmod 600 /etc/gridwatch/owner.url
+    (umask 077 && echo "postgresql://gridwatch:$password@127.0.0.1:${PGPORT:-5432}/gridwatch" > "$etc/owner.url")
   fi
-  owner=$(cat /etc/gridwatch/owner.url)
+  owner=$(cat "$etc/owner.url")
   password=${owner#postgresql://gridwatch:}; password=${password%%@*}
   say "services: PostgreSQL + PostGIS, store gridwatch, Mosquitto"
   GRIDWATCH_DB_NAME=gridwatch GRIDWATCH_OWNER_PASSWORD=$password bash "$bundle/services.sh"

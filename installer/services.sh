@@ -5,13 +5,15 @@
 # The offline bundle's install.sh --services runs it for a center's server with GRIDWATCH_DB_NAME=gridwatch
 # (default gridwatch_test) and GRIDWATCH_OWNER_PASSWORD (the owner's password is then set to it; without
 # it a new owner gets the development password `gridwatch` and an existing one keeps its password).
+# GRIDWATCH_PG_CLUSTER (default main) and PGPORT name another cluster (tests/installer makes its own).
 set -euo pipefail
+cluster=${GRIDWATCH_PG_CLUSTER:-main}
 dbname=${GRIDWATCH_DB_NAME:-gridwatch_test}
 owner_password=${GRIDWATCH_OWNER_PASSWORD:-}
 ver=$(ls /etc/postgresql 2>/dev/null | sort -n | tail -n 1)
 [ -n "$ver" ] || { echo "PostgreSQL is not installed: run installer/setup.sh first" >&2; exit 1; }
-if ! pg_lsclusters -h | awk '$4 == "online"' | grep -q .; then
-  pg_ctlcluster --skip-systemctl-redirect "$ver" main start
+if ! pg_lsclusters -h "$ver" "$cluster" | awk '$4 == "online"' | grep -q .; then
+  pg_ctlcluster --skip-systemctl-redirect "$ver" "$cluster" start
 fi
 for _ in $(seq 1 60); do pg_isready -q -h 127.0.0.1 && break; sleep 0.5; done
 pg_isready -h 127.0.0.1 >/dev/null

@@ -10,10 +10,14 @@ over an older store, which keeps the store and the config and runs the migration
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
+import json
 import os
 import shutil
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -241,3 +245,60 @@ def test_upgrade_keeps_store_and_config_and_migrates(
         assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
         assert db.execute("SELECT count(*) FROM cases").fetchone() == (12,)
     assert config.read_text(encoding="utf-8") == f'db = "{store}"\n'
+
+
+def end_namespace(namespace: str) -> None:
+    """Stop what a network namespace of a test still runs (its cluster, Mosquitto): the test alone
+    started anything there."""
+    for proc in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError):
+            if os.readlink(proc / "ns" / "net") == namespace:
+                os.kill(int(proc.name), signal.SIGTERM)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(shutil.which("pg_createcluster") is None, reason="needs Debian's postgresql-common")
+def test_services_make_the_store_and_the_first_admin_offline(bundle: Path, tmp_path: Path) -> None:
+    """install.sh --services on a PostgreSQL cluster of the test's own, inside a network namespace (its
+    loopback up): the owner role, the store at the newest schema, and the first admin, who signs in with
+    the password given on standard input."""
+    version_dir = max(Path("/etc/postgresql").iterdir(), key=lambda p: float(p.name))
+    cluster = f"gwbundle{os.getpid()}"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    created = subprocess.run(
+        ["pg_createcluster", version_dir.name, cluster, "-p", str(port)], capture_output=True, text=True
+    )
+    assert created.returncode == 0, created.stderr
+    env = {
+        **BARE_ENV,
+        "HOME": str(tmp_path),
+        "PGPORT": str(port),
+        "GRIDWATCH_PG_CLUSTER": cluster,
+        "GRIDWATCH_ETC": str(tmp_path / "etc"),
+    }
+    venv = tmp_path / "venv"
+    script = (
+        "readlink /proc/self/ns/net; ip link set lo up\n"
+        f"bash {bundle}/install.sh --no-debs --venv {venv} --prefix {tmp_path / 'prefix'} --services"
+        " --admin first_admin <<< 'Dispatch-2026'\n"
+        f"{venv}/bin/gridwatch user list --json --db postgresql://first_admin:Dispatch-2026@127.0.0.1:{port}/gridwatch\n"
+    )
+    result = None
+    try:
+        result = offline("bash", "-c", script, env=env)
+    finally:
+        if result is not None and result.stdout:
+            end_namespace(result.stdout.splitlines()[0])
+        subprocess.run(["pg_dropcluster", "--stop", version_dir.name, cluster], capture_output=True)
+    assert result is not None
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "== first admin: first_admin" in result.stdout
+    owner = (tmp_path / "etc" / "owner.url").read_text(encoding="utf-8").strip()
+    assert owner.startswith("postgresql://gridwatch:") and owner.endswith(f"@127.0.0.1:{port}/gridwatch")
+    assert (tmp_path / "etc" / "owner.url").stat().st_mode & 0o077 == 0
+    people = json.loads(result.stdout[result.stdout.index("\n[") :])
+    assert [(p["username"], p["roles"]) for p in people if p["username"] == "first_admin"] == [
+        ("first_admin", ["admin"])
+    ]
