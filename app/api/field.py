@@ -76,7 +76,7 @@ class Signed(BaseModel):
 @router.post("/sign-in", response_model=Signed)
 def sign_in(svc: Served, body: SignIn) -> Signed:
     """A bearer token for the person: the database checks the password (a login as the person)."""
-    wait = svc.limiter.wait(f"sign-in:{body.username}")
+    wait = svc.sign_ins.wait(body.username)
     if wait:
         raise TooMany(wait)
     token = bookkeeping.password_sign_in(svc.store, svc.keeper, body.username, body.password)

@@ -23,6 +23,8 @@ RATE = 20.0
 """Requests per second one token or key may send, sustained; BURST more at once (a phone's queue after a
 tunnel). A client over it gets 429 with Retry-After."""
 BURST = 60.0
+SIGN_IN_RATE, SIGN_IN_BURST = 0.2, 5.0
+"""Password attempts per user name: five at once, then one every five seconds (guessing is slow)."""
 
 
 class Unauthorized(Exception):
@@ -65,6 +67,7 @@ class Service:
     def __init__(self, store: Store, *, rate: float = RATE, burst: float = BURST) -> None:
         self.store = store
         self.limiter = Limiter(rate, burst)
+        self.sign_ins = Limiter(SIGN_IN_RATE, SIGN_IN_BURST)
         self._keeper: Store | None = None
 
     @property

@@ -160,6 +160,11 @@ def test_a_burst_from_one_person_is_429_with_retry_after(served: Field) -> None:
         assert late.status_code == 429 and late.headers["Retry-After"] == "1"
         other = requests.get(base + "/api/v1/tasks", headers=served.auth("h_cgj"), timeout=10)
         assert other.status_code == 200
+    guess = {"username": served.users["leader"], "password": "guess"}
+    tries = [requests.post(served.url("/api/v1/sign-in"), json=guess, timeout=10) for _ in range(6)]
+    wrong = 401 if served.owner.is_postgres else 400  # SQLite: no passwords to sign in with
+    assert [t.status_code for t in tries] == [wrong] * 5 + [429]
+    assert tries[-1].headers["Retry-After"] == "5"
 
 
 class Cable:
