@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 
 from gridwatch.db.models import Case, GridAssignment, Person, Rating
 from gridwatch.db.store import Store
@@ -58,22 +58,34 @@ def my_tasks(store: Store, username: str) -> list[Task]:
             )
         if not mine:
             return []
-        rows = session.scalars(select(Case).where(or_(*mine)).order_by(Case.stage_due_at, Case.id)).all()
+        columns = (
+            Case.case_no,
+            Case.state,
+            Case.category_code,
+            Case.description,
+            Case.address,
+            Case.lon,
+            Case.lat,
+            Case.stage_due_at,
+            Case.deadline_at,
+            Case.version,
+        )
+        rows = session.execute(select(*columns).where(or_(*mine)).order_by(Case.stage_due_at, Case.id)).all()
         return [
             Task(
-                c.case_no,
-                TASK_STATES[c.state],
-                c.state,
-                c.category_code,
-                c.description,
-                c.address,
-                c.lon,
-                c.lat,
-                c.stage_due_at,
-                c.deadline_at if c.state != "verifying" else None,
-                c.version,
+                r.case_no,
+                TASK_STATES[r.state],
+                r.state,
+                r.category_code,
+                r.description,
+                r.address,
+                r.lon,
+                r.lat,
+                r.stage_due_at,
+                r.deadline_at if r.state != "verifying" else None,
+                r.version,
             )
-            for c in rows
+            for r in rows
         ]
 
 
@@ -106,15 +118,26 @@ def requests(
     status: str | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
-    reporter: str | None = None,
     limit: int = MAX_REQUESTS,
 ) -> list[Request]:
-    """Cases as Open311 requests, newest first, narrowed as GET requests asks."""
-    query = select(Case, Rating.rating).outerjoin(Rating, Rating.case_id == Case.id)
+    """Cases as Open311 requests, newest first, narrowed as GET requests asks (a NUL byte names nothing)."""
+    query = select(
+        Case.case_no,
+        Case.category_code,
+        Case.state,
+        Case.description,
+        Case.address,
+        Case.lon,
+        Case.lat,
+        Case.reported_at,
+        Case.updated_at,
+        Case.close_type,
+        Rating.rating,
+    ).outerjoin(Rating, Rating.case_id == Case.id)
     if case_nos is not None:
         query = query.where(Case.case_no.in_([n for n in case_nos if "\x00" not in n]))
     if category_code is not None:
-        query = query.where(Case.category_code == category_code)
+        query = query.where(Case.category_code == category_code if "\x00" not in category_code else false())
     if status == "open":
         query = query.where(Case.state.not_in(CLOSED_STATES))
     elif status == "closed":
@@ -123,24 +146,6 @@ def requests(
         query = query.where(Case.reported_at >= start)
     if end is not None:
         query = query.where(Case.reported_at <= end)
-    if reporter is not None:
-        query = query.where(Case.reporter_id.in_(select(Person.id).where(Person.username == reporter)))
     query = query.order_by(Case.reported_at.desc(), Case.id.desc()).limit(min(limit, MAX_REQUESTS))
     with store.session() as session:
-        rows = session.execute(query).all()
-    return [
-        Request(
-            c.case_no,
-            c.category_code,
-            c.state,
-            c.description,
-            c.address,
-            c.lon,
-            c.lat,
-            c.reported_at,
-            c.updated_at,
-            c.close_type,
-            rating,
-        )
-        for c, rating in rows
-    ]
+        return [Request(*row) for row in session.execute(query)]
