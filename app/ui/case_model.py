@@ -399,7 +399,10 @@ class CaseTableModel(QAbstractTableModel):
                 return ""
             shown = texts.duration(left[0], days=not left[1])
             resumes = self.paused_until(row)
-            return shown if resumes is None else f"{shown} ⏸ {self._resume_text(resumes)}"
+            if resumes is None:
+                return shown
+            paused = self.tr("%1 paused until %2")
+            return paused.replace("%1", shown).replace("%2", self._resume_text(resumes))
         if key == "case_no":
             return row.case_no
         if key == "urgency":

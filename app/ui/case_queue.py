@@ -104,7 +104,7 @@ class CaseQueue(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in enumerate((150, 130, 80, 90, 100, 80, 220, 110, 80, 90)):
+        for column, width in enumerate((200, 130, 80, 90, 100, 80, 220, 110, 80, 90)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)

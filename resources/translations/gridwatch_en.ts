@@ -675,6 +675,107 @@
         <source>working time left</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../app/ui/case_model.py" line="404"/>
+        <source>%1 paused until %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Describer</name>
+    <message numerus="yes">
+        <location filename="../../app/ui/map/identify.py" line="49"/>
+        <source>%n open case(s): click to zoom in</source>
+        <translation>
+            <numerusform>%n open case: click to zoom in</numerusform>
+            <numerusform>%n open cases: click to zoom in</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="56"/>
+        <source>Case %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="64"/>
+        <source>on duty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="64"/>
+        <source>off duty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="67"/>
+        <source>Grid worker %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="68"/>
+        <source>no phone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="69"/>
+        <source>no grid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="77"/>
+        <source>Camera %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="78"/>
+        <source>Loudspeaker %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="79"/>
+        <source>Sensor %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="83"/>
+        <source>offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="87"/>
+        <source>click to watch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="89"/>
+        <source>click to talk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="98"/>
+        <source>lampblack %1 mg/m³ (limit %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="103"/>
+        <source>purifier on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="103"/>
+        <source>purifier off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="105"/>
+        <source>ALARM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="105"/>
+        <source>no alarm</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Duration</name>
@@ -702,6 +803,84 @@
     <message>
         <location filename="../../app/ui/map/layer_panel.py" line="48"/>
         <source>Shown from 1:%1 in</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Legend</name>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="52"/>
+        <source>Case on time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="53"/>
+        <source>Case due soon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="54"/>
+        <source>Case overdue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="55"/>
+        <source>Urgent (A)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="56"/>
+        <source>Important (B)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="57"/>
+        <source>Ordinary (C)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="58"/>
+        <source>Component (square)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="59"/>
+        <source>Event (circle)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="60"/>
+        <source>Camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="61"/>
+        <source>Loudspeaker</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="62"/>
+        <source>Sensor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="63"/>
+        <source>Device offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="64"/>
+        <source>Grid worker on duty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="65"/>
+        <source>Grid worker off duty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="66"/>
+        <source>Cases, last 30 days: few → many</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -819,82 +998,82 @@
 <context>
     <name>MapWidget</name>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="91"/>
+        <location filename="../../app/ui/map/widget.py" line="92"/>
         <source>Basemap</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="92"/>
+        <location filename="../../app/ui/map/widget.py" line="93"/>
         <source>Org units</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="95"/>
+        <location filename="../../app/ui/map/widget.py" line="96"/>
         <source>Names</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="97"/>
+        <location filename="../../app/ui/map/widget.py" line="98"/>
         <source>Case density</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="98"/>
+        <location filename="../../app/ui/map/widget.py" line="99"/>
         <source>Open cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="99"/>
+        <location filename="../../app/ui/map/widget.py" line="100"/>
         <source>Devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="100"/>
+        <location filename="../../app/ui/map/widget.py" line="101"/>
         <source>Grid workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="150"/>
+        <location filename="../../app/ui/map/widget.py" line="155"/>
         <source>Pan / identify</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="151"/>
+        <location filename="../../app/ui/map/widget.py" line="156"/>
         <source>Box select</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="152"/>
+        <location filename="../../app/ui/map/widget.py" line="157"/>
         <source>Measure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="164"/>
+        <location filename="../../app/ui/map/widget.py" line="169"/>
         <source>Whole area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="198"/>
+        <location filename="../../app/ui/map/widget.py" line="208"/>
         <source>unknown datum %1 (wgs84 or gcj02)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="216"/>
+        <location filename="../../app/ui/map/widget.py" line="226"/>
         <source>No basemap: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="223"/>
+        <location filename="../../app/ui/map/widget.py" line="233"/>
         <source>Basemap tiles from %1 could not be read; retrying.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="273"/>
+        <location filename="../../app/ui/map/widget.py" line="283"/>
         <source>Could not read the map data (%1).</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/map/widget.py" line="421"/>
+        <location filename="../../app/ui/map/widget.py" line="435"/>
         <source>%n case(s) selected</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -902,7 +1081,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="434"/>
+        <location filename="../../app/ui/map/widget.py" line="448"/>
         <source>Distance: %1 m</source>
         <translation type="unfinished"></translation>
     </message>

@@ -501,7 +501,7 @@
     <message>
         <location filename="../../app/ui/case_detail.py" line="274"/>
         <source>Loudspeaker</source>
-        <translation>广播</translation>
+        <translation>喇叭</translation>
     </message>
     <message>
         <location filename="../../app/ui/case_detail.py" line="282"/>
@@ -672,6 +672,106 @@
         <source>working time left</source>
         <translation>剩余工作时间</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/case_model.py" line="404"/>
+        <source>%1 paused until %2</source>
+        <translation>%1 暂停至 %2</translation>
+    </message>
+</context>
+<context>
+    <name>Describer</name>
+    <message numerus="yes">
+        <location filename="../../app/ui/map/identify.py" line="49"/>
+        <source>%n open case(s): click to zoom in</source>
+        <translation>
+            <numerusform>%n 件在办案件：点击放大</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="56"/>
+        <source>Case %1: %2</source>
+        <translation>案件 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="64"/>
+        <source>on duty</source>
+        <translation>在岗</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="64"/>
+        <source>off duty</source>
+        <translation>离岗</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="67"/>
+        <source>Grid worker %1</source>
+        <translation>网格员 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="68"/>
+        <source>no phone</source>
+        <translation>无电话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="69"/>
+        <source>no grid</source>
+        <translation>无网格</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="77"/>
+        <source>Camera %1 (%2)</source>
+        <translation>摄像头 %1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="78"/>
+        <source>Loudspeaker %1 (%2)</source>
+        <translation>喇叭 %1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="79"/>
+        <source>Sensor %1 (%2)</source>
+        <translation>传感器 %1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="83"/>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="87"/>
+        <source>click to watch</source>
+        <translation>点击观看</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="89"/>
+        <source>click to talk</source>
+        <translation>点击喊话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="98"/>
+        <source>lampblack %1 mg/m³ (limit %2)</source>
+        <translation>油烟 %1 mg/m³（限值 %2）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="103"/>
+        <source>purifier on</source>
+        <translation>净化器开启</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="103"/>
+        <source>purifier off</source>
+        <translation>净化器关闭</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="105"/>
+        <source>ALARM</source>
+        <translation>报警</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="105"/>
+        <source>no alarm</source>
+        <translation>无报警</translation>
+    </message>
 </context>
 <context>
     <name>Duration</name>
@@ -700,6 +800,84 @@
         <location filename="../../app/ui/map/layer_panel.py" line="48"/>
         <source>Shown from 1:%1 in</source>
         <translation>放大到 1:%1 及以上时显示</translation>
+    </message>
+</context>
+<context>
+    <name>Legend</name>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="52"/>
+        <source>Case on time</source>
+        <translation>案件 未超时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="53"/>
+        <source>Case due soon</source>
+        <translation>案件 即将超时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="54"/>
+        <source>Case overdue</source>
+        <translation>案件 已超时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="55"/>
+        <source>Urgent (A)</source>
+        <translation>紧急（A）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="56"/>
+        <source>Important (B)</source>
+        <translation>重要（B）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="57"/>
+        <source>Ordinary (C)</source>
+        <translation>普通（C）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="58"/>
+        <source>Component (square)</source>
+        <translation>部件（方形）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="59"/>
+        <source>Event (circle)</source>
+        <translation>事件（圆形）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="60"/>
+        <source>Camera</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="61"/>
+        <source>Loudspeaker</source>
+        <translation>喇叭</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="62"/>
+        <source>Sensor</source>
+        <translation>传感器</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="63"/>
+        <source>Device offline</source>
+        <translation>设备离线</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="64"/>
+        <source>Grid worker on duty</source>
+        <translation>网格员 在岗</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="65"/>
+        <source>Grid worker off duty</source>
+        <translation>网格员 离岗</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="66"/>
+        <source>Cases, last 30 days: few → many</source>
+        <translation>近 30 天案件：少 → 多</translation>
     </message>
 </context>
 <context>
@@ -816,89 +994,89 @@
 <context>
     <name>MapWidget</name>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="91"/>
+        <location filename="../../app/ui/map/widget.py" line="92"/>
         <source>Basemap</source>
         <translation>底图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="92"/>
+        <location filename="../../app/ui/map/widget.py" line="93"/>
         <source>Org units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="95"/>
+        <location filename="../../app/ui/map/widget.py" line="96"/>
         <source>Names</source>
         <translation>名称标注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="97"/>
+        <location filename="../../app/ui/map/widget.py" line="98"/>
         <source>Case density</source>
         <translation>案件热力</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="98"/>
+        <location filename="../../app/ui/map/widget.py" line="99"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="99"/>
+        <location filename="../../app/ui/map/widget.py" line="100"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="100"/>
+        <location filename="../../app/ui/map/widget.py" line="101"/>
         <source>Grid workers</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="150"/>
+        <location filename="../../app/ui/map/widget.py" line="155"/>
         <source>Pan / identify</source>
         <translation>平移/查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="151"/>
+        <location filename="../../app/ui/map/widget.py" line="156"/>
         <source>Box select</source>
         <translation>框选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="152"/>
+        <location filename="../../app/ui/map/widget.py" line="157"/>
         <source>Measure</source>
         <translation>测距</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="164"/>
+        <location filename="../../app/ui/map/widget.py" line="169"/>
         <source>Whole area</source>
         <translation>全图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="198"/>
+        <location filename="../../app/ui/map/widget.py" line="208"/>
         <source>unknown datum %1 (wgs84 or gcj02)</source>
         <translation>未知坐标基准 %1（应为 wgs84 或 gcj02）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="216"/>
+        <location filename="../../app/ui/map/widget.py" line="226"/>
         <source>No basemap: %1</source>
         <translation>无底图：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="223"/>
+        <location filename="../../app/ui/map/widget.py" line="233"/>
         <source>Basemap tiles from %1 could not be read; retrying.</source>
         <translation>无法读取 %1 的底图瓦片，正在重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="273"/>
+        <location filename="../../app/ui/map/widget.py" line="283"/>
         <source>Could not read the map data (%1).</source>
         <translation>无法读取地图数据（%1）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/map/widget.py" line="421"/>
+        <location filename="../../app/ui/map/widget.py" line="435"/>
         <source>%n case(s) selected</source>
         <translation>
             <numerusform>已选 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="434"/>
+        <location filename="../../app/ui/map/widget.py" line="448"/>
         <source>Distance: %1 m</source>
         <translation>距离：%1 米</translation>
     </message>

@@ -190,7 +190,7 @@ def test_a_paused_clock_says_so_and_when_it_resumes(
     model.tick()
     row = model.row_of(case.id)
     assert row is not None
-    assert model.data(model.index(row, 0)) == "00:30 ⏸ 11-04 08:30"
+    assert model.data(model.index(row, 0)) == "00:30 paused until 11-04 08:30"
     assert model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole) == (
         "Clock paused outside working hours; it resumes 2025-11-04 08:30"
     )
