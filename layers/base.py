@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from gridwatch.layers.cancel import CancelToken
+from gridwatch.layers.symbols import Symbol
 from gridwatch.layers.view import MapView
 
 _layer_ids = itertools.count(1)
@@ -37,6 +38,16 @@ class Feature:
     kind: str
     distance_px: float = 0.0
     properties: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LegendEntry:
+    """One line of the map's legend, from the layer that draws it: its own symbol or colour ramp, and a
+    stable key the desk words in the user's language (`symbol` or `ramp`, never both)."""
+
+    key: str
+    symbol: Symbol | None = None
+    ramp: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,6 +149,10 @@ class LayerModel(QObject):
     def shown_at(self, view: MapView) -> bool:
         """Drawn and clickable in `view`: switched on and inside its scale range."""
         return self._visible and self.in_scale(view)
+
+    def legend(self) -> tuple[LegendEntry, ...]:
+        """What each symbol or colour of this layer means; () for a layer with nothing to explain."""
+        return ()
 
     def touch(self) -> None:
         """Call after any change a renderer would draw differently."""

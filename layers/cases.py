@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 
-from gridwatch.layers.base import Feature, LayerModel, LayerSnapshot
+from gridwatch.layers.base import Feature, LayerModel, LayerSnapshot, LegendEntry
 from gridwatch.layers.cancel import CancelToken
 from gridwatch.layers.cluster import Clusters, cell_size, cluster
 from gridwatch.layers.points import PointSet, frozen_array
@@ -330,6 +330,25 @@ class CasesLayer(LayerModel):
             selected=self._selected,
             style=self._style,
         )
+
+    def legend(self) -> tuple[LegendEntry, ...]:
+        """Colour is the deadline light, size the urgency, shape component (square) or event (circle)."""
+        plain = LIGHT_COLOURS[Light.CLOSED]
+        lights = tuple(
+            LegendEntry(
+                f"light.{light.name.lower()}",
+                Symbol(Shape.CIRCLE, LIGHT_COLOURS[light], URGENCY_SIZES[Urgency.B]),
+            )
+            for light in (Light.GREEN, Light.YELLOW, Light.RED)
+        )
+        sizes = tuple(
+            LegendEntry(f"urgency.{u.name}", Symbol(Shape.CIRCLE, plain, URGENCY_SIZES[u])) for u in Urgency
+        )
+        shapes = (
+            LegendEntry("class.component", Symbol(Shape.SQUARE, plain, URGENCY_SIZES[Urgency.B])),
+            LegendEntry("class.event", Symbol(Shape.CIRCLE, plain, URGENCY_SIZES[Urgency.B])),
+        )
+        return (*lights, *sizes, *shapes)
 
     def identify(self, view: MapView, x_px: float, y_px: float, tolerance_px: float = 4.0) -> list[Feature]:
         if clustered(self._style, view):

@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike, NDArray
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from gridwatch.layers.base import DETAIL_SCALE, Feature, LayerModel, LayerSnapshot
+from gridwatch.layers.base import DETAIL_SCALE, Feature, LayerModel, LayerSnapshot, LegendEntry
 from gridwatch.layers.cancel import CancelToken
 from gridwatch.layers.markers import draw_markers, identify_markers, in_box_markers
 from gridwatch.layers.paths import path_from_parts
@@ -147,6 +147,10 @@ class DevicesLayer(LayerModel):
             distance,
             {"online": bool(d.online[i])},
         )
+
+    def legend(self) -> tuple[LegendEntry, ...]:
+        online = tuple(LegendEntry(f"device.{k.name.lower()}", SYMBOLS[k * 2 + 1]) for k in DeviceKind)
+        return (*online, LegendEntry("device.offline", SYMBOLS[DeviceKind.CAMERA * 2]))
 
     def identify(self, view: MapView, x_px: float, y_px: float, tolerance_px: float = 4.0) -> list[Feature]:
         return identify_markers(

@@ -15,7 +15,7 @@ import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 
-from gridwatch.layers.base import LayerModel, LayerSnapshot
+from gridwatch.layers.base import LayerModel, LayerSnapshot, LegendEntry
 from gridwatch.layers.cancel import CancelToken
 from gridwatch.layers.paths import path_from_parts
 from gridwatch.layers.points import PointSet
@@ -89,6 +89,9 @@ class HeatmapLayer(LayerModel):
         """The polygons the density is drawn inside (the district's), None for everywhere."""
         self._clip = territory
         self.touch()
+
+    def legend(self) -> tuple[LegendEntry, ...]:
+        return (LegendEntry("density", ramp=self._style.ramp),)
 
     def set_points(self, points: PointSet) -> None:
         self._points = points

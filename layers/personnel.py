@@ -13,7 +13,7 @@ from numpy.typing import ArrayLike, NDArray
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPen
 
-from gridwatch.layers.base import DETAIL_SCALE, Feature, LayerModel, LayerSnapshot
+from gridwatch.layers.base import DETAIL_SCALE, Feature, LayerModel, LayerSnapshot, LegendEntry
 from gridwatch.layers.cancel import CancelToken
 from gridwatch.layers.markers import draw_markers, identify_markers, in_box_markers
 from gridwatch.layers.paths import path_from_parts
@@ -139,6 +139,9 @@ class PersonnelLayer(LayerModel):
             distance,
             {"on_duty": bool(self._data.on_duty[i])},
         )
+
+    def legend(self) -> tuple[LegendEntry, ...]:
+        return (LegendEntry("person.on_duty", SYMBOLS[1]), LegendEntry("person.off_duty", SYMBOLS[0]))
 
     def identify(self, view: MapView, x_px: float, y_px: float, tolerance_px: float = 4.0) -> list[Feature]:
         return identify_markers(self._data.points, view, x_px, y_px, tolerance_px, 6.0, self._feature)

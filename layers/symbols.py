@@ -126,6 +126,15 @@ def _sprite(symbol: Symbol, side: int, dpr: float) -> NDArray[np.uint32]:
     return pixels(image).copy()
 
 
+def symbol_image(symbol: Symbol, dpr: float = 1.0) -> QImage:
+    """The symbol alone, exactly as the map draws it (the legend's icon)."""
+    side = max(1, math.ceil(symbol.size * dpr / 2) + 1) * 2 + 1
+    image = QImage(side, side, PIXEL_FORMAT)
+    pixels(image)[:] = _sprite(symbol, side, dpr)
+    image.setDevicePixelRatio(dpr)
+    return image
+
+
 @lru_cache(maxsize=64)
 def build_atlas(symbols: tuple[Symbol, ...], dpr: float) -> SymbolAtlas:
     """Cached per style: a layer's symbol table rarely changes, so this runs once per style/DPR."""

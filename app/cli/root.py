@@ -31,7 +31,7 @@ DbOption = typer.Option(
     None,
     "--db",
     help="Store URL (postgresql://… or sqlite:///file, or a file path). Default: $GRIDWATCH_DB, the config "
-    "file, else an SQLite file in the user's data directory.",
+    "file, else gridwatch.sqlite in the user's data directory, else the demo's demo.sqlite there.",
 )
 AsOption = typer.Option(
     None,
@@ -60,13 +60,18 @@ def acting_user(store: Store, explicit: str | None) -> str:
     return signed_in
 
 
+_SAID: set[str] = set()
+
+
 def _checked_url(db: str | None, create: bool) -> str:
     """The URL of the store to open, saying which it is when nobody chose it and the demo's also exists;
     a missing SQLite store is an error naming how to create it, unless this command creates stores."""
     choice = config.choose_store(db)
     path = config.sqlite_file(choice.url)
     demo = config.demo_sqlite_path()
-    if choice.chosen_by in ("default", "demo") and config.is_store_file(demo) and not create:
+    said = choice.url in _SAID  # a window command opens its store twice: say it once
+    _SAID.add(choice.url)
+    if choice.chosen_by in ("default", "demo") and config.is_store_file(demo) and not create and not said:
         which = "the demo's store" if choice.chosen_by == "demo" else "the default store"
         hint = "" if choice.chosen_by == "demo" else f"; the demo's: --db {demo}"
         errors.print(f"Store: {which}, {path} (pick another with --db or $GRIDWATCH_DB{hint})", markup=False)

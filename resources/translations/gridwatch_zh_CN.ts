@@ -308,7 +308,7 @@
     <message>
         <location filename="../../app/ui/video_dock.py" line="75"/>
         <source>Show this camera on the video wall&apos;s push tile</source>
-        <translation>将此摄像机上墙（上墙画面位）</translation>
+        <translation>将此摄像头上墙（上墙画面位）</translation>
     </message>
     <message>
         <location filename="../../app/ui/video_dock.py" line="85"/>
@@ -786,7 +786,7 @@
     <message>
         <location filename="../../app/ui/video_tiles.py" line="47"/>
         <source>Free: click a camera on the map or in the camera list</source>
-        <translation>空闲：在地图或摄像机列表中点击摄像机</translation>
+        <translation>空闲：在地图或摄像头列表中点击摄像头</translation>
     </message>
 </context>
 <context>
@@ -1535,7 +1535,7 @@
     <message>
         <location filename="../../app/ui/video_dock.py" line="154"/>
         <source>Click a camera on the map, or find one in the list, to watch it here.</source>
-        <translation>在地图上点击摄像机，或在列表中查找，即可在此观看。</translation>
+        <translation>在地图上点击摄像头，或在列表中查找，即可在此观看。</translation>
     </message>
     <message>
         <location filename="../../app/ui/video_dock.py" line="174"/>
@@ -1555,12 +1555,12 @@
     <message>
         <location filename="../../app/ui/video_dock.py" line="205"/>
         <source>Find a camera…</source>
-        <translation>查找摄像机…</translation>
+        <translation>查找摄像头…</translation>
     </message>
     <message>
         <location filename="../../app/ui/video_dock.py" line="223"/>
         <source>No camera matches “%1”.</source>
-        <translation>没有与“%1”匹配的摄像机。</translation>
+        <translation>没有与“%1”匹配的摄像头。</translation>
     </message>
     <message>
         <location filename="../../app/ui/video_dock.py" line="232"/>

@@ -10,10 +10,12 @@ outside its scale range (`LayerModel.max_scale_denominator`) is skipped like a h
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
+    QHelpEvent,
     QImage,
     QKeyEvent,
     QMouseEvent,
@@ -22,7 +24,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QToolTip, QWidget
 
 from gridwatch.layers.base import Feature, LayerModel
 from gridwatch.layers.compose import LayerImage, placement
@@ -55,6 +57,7 @@ class MapCanvas(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.tooltip_for: Callable[[list[Feature]], str] | None = None
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(200, 150)
@@ -207,6 +210,19 @@ class MapCanvas(QWidget):
             if layer.shown_at(self._view):
                 hits.extend(layer.identify(self._view, x, y, IDENTIFY_TOLERANCE_PX))
         return hits
+
+    def event(self, event: QEvent) -> bool:
+        """Hover: a tooltip naming the thing under the pointer (`tooltip_for`), none over empty ground."""
+        if event.type() == QEvent.Type.ToolTip and self.tooltip_for is not None:
+            assert isinstance(event, QHelpEvent)
+            text = self.tooltip_for(self.identify(event.pos().x(), event.pos().y()))
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
 
     def identify_at(self, x: float, y: float) -> None:
         self.features_clicked.emit(self.identify(x, y))

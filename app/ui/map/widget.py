@@ -38,7 +38,9 @@ from gridwatch.layers.view import Extent, MapView, lonlat_to_mercator
 from gridwatch.ui.feed import FeedThread
 from gridwatch.ui.map import data
 from gridwatch.ui.map.canvas import MapCanvas
+from gridwatch.ui.map.identify import Describer, by_priority
 from gridwatch.ui.map.layer_panel import LayerPanel
+from gridwatch.ui.map.legend import Legend
 from gridwatch.ui.map.live import LiveChanges
 from gridwatch.ui.map.loader import Loader
 from gridwatch.ui.map.tools import BoxSelectTool, MeasureTool, PanTool, Tool
@@ -48,7 +50,6 @@ LABELS_Z = 100
 BASEMAP_Z = -100
 BASEMAP_KEY, BASEMAP_DATUM_KEY = "map/basemap", "map/basemap_datum"
 WAIT_POLL_MS = 20
-CLICK_PRIORITY = {"case": 0, "cluster": 0, "camera": 1, "loudspeaker": 1, "sensor": 2, "person": 2, "grid": 3}
 SELECT_MARGIN_PX = 40
 """A selected case closer than this to the edge counts as off-screen: the map pans to it."""
 
@@ -108,10 +109,14 @@ class MapWidget(QWidget):
             self.org_labels,
         ]
         self.canvas = MapCanvas(self)
+        self.describer = Describer(store, self)
+        self.canvas.tooltip_for = self.describer.top  # hover: the thing a click would act on, by name
         for layer in self.layers:
             self.canvas.add_layer(layer)
         self.panel = LayerPanel([(layer, layer.name) for layer in self.layers], self)
         self.panel.setFixedWidth(190)
+        self.legend = Legend(self.layers, self)
+        self.legend.setFixedWidth(190)
         for layer in self.layers:  # a changed scale range greys or ungreys the layer's row
             layer.appearance_changed.connect(lambda: self.panel.set_view(self.canvas.view))
         self._case_source = _CaseSource(store)
@@ -177,7 +182,12 @@ class MapWidget(QWidget):
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.canvas, 1)
-        body.addWidget(self.panel)
+        side = QVBoxLayout()  # the layer list over the legend of the layers switched on
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(self.panel)
+        side.addWidget(self.legend)
+        side.addStretch(1)
+        body.addLayout(side)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -388,8 +398,11 @@ class MapWidget(QWidget):
     # --- clicks --------------------------------------------------------------------------------------
 
     def _on_clicked(self, features: list[Feature]) -> None:
-        """Something to act on wins over where it is: a case or device before the grid under it."""
-        features = sorted(features, key=lambda f: CLICK_PRIORITY.get(f.kind, len(CLICK_PRIORITY)))
+        """Something to act on wins over where it is: a case or device before the grid under it; the status
+        line names what was clicked."""
+        features = by_priority(features)
+        if features and features[0].kind not in ("case", "cluster"):
+            self.message_label.setText(self.describer.describe(features[0]))
         for feature in features:
             kind = feature.kind
             if kind == "case":
@@ -409,8 +422,9 @@ class MapWidget(QWidget):
             if kind == "loudspeaker":
                 self.speaker_clicked.emit(feature.feature_id)
                 return
+            if kind in ("sensor", "person"):
+                return  # named in the status line; nothing else to open
             if kind == "grid":
-                self.message_label.setText(str(feature.properties.get("name", "")))
                 self.grid_clicked.emit(feature.feature_id)
                 return
         self.message_label.setText(", ".join(str(f.properties.get("name", f.kind)) for f in features))
