@@ -28,8 +28,6 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$out" ] || { usage >&2; exit 1; }
 python=${GRIDWATCH_VENV:-$here/.venv}/bin/python
-command -v dpkg-scanpackages >/dev/null || [ -z "$debs" ] \
-  || { echo "bundle.sh: dpkg-scanpackages is missing: apt-get install dpkg-dev" >&2; exit 1; }
 [ -x "$python" ] || { echo "bundle.sh: no venv at ${python%/bin/python}: run installer/setup.sh first" >&2; exit 1; }
 started=$(date +%s)
 version=$("$python" -c "from importlib.metadata import version; print(version('gridwatch'))")
@@ -58,8 +56,12 @@ if [ -n "$debs" ]; then
   [ -s "$work/resolved.txt" ] || { echo "bundle.sh: apt resolved nothing for: $debs" >&2; exit 1; }
   (cd "$stage/debs" && xargs -a "$work/resolved.txt" apt-get download -qq -o APT::Sandbox::User=root)
   echo "$debs" | tr ' ' '\n' | grep -v '^$' > "$stage/debs/packages.txt"
-  # the index that makes debs/ an apt repository for install.sh (the target needs no dpkg-dev)
-  (cd "$stage/debs" && dpkg-scanpackages -m . 2>/dev/null | gzip -9 > Packages.gz)
+  # the index that makes debs/ an apt repository for install.sh: each package's control fields, where
+  # it is and its hash (what dpkg-scanpackages writes, without needing dpkg-dev here or on the target)
+  (cd "$stage/debs" && for deb in *.deb; do
+     dpkg-deb -f "$deb"
+     printf 'Filename: ./%s\nSize: %s\nSHA256: %s\n\n' "$deb" "$(stat -c %s "$deb")" "$(sha256sum < "$deb" | cut -d' ' -f1)"
+   done | gzip -9 > Packages.gz)
 fi
 
 if [ -d "$here/plugins/qgis" ]; then
