@@ -200,14 +200,17 @@ class Clocked:
     at: datetime
 
 
-def clock(store: Store, username: str, kind: str, lon: float, lat: float) -> Clocked:
-    """Clock on or off (打卡) at a position. Inside one of the person's grids (the geofence) the status
-    says whether it is on time for the site's working hours: late after the first period's start, early
-    leave before the last period's end; outside every assigned grid it is `outside`."""
+def clock(
+    store: Store, username: str, kind: str, lon: float, lat: float, at: datetime | None = None
+) -> Clocked:
+    """Clock on or off (打卡) at a position, now (or `at`, for a replayed record). Inside one of the
+    person's grids (the geofence) the status says whether it is on time for the site's working hours on a
+    working day: late after the first period's start, early leave before the last period's end; on a
+    day off it is normal; outside every assigned grid it is `outside`."""
     if kind not in ("on", "off"):
         raise InvalidInput(f"kind '{kind}': use on or off.")
     check_point(lon, lat)
-    now = utcnow()
+    now = at or utcnow()
     with store.session() as session:
         person = store.actor(session, username)
         place = store.locator.locate(session, lon, lat)
@@ -220,6 +223,8 @@ def clock(store: Store, username: str, kind: str, lon: float, lat: float) -> Clo
         periods = calendar.periods
         if place.grid_id is None or place.grid_id not in mine:
             status = "outside"
+        elif not calendar.is_workday(local.date()):
+            status = "normal"
         elif kind == "on" and second > periods[0][0]:
             status = "late"
         elif kind == "off" and second < periods[-1][1]:

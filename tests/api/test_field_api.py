@@ -9,10 +9,12 @@ import cv2
 import numpy as np
 import requests
 
+from gridwatch.db import field as bookkeeping
 from gridwatch.db.feed import Change, ChangeFeed
 from gridwatch.db.lifecycle import ActionInput
 from gridwatch.db.reads import cases as case_reads
 from tests.api.conftest import IN_GRID, Field
+from tests.conftest import local
 
 
 def jpeg(size: tuple[int, int] = (64, 48)) -> bytes:
@@ -109,7 +111,7 @@ def test_positions_and_clock_on_inside_and_outside_the_geofence(served: Field) -
         timeout=10,
     )
     assert inside.status_code == 200, inside.text
-    assert inside.json()["grid"] == "35020300100101" and inside.json()["status"] in ("normal", "late")
+    assert (inside.json()["kind"], inside.json()["grid"]) == ("on", "35020300100101")  # its status: below
     outside = requests.post(
         served.url("/api/v1/clock/off"),
         json={"lon": 118.3, "lat": 24.5},
@@ -199,3 +201,19 @@ def test_the_desk_sees_a_phones_report_within_a_second(served: Field) -> None:
         assert found.case.source == "grid_worker"
     finally:
         feed.close()
+
+
+def test_clock_status_follows_the_working_hours_and_the_geofence(served: Field) -> None:
+    worker = served.users["worker"]
+    moments = [
+        ("on", local(2026, 12, 1, 8, 20), IN_GRID, "normal"),  # a Tuesday; work starts 08:30
+        ("on", local(2026, 12, 1, 8, 45), IN_GRID, "late"),
+        ("off", local(2026, 12, 1, 17, 0), IN_GRID, "early_leave"),  # work ends 17:30
+        ("off", local(2026, 12, 1, 17, 40), IN_GRID, "normal"),
+        ("on", local(2026, 12, 5, 10, 0), IN_GRID, "normal"),  # a Saturday
+        ("on", local(2026, 12, 1, 8, 20), (118.3, 24.5), "outside"),
+    ]
+    got = [
+        bookkeeping.clock(served.owner, worker, kind, *where, at=at).status for kind, at, where, _ in moments
+    ]
+    assert got == [status for *_, status in moments]
