@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QMouseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -47,6 +47,7 @@ class CameraPane(QFrame):
     """One camera: its toolbar above its picture."""
 
     activated = Signal(object)  # CameraPane: the operator is working on this pane
+    chrome_changed = Signal()  # the toolbar or frame took another size: the dock re-fits the tiles
 
     def __init__(
         self, camera: DeviceInfo, store: Store, username: str, parent: QWidget | None = None
@@ -90,12 +91,31 @@ class CameraPane(QFrame):
         layout.addWidget(self.toolbar)
         layout.addWidget(self.video, 1)
         self.set_current(False)
+        self._bar_height = self.toolbar.sizeHint().height()  # until the toolbar is laid out
+        self.toolbar.installEventFilter(self)
 
     def chrome(self) -> tuple[int, int]:
-        """What a tile has besides its picture (toolbar, margins, the current-pane border), measured: a tile
-        is the picture plus this."""
-        self.frame.activate()
-        return self.width() - self.video.width(), self.height() - self.video.height()
+        """What a tile has besides its picture: the frame's border and margins, and the toolbar above the
+        picture. None of it depends on the tile's size, so fitting tiles to it cannot feed back."""
+        self.ensurePolished()
+        margins = self.frame.contentsMargins()
+        border = self.contentsMargins()  # the style sheet's border, as Qt applies it
+        width = margins.left() + margins.right() + 2 * max(border.left(), self._border())
+        height = margins.top() + margins.bottom() + 2 * max(border.top(), self._border()) + self._bar_height
+        return width, height
+
+    @staticmethod
+    def _border() -> int:
+        return 2  # set_current's border, drawn whether or not the pane is current (transparent then)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The toolbar was laid out at its real height (polished, a talk button): the tiles re-fit once."""
+        if watched is self.toolbar and event.type() == QEvent.Type.Resize:
+            height = self.toolbar.height()
+            if height != self._bar_height:
+                self._bar_height = height
+                self.chrome_changed.emit()
+        return False
 
     def _action(self, name: str, text: str, tip: str) -> QAction:
         action = QAction(text, self)
@@ -249,6 +269,7 @@ class VideoDock(QWidget):
         if pane.talk is not None:
             pane.talk.problem.connect(self.message)
         pane.video.picture_changed.connect(self._arrange)
+        pane.chrome_changed.connect(self._arrange)
         self._slots[slot] = pane
         self.panes.append(pane)
         self._arrange()

@@ -83,8 +83,12 @@ def test_two_by_two_keeps_aspect_and_players_survive_layout_changes(
     )
     qtbot.keyClick(dock.layout_choice, Qt.Key.Key_Down)  # back to 2×2
     assert dock.tiles.tiles[0] is second and len(dock.tiles.tiles) == 4
-    assert dock.open_camera(code="C4") is not None  # and another camera
+    talking = dock.open_camera(code="C1")  # and another camera, with a talk button in its toolbar
+    assert talking is not None and talking.talk is not None
     frames = second.video.frames
     qtbot.waitUntil(lambda: second.video.frames > frames + 5, timeout=5000)
     assert seen == [] and second.video.state == "live"  # never reconnected, never blacked out
+    wait_live(qtbot, talking)
+    picture = talking.video.size()  # the taller toolbar is measured: its picture is still 16:9
+    assert abs(picture.width() * 9 / 16 - picture.height()) <= 1.5, picture  # within a pixel and rounding
     assert second.video._reader is reader and reader is not None and reader.isRunning()
