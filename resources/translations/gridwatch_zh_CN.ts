@@ -877,7 +877,7 @@
     <message>
         <location filename="../../app/ui/map/legend.py" line="66"/>
         <source>Cases, last 30 days: few → many</source>
-        <translation>近 30 天案件：少 → 多</translation>
+        <translation>近30天案件 少→多</translation>
     </message>
 </context>
 <context>

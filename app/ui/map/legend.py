@@ -15,7 +15,7 @@ from gridwatch.layers.ramp import lut
 from gridwatch.layers.symbols import symbol_image
 from gridwatch.ui.widgets import named
 
-RAMP_SIZE = (64, 10)
+RAMP_SIZE = (40, 10)
 
 
 def ramp_image(name: str) -> QImage:
@@ -82,6 +82,7 @@ class Legend(QWidget):
             row += 1
             for entry in entries:
                 icon, text = self._icon(entry), QLabel(self.words(entry.key))
+                text.setWordWrap(True)  # the side column is narrow; a long line wraps, never cut
                 self.grid.addWidget(icon, row, 0, Qt.AlignmentFlag.AlignCenter)
                 self.grid.addWidget(text, row, 1)
                 self.lines.append((icon, text))
