@@ -231,6 +231,11 @@ class MainWindow(QMainWindow):
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(lambda: self.queue.text.setFocus())
         view.addAction(find)
+        camera = QAction(self.tr("Find camera"), self)  # any camera at any map scale (issue 9, item 14)
+        camera.setObjectName("findCamera")
+        camera.setShortcut(QKeySequence("Ctrl+K"))
+        camera.triggered.connect(self.find_camera)
+        view.addAction(camera)
 
     # --- the selected case -----------------------------------------------------------------------------
 
@@ -286,6 +291,11 @@ class MainWindow(QMainWindow):
         )
 
     # --- cameras and loudspeakers -------------------------------------------------------------------------
+
+    def find_camera(self) -> None:
+        """The video dock's camera list, shown and focused: every camera, whatever the map's scale."""
+        self._reveal(self.video_dock)
+        self.video.find_field.setFocus()
 
     def _map_selection(self, ids: list[int]) -> None:
         if ids:

@@ -270,57 +270,57 @@
 <context>
     <name>CameraPane</name>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="64"/>
+        <location filename="../../app/ui/video_dock.py" line="65"/>
         <source>Snapshot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="65"/>
+        <location filename="../../app/ui/video_dock.py" line="66"/>
         <source>Attach a snapshot to the selected case as evidence</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="67"/>
+        <location filename="../../app/ui/video_dock.py" line="68"/>
         <source>Mute</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="67"/>
+        <location filename="../../app/ui/video_dock.py" line="68"/>
         <source>Mute this camera&apos;s sound</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="71"/>
+        <location filename="../../app/ui/video_dock.py" line="72"/>
         <source>Full screen</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="71"/>
+        <location filename="../../app/ui/video_dock.py" line="72"/>
         <source>Full screen (Esc to leave)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="75"/>
+        <location filename="../../app/ui/video_dock.py" line="76"/>
         <source>To wall</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="75"/>
+        <location filename="../../app/ui/video_dock.py" line="76"/>
         <source>Show this camera on the video wall&apos;s push tile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="85"/>
+        <location filename="../../app/ui/video_dock.py" line="86"/>
         <source>Close this camera</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="111"/>
+        <location filename="../../app/ui/video_dock.py" line="131"/>
         <source>This camera has no stream address in the device table.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="117"/>
+        <location filename="../../app/ui/video_dock.py" line="137"/>
         <source>Stream not available: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -960,37 +960,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="284"/>
+        <location filename="../../app/ui/main_window.py" line="234"/>
+        <source>Find camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="289"/>
         <source>%1: %2 done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="338"/>
+        <location filename="../../app/ui/main_window.py" line="348"/>
         <source> (and %1 more)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="344"/>
+        <location filename="../../app/ui/main_window.py" line="354"/>
         <source>Loudspeaker %1 speaking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="382"/>
+        <location filename="../../app/ui/main_window.py" line="392"/>
         <source>● live</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="372"/>
+        <location filename="../../app/ui/main_window.py" line="382"/>
         <source>● reconnecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="375"/>
+        <location filename="../../app/ui/main_window.py" line="385"/>
         <source>Live updates interrupted, reconnecting: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="381"/>
+        <location filename="../../app/ui/main_window.py" line="391"/>
         <source>Live updates are back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1538,57 +1543,57 @@
 <context>
     <name>VideoDock</name>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="154"/>
+        <location filename="../../app/ui/video_dock.py" line="174"/>
         <source>Click a camera on the map, or find one in the list, to watch it here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="174"/>
+        <location filename="../../app/ui/video_dock.py" line="194"/>
         <source>1 camera</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="175"/>
+        <location filename="../../app/ui/video_dock.py" line="195"/>
         <source>2×2 cameras</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="201"/>
+        <location filename="../../app/ui/video_dock.py" line="221"/>
         <source> — offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="205"/>
+        <location filename="../../app/ui/video_dock.py" line="225"/>
         <source>Find a camera…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="223"/>
+        <location filename="../../app/ui/video_dock.py" line="243"/>
         <source>No camera matches “%1”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="232"/>
+        <location filename="../../app/ui/video_dock.py" line="252"/>
         <source>No camera %1 in the device table.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="313"/>
+        <location filename="../../app/ui/video_dock.py" line="334"/>
         <source>No case selected: select the case the snapshot is evidence for.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="317"/>
+        <location filename="../../app/ui/video_dock.py" line="338"/>
         <source>No picture from %1 yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="331"/>
+        <location filename="../../app/ui/video_dock.py" line="352"/>
         <source>Snapshot of %1 attached to case %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="346"/>
+        <location filename="../../app/ui/video_dock.py" line="367"/>
         <source>%1 is on the video wall, screen %2 tile %3.</source>
         <translation type="unfinished"></translation>
     </message>

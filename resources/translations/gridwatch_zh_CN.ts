@@ -271,57 +271,57 @@
 <context>
     <name>CameraPane</name>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="64"/>
+        <location filename="../../app/ui/video_dock.py" line="65"/>
         <source>Snapshot</source>
         <translation>抓图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="65"/>
+        <location filename="../../app/ui/video_dock.py" line="66"/>
         <source>Attach a snapshot to the selected case as evidence</source>
         <translation>抓取当前画面，作为证据附到所选案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="67"/>
+        <location filename="../../app/ui/video_dock.py" line="68"/>
         <source>Mute</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="67"/>
+        <location filename="../../app/ui/video_dock.py" line="68"/>
         <source>Mute this camera&apos;s sound</source>
         <translation>关闭此摄像头的声音</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="71"/>
+        <location filename="../../app/ui/video_dock.py" line="72"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="71"/>
+        <location filename="../../app/ui/video_dock.py" line="72"/>
         <source>Full screen (Esc to leave)</source>
         <translation>全屏（按 Esc 退出）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="75"/>
+        <location filename="../../app/ui/video_dock.py" line="76"/>
         <source>To wall</source>
         <translation>上墙</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="75"/>
+        <location filename="../../app/ui/video_dock.py" line="76"/>
         <source>Show this camera on the video wall&apos;s push tile</source>
         <translation>将此摄像头上墙（上墙画面位）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="85"/>
+        <location filename="../../app/ui/video_dock.py" line="86"/>
         <source>Close this camera</source>
         <translation>关闭此画面</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="111"/>
+        <location filename="../../app/ui/video_dock.py" line="131"/>
         <source>This camera has no stream address in the device table.</source>
         <translation>设备表中没有此摄像头的视频流地址。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="117"/>
+        <location filename="../../app/ui/video_dock.py" line="137"/>
         <source>Stream not available: %1</source>
         <translation>视频流不可用：%1</translation>
     </message>
@@ -956,37 +956,42 @@
         <translation>查找案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="284"/>
+        <location filename="../../app/ui/main_window.py" line="234"/>
+        <source>Find camera</source>
+        <translation>查找摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="289"/>
         <source>%1: %2 done</source>
         <translation>%1：已%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="338"/>
+        <location filename="../../app/ui/main_window.py" line="348"/>
         <source> (and %1 more)</source>
         <translation>（另有 %1 条）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="344"/>
+        <location filename="../../app/ui/main_window.py" line="354"/>
         <source>Loudspeaker %1 speaking</source>
         <translation>喇叭 %1 正在播放</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="382"/>
+        <location filename="../../app/ui/main_window.py" line="392"/>
         <source>● live</source>
         <translation>● 实时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="372"/>
+        <location filename="../../app/ui/main_window.py" line="382"/>
         <source>● reconnecting…</source>
         <translation>● 正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="375"/>
+        <location filename="../../app/ui/main_window.py" line="385"/>
         <source>Live updates interrupted, reconnecting: %1</source>
         <translation>实时更新中断，正在重新连接：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="381"/>
+        <location filename="../../app/ui/main_window.py" line="391"/>
         <source>Live updates are back</source>
         <translation>实时更新已恢复</translation>
     </message>
@@ -1533,57 +1538,57 @@
 <context>
     <name>VideoDock</name>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="154"/>
+        <location filename="../../app/ui/video_dock.py" line="174"/>
         <source>Click a camera on the map, or find one in the list, to watch it here.</source>
         <translation>在地图上点击摄像头，或在列表中查找，即可在此观看。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="174"/>
+        <location filename="../../app/ui/video_dock.py" line="194"/>
         <source>1 camera</source>
         <translation>1 画面</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="175"/>
+        <location filename="../../app/ui/video_dock.py" line="195"/>
         <source>2×2 cameras</source>
         <translation>2×2 画面</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="201"/>
+        <location filename="../../app/ui/video_dock.py" line="221"/>
         <source> — offline</source>
         <translation> — 离线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="205"/>
+        <location filename="../../app/ui/video_dock.py" line="225"/>
         <source>Find a camera…</source>
         <translation>查找摄像头…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="223"/>
+        <location filename="../../app/ui/video_dock.py" line="243"/>
         <source>No camera matches “%1”.</source>
         <translation>没有与“%1”匹配的摄像头。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="232"/>
+        <location filename="../../app/ui/video_dock.py" line="252"/>
         <source>No camera %1 in the device table.</source>
         <translation>设备表中没有摄像头 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="313"/>
+        <location filename="../../app/ui/video_dock.py" line="334"/>
         <source>No case selected: select the case the snapshot is evidence for.</source>
         <translation>未选择案件：请先选择抓图要作为证据的案件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="317"/>
+        <location filename="../../app/ui/video_dock.py" line="338"/>
         <source>No picture from %1 yet.</source>
         <translation>%1 还没有画面。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="331"/>
+        <location filename="../../app/ui/video_dock.py" line="352"/>
         <source>Snapshot of %1 attached to case %2.</source>
         <translation>%1 的抓图已附到案件 %2。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="346"/>
+        <location filename="../../app/ui/video_dock.py" line="367"/>
         <source>%1 is on the video wall, screen %2 tile %3.</source>
         <translation>%1 已上墙：第 %2 屏第 %3 画面。</translation>
     </message>

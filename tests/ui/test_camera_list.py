@@ -10,11 +10,15 @@ from pytestqt.qtbot import QtBot
 
 from gridwatch.db.store import Store
 from gridwatch.ui.application import make_application
+from gridwatch.ui.login import find_login
 from gridwatch.ui.video_dock import VideoDock
 from tests.ui import test_dispatcher_video as video
+from tests.ui import test_dispatcher_workflow as workflow
 from tests.ui.test_dispatcher_video import add_devices
+from tests.ui.test_dispatcher_workflow import OpenWindow
 
 camera_file = video.camera_file  # the video tests' camera, shared
+open_window = workflow.open_window  # the workflow tests' window fixture, shared
 
 
 def test_a_camera_found_by_typing_part_of_its_name(
@@ -44,3 +48,21 @@ def test_a_camera_found_by_typing_part_of_its_name(
     qtbot.keyClicks(dock.find_field, "x9")
     qtbot.keyClick(dock.find_field, Qt.Key.Key_Return)
     assert messages == ["No camera matches “x9”."] and len(dock.panes) == 2
+
+
+def test_ctrl_k_opens_the_camera_list_in_a_hidden_video_dock(
+    store: Store, staff: dict[str, str], camera_file: Path, qtbot: QtBot, open_window: OpenWindow
+) -> None:
+    add_devices(store, camera_file)
+    login = find_login(store, "dispatcher")
+    assert login is not None
+    window = open_window(store, login)
+    assert window.video_dock.isHidden()  # the first launch's layout: no camera open yet
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert window.video_dock.isVisible() and window.video.find_field.hasFocus()
+    qtbot.keyClicks(window.video.find_field, "c2")
+    qtbot.keyClick(window.video.find_field, Qt.Key.Key_Return)
+    assert [p.camera.code for p in window.video.panes] == ["C2"]
+    window.video.close_all()
