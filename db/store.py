@@ -35,6 +35,7 @@ from gridwatch.db.lifecycle import (
     conflict_for,
     running_deadline,
 )
+from gridwatch.db.missing import no_person
 from gridwatch.db.models import (
     Attachment,
     CalendarDay,
@@ -345,9 +346,7 @@ class Store:
             .where(Person.username == username)
         ).all()
         if not rows or not rows[0].active:
-            raise NotFound(
-                f"No active person with username '{username}'. Import people, or act as another user."
-            )
+            raise no_person(session, username)
         actor = Actor(rows[0].id, username, rows[0].name, frozenset(r.role for r in rows if r.role))
         self._actors[username] = (clock.monotonic(), actor)
         return actor
@@ -360,9 +359,7 @@ class Store:
     def person(session: Session, username: str) -> Person:
         person = session.scalar(select(Person).where(Person.username == username))
         if person is None or not person.active:
-            raise NotFound(
-                f"No active person with username '{username}'. Import people, or act as another user."
-            )
+            raise no_person(session, username)
         return person
 
     @staticmethod
@@ -563,7 +560,8 @@ class Store:
             case = self.case(session, case_no)
             if inp.expected_version is not None and inp.expected_version != case.version:
                 raise conflict_for(session, case_no, inp.expected_version)  # before judging a stale view
-            step, role = self.workflow(session).step(case_no, case.state, action, person.roles)
+            pending = (case.pending_request or {}).get("kind")
+            step, role = self.workflow(session).step(case_no, case.state, action, person.roles, pending)
             apply_step(session, case, step, role, person.id, inp, self.rules(session), utcnow())
             return case
 
