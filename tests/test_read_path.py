@@ -14,7 +14,14 @@ import pytest
 
 from tests.test_layering import ROOT, imported_modules
 
-CLIENTS = ["gridwatch.ui", "gridwatch.wall", "gridwatch.video", "gridwatch.talk", "gridwatch.cli", "gridwatch.api"]
+CLIENTS = [
+    "gridwatch.ui",
+    "gridwatch.wall",
+    "gridwatch.video",
+    "gridwatch.talk",
+    "gridwatch.cli",
+    "gridwatch.api",
+]
 FORBIDDEN = ["sqlalchemy", "gridwatch.db.models"]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
