@@ -25,6 +25,7 @@ from gridwatch.db.demo_city.people import DEMO_DISPATCHER
 from gridwatch.db.demo_city.seed import SEED_STEPS
 from gridwatch.db.demo_city.simulate import DemoSimulation
 from gridwatch.db.store import Store
+from gridwatch.plugins.basemap.demo_cache import BasemapError, demo_basemap_path, ensure_demo_basemap
 from gridwatch.plugins.speakers.loopback import LoopbackSpeakers
 from gridwatch.plugins.video.demo_streams import ensure_scenes
 
@@ -102,6 +103,21 @@ def seed_demo_command(
         with _seed_progress(as_json) as progress:
             summary = seed_demo(store, cases=cases, seed=seed, now=moment, replace=replace, progress=progress)
         _print_summary(summary, as_json)
+    _demo_basemap(seed, as_json)
+
+
+def _demo_basemap(seed: int, quiet: bool) -> str:
+    """The demo basemap's path, rendered now if missing; "" (and a warning) if it cannot be."""
+    if not quiet and not demo_basemap_path(seed).is_file():
+        console.print("Rendering the demo district's basemap (once, a few seconds)…")
+    try:
+        path, _ = ensure_demo_basemap(seed)
+    except BasemapError as exc:
+        typer.echo(f"{exc}; the map opens without it", err=True)  # stderr: --json output stays JSON
+        return ""
+    if not quiet:
+        console.print(f"Demo basemap: {path}")
+    return str(path)
 
 
 @app.command("demo")
@@ -147,6 +163,7 @@ def demo_command(
 
     console.print("Preparing the demo cameras' video (encoded once into the cache)…")
     ensure_scenes()
+    basemap = _demo_basemap(1, as_json)  # the seed `demo` seeds with
     stop = threading.Event()
     if simulate and screenshot is None:
         simulation = DemoSimulation(Store(url))
@@ -156,7 +173,13 @@ def demo_command(
     speakers.start()
     try:
         code = run_dispatcher(
-            url, DEMO_DISPATCHER, lang, screenshot, speakers=speakers, open_camera=open_camera
+            url,
+            DEMO_DISPATCHER,
+            lang,
+            screenshot,
+            speakers=speakers,
+            open_camera=open_camera,
+            basemap=basemap,
         )
     finally:
         stop.set()

@@ -99,10 +99,11 @@ def run_dispatcher(
     *,
     speakers: LoopbackSpeakers | None = None,
     open_camera: str | None = None,
+    basemap: str = "",
 ) -> int:
     """Open the dispatcher workstation on a store; with `screenshot`, save the loaded window and exit.
     `speakers` (the demo's loopback loudspeakers) show as speaking in the window; `open_camera` opens
-    that camera's pane at once."""
+    that camera's pane at once; `basemap` is the map's basemap when the settings name none (the demo's)."""
     app = make_application(lang)
     try:
         store = Store(store_url)
@@ -139,7 +140,7 @@ def run_dispatcher(
         if screenshot
         else None
     )
-    window = MainWindow(store, login, workspace, settings, live=screenshot is None)
+    window = MainWindow(store, login, workspace, settings, live=screenshot is None, default_basemap=basemap)
     if speakers is not None:
         window.watch_speakers(speakers)
     if open_camera is not None:

@@ -37,7 +37,7 @@ DEFAULT_SIZE = (1600, 960)  # the window's size at first launch and after "Reset
 VIDEO_WIDTH = 560  # the video and loudspeaker docks' width when first shown
 
 
-def make_map(store: Store, parent: QWidget, wanted: bool = True) -> QWidget:
+def make_map(store: Store, parent: QWidget, wanted: bool = True, default_basemap: str = "") -> QWidget:
     """The map canvas if wanted and its package is installed, else a placeholder saying so."""
     try:
         if not wanted:
@@ -49,7 +49,7 @@ def make_map(store: Store, parent: QWidget, wanted: bool = True) -> QWidget:
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setStyleSheet("background: #e8eef3; color: #556; font-size: 16px;")
         return label
-    widget: QWidget = MapWidget(store, parent)
+    widget: QWidget = MapWidget(store, parent, default_basemap=default_basemap)
     return widget
 
 
@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         *,
         live: bool = True,
         with_map: bool = True,
+        default_basemap: str = "",
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -82,7 +83,7 @@ class MainWindow(QMainWindow):
             | QMainWindow.DockOption.AnimatedDocks
         )
         VideoPane.zone = site_rules(store).calendar.tz  # overlays show the desk's time (issue 9)
-        self.map = make_map(store, self, with_map)
+        self.map = make_map(store, self, with_map, default_basemap)
         self.setCentralWidget(self.map)
         self.queue = CaseQueue(store, login.person_id, self, department=login.queue_department)
         self.detail = CaseDetail(store, self, username=login.username)

@@ -85,8 +85,10 @@ class MapWidget(QWidget):
         basemap: str | None = None,
         basemap_datum: str | None = None,
         settings: QSettings | None = None,
+        default_basemap: str = "",
     ) -> None:
-        """`basemap`/`basemap_datum` override the settings; "" for `basemap` means none."""
+        """`basemap`/`basemap_datum` override the settings; "" for `basemap` means none.
+        `default_basemap` (a WGS84 file: the demo's, docs/BASEMAP.md) is used when the settings name none."""
         super().__init__(parent)
         self.store = store
         self.basemap = BasemapLayer(self.tr("Basemap"), z=BASEMAP_Z)
@@ -137,7 +139,7 @@ class MapWidget(QWidget):
         self.canvas.measured.connect(self._show_measure)
         settings = settings or QSettings()
         self.set_basemap(
-            str(settings.value(BASEMAP_KEY, "") or "") if basemap is None else basemap,
+            str(settings.value(BASEMAP_KEY, "") or default_basemap) if basemap is None else basemap,
             str(settings.value(BASEMAP_DATUM_KEY, "wgs84") or "wgs84")
             if basemap_datum is None
             else basemap_datum,
