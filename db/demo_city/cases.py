@@ -20,8 +20,9 @@ import numpy.typing as npt
 from gridwatch.db.calendar import WorkingCalendar
 from gridwatch.db.deadlines import DeadlineRule
 from gridwatch.db.demo_city.devices import ComponentSpec, DeviceSpec
-from gridwatch.db.demo_city.names import DISTRICT_CODE, ROADS
+from gridwatch.db.demo_city.names import DISTRICT_CODE
 from gridwatch.db.demo_city.people import RuleSpec, route
+from gridwatch.db.demo_city.roads import RoadFinder, named_roads
 from gridwatch.db.demo_city.territory import (
     M_PER_DEG_LAT,
     M_PER_DEG_LON,
@@ -165,6 +166,7 @@ class CaseMaker:
         self.planner = Planner(self.rng, calendar, deadline_rules)
         self.community = {c.code: c.name for c in territory.communities}
         self.street = {s.code: s.name for s in territory.streets}
+        self.roads = RoadFinder(named_roads(territory))  # an address names the road the map shows there
 
     def make(self, n: int, now: datetime) -> list[DemoCase]:
         rng = self.rng
@@ -252,7 +254,7 @@ class CaseMaker:
     ) -> DemoCase:
         grid = places.grid[i]
         lon, lat = places.lonlat[i]
-        road = ROADS[int(self.rng.integers(len(ROADS)))]
+        road = self.roads.nearest(float(lon), float(lat))
         if grid is None:
             address = f"思明区界外 {road}延长线附近（不在任何网格内）"
         else:

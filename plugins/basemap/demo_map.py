@@ -2,9 +2,9 @@
 
 Everything comes from the same `build_territory(seed)` the demo store is seeded from, so the map lines
 up with the grids exactly: every grid boundary is a street (grid boundaries follow streets in real
-数字城管 grids), the near-straight "road" boundaries are main roads, and the longest through chains of
-streets are the named main roads the demo addresses use (`names.ROADS`). Blocks are the grids shrunk off the
-streets and cut by a lane or two; a few grids are parks, one holds a lake, and the sea lies south-west
+数字城管 grids), the near-straight "road" boundaries are wider, and the named roads the demo addresses
+use (`demo_city.roads`) are drawn over them. Blocks are the grids shrunk off the streets and cut by a
+lane or two; a few grids are parks, one holds a lake, and the sea lies south-west
 of the district as it does around 思明区. See docs/BASEMAP.md.
 """
 
@@ -18,21 +18,14 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
-from gridwatch.db.demo_city.names import ROADS
-from gridwatch.db.demo_city.territory import FloatArray, build_territory
+from gridwatch.db.demo_city.roads import NamedRoad, named_roads
+from gridwatch.db.demo_city.territory import build_territory
 from gridwatch.layers.view import lonlat_to_mercator
 
-CHAIN_TURN_DEG = 65.0  # a named road goes on through a crossing only if it turns less (Voronoi nodes: ~60°)
 LANE_MIN_AREA_M2 = 60_000.0  # grids larger than this get a lane through them, two if twice as large
 PARK_NAMES = ("中山公园", "万石植物园", "白鹭洲公园", "南湖公园")
 LAKE_NAME = "筼筜湖"
 SEA_NAME = "鹭江"
-
-
-@dataclass(frozen=True)
-class NamedRoad:
-    name: str
-    line: LineString
 
 
 @dataclass(frozen=True)
@@ -65,53 +58,6 @@ class DemoMap:
 
 def _mercator(geom: BaseGeometry) -> BaseGeometry:
     return shapely.transform(geom, lambda xy: np.column_stack(lonlat_to_mercator(xy[:, 0], xy[:, 1])))
-
-
-def _direction(line: LineString, at_start: bool) -> FloatArray:
-    """The unit direction leaving the line at one end, over its first or last ~60 m."""
-    reach = min(60.0, line.length / 2)
-    end = np.asarray(line.coords[0 if at_start else -1], dtype=np.float64)
-    inner = line.interpolate(reach if at_start else line.length - reach)
-    vector: FloatArray = np.asarray(inner.coords[0], dtype=np.float64) - end
-    return vector / max(float(np.hypot(*vector)), 1e-9)
-
-
-def _chains(roads: list[LineString]) -> list[LineString]:
-    """Join street segments into through roads: at each crossing, go on along the straightest one."""
-    ends: dict[tuple[float, float], list[tuple[int, bool]]] = {}
-    for i, line in enumerate(roads):
-        for at_start in (True, False):
-            key = tuple(np.round(line.coords[0 if at_start else -1], 3))
-            ends.setdefault((float(key[0]), float(key[1])), []).append((i, at_start))
-    used: set[int] = set()
-    chains = []
-    limit = -math.cos(math.radians(CHAIN_TURN_DEG))
-    for first in sorted(range(len(roads)), key=lambda i: (-roads[i].length, i)):
-        if first in used:
-            continue
-        used.add(first)
-        coords = list(roads[first].coords)
-        for forward in (True, False):
-            while True:
-                tip = coords[-1] if forward else coords[0]
-                heading = -_direction(LineString(coords), at_start=not forward)
-                key = (round(tip[0], 3), round(tip[1], 3))
-                best, best_cos = None, -limit
-                for i, at_start in ends.get(key, []):
-                    if i in used:
-                        continue
-                    cos = float(np.dot(heading, _direction(roads[i], at_start)))
-                    if cos > best_cos:
-                        best, best_cos = (i, at_start), cos
-                if best is None:
-                    break
-                used.add(best[0])
-                nxt = list(roads[best[0]].coords)
-                nxt = nxt if best[1] else nxt[::-1]  # now running away from the tip
-                coords = coords + nxt[1:] if forward else nxt[::-1][:-1] + coords
-        chains.append(LineString(coords))
-    chains.sort(key=lambda c: (-c.length, c.coords[0]))
-    return chains
 
 
 def _lanes(grid: Polygon) -> list[LineString]:
@@ -178,11 +124,7 @@ def build_demo_map(seed: int) -> DemoMap:
     roads: list[LineString] = []
     for edge in territory.edges:
         (roads if edge.road else streets).append(_mercator(edge.line))
-    outline = district.boundary  # the district's edge is a street, but no through road runs along it
-    chains = _chains(
-        [line for line in roads + streets if line.interpolate(0.5, normalized=True).distance(outline) > 1.0]
-    )
-    named = [NamedRoad(name, line) for name, line in zip(ROADS, chains, strict=False)]
+    named = [NamedRoad(road.name, _mercator(road.line)) for road in named_roads(territory)]
     return DemoMap(
         district=district.bounds,
         sea=Area(SEA_NAME, sea, _offshore(district, 900.0)),
