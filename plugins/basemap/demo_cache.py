@@ -14,7 +14,7 @@ from pathlib import Path
 
 from gridwatch.db.config import demo_sqlite_path
 
-CACHE_VERSION = "v2"  # bump when the drawing changes, so an old file is not reused
+CACHE_VERSION = "v3"  # bump when the drawing changes, so an old file is not reused
 TIMEOUT_S = 600
 
 

@@ -48,7 +48,7 @@ MAIN_PX = {11: 1.0, 12: 1.5, 13: 2.5, 14: 4.0, 15: 6.5, 16: 11.0}  # the named r
 LANE_PX = {14: 0.0, 15: 1.5, 16: 3.0}
 CASING_PX = 1.0  # each side
 ROAD_LABEL_ZOOM, AREA_LABEL_ZOOM = 14, 13
-LABEL_EVERY_PX = 700.0  # a long road's name repeats this often
+LABEL_EVERY_PX = 400.0  # a long road's name repeats this often (where no other label is)
 MARGIN_PX = 64.0  # tiles reach at least this far past the district at every zoom, 2.5 km at most
 MARGIN_M = 2_500.0
 
