@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -19,6 +21,7 @@ from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 from shapely.geometry import Point
 
+from gridwatch.db.config import demo_sqlite_path
 from gridwatch.db.demo_city import seed_demo
 from gridwatch.db.demo_city.names import ROADS
 from gridwatch.db.demo_city.territory import build_territory
@@ -26,6 +29,7 @@ from gridwatch.db.store import Store
 from gridwatch.layers.tiles.math import HALF_WORLD_M, TILE_SIZE, TileKey, tile_span_m, tiles_for_extent
 from gridwatch.layers.tiles.sources import MBTilesSource, open_source
 from gridwatch.layers.view import Extent, mercator_to_lonlat
+from gridwatch.plugins.basemap.demo_cache import CACHE_VERSION, ensure_demo_basemap
 from gridwatch.plugins.basemap.demo_map import DemoMap, build_demo_map
 from gridwatch.plugins.basemap.render import (
     MAX_ZOOM,
@@ -122,7 +126,7 @@ def test_the_lake_is_water_coloured(qapp: object, mbtiles: Path, demo: DemoMap) 
 def test_the_same_seed_gives_the_same_tiles(qapp: object, mbtiles: Path) -> None:
     again = TileRenderer(build_demo_map(SEED))
     source = MBTilesSource(mbtiles)
-    keys = [TileKey(*k) for k in _sample_keys(source)]
+    keys = [TileKey(*k) for k in _sample_keys(mbtiles)]
     assert len(keys) == 12
     for key in keys:
         stored = source.get(*key)
@@ -132,10 +136,12 @@ def test_the_same_seed_gives_the_same_tiles(qapp: object, mbtiles: Path) -> None
     assert png_bytes(other.tile(keys[-1])) != source.get(*keys[-1])  # another seed, another district
 
 
-def _sample_keys(source: MBTilesSource) -> list[tuple[int, int, int]]:
-    rows = source._db.execute(  # two tiles per zoom, the middle ones (most drawn on)
-        "SELECT zoom_level, tile_column, (1 << zoom_level) - 1 - tile_row FROM tiles ORDER BY 1, 2, 3"
-    ).fetchall()
+def _sample_keys(path: Path) -> list[tuple[int, int, int]]:
+    """Two tiles per zoom, the middle ones (the most drawn on), as XYZ keys."""
+    with closing(sqlite3.connect(path)) as db:
+        rows = db.execute(
+            "SELECT zoom_level, tile_column, (1 << zoom_level) - 1 - tile_row FROM tiles ORDER BY 1, 2, 3"
+        ).fetchall()
     out = []
     for z in range(MIN_ZOOM, MAX_ZOOM + 1):
         at_z = [r for r in rows if r[0] == z]
@@ -179,3 +185,28 @@ def _distance(a: QColor, b: QColor) -> int:
 def _share(image: QImage, colour: str) -> float:
     raw = np.frombuffer(image.constBits(), dtype=np.uint32)[: image.width() * image.height()]
     return float((raw & 0xFFFFFF == QColor(colour).rgb() & 0xFFFFFF).mean())
+
+
+def test_the_demo_renders_its_basemap_once_next_to_its_store(
+    mbtiles: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    path, rendered = ensure_demo_basemap(SEED)  # in its own process, as `gridwatch demo` does
+    assert rendered and path == demo_sqlite_path().with_name(
+        f"demo-basemap-seed{SEED}-{CACHE_VERSION}.mbtiles"
+    )
+    assert path.parent == tmp_path / "gridwatch"
+    assert _tile_digest(path) == _tile_digest(mbtiles)  # another process, the same tiles
+    stamp = path.stat().st_mtime_ns
+    assert ensure_demo_basemap(SEED) == (path, False) and path.stat().st_mtime_ns == stamp  # reused
+    assert not list(path.parent.glob(".*partial"))
+
+
+def _tile_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with closing(sqlite3.connect(path)) as db:
+        for row in db.execute(
+            "SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles ORDER BY 1, 2, 3"
+        ):
+            digest.update(repr(row[:3]).encode() + row[3])
+    return digest.hexdigest()
