@@ -104,14 +104,18 @@ def store(request: pytest.FixtureRequest) -> Store:
 
 @pytest.fixture
 def staff(store: Store) -> dict[str, str]:
-    """One person per role (username → roles) and two departments, CGJ and SZ."""
+    """One person per role (username → roles) and two departments, CGJ and SZ; the handler is CGJ's."""
     now = datetime.now(UTC)
     with store.session() as session:
+        departments = {}
         for code, name in (("CGJ", "城管执法局"), ("SZ", "市政园林局")):
-            session.add(Department(code=code, name=name, updated_at=now))
+            departments[code] = Department(code=code, name=name, updated_at=now)
+            session.add(departments[code])
         session.flush()
         for username, roles in STAFF.items():
             person = Person(username=username, name=username.title(), updated_at=now)
+            if username == "handler":
+                person.department_id = departments["CGJ"].id
             person.roles = [PersonRole(role=r) for r in roles]
             session.add(person)
     return {u: r[0] for u, r in STAFF.items()}

@@ -19,7 +19,7 @@ from test_import_support import HEADER, add_territory, write_csv
 from gridwatch.db.errors import StoreError
 from gridwatch.db.imports.cases import import_cases
 from gridwatch.db.lifecycle import ActionInput
-from gridwatch.db.models import Attachment, Case, CaseEvent, Person, PersonRole
+from gridwatch.db.models import Attachment, Case, CaseEvent, Department, Person, PersonRole
 from gridwatch.db.seeds import SOURCES, STATES
 from gridwatch.db.spreadsheet import NUMBER, TRIGGERS, neutralise, restore
 from gridwatch.db.store import NewAttachment, Store
@@ -134,12 +134,14 @@ def prepare(store: Store, tmp_path: Path) -> set[str]:
     add_territory(store)
     now = datetime.now(UTC)
     with store.session() as s:
+        cgj = s.scalar(select(Department.id).where(Department.code == "CGJ"))
         for username, role in (
             ("dispatcher", "dispatcher"),
             ("handler", "handler"),
             ("worker", "grid_worker"),
         ):
-            s.add(Person(username=username, name=username, updated_at=now, roles=[PersonRole(role=role)]))
+            s.add(Person(username=username, name=username, updated_at=now, roles=[PersonRole(role=role)],
+                         department_id=cgj if role == "handler" else None))  # fmt: skip
     base = [
         ",".join(
             [

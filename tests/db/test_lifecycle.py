@@ -232,3 +232,16 @@ def test_a_dropped_connection_is_retried_once_and_loses_nothing(store: Store, st
     with store.session() as s:
         assert store.case(s, no).state == "registered"
         assert [e.action for e in store.events(s, no)] == ["report", "register"]
+
+
+def test_a_handler_acts_only_on_their_departments_cases(store: Store, staff: dict[str, str]) -> None:
+    """On SQLite too (no row-level security there): the store's own check, with one clear line."""
+    ours, theirs = new_case(store), new_case(store)
+    for no, department in ((ours, "CGJ"), (theirs, "SZ")):
+        act(store, no, "register", "leader")
+        act(store, no, "dispatch", "dispatcher", department=department)
+    with pytest.raises(Forbidden, match=f"Case {theirs} is not with your department"):
+        act(store, theirs, "accept", "handler")
+    act(store, ours, "accept", "handler")
+    with store.session() as s:
+        assert (store.case(s, ours).state, store.case(s, theirs).state) == ("handling", "dispatched")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from gridwatch.db.lifecycle import ActionInput
-from gridwatch.db.models import Person, PersonRole
+from gridwatch.db.models import Department, Person, PersonRole
 from gridwatch.db.store import Store
 from gridwatch.ui.action_dialog import ActionDialog
 from gridwatch.ui.application import choose_language, install_translator, make_application
@@ -25,8 +25,11 @@ OpenWindow = Callable[..., MainWindow]
 
 
 def add_person(store: Store, username: str, roles: tuple[str, ...]) -> Login:
+    """A person with these roles; as a handler, CGJ's (a handler acts on their department's cases)."""
     with store.session() as session:
         person = Person(username=username, name=username.title(), updated_at=datetime.now(UTC))
+        if "handler" in roles:
+            person.department_id = session.query(Department.id).filter(Department.code == "CGJ").scalar()
         person.roles = [PersonRole(role=r) for r in roles]
         session.add(person)
     login = find_login(store, username)
@@ -99,7 +102,7 @@ def test_whole_loop_through_the_ui(
     assert window.queue.model.row_of(case_id) is not None, "the new case shows in the queue at once"
 
     run(window, "register", urgency="B")
-    run(window, "dispatch", department="SZ")
+    run(window, "dispatch", department="CGJ")
     run(window, "accept")
     after = tmp_path / "after.png"
     after.write_bytes(b"\x89PNG\r\n\x1a\n after")
@@ -207,7 +210,7 @@ def test_extension_request_and_approval(store: Store, staff: dict[str, str], ope
         actor="acceptor", source="citizen", category_code="06036", lon=XIAMEN[0], lat=XIAMEN[1]
     )
     store.act(case.case_no, "register", actor="leader")
-    store.act(case.case_no, "dispatch", actor="dispatcher", inp=ActionInput(department="SZ"))
+    store.act(case.case_no, "dispatch", actor="dispatcher", inp=ActionInput(department="CGJ"))
     store.act(case.case_no, "accept", actor="handler")
     handler = open_window(store, find_login(store, "handler"))
     handler.show_case(case.id)
@@ -237,7 +240,7 @@ def test_conflict_names_the_winner_and_keeps_the_losers_input(
         actor="acceptor", source="citizen", category_code="06010", lon=XIAMEN[0], lat=XIAMEN[1]
     )
     store.act(case.case_no, "register", actor="leader")
-    store.act(case.case_no, "dispatch", actor="dispatcher", inp=ActionInput(department="SZ"))
+    store.act(case.case_no, "dispatch", actor="dispatcher", inp=ActionInput(department="CGJ"))
     store.act(case.case_no, "accept", actor="handler")
     store.act(case.case_no, "request_return", actor="handler", inp=ActionInput(reason="不属于本部门"))
     loser = open_window(store, find_login(store, "dispatcher"))
@@ -271,7 +274,7 @@ def test_unreadable_photo_is_refused_and_input_kept(
         actor="acceptor", source="citizen", category_code="06010", lon=XIAMEN[0], lat=XIAMEN[1]
     )
     store.act(case.case_no, "register", actor="leader")
-    store.act(case.case_no, "dispatch", actor="dispatcher", inp=ActionInput(department="SZ"))
+    store.act(case.case_no, "dispatch", actor="dispatcher", inp=ActionInput(department="CGJ"))
     store.act(case.case_no, "accept", actor="handler")
     window = open_window(store, find_login(store, "handler"))
     window.show_case(case.id)
