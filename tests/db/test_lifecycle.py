@@ -145,7 +145,7 @@ def test_rework_counts_and_keeps_the_clock(store: Store, staff: dict[str, str]) 
     no = new_case(store)
     for action, who, kw in [
         ("register", "leader", {}),
-        ("dispatch", "dispatcher", {"department": "SZ"}),
+        ("dispatch", "dispatcher", {"department": "CGJ"}),
         ("accept", "handler", {}),
         ("feedback", "handler", {}),
         ("send_check", "acceptor", {}),

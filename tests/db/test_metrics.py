@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from gridwatch.db.lifecycle import ActionInput
 from gridwatch.db.metrics import MetricRow, compute, percent
-from gridwatch.db.store import Store
+from gridwatch.db.models import Department, Person, PersonRole
+from gridwatch.db.store import Store, utcnow
 from tests.conftest import local
 
 
@@ -63,13 +65,17 @@ def test_department_metrics_from_known_cases(store: Store, staff: dict[str, str]
     run(store, late_steps, 5)
     run(store, FULL[:3], 6)  # still handling, deadline passed by the end of the period
     run(store, [("reject", "acceptor", {"reason": "重复"})], 7)
+    with store.session() as s:  # SZ's own handler: a handler acts on their department's cases
+        sz_id = s.scalar(select(Department.id).where(Department.code == "SZ"))
+        s.add(Person(username="sz_handler", name="SZ", department_id=sz_id, updated_at=utcnow(),
+                     roles=[PersonRole(role="handler")]))  # fmt: skip
     run(
         store,
         [
             ("register", "leader", {}),
             ("dispatch", "dispatcher", {"department": "SZ"}),
-            ("accept", "handler", {}),
-            ("request_extension", "handler", {"reason": "x", "hours": 4}),
+            ("accept", "sz_handler", {}),
+            ("request_extension", "sz_handler", {"reason": "x", "hours": 4}),
             ("approve_extension", "dispatcher", {}),
         ],
         10,

@@ -172,7 +172,7 @@ def test_allowed_actions_are_the_stores_and_follow_the_pending_request(
 ) -> None:
     no = report(store)
     act(store, no, "register", "leader")
-    act(store, no, "dispatch", "dispatcher", department="SZ")
+    act(store, no, "dispatch", "dispatcher", department="CGJ")
     act(store, no, "accept", "handler")
     assert cases.by_number(store, no, username="handler").allowed_actions == (
         "request_return",
