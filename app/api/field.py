@@ -3,7 +3,6 @@ positions and clock on/off. Every write goes through the store API as the signed
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -13,7 +12,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from gridwatch.api.errors import TooLarge, TooMany
-from gridwatch.api.service import Service
+from gridwatch.api.service import Service, report_key
 from gridwatch.db import field as bookkeeping
 from gridwatch.db.errors import NotFound
 from gridwatch.db.imports import hotline
@@ -134,7 +133,7 @@ async def report(
     """Report a case with photos, as the signed-in person (a grid worker's report: source grid_worker).
     The same `Idempotency-Key` from the same person makes one case, whatever the retries."""
     attachments = await photos_of(photos or [], "before")
-    key = hashlib.sha256(f"{who}\x00{idempotency_key}".encode()).hexdigest() if idempotency_key else None
+    key = report_key(who, idempotency_key)
     store = svc.as_person(who)
 
     def write() -> CaseOut:

@@ -9,7 +9,6 @@ map to `open`/`closed`, with the state in `status_notes`. The rating of a closed
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -19,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gridwatch.api.errors import TooMany
 from gridwatch.api.field import Served, photos_of
+from gridwatch.api.service import report_key
 from gridwatch.api.xml import as_xml
 from gridwatch.db import field as bookkeeping
 from gridwatch.db.errors import InvalidInput, NotFound
@@ -136,7 +136,7 @@ async def post_request(
         raise InvalidInput("Give lat and long, or address_string.")
     who = limited(svc, await run_in_threadpool(svc.app_key, api_key))
     attachments = await photos_of(media or [], "before")
-    key = hashlib.sha256(f"{who}\x00{idempotency_key}".encode()).hexdigest() if idempotency_key else None
+    key = report_key(who, idempotency_key)
     text = description + (f"\nmedia_url: {media_url}" if media_url else "")
     store = svc.as_person(who)
 

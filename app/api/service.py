@@ -7,6 +7,7 @@ database checks that person's rights, not the service's (docs/SECURITY.md "The f
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -99,3 +100,9 @@ class Service:
         if username is None:
             raise Unauthorized("The api_key is unknown or revoked.")
         return username
+
+
+def report_key(who: str, idempotency_key: str | None) -> str | None:
+    """The store's client key for a report carrying an `Idempotency-Key`: per person, so two people's
+    phones choosing the same key never meet; None (a fresh key per report) without the header."""
+    return hashlib.sha256(f"{who}\x00{idempotency_key}".encode()).hexdigest() if idempotency_key else None
