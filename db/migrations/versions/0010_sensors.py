@@ -1,0 +1,19 @@
+"""sensors: reserved for issue 12 (sensor readings, rules, alarms) (filled by the work on it; an empty step changes nothing)
+
+Revision ID: 0010
+Revises: 0009
+"""
+
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
