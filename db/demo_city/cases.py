@@ -229,7 +229,9 @@ class CaseMaker:
                 lonlat[i] = (spot.lon + metres[0] / M_PER_DEG_LON, spot.lat + metres[1] / M_PER_DEG_LAT)
                 grid[i] = spot.grid_code
         humans = [i for i, s in enumerate(sources) if s not in ("video", "sensor") and component[i] is None]
-        outside = rng.choice(humans, size=max(3, round(n * OUTSIDE_SHARE)), replace=False)
+        # a few reports come from just outside the district (kept and flagged), however small the demo
+        size = min(len(humans), max(3, round(n * OUTSIDE_SHARE)))
+        outside = rng.choice(np.array(humans, dtype=np.intp), size=size, replace=False)
         lonlat[outside] = outside_points(rng, self.territory.district.geom, outside.size)
         for i in outside:
             grid[i] = None

@@ -360,3 +360,10 @@ def test_cli_seed_demo_and_demo(tmp_path: Path) -> None:
         app, ["demo", "--db", str(tmp_path / "fresh.sqlite"), "--cases", "50", "--no-window"]
     )
     assert fresh.exit_code == 0 and "Demo district seeded" in fresh.output, fresh.output
+
+
+@pytest.mark.parametrize("n", [0, 1, 2])
+def test_a_tiny_demo_plans_its_cases(n: int) -> None:
+    """`seed demo --cases 0` crashed: fewer human reports than the few placed outside the district."""
+    tiny = plan_demo(1, n, NOW, CAL, RULES)
+    assert len(tiny.cases) == n
