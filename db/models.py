@@ -477,3 +477,48 @@ class Rating(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     rated_at: Mapped[datetime]
     rated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+# --- sensors (migration 0010, issue 12 "Sensors", docs/SENSORS.md) ------------------------------------------
+
+
+class SensorReading(Base):
+    """One reading of a sensor: a plain time series keyed by (device, time), so a message delivered twice
+    (MQTT QoS 1 after a broker or service restart) is stored once. No row-level security: readings are
+    no evidence and every desk may chart them, and PostgreSQL refuses COPY into a table with RLS."""
+
+    __tablename__ = "sensor_readings"
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(primary_key=True)
+    value: Mapped[float | None] = mapped_column(Float)  # mg/m³, m, degrees; smoke 1 = alarm
+    purifier: Mapped[bool | None]  # lampblack monitors only
+    fan: Mapped[bool | None]
+
+
+class SensorState(Base):
+    """What the sensor service knows of a device between messages: last reading, last heard, and each rule's
+    phase (idle / pending since / alarm since), so a restarted service continues a minimum duration."""
+
+    __tablename__ = "sensor_states"
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    last_at: Mapped[datetime]  # the newest reading's own time (older redeliveries are stored, not judged)
+    heard_at: Mapped[datetime] = mapped_column(index=True)  # when the service last received anything
+    value: Mapped[float | None] = mapped_column(Float)
+    purifier: Mapped[bool | None]
+    fan: Mapped[bool | None]
+    rules: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class SensorAlarm(Base):
+    """An alarm a rule raised: one per (device, rule, start), whatever restarts happen; its case once reported."""
+
+    __tablename__ = "sensor_alarms"
+    __table_args__ = (UniqueConstraint("device_id", "rule", "started_at", name="uq_sensor_alarms_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    rule: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime]  # when the condition began (the minimum duration counts from here)
+    raised_at: Mapped[datetime]  # when the minimum duration was met
+    cleared_at: Mapped[datetime | None]
+    peak: Mapped[float | None] = mapped_column(Float)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
