@@ -124,11 +124,19 @@ def draw_snapshot(frame_bgr: np.ndarray, zone: Zone, box: tuple[float, float, fl
     height, width = image.shape[:2]
     cv2.polylines(image, [zone.pixel_polygon(width, height)], True, ZONE_COLOUR, 2, cv2.LINE_AA)
     x, y, w, h = box
-    top_left = (int(round(x * width)), int(round(y * height)))
-    bottom_right = (int(round((x + w) * width)), int(round((y + h) * height)))
+    top_left = (round(x * width), round(y * height))
+    bottom_right = (round((x + w) * width), round((y + h) * height))
     cv2.rectangle(image, top_left, bottom_right, BOX_COLOUR, 2)
-    cv2.putText(image, zone.name, (top_left[0], max(top_left[1] - 6, 12)), cv2.FONT_HERSHEY_SIMPLEX, 0.5,
-                BOX_COLOUR, 1, cv2.LINE_AA)
+    cv2.putText(
+        image,
+        zone.name,
+        (top_left[0], max(top_left[1] - 6, 12)),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        0.5,
+        BOX_COLOUR,
+        1,
+        cv2.LINE_AA,
+    )
     return image
 
 

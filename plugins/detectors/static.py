@@ -25,12 +25,16 @@ SCALE = 2  # zones are analysed at half resolution: a stall is tens of pixels, n
 
 
 class StaticConfig(DetectorConfig):
-    min_area: float = Field(0.03, gt=0, le=1, description="staying area, fraction of the zone, at sensitivity 0.5")
+    min_area: float = Field(0.03, gt=0, le=1, description="staying area / zone area")
     min_pixels: int = Field(150, ge=1, description="staying area in 640x360 pixels, at least")
     warmup_s: float = Field(8.0, ge=0, le=600, description="first seconds that build the background")
     absorb_s: float = Field(1800.0, gt=0, description="after this long a staying thing becomes background")
-    gap_s: float = Field(1.5, ge=0, le=60, description="a pixel hidden this long (e.g. behind a passer-by) "
-                         "still counts as staying")
+    gap_s: float = Field(
+        1.5,
+        ge=0,
+        le=60,
+        description="a pixel hidden this long (e.g. behind a passer-by) still counts as staying",
+    )
 
 
 class ParkingConfig(StaticConfig):
@@ -54,7 +58,7 @@ class StaticChangeDetector(Detector):
         super().__init__(zone, config, fps)
         assert isinstance(config, StaticConfig)
         self.cfg = config
-        x, y, w, h = self.rect
+        _, _, w, h = self.rect
         self.size = (max(w // SCALE, 1), max(h // SCALE, 1))
         small_mask = cv2.resize(self.mask, self.size, interpolation=cv2.INTER_NEAREST) > 0
         self.inside = small_mask
