@@ -25,7 +25,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from gridwatch.db.errors import InvalidInput
+from gridwatch.db.engine import StoreUnavailable
+from gridwatch.db.errors import InvalidInput, StoreError
 from gridwatch.db.models import Device, SensorAlarm, SensorReading, SensorState, Setting
 from gridwatch.db.store import Store, utcnow
 
@@ -183,10 +184,12 @@ DEFAULT_RULES: tuple[Rule, ...] = (
 )
 
 
-def load_rules(session: Session) -> tuple[Rule, ...]:
-    """The default rules with the site's overrides from settings (`sensor_rules`), checked."""
+def load_rules(session: Session, extra: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[Rule, ...]:
+    """The default rules with the site's overrides from settings (`sensor_rules`), then `extra`, checked."""
     row = session.get(Setting, SETTING_KEY)
-    overrides: Mapping[str, Any] = row.value if row is not None else {}
+    overrides: dict[str, Any] = {k: dict(v) for k, v in (row.value if row is not None else {}).items()}
+    for name, change in (extra or {}).items():
+        overrides.setdefault(name, {}).update(change)
     out = []
     for rule in DEFAULT_RULES:
         change = dict(overrides.get(rule.name, {}))
@@ -257,6 +260,7 @@ class DeviceRef:
     name: str
     lon: float
     lat: float
+    online: bool
 
 
 @dataclass
@@ -292,7 +296,9 @@ class SensorIngest:
         actor: str | None = None,
         merge_window: timedelta = DEFAULT_MERGE_WINDOW,
         silence: timedelta = DEFAULT_SILENCE,
+        rules: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
+        """`rules` overrides the site's rules by name, as the setting does (the demo shortens durations)."""
         self.store = store
         self.actor = actor or store.whoami() or "system"
         self.merge_window = merge_window
@@ -302,6 +308,7 @@ class SensorIngest:
         self._by_id: dict[int, DeviceRef] = {}
         self._loaded_at = 0.0
         self._rules: tuple[Rule, ...] | None = None
+        self._overrides = rules
 
     # devices and rules, read once and again when an unknown code shows up (at most every 30 s)
     def devices(self, *, refresh: bool = False) -> dict[str, DeviceRef]:
@@ -309,11 +316,13 @@ class SensorIngest:
         if not self._devices or (refresh and now - self._loaded_at > 30):
             with self.store.session() as session:
                 rows = session.execute(
-                    select(Device.id, Device.code, Device.subtype, Device.name, Device.lon, Device.lat).where(
+                    select(
+                        Device.id, Device.code, Device.subtype, Device.name, Device.lon, Device.lat, Device.online
+                    ).where(
                         Device.kind == "sensor"
                     )
                 ).all()
-                self._rules = load_rules(session)
+                self._rules = load_rules(session, self._overrides)
             self._devices = {r.code: DeviceRef(*r) for r in rows}
             self._by_id = {d.id: d for d in self._devices.values()}
             self._loaded_at = now
@@ -368,7 +377,10 @@ class SensorIngest:
             self.counts.stored += len(rows)
             self.counts.alarms += len(out.raised)
         if out.raised:
-            out.reported = self.report_pending()
+            try:
+                out.reported = self.report_pending()
+            except (StoreError, StoreUnavailable) as exc:  # the alarm is stored: the next round reports it
+                log.warning("Sensor alarm kept for its report, which failed: %s", exc)
         return out
 
     def _insert(self, session: Session, rows: Mapping[tuple[int, datetime], Reading]) -> int:

@@ -1,0 +1,231 @@
+"""`gridwatch serve sensors`: MQTT readings into the store, headless.
+
+paho-mqtt 2, QoS 1, a persistent session (a fixed client id, clean_session False) and manual
+acknowledgement: a message is acknowledged to the broker only after the transaction that stored it (and
+advanced the rules, and recorded any alarm) committed. A crash or a database outage before that leaves it
+unacknowledged, so the broker delivers it again, and the store takes it once ((device, at) key; rules
+judge only readings newer than the device's newest). The broker restarting is paho's reconnect; the
+database restarting is a retried batch with back-off. Bad messages are counted and logged, never fatal.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import paho.mqtt.client as mqtt
+
+from gridwatch.db.engine import StoreUnavailable
+from gridwatch.db.errors import StoreError
+from gridwatch.db.sensors import DEFAULT_RETENTION, TOPIC_PREFIX, Reading, SensorIngest
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BROKER = "mqtt://127.0.0.1:1883"
+CLIENT_ID = "gridwatch-sensors"
+PURGE_EVERY = 3600.0
+
+
+class BrokerUrlError(ValueError):
+    pass
+
+
+def broker_address(url: str) -> tuple[str, int]:
+    """mqtt://HOST[:PORT] as (host, port); a clear error for anything else."""
+    parts = urlsplit(url if "//" in url else f"mqtt://{url}")
+    if parts.scheme not in ("mqtt", "tcp") or not parts.hostname:
+        raise BrokerUrlError(f"Broker '{url}': give mqtt://HOST[:PORT], e.g. {DEFAULT_BROKER}.")
+    try:
+        port = parts.port or 1883
+    except ValueError:
+        raise BrokerUrlError(f"Broker '{url}': the port must be a number.") from None
+    return parts.hostname, port
+
+
+def reachable(url: str, timeout: float = 0.5) -> bool:
+    """Whether a broker answers at `url` (a TCP connect: the demo chooses MQTT or in-process with it)."""
+    try:
+        host, port = broker_address(url)
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except (OSError, BrokerUrlError):
+        return False
+
+
+@dataclass
+class _Message:
+    topic: str
+    payload: bytes
+    mid: int
+    qos: int
+    generation: int  # the connection it came on: an ack after a reconnect would name another message
+
+
+class SensorService:
+    """Subscribe, batch, ingest, acknowledge; sweep offline devices, report pending alarms, purge old rows."""
+
+    def __init__(
+        self,
+        ingest: SensorIngest,
+        broker: str = DEFAULT_BROKER,
+        *,
+        topic: str = f"{TOPIC_PREFIX}/+",
+        client_id: str = CLIENT_ID,
+        batch: int = 2000,
+        linger: float = 0.05,
+        sweep_every: float = 15.0,
+        keep: timedelta = DEFAULT_RETENTION,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> None:
+        self.ingest = ingest
+        self.host, self.port = broker_address(broker)
+        self.topic = topic
+        self.batch = batch
+        self.linger = linger
+        self.sweep_every = sweep_every
+        self.keep = keep
+        self.on_batch = on_batch
+        self.connected = threading.Event()
+        self.generation = 0
+        self.connects = 0
+        self.store_down = False
+        self._inbox: queue.Queue[_Message] = queue.Queue()
+        self._stop = threading.Event()
+        self._worker: threading.Thread | None = None
+        client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2,
+            client_id=client_id,
+            clean_session=False,
+            protocol=mqtt.MQTTv311,
+            manual_ack=True,
+        )
+        client.reconnect_delay_set(min_delay=1, max_delay=10)
+        client.max_inflight_messages_set(1000)
+        client.on_connect = self._on_connect
+        client.on_disconnect = self._on_disconnect
+        client.on_message = self._on_message
+        self.client = client
+
+    # --- paho callbacks (its network thread) ---------------------------------------------------------
+    def _on_connect(self, client: mqtt.Client, _u: object, _f: object, reason: object, _p: object) -> None:
+        if getattr(reason, "is_failure", False):
+            log.warning("Broker %s:%s refused the connection: %s", self.host, self.port, reason)
+            return
+        self.generation += 1
+        self.connects += 1
+        client.subscribe(self.topic, qos=1)
+        self.connected.set()
+        log.info("Connected to the broker %s:%s (subscribed to %s)", self.host, self.port, self.topic)
+
+    def _on_disconnect(self, _c: mqtt.Client, _u: object, _f: object, reason: object, _p: object) -> None:
+        self.connected.clear()
+        if not self._stop.is_set():
+            log.warning("Broker %s:%s lost (%s): reconnecting", self.host, self.port, reason)
+
+    def _on_message(self, _c: mqtt.Client, _u: object, msg: mqtt.MQTTMessage) -> None:
+        self._inbox.put(_Message(msg.topic, bytes(msg.payload), msg.mid, msg.qos, self.generation))
+
+    # --- running ---------------------------------------------------------------------------------------
+    def start(self) -> None:
+        self.ingest.devices()
+        self._report_pending()  # an alarm a crash left unreported
+        self.client.connect_async(self.host, self.port, keepalive=15)
+        self.client.loop_start()
+        self._worker = threading.Thread(target=self._work, name="sensor-ingest", daemon=True)
+        self._worker.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._worker is not None:
+            self._worker.join(timeout=30)
+        self.client.disconnect()
+        self.client.loop_stop()
+
+    def run_forever(self) -> None:
+        self.start()
+        try:
+            while not self._stop.wait(60):
+                c = self.ingest.counts
+                log.info(
+                    "sensors: %d received, %d stored, %d malformed, %d unknown device, %d alarms, %d cases",
+                    c.received, c.stored, c.malformed, c.unknown, c.alarms, c.cases,
+                )
+        finally:
+            self.stop()
+
+    def _take(self) -> list[_Message]:
+        try:
+            first = self._inbox.get(timeout=0.2)
+        except queue.Empty:
+            return []
+        taken = [first]
+        until = time.monotonic() + self.linger
+        while len(taken) < self.batch:
+            left = until - time.monotonic()
+            try:
+                taken.append(self._inbox.get(timeout=max(left, 0)) if left > 0 else self._inbox.get_nowait())
+            except queue.Empty:
+                break
+        return taken
+
+    def _work(self) -> None:
+        last_sweep = self._last_purge = time.monotonic()
+        while not self._stop.is_set():
+            messages = self._take()
+            if messages:
+                self._handle(messages)
+            if time.monotonic() - last_sweep > self.sweep_every:
+                last_sweep = time.monotonic()
+                self._housekeeping()
+
+    def _handle(self, messages: list[_Message]) -> None:
+        readings: list[Reading] = []
+        for m in messages:
+            reading = self.ingest.accept(m.topic, m.payload)
+            if reading is not None:
+                readings.append(reading)
+        delay = 0.5
+        while True:
+            try:
+                self.ingest.ingest(readings)
+                break
+            except (StoreUnavailable, StoreError) as exc:
+                if not self.store_down:
+                    log.warning("Store unreachable, %d readings wait (not acknowledged): %s", len(readings), exc)
+                self.store_down = True
+                if self._stop.wait(delay):
+                    return  # stopping: nothing acknowledged, the broker keeps them
+                delay = min(delay * 2, 10.0)
+        if self.store_down:
+            log.info("Store reachable again")
+            self.store_down = False
+        for m in messages:  # bad ones too: they would only come back bad
+            if m.generation == self.generation and m.qos > 0:
+                self.client.ack(m.mid, m.qos)
+        if self.on_batch is not None:
+            self.on_batch(len(readings))
+
+    def _report_pending(self) -> None:
+        try:
+            self.ingest.report_pending()
+        except (StoreUnavailable, StoreError) as exc:
+            log.warning("Pending sensor alarms not reported yet: %s", exc)
+
+    def _housekeeping(self) -> None:
+        try:
+            self.ingest.report_pending()
+            gone = self.ingest.sweep_offline()
+            if gone:
+                log.info("Offline (silent for %s): %s", self.ingest.silence, ", ".join(gone))
+            if time.monotonic() - self._last_purge > PURGE_EVERY:
+                self._last_purge = time.monotonic()
+                log.info("Purged %d readings older than %s", self.ingest.purge(self.keep), self.keep)
+        except (StoreUnavailable, StoreError) as exc:
+            log.warning("Sensor housekeeping skipped: %s", exc)
