@@ -71,14 +71,25 @@ def issue_token(keeper_store: Store, username: str, ttl: timedelta = TOKEN_TTL) 
     return Token(secret, username, now + ttl)
 
 
-def password_sign_in(store: Store, keeper_store: Store, username: str, password: str) -> Token:
+def password_sign_in(
+    store: Store, keeper_store: Store, username: str, password: str, *, demo_password: str | None = None
+) -> Token:
     """Check the password the database's own way (a login as the person, SCRAM) and issue a token.
 
-    SQLite has no passwords (docs/SECURITY.md): a token is issued there with `gridwatch token add`."""
+    SQLite has no passwords (docs/SECURITY.md): a token is issued there with `gridwatch token add`. The one
+    exception is `gridwatch demo`'s own SQLite store, served on 127.0.0.1: there `demo_password` (printed
+    by the demo) signs in any active person, so a newcomer can try the phone's sign-in with curl."""
     if not store.is_postgres:
-        raise InvalidInput(
-            "An SQLite store has no passwords: issue a field token with `gridwatch token add USERNAME`."
-        )
+        if demo_password is None:
+            raise InvalidInput(
+                "An SQLite store has no passwords: issue a field token with `gridwatch token add USERNAME`."
+            )
+        if not secrets.compare_digest(password.encode(), demo_password.encode()):
+            raise SignInFailed("Wrong user name or password.", "wrong_password")
+        try:
+            return issue_token(keeper_store, username)
+        except NotFound:
+            raise SignInFailed("Wrong user name or password.", "wrong_password") from None
     if not USERNAME.fullmatch(username) or "\x00" in password:  # no such sign-in can exist
         raise SignInFailed("Wrong user name or password.", "wrong_password")
     person = sign_in(store.url, username, password)

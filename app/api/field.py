@@ -78,7 +78,9 @@ def sign_in(svc: Served, body: SignIn) -> Signed:
     wait = svc.sign_ins.wait(body.username)
     if wait:
         raise TooMany(wait)
-    token = bookkeeping.password_sign_in(svc.store, svc.keeper, body.username, body.password)
+    token = bookkeeping.password_sign_in(
+        svc.store, svc.keeper, body.username, body.password, demo_password=svc.demo_password
+    )
     return Signed(token=token.token, username=token.username, expires_at=token.expires_at)
 
 

@@ -65,8 +65,12 @@ class Limiter:
 class Service:
     """The store as the service sees it, and the people it acts for."""
 
-    def __init__(self, store: Store, *, rate: float = RATE, burst: float = BURST) -> None:
+    def __init__(
+        self, store: Store, *, rate: float = RATE, burst: float = BURST, demo_password: str | None = None
+    ) -> None:
         self.store = store
+        self.demo_password = demo_password
+        """`gridwatch demo`'s shared password for its SQLite store (db/field.py password_sign_in)."""
         self.limiter = Limiter(rate, burst)
         self.sign_ins = Limiter(SIGN_IN_RATE, SIGN_IN_BURST)
         self._keeper: Store | None = None

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import typer
@@ -24,10 +25,14 @@ from gridwatch.db.demo_city import DemoSummary, has_territory, seed_demo, table_
 from gridwatch.db.demo_city.people import DEMO_DISPATCHER
 from gridwatch.db.demo_city.seed import SEED_STEPS
 from gridwatch.db.demo_city.simulate import DemoSimulation
+from gridwatch.db.errors import StoreError
 from gridwatch.db.store import Store
 from gridwatch.plugins.basemap.demo_cache import BasemapError, demo_basemap_path, ensure_demo_basemap
 from gridwatch.plugins.speakers.loopback import LoopbackSpeakers
 from gridwatch.plugins.video.demo_streams import ensure_scenes
+
+if TYPE_CHECKING:
+    from gridwatch.api.demo_field import DemoField
 
 seed_app = typer.Typer(help="Fill a store with generated data.", no_args_is_help=True)
 app.add_typer(seed_app, name="seed")
@@ -165,8 +170,14 @@ def demo_command(
     ensure_scenes()
     basemap = _demo_basemap(1, as_json)  # the seed `demo` seeds with
     stop = threading.Event()
+    field = _demo_field(url, simulate) if screenshot is None else None
     if simulate and screenshot is None:
-        simulation = DemoSimulation(Store(url))
+        if field is not None and field.simulate:  # the field acts through the API; the desk's steps stay here
+            from gridwatch.api.demo_field import DESK_SOURCES, DESK_STEPS
+
+            simulation = DemoSimulation(Store(url), steps=DESK_STEPS, sources=DESK_SOURCES)
+        else:
+            simulation = DemoSimulation(Store(url))
         threading.Thread(target=simulation.run, args=(stop,), name="demo-simulation", daemon=True).start()
     speakers_store = Store(url)
     speakers = LoopbackSpeakers.from_store(speakers_store)  # the demo's loudspeakers, on 127.0.0.1
@@ -185,4 +196,25 @@ def demo_command(
         stop.set()
         speakers.stop()
         speakers_store.dispose()
+        if field is not None:
+            field.close()
     raise typer.Exit(code)
+
+
+def _demo_field(url: str, simulate: bool) -> DemoField | None:
+    """The field API on 127.0.0.1 (a free port) with simulated phones using it (app/api/demo_field.py);
+    printed so a phone or curl can join (README "Point a phone or curl at the demo"). On a PostgreSQL
+    demo store people sign in with their own passwords, so the phones are not simulated there."""
+    from gridwatch.api.demo_field import DEMO_PASSWORD, DemoField
+
+    try:
+        field = DemoField(url, simulate=simulate and url.startswith("sqlite")).start()
+    except (RuntimeError, OSError, StoreError) as exc:
+        typer.echo(f"The demo's field API did not start ({exc}); the desk opens without it", err=True)
+        return None
+    password = f", password '{DEMO_PASSWORD}'" if url.startswith("sqlite") else ""
+    console.print(
+        f"Field API: {field.base} (OpenAPI: {field.base}/docs). Sign in as any demo person{password}, "
+        f"e.g. the grid worker {field.example_worker}; the citizen app's Open311 api_key: {field.app_key}"
+    )
+    return field

@@ -63,8 +63,14 @@ class DemoSimulation:
         seed: int | None = None,
         new_case_chance: float = 0.5,
         advance_per_tick: int = 2,
+        steps: dict[str, str] | None = None,
+        sources: tuple[str, ...] | None = None,
     ) -> None:
+        """`steps` and `sources` narrow what the simulation does as the administrator when the demo's field
+        is simulated through the HTTP API (app/api/demo_field.py): then only the desk's steps remain."""
         self.store = store
+        self.steps = NEXT_STEP if steps is None else steps
+        self.sources = tuple(SOURCES[:5]) if sources is None else sources
         self.rng = random.Random(seed)
         self.new_case_chance = new_case_chance
         self.advance_per_tick = advance_per_tick
@@ -105,7 +111,7 @@ class DemoSimulation:
 
     def _new_case(self, now: datetime) -> str:
         walker = self.rng.choice(self.walkers)
-        source = self.rng.choice(SOURCES[:5])  # grid worker, citizen, hotline, video, sensor
+        source = self.rng.choice(self.sources)  # grid worker, citizen, hotline, video, sensor
         category = self.rng.choice(self.categories)
         lon = walker.lon + self.rng.uniform(-0.0008, 0.0008)
         lat = walker.lat + self.rng.uniform(-0.0008, 0.0008)
@@ -124,13 +130,13 @@ class DemoSimulation:
         with self.store.session() as session:
             rows = session.execute(
                 select(Case.case_no, Case.state, Case.version)
-                .where(Case.state.in_(sorted(OPEN_STATES)))
+                .where(Case.state.in_(sorted(OPEN_STATES & set(self.steps))))
                 .order_by(func.random())
                 .limit(self.advance_per_tick)
             ).all()
         done = []
         for case_no, state, version in rows:
-            action = NEXT_STEP.get(state)
+            action = self.steps.get(state)
             if action is None:
                 continue
             try:

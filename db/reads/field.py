@@ -7,12 +7,21 @@ as PostgreSQL, where row-level security narrows the rows further to what the per
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import false, or_, select
+from sqlalchemy import false, func, or_, select
 
-from gridwatch.db.models import Case, GridAssignment, Person, Rating
-from gridwatch.db.store import Store
+from gridwatch.db.models import (
+    Case,
+    CheckIn,
+    Department,
+    GridAssignment,
+    OrgUnit,
+    Person,
+    PersonRole,
+    Rating,
+)
+from gridwatch.db.store import Store, utcnow
 
 TASK_STATES = {
     "verifying": "verify",
@@ -149,3 +158,189 @@ def requests(
     query = query.order_by(Case.reported_at.desc(), Case.id.desc()).limit(min(limit, MAX_REQUESTS))
     with store.session() as session:
         return [Request(*row) for row in session.execute(query)]
+
+
+# --- who in the field has work (the demo's simulated phones) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldWork:
+    """A field task waiting on a case and a person whose phone would show it."""
+
+    case_no: str
+    kind: str  # verify | check | handle
+    state: str
+    username: str
+
+
+def waiting_field_work(store: Store, limit: int = 2) -> list[FieldWork]:
+    """Up to `limit` open field tasks picked at random, each with one person who holds it: the grid worker
+    of the case's grid (verify, check) or a handler of its department (handle). The demo's field
+    simulation uses it to choose whose phone wakes up; that person then acts through the HTTP API."""
+    with store.session() as session:
+        rows = session.execute(
+            select(Case.case_no, Case.state, Case.grid_id, Case.department_id)
+            .where(Case.state.in_(tuple(TASK_STATES)))
+            .order_by(func.random())
+            .limit(limit)
+        ).all()
+        out = []
+        for r in rows:
+            kind = TASK_STATES[r.state]
+            if kind == "handle":
+                who = session.scalar(
+                    select(Person.username)
+                    .join(PersonRole, PersonRole.person_id == Person.id)
+                    .where(Person.department_id == r.department_id, PersonRole.role == "handler")
+                    .where(Person.active)
+                    .order_by(Person.username)
+                    .limit(1)
+                )
+            else:
+                who = session.scalar(
+                    select(Person.username)
+                    .join(GridAssignment, GridAssignment.person_id == Person.id)
+                    .where(GridAssignment.grid_id == r.grid_id, Person.active)
+                    .order_by(Person.username)
+                    .limit(1)
+                )
+            if who is not None:
+                out.append(FieldWork(r.case_no, kind, r.state, who))
+        return out
+
+
+@dataclass(frozen=True)
+class Patroller:
+    """An active grid worker and a point inside their first grid (where their phone reports from)."""
+
+    username: str
+    grid_code: str
+    lon: float
+    lat: float
+
+
+def patrollers(store: Store) -> list[Patroller]:
+    """Every active grid worker with a grid, by username."""
+    with store.session() as session:
+        rows = session.execute(
+            select(Person.username, OrgUnit.code, OrgUnit.geom)
+            .join(GridAssignment, GridAssignment.person_id == Person.id)
+            .join(OrgUnit, OrgUnit.id == GridAssignment.grid_id)
+            .where(Person.active, OrgUnit.geom.is_not(None))
+            .order_by(Person.username, OrgUnit.code)
+        ).all()
+    seen: dict[str, Patroller] = {}
+    for username, code, geom in rows:
+        if username not in seen:
+            point = geom.representative_point()
+            seen[username] = Patroller(username, code, float(point.x), float(point.y))
+    return list(seen.values())
+
+
+# --- attendance (docs/DOMAIN.md "Grid workers' attendance") ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttendanceDay:
+    """One grid worker's day: `status` is absent (a working day without a clock-on inside their grids),
+    late, early_leave, or normal; `late` and `early_leave` both hold when both happened (the status then
+    says late). A day off appears only when the person clocked on."""
+
+    username: str
+    name: str
+    department_code: str | None
+    day: date
+    workday: bool
+    status: str  # normal | late | early_leave | absent
+    late: bool
+    early_leave: bool
+    clock_on: datetime | None  # the first clock-on inside the geofence
+    clock_off: datetime | None  # the last clock-off inside the geofence
+    outside: int  # clock records outside every assigned grid (kept, flagged, not counted)
+
+
+def attendance(
+    store: Store, start: date, end: date, *, username: str | None = None, now: datetime | None = None
+) -> list[AttendanceDay]:
+    """Each active grid worker's attendance per day from `start` to `end` (inclusive, site dates), by
+    person then day: what the desk's personnel layer and the evaluation read. A day counts from the date
+    the person was given their first grid; today counts as absent only once its working hours are over
+    (before that a missing clock-on is not yet an absence)."""
+    moment = now or utcnow()
+    with store.session() as session:
+        calendar = store.rules(session).calendar
+        tz = calendar.tz
+        query = (
+            select(
+                Person.id,
+                Person.username,
+                Person.name,
+                Department.code.label("department"),
+                func.min(GridAssignment.since).label("since"),
+            )
+            .join(GridAssignment, GridAssignment.person_id == Person.id)
+            .join(PersonRole, (PersonRole.person_id == Person.id) & (PersonRole.role == "grid_worker"))
+            .outerjoin(Department, Department.id == Person.department_id)
+            .where(Person.active)
+            .group_by(Person.id, Person.username, Person.name, Department.code)
+            .order_by(Person.username)
+        )
+        if username is not None:
+            query = query.where(Person.username == username)
+        people = session.execute(query).all()
+        first = datetime.combine(start, datetime.min.time(), tz) - timedelta(hours=1)
+        last = datetime.combine(end + timedelta(days=1), datetime.min.time(), tz) + timedelta(hours=1)
+        clocks = session.execute(
+            select(CheckIn.person_id, CheckIn.kind, CheckIn.at, CheckIn.status)
+            .where(CheckIn.person_id.in_([p.id for p in people]), CheckIn.at >= first, CheckIn.at < last)
+            .order_by(CheckIn.person_id, CheckIn.at)
+        ).all()
+    by_day: dict[tuple[int, date], list[tuple[str, datetime, str]]] = {}
+    for c in clocks:
+        local = _aware(c.at).astimezone(tz)
+        by_day.setdefault((c.person_id, local.date()), []).append((c.kind, local, c.status))
+    local_now = _aware(moment).astimezone(tz)
+    day_over = local_now.hour * 3600 + local_now.minute * 60 + local_now.second >= calendar.periods[-1][1]
+    out = []
+    for p in people:
+        day = max(start, p.since)
+        while day <= end:
+            records = by_day.get((p.id, day), [])
+            inside = [r for r in records if r[2] != "outside"]
+            ons = [r for r in inside if r[0] == "on"]
+            offs = [r for r in inside if r[0] == "off"]
+            workday = calendar.is_workday(day)
+            clock_on = ons[0][1] if ons else None
+            clock_off = offs[-1][1] if offs else None
+            late = bool(ons) and ons[0][2] == "late"
+            early = bool(offs) and offs[-1][2] == "early_leave"
+            future = day > local_now.date() or (day == local_now.date() and not day_over)
+            if workday and not ons and not future:
+                status = "absent"
+            elif not ons and (not workday or future):
+                day += timedelta(days=1)
+                continue
+            else:
+                status = "late" if late else "early_leave" if early else "normal"
+            out.append(
+                AttendanceDay(
+                    p.username,
+                    p.name,
+                    p.department,
+                    day,
+                    workday,
+                    status,
+                    late,
+                    early,
+                    clock_on,
+                    clock_off,
+                    len(records) - len(inside),
+                )
+            )
+            day += timedelta(days=1)
+    return out
+
+
+def _aware(moment: datetime) -> datetime:
+    """A stored moment as UTC-aware (SQLite hands back naive UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -1,0 +1,88 @@
+"""The demo's field (app/api/demo_field.py): simulated phones that go through the served HTTP API as the
+people themselves, so the loop closes in the demo without a second machine."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+import requests
+
+from gridwatch.api.demo_field import DEMO_PASSWORD, FieldSimulation, scene
+from gridwatch.api.service import Service
+from gridwatch.db import field as bookkeeping
+from gridwatch.db.lifecycle import ActionInput
+from gridwatch.db.reads import cases as case_reads
+from gridwatch.db.reads import field as field_reads
+from tests.api.conftest import Field, Served
+
+
+def events(served: Field, case_no: str) -> list[tuple[str, str | None]]:
+    found = case_reads.by_number(served.owner, case_no)
+    return [(e.action, e.actor_name) for e in found.events]
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_the_demo_field_reports_through_http_and_the_crew_closes_the_loop(served: Field) -> None:
+    key = bookkeeping.add_api_key(served.service.keeper, "demo citizen app", served.users["app"])
+    with Served(Service(served.owner, demo_password=DEMO_PASSWORD)) as base:
+        wrong = requests.post(
+            base + "/api/v1/sign-in", json={"username": served.users["worker"], "password": "x"}, timeout=10
+        )
+        assert wrong.status_code == 401
+        phones = FieldSimulation(base, served.owner, app_key=key, seed=3, report_chance=1, citizen_chance=1)
+        tick = phones.tick()
+        assert [source for _, source in tick.reported] == ["grid_worker", "citizen"]
+        for case_no, source in tick.reported:
+            found = case_reads.by_number(served.owner, case_no)
+            assert found.case.source == source
+            assert found.case.state == "reported"
+            assert [(a.kind, a.mime) for a in found.attachments] == [("before", "image/jpeg")]
+            full = case_reads.by_id(served.owner, found.case.id, data_of=("before",))
+            assert full is not None and full.attachments[0].data == scene(fixed=False)
+            picture = cv2.imdecode(np.frombuffer(full.attachments[0].data, np.uint8), cv2.IMREAD_COLOR)
+            assert picture.shape == (360, 480, 3)
+        worker_case = tick.reported[0][0]
+        assert events(served, worker_case) == [("report", "worker")]
+
+        # The desk registers and dispatches to CGJ; the crew's phone then accepts and feeds back.
+        leader = served.users["leader"]
+        served.owner.act(worker_case, "register", actor=leader)
+        served.owner.act(worker_case, "dispatch", actor=leader, inp=ActionInput(department="CGJ"))
+        citizen_case = tick.reported[1][0]
+        served.owner.act(citizen_case, "send_verify", actor=leader)  # a citizen's report is verified first
+        quiet = FieldSimulation(
+            base, served.owner, seed=3, report_chance=0, citizen_chance=0, tasks_per_tick=5
+        )
+        assert sorted(quiet.tick().done) == sorted([(worker_case, "accept"), (citizen_case, "verify_photo")])
+        assert events(served, citizen_case) == [("report", "app"), ("send_verify", "leader")]
+        verified = case_reads.by_number(served.owner, citizen_case)
+        assert [(a.kind, a.filename) for a in verified.attachments] == [
+            ("before", "photo.jpg"),
+            ("before", "verify.jpg"),
+        ]
+        served.owner.act(citizen_case, "register", actor=leader)
+        assert quiet.tick().done == [(worker_case, "feedback")]
+        served.owner.act(worker_case, "send_check", actor=leader)
+        assert field_reads.waiting_field_work(served.owner) == [
+            field_reads.FieldWork(worker_case, "check", "checking", served.users["worker"])
+        ]
+        assert quiet.tick().done == [(worker_case, "check_pass")]
+        found = case_reads.by_number(served.owner, worker_case)
+        assert found.case.state == "checked"
+        assert events(served, worker_case) == [
+            ("report", "worker"),
+            ("register", "leader"),
+            ("dispatch", "leader"),
+            ("accept", "h_cgj"),
+            ("feedback", "h_cgj"),
+            ("send_check", "leader"),
+            ("check_pass", "worker"),
+        ]
+        assert [(a.kind, a.filename) for a in found.attachments] == [
+            ("before", "scene.jpg"),
+            ("after", "after.jpg"),
+            ("after", "check.jpg"),
+        ]
+        phones.close()
+        quiet.close()
