@@ -16,12 +16,14 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Date,
+    DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -311,6 +313,13 @@ class Case(Base):
     # The reporting client's key for this report: a retry after a lost answer returns the first case.
     client_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     merged_count: Mapped[int] = mapped_column(default=0)
+    # Centers on the org tree (migration 0009, docs/LEVELS.md): the center holding the case (None: the
+    # top center), whether it came up by escalation, and who held it when its deadline passed.
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("centers.org_unit_id"), index=True)
+    escalated: Mapped[bool] = mapped_column(default=False)
+    late_at: Mapped[datetime | None]
+    late_center_id: Mapped[int | None] = mapped_column(ForeignKey("centers.org_unit_id"))
+    late_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     attrs: Mapped[dict[str, Any]] = mapped_column(default=dict)
     version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime] = mapped_column(index=True)
@@ -522,3 +531,129 @@ class SensorAlarm(Base):
     cleared_at: Mapped[datetime | None]
     peak: Mapped[float | None] = mapped_column(Float)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+
+
+# --- video analytics (issue 12, migration 0011, docs/ANALYTICS.md) ---------------------------------------
+
+
+class CameraZones(Base):
+    """A camera's zones as the JSON document `gridwatch analytics scan --zones` reads (`{"zones": […]}`,
+    polygons in 0-1 fractions of the frame): validated by the detectors' ZoneSet before it is saved."""
+
+    __tablename__ = "camera_zones"
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    zones: Mapped[dict[str, Any]] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class AnalyticsLease(Base):
+    """Which analytics worker watches a camera, until when (`FOR UPDATE SKIP LOCKED` claims, renewals push
+    `expires_at`); `generation` grows with every new holder. `status` is what the worker last said of the
+    camera (open, retrying, disabled detectors and why)."""
+
+    __tablename__ = "analytics_leases"
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(100))
+    generation: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[datetime | None]
+    status: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class AnalyticsHold(Base):
+    """One holder's time on one camera, from its claim to its release or the lease's last expiry: the
+    history that shows no camera ever had two holders at once."""
+
+    __tablename__ = "analytics_holds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), index=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    generation: Mapped[int]
+    started_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+
+class Detection(Base):
+    """A detector's finding and the case it opened or was merged into: the confidence, the zone and the
+    box the desk shows, and the key false alarms are counted by (camera, detector)."""
+
+    __tablename__ = "detections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), index=True)
+    detector: Mapped[str] = mapped_column(String(40))
+    zone: Mapped[str] = mapped_column(String(64))
+    category_code: Mapped[str] = mapped_column(String(10))
+    confidence: Mapped[float] = mapped_column(Float)
+    box: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"x": …, "y": …, "w": …, "h": …} in 0-1 fractions
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+
+
+# --- centers on the org tree and the disposal handbook (issue 14, migration 0009, docs/LEVELS.md) ---------
+
+
+class Center(Base):
+    """An org-tree node (district, street, community) that runs a command center with its own desks.
+
+    A case's `holder_id` names the center holding it; cases travel between a center and the next center
+    below or above it on the tree (dispatch_down, hand_back, escalate)."""
+
+    __tablename__ = "centers"
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    updated_at: Mapped[datetime]
+
+
+class HandbookEntry(Base):
+    """A row of the disposal handbook (指挥手册): for a category (or a 2-digit class), what counts as
+    handled, the responsible kind of department and the photos the feedback must carry. The time limit
+    lives in `deadline_rules` (one clock); the handbook import writes it there."""
+
+    __tablename__ = "handbook"
+    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"), primary_key=True)
+    standard: Mapped[str] = mapped_column(Text)
+    department_kind: Mapped[str | None] = mapped_column(String(100))
+    photos_before: Mapped[int] = mapped_column(default=0)
+    photos_after: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime]
+
+
+# --- published GIS layers (issue 15, migration 0012, docs/QGIS.md) ---------------------------------------
+
+
+class LayerStyle(Base):
+    """QGIS's own table of layer styles, with the columns QGIS 3.22 creates (on PostgreSQL the three
+    documents are `xml`); `gridwatch gis publish` writes each published view's default style here, so a
+    QGIS without the plugin opens the layers styled as the desktop draws them."""
+
+    __tablename__ = "layer_styles"
+    __table_args__ = (PrimaryKeyConstraint("id", name="layer_styles_pkey"),)
+    id: Mapped[int] = mapped_column()
+    f_table_catalog: Mapped[str | None] = mapped_column(String())
+    f_table_schema: Mapped[str | None] = mapped_column(String())
+    f_table_name: Mapped[str | None] = mapped_column(String())
+    f_geometry_column: Mapped[str | None] = mapped_column(String())
+    stylename: Mapped[str | None] = mapped_column(Text)
+    styleqml: Mapped[str | None] = mapped_column(Text)
+    stylesld: Mapped[str | None] = mapped_column(Text)
+    useasdefault: Mapped[bool | None]
+    description: Mapped[str | None] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(63), server_default=text("CURRENT_USER"))
+    ui: Mapped[str | None] = mapped_column(Text)
+    update_time: Mapped[datetime | None] = mapped_column(DateTime(), server_default=text("CURRENT_TIMESTAMP"))
+    type: Mapped[str | None] = mapped_column(String())
+
+
+class WorkingClockEdge(Base):
+    """The site calendar's working time as a piecewise-linear function (`deadlines.working_clock`): at
+    each working period's start and end, the working seconds since the first edge. SQL's `gw_light`
+    interpolates it, so the published layers' light is `queries.light_of`'s."""
+
+    __tablename__ = "working_clock"
+    edge: Mapped[datetime] = mapped_column(primary_key=True)
+    worked: Mapped[float] = mapped_column(Float)
