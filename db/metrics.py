@@ -2,21 +2,25 @@
 
 One pass over the cases touched in the period (reported, first dispatched, or checked in it) with
 conditional sums; the rates and the department score are derived from the counts in Python, so what is
-published always adds up.
+published always adds up. Each count is one named condition (`measures`): the sums here and the
+drill-down to the cases behind a number (`cases_behind`) use the same one, so a count and its cases
+always agree. On PostgreSQL every grouping comes from one scan (GROUPING SETS); SQLite runs one query per
+grouping.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, not_, or_, select, true, tuple_
+from sqlalchemy.orm import Session
 
 from gridwatch.db.calendar import WorkingCalendar
-from gridwatch.db.models import Case, Category, Department, OrgUnit, Rating
+from gridwatch.db.models import Case, Category, Department, OrgUnit, Rating, Setting
 from gridwatch.db.queries import HANDLING_STEPS, overdue
 
 GroupKey = Literal["department", "street", "grid", "source", "category"]
@@ -25,9 +29,30 @@ DEFAULT_WEIGHTS = {"handle": 30, "handle_on_time": 20, "rework": 20, "overdue": 
 GRADES = ((90.0, "A"), (75.0, "B"), (60.0, "C"), (40.0, "D"))
 SATISFIED = ("satisfied", "basically")
 """The ratings 满意率 counts (满意, 基本满意; docs/DOMAIN.md)."""
+NONE_KEY = "—"
+"""The key of the cases with no value for a grouping (never dispatched, outside every grid)."""
+
+CASE_COUNTS = (
+    "reported",
+    "registered",
+    "self_handled",
+    "to_handle",
+    "handled",
+    "handled_on_time",
+    "due_to_close",
+    "closed",
+    "closed_on_time",
+    "reworks",
+    "extended",
+    "overdue_open",
+)
+"""The counts over cases, in MetricRow's order; `reworks` sums the reworks of its cases."""
+RATING_COUNTS = ("rated", "satisfied")
+DRILLABLE = (*CASE_COUNTS, *RATING_COUNTS, "late")
+"""Every number whose cases `cases_behind` lists."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class MetricRow:
     key: str
     name: str
@@ -45,6 +70,7 @@ class MetricRow:
     overdue_open: int
     rated: int = 0  # 评价数: ratings given in the period
     satisfied: int = 0  # of them 满意 or 基本满意
+    late: int = 0  # of 应处置数, handled after the deadline or still open past it
     estimated_calendar: bool | None = field(default=None, kw_only=True)
     """Some on-time figure rests on a deadline in a year whose holidays are only estimated (the State
     Council's notice is not entered, docs/CALENDAR.md); None when no calendar was given to judge it."""
@@ -81,7 +107,12 @@ class MetricRow:
     def satisfaction_rate(self) -> float | None:  # 满意率 = (满意 + 基本满意) / rated (docs/DOMAIN.md)
         return _rate(self.satisfied, self.rated)
 
-    def score(self, weights: dict[str, float] | None = None) -> float | None:
+    @property
+    def empty(self) -> bool:
+        """No case and no rating in the period: the row says "no cases" and every rate is undefined."""
+        return not any(getattr(self, name) for name in (*CASE_COUNTS, *RATING_COUNTS))
+
+    def score(self, weights: Mapping[str, float] | None = None) -> float | None:
         """The published rule (weights are configuration):
 
         处置率×30 + 按期处置率×20 + (1−返工率)×20 + (1−超期待处置率)×20 + (1−延期率)×10
@@ -97,7 +128,7 @@ class MetricRow:
             + w["extension"] * (1 - (self.extension_rate or 0.0))
         )
 
-    def grade(self, weights: dict[str, float] | None = None) -> str | None:
+    def grade(self, weights: Mapping[str, float] | None = None) -> str | None:
         score = self.score(weights)
         if score is None:
             return None
@@ -114,7 +145,7 @@ class MetricRow:
         "satisfaction_rate",
     )
 
-    def as_dict(self, weights: dict[str, float] | None = None) -> dict[str, Any]:
+    def as_dict(self, weights: Mapping[str, float] | None = None) -> dict[str, Any]:
         out: dict[str, Any] = asdict(self)
         for rate in self.RATES:
             out[rate] = percent(getattr(self, rate))
@@ -122,6 +153,29 @@ class MetricRow:
         out["score"] = None if score is None else round(score, 2)
         out["grade"] = self.grade(weights)
         return out
+
+
+RATE_PARTS: dict[str, tuple[str, str]] = {
+    "handle_rate": ("handled", "to_handle"),
+    "handle_on_time_rate": ("handled_on_time", "to_handle"),
+    "close_rate": ("closed", "due_to_close"),
+    "close_on_time_rate": ("closed_on_time", "due_to_close"),
+    "rework_rate": ("reworks", "handled"),
+    "extension_rate": ("extended", "to_handle"),
+    "overdue_rate": ("overdue_open", "to_handle"),
+    "satisfaction_rate": ("satisfied", "rated"),
+}
+"""A rate's numerator and denominator: what a rate's cell drills down to."""
+
+
+def total_row(rows: Iterable[MetricRow], key: str = "total", name: str = "合计") -> MetricRow:
+    """The total of a grouping's rows: every case falls in exactly one row of a grouping (cases with no
+    value in the "—" row), so the column sums are the territory's figures and its rates are recomputed
+    from them, never averaged."""
+    rows = list(rows)
+    sums = {n: sum(getattr(r, n) for r in rows) for n in (*CASE_COUNTS, *RATING_COUNTS, "late")}
+    judged = [r.estimated_calendar for r in rows if r.estimated_calendar is not None]
+    return MetricRow(key, name, **sums, estimated_calendar=any(judged) if judged else None)
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -139,8 +193,135 @@ def period_bounds(start: date, end: date, tz: str = "Asia/Shanghai") -> tuple[da
     return datetime.combine(start, time(), zone), datetime.combine(end + timedelta(days=1), time(), zone)
 
 
+def judged_moment(
+    start: date, end: date, tz: str = "Asia/Shanghai", as_of: datetime | None = None
+) -> datetime:
+    """The moment "still open past the deadline" is judged at: now, or the period's end if that is earlier.
+    An evaluation and its drill-downs pass the same one, so a count and its cases agree."""
+    lo, hi = period_bounds(start, end, tz)
+    return min(as_of or datetime.now(lo.tzinfo), hi)
+
+
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def measures(lo: datetime, hi: datetime, as_of: datetime) -> dict[str, ColumnElement[bool]]:
+    """Each count of DOMAIN.md as one condition on a case (`reworks`: the cases with a rework; the count
+    sums their reworks). `touched` is the period's cases at all."""
+
+    def within(column: Any) -> ColumnElement[bool]:
+        return and_(column >= lo, column < hi)
+
+    c = Case
+    reported, dispatched, checked = within(c.reported_at), within(c.dispatched_at), within(c.checked_at)
+    on_time_handled = and_(c.handled_at.is_not(None), c.handled_at <= c.deadline_at)
+    overdue_open = and_(dispatched, overdue(as_of, HANDLING_STEPS))
+    return {
+        "touched": or_(reported, dispatched, checked),
+        "reported": reported,
+        "registered": and_(reported, c.registered_at.is_not(None)),
+        "self_handled": and_(reported, c.close_type == "self_handled"),
+        "to_handle": dispatched,
+        "handled": and_(dispatched, c.handled_at.is_not(None)),
+        "handled_on_time": and_(dispatched, on_time_handled),
+        "due_to_close": checked,
+        "closed": and_(checked, c.closed_at.is_not(None)),
+        "closed_on_time": and_(checked, c.closed_at.is_not(None), c.closed_at <= c.deadline_at),
+        "reworks": and_(dispatched, c.rework_count > 0),
+        "extended": and_(dispatched, c.extension_count > 0),
+        "overdue_open": overdue_open,
+        "late": and_(
+            dispatched,
+            or_(
+                and_(c.handled_at.is_not(None), not_(func.coalesce(c.handled_at <= c.deadline_at, false()))),
+                overdue_open,
+            ),
+        ),
+        "dispatched_or_checked": or_(dispatched, checked),
+    }
+
+
+def _sums(m: Mapping[str, ColumnElement[bool]]) -> list[ColumnElement[Any]]:
+    out: list[ColumnElement[Any]] = []
+    for name in (*CASE_COUNTS, "late"):
+        if name == "reworks":
+            out.append(func.coalesce(func.sum(case((m["to_handle"], Case.rework_count), else_=0)), 0))
+        else:
+            out.append(_count(m[name]))
+    return out
+
+
+KEY_COLUMNS: dict[GroupKey, Any] = {
+    "department": Case.department_id,
+    "street": Case.street_id,
+    "grid": Case.grid_id,
+    "source": Case.source,
+    "category": Case.category_code,
+}
+
+
+def in_scope(units: Sequence[int] | None) -> ColumnElement[bool]:
+    """The cases under an org-tree node (`units`: the node and everything below it; None: everywhere)."""
+    if units is None:
+        return true()
+    ids = list(units)
+    return or_(Case.grid_id.in_(ids), Case.street_id.in_(ids))
+
+
+def units_under(session: Session, code: str) -> list[int] | None:
+    """The ids of the org-tree node `code` and every node below it; None if there is no such node."""
+    rows = session.execute(select(OrgUnit.id, OrgUnit.parent_id, OrgUnit.code)).all()
+    root = next((r.id for r in rows if r.code == code), None)
+    if root is None:
+        return None
+    children: dict[int | None, list[int]] = {}
+    for r in rows:
+        children.setdefault(r.parent_id, []).append(r.id)
+    found, todo = [], [root]
+    while todo:
+        node = todo.pop()
+        found.append(node)
+        todo.extend(children.get(node, ()))
+    return found
+
+
+class Names:
+    """Codes and names of the raw key values (department and org ids, category codes), read once."""
+
+    def __init__(self, session: Session) -> None:
+        self.department = {
+            r.id: (r.code, r.name)
+            for r in session.execute(select(Department.id, Department.code, Department.name))
+        }
+        self.org = {
+            r.id: (r.code, r.name) for r in session.execute(select(OrgUnit.id, OrgUnit.code, OrgUnit.name))
+        }
+        self.category = {r.code: r.name for r in session.execute(select(Category.code, Category.name))}
+
+    def of(self, by: GroupKey, value: Any) -> tuple[str, str]:
+        if value is None:
+            return NONE_KEY, NONE_KEY
+        if by == "department":
+            return self.department.get(value, (str(value), str(value)))
+        if by in ("street", "grid"):
+            return self.org.get(value, (str(value), str(value)))
+        if by == "category":
+            return str(value), self.category.get(value, str(value))
+        return str(value), str(value)
+
+    def value(self, by: GroupKey, key: str) -> tuple[bool, Any]:
+        """The raw column value of a shown key: (found, value); "—" is the NULL value."""
+        if key == NONE_KEY:
+            return True, None
+        if by == "department":
+            table = self.department
+        elif by in ("street", "grid"):
+            table = self.org
+        else:
+            return True, key
+        found = next((i for i, (code, _) in table.items() if code == key), None)
+        return found is not None, found
 
 
 def compute(
@@ -152,101 +333,134 @@ def compute(
     tz: str = "Asia/Shanghai",
     as_of: datetime | None = None,
     calendar: WorkingCalendar | None = None,
+    scope: Sequence[int] | None = None,
 ) -> list[MetricRow]:
     """Every DOMAIN.md metric for the local days [start, end], one row per value of `by`.
 
     With the site's `calendar`, each row also says whether its on-time figures rest on an estimated year.
     """
-    if by not in GROUP_KEYS:
-        raise ValueError(f"Cannot group by '{by}': choose one of {', '.join(GROUP_KEYS)}.")
+    return compute_groups(session, start, end, (by,), tz=tz, as_of=as_of, calendar=calendar, scope=scope)[by]
+
+
+def compute_groups(
+    session: Session,
+    start: date,
+    end: date,
+    keys: Sequence[GroupKey] = GROUP_KEYS,
+    *,
+    tz: str = "Asia/Shanghai",
+    as_of: datetime | None = None,
+    calendar: WorkingCalendar | None = None,
+    scope: Sequence[int] | None = None,
+) -> dict[GroupKey, list[MetricRow]]:
+    """`compute` for several groupings at once (one scan on PostgreSQL), each sorted by key, "—" last."""
+    for by in keys:
+        if by not in GROUP_KEYS:
+            raise ValueError(f"Cannot group by '{by}': choose one of {', '.join(GROUP_KEYS)}.")
     lo, hi = period_bounds(start, end, tz)
-    as_of = min(as_of or datetime.now(lo.tzinfo), hi)
-
-    def within(column: Any) -> ColumnElement[bool]:
-        return and_(column >= lo, column < hi)
-
-    c = Case
-    reported, dispatched, checked = within(c.reported_at), within(c.dispatched_at), within(c.checked_at)
-    on_time_handled = and_(c.handled_at.is_not(None), c.handled_at <= c.deadline_at)
-    key_column, name_column, join = _group(by)
-    judged_deadline = case((or_(dispatched, checked), c.deadline_at))  # the deadlines on-time figures use
-    query = (
-        select(
-            key_column.label("key"),
-            name_column.label("name"),
-            _count(reported),
-            _count(and_(reported, c.registered_at.is_not(None))),
-            _count(and_(reported, c.close_type == "self_handled")),
-            _count(dispatched),
-            _count(and_(dispatched, c.handled_at.is_not(None))),
-            _count(and_(dispatched, on_time_handled)),
-            _count(checked),
-            _count(and_(checked, c.closed_at.is_not(None))),
-            _count(and_(checked, c.closed_at.is_not(None), c.closed_at <= c.deadline_at)),
-            func.coalesce(func.sum(case((dispatched, c.rework_count), else_=0)), 0),
-            _count(and_(dispatched, c.extension_count > 0)),
-            _count(and_(dispatched, overdue(as_of, HANDLING_STEPS))),
-            func.min(judged_deadline),
-            func.max(judged_deadline),
-        )
-        .select_from(c)
-        .where(or_(reported, dispatched, checked))
-        .group_by(key_column, name_column)
-        .order_by(key_column)
+    m = measures(lo, hi, judged_moment(start, end, tz, as_of))
+    judged_deadline = case((m["dispatched_or_checked"], Case.deadline_at))  # the deadlines on-time uses
+    values = [*_sums(m), func.min(judged_deadline), func.max(judged_deadline)]
+    where = and_(m["touched"], in_scope(scope))
+    names = Names(session)
+    raw: dict[GroupKey, dict[Any, list[Any]]] = {by: {} for by in keys}
+    for by, value, sums in _grouped(
+        session, keys, select(*values).select_from(Case).where(where), len(values)
+    ):
+        raw[by][value] = sums
+    rated = select(func.count(), _count(Rating.rating.in_(SATISFIED))).select_from(Rating)
+    rated = rated.join(Case, Case.id == Rating.case_id).where(
+        Rating.rated_at >= lo, Rating.rated_at < hi, in_scope(scope)
     )
-    if join is not None:
-        query = query.outerjoin(*join)
-    rows = []
-    for r in session.execute(query):
-        row = MetricRow(str(r[0] if r[0] is not None else "—"), str(r[1] or "—"), *map(int, r[2:-2]))
-        first, last = r[-2:]
-        if calendar is not None:
-            row.estimated_calendar = first is not None and calendar.estimated(first, last)
-        rows.append(row)
-    _add_ratings(session, rows, key_column, name_column, join, within(Rating.rated_at))
-    return rows
+    ratings: dict[GroupKey, dict[Any, list[Any]]] = {by: {} for by in keys}
+    for by, value, sums in _grouped(session, keys, rated, 2):
+        ratings[by][value] = sums
+    out: dict[GroupKey, list[MetricRow]] = {}
+    for by in keys:
+        rows = []
+        for value in set(raw[by]) | set(ratings[by]):
+            counts: list[Any] | None = raw[by].get(value)
+            code, name = names.of(by, value)
+            ints = [int(x) for x in counts[:-2]] if counts else [0] * (len(CASE_COUNTS) + 1)
+            rated_n, satisfied = (int(x) for x in ratings[by].get(value, (0, 0)))
+            estimated = None
+            if calendar is not None:
+                first, last = counts[-2:] if counts else (None, None)
+                estimated = first is not None and last is not None and calendar.estimated(first, last)
+            counted: dict[str, Any] = dict(zip((*CASE_COUNTS, "late"), ints, strict=True))
+            rows.append(
+                MetricRow(
+                    code, name, **counted, rated=rated_n, satisfied=satisfied, estimated_calendar=estimated
+                )
+            )
+        rows.sort(key=lambda r: (r.key == NONE_KEY, r.key))
+        out[by] = rows
+    return out
 
 
-def _add_ratings(
-    session: Session, rows: list[MetricRow], key_column: Any, name_column: Any, join: Any, rated: Any
-) -> None:
-    """满意率's counts: ratings given in the period, by the same key, in a query of their own (the main
-    pass over the cases stays as fast as it was); a key with ratings only gets a row of its own."""
-    query = (
-        select(
-            key_column.label("key"),
-            name_column.label("name"),
-            func.count(),
-            _count(Rating.rating.in_(SATISFIED)),
+def _grouped(
+    session: Session, keys: Sequence[GroupKey], query: Any, width: int
+) -> Iterable[tuple[GroupKey, Any, list[Any]]]:
+    """Run `query` grouped by each key: (key, raw value, the selected aggregates)."""
+    columns = [KEY_COLUMNS[by] for by in keys]
+    if session.get_bind().dialect.name == "postgresql" and len(keys) > 1:
+        flags = [func.grouping(col) for col in columns]
+        grouped = query.add_columns(*columns, *flags).group_by(
+            func.grouping_sets(*[tuple_(col) for col in columns])
         )
-        .select_from(Rating)
-        .join(Case, Case.id == Rating.case_id)
-        .where(rated)
-        .group_by(key_column, name_column)
-    )
-    if join is not None:
-        query = query.outerjoin(*join)
-    by_key = {row.key: row for row in rows}
-    added = False
-    for key, name, count, satisfied in session.execute(query):
-        shown = str(key if key is not None else "—")
-        row = by_key.get(shown)
-        if row is None:
-            row = by_key[shown] = MetricRow(shown, str(name or "—"), *([0] * 12))
-            rows.append(row)
-            added = True
-        row.rated, row.satisfied = int(count), int(satisfied)
-    if added:
-        rows.sort(key=lambda r: r.key)
+        for row in session.execute(grouped):
+            counts, values, flag = list(row[:width]), row[width : width + len(keys)], row[width + len(keys) :]
+            i = list(flag).index(0)
+            yield keys[i], values[i], counts
+        return
+    for by, col in zip(keys, columns, strict=True):
+        for row in session.execute(query.add_columns(col).group_by(col)):
+            yield by, row[width], list(row[:width])
 
 
-def _group(by: GroupKey) -> tuple[Any, Any, tuple[Any, Any] | None]:
-    if by == "department":
-        return Department.code, Department.name, (Department, Department.id == Case.department_id)
-    if by in ("street", "grid"):
-        unit = aliased(OrgUnit)
-        column = Case.street_id if by == "street" else Case.grid_id
-        return unit.code, unit.name, (unit, unit.id == column)
-    if by == "category":
-        return Case.category_code, Category.name, (Category, Category.code == Case.category_code)
-    return Case.source, Case.source, None
+def key_condition(names: Names, by: GroupKey | Literal["total"], key: str) -> ColumnElement[bool]:
+    """The cases of one row of a grouping ("total": all of them)."""
+    if by == "total":
+        return true()
+    found, value = names.value(by, key)
+    if not found:
+        return false()
+    column = KEY_COLUMNS[by]
+    condition: ColumnElement[bool] = column.is_(None) if value is None else column == value
+    return condition
+
+
+def case_ids_query(
+    session: Session,
+    start: date,
+    end: date,
+    by: GroupKey | Literal["total"],
+    key: str,
+    metric: str,
+    *,
+    tz: str = "Asia/Shanghai",
+    as_of: datetime | None = None,
+    scope: Sequence[int] | None = None,
+) -> Select[Any]:
+    """The SELECT of the cases behind one number (id, with the row's weight: a case's reworks for
+    `reworks`, else 1), by the same condition the count used."""
+    if metric not in DRILLABLE:
+        raise ValueError(f"No cases behind '{metric}': choose one of {', '.join(DRILLABLE)}.")
+    if by != "total" and by not in GROUP_KEYS:
+        raise ValueError(f"Cannot group by '{by}': choose one of total, {', '.join(GROUP_KEYS)}.")
+    lo, hi = period_bounds(start, end, tz)
+    names = Names(session)
+    where = and_(key_condition(names, by, key), in_scope(scope))
+    if metric in RATING_COUNTS:
+        rated = and_(Rating.rated_at >= lo, Rating.rated_at < hi)
+        if metric == "satisfied":
+            rated = and_(rated, Rating.rating.in_(SATISFIED))
+        return select(Case.id).join(Rating, Rating.case_id == Case.id).where(rated, where).order_by(Case.id)
+    m = measures(lo, hi, judged_moment(start, end, tz, as_of))
+    return select(Case.id).where(m[metric], m["touched"], where).order_by(Case.id)
+
+
+def score_weights(session: Session) -> dict[str, float]:
+    """The site's score weights (setting `score_weights`), the published defaults where it says none."""
+    value = session.scalar(select(Setting.value).where(Setting.key == "score_weights")) or {}
+    return {**DEFAULT_WEIGHTS, **{k: float(v) for k, v in value.items() if k in DEFAULT_WEIGHTS}}
