@@ -134,6 +134,14 @@ def run_dispatcher(
             QMessageBox.critical(None, "gridwatch", str(exc))
         print(exc, file=sys.stderr)
         return 1
+    if workspace == "review":  # a supervisor chose the review station at sign-in (gridwatch.ui.review)
+        from gridwatch.ui.review.window import ReviewWindow
+
+        review = ReviewWindow(store, login, default_basemap=basemap)
+        review.show()
+        code = app.exec()
+        store.dispose()
+        return code
     # a screenshot shows the default layout, and leaves the workstation's saved one alone
     settings = (
         QSettings(str(Path(tempfile.mkdtemp()) / "layout.ini"), QSettings.Format.IniFormat)

@@ -7,6 +7,8 @@ live through one change feed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QSysInfo, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QToolBar, QWidget
@@ -31,6 +33,9 @@ from gridwatch.ui.video_dock import CameraPane, VideoDock
 from gridwatch.ui.widgets import named
 from gridwatch.ui.workspaces import WORKSPACES
 from gridwatch.video.pane import VideoPane
+
+if TYPE_CHECKING:
+    from gridwatch.ui.review.window import ReviewWindow
 
 LAYOUT_VERSION = 1
 DEFAULT_SIZE = (1600, 960)  # the window's size at first launch and after "Reset layout"
@@ -96,6 +101,7 @@ class MainWindow(QMainWindow):
         self.talk_dock = self._dock("talkDock", self.tr("Loudspeaker"), self.talk)
         self.hold_key = WindowHoldKey(self, self._talk_target)
         self.controller = ActionController(store, login.username, self)
+        self.review_window: ReviewWindow | None = None
         self._build_menus()
         self.calendar_banner = CalendarBanner(store, self)  # deadlines on an estimated calendar
         self.addToolBarBreak()
@@ -237,6 +243,23 @@ class MainWindow(QMainWindow):
         camera.setShortcut(QKeySequence("Ctrl+K"))
         camera.triggered.connect(self.find_camera)
         view.addAction(camera)
+        review = QAction(self.tr("Review station…"), self)  # closure review and evaluation (supervisors)
+        review.setObjectName("openReview")
+        review.setEnabled(bool(self.login.roles & WORKSPACES["review"].roles))
+        review.triggered.connect(self.open_review)
+        view.addAction(review)
+
+    def open_review(self) -> ReviewWindow:
+        """The review station in a window of its own, on this desk's store and person (one at a time)."""
+        from gridwatch.ui.review.window import ReviewWindow
+
+        if self.review_window is None:
+            self.review_window = ReviewWindow(self.store, self.login, self)
+            self.review_window.setWindowFlag(Qt.WindowType.Window)
+            self.review_window.closure.decided.connect(self.reload_case)
+        self.review_window.show()
+        self.review_window.raise_()
+        return self.review_window
 
     # --- the selected case -----------------------------------------------------------------------------
 

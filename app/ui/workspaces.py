@@ -1,6 +1,7 @@
 """Role workspaces as data: which docks a role's desk shows and where, so a new desk is a new entry.
 
-The dispatcher desk is the only one built so far; the others will list their own docks here.
+The dispatcher desk is a main window of docks; the review station (supervisors) is a window of tabs,
+opened by `gridwatch.ui.review` instead of the dispatcher window (no docks to list).
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ class Workspace:
     docks: tuple[DockSpec, ...]
 
     def title(self) -> str:
-        return {"dispatcher": QCoreApplication.translate("Workspace", "Dispatcher desk")}.get(
-            self.key, self.key
-        )
+        return {
+            "dispatcher": QCoreApplication.translate("Workspace", "Dispatcher desk"),
+            "review": QCoreApplication.translate("Workspace", "Review station"),
+        }.get(self.key, self.key)
 
 
 WORKSPACES: dict[str, Workspace] = {
@@ -41,6 +43,7 @@ WORKSPACES: dict[str, Workspace] = {
             DockSpec("talkDock", Area.LeftDockWidgetArea),
         ),
     ),
+    "review": Workspace("review", frozenset({"supervisor", "shift_leader", "admin"}), ()),
 }
 
 

@@ -1,0 +1,390 @@
+"""Closure review: the decisions waiting at the center, one after the other, from the keyboard.
+
+The queue lists checked cases awaiting 结案 and pending return, extension, suspension and self-handling
+requests (`gridwatch.db.reads.review`). The selected one shows its before and after photos side by side,
+the check result or the request, and the whole case in the case detail widget the dispatcher desk uses.
+Approve and send back run through the desk's `ActionController`: the same dialogs, the same
+`Store.act` with the version the reviewer looked at, the same conflict handling. Send back is the
+refusal of the request and always asks for a reason.
+
+Keys (also shown in the window): Enter approves, B sends back with a reason, ↑/↓ move, F5 re-reads.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridwatch.db.errors import StoreError
+from gridwatch.db.reads import review
+from gridwatch.db.reads.cases import CaseFile
+from gridwatch.db.reads.reference import site_rules
+from gridwatch.db.reads.review import ReviewItem
+from gridwatch.db.store import Store
+from gridwatch.ui import texts
+from gridwatch.ui.action_dialog import ActionDialog
+from gridwatch.ui.actions import ActionController
+from gridwatch.ui.case_detail import CaseDetail
+from gridwatch.ui.widgets import named
+
+APPROVE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+SEND_BACK_KEY = Qt.Key.Key_B
+REFRESH_KEY = Qt.Key.Key_F5
+PHOTO_SIZE = (260, 195)
+CHECK_ACTIONS = ("check_pass", "check_fail")
+
+
+def _local(moment: datetime | None, tz: tzinfo) -> str:
+    return "" if moment is None else moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+class _Keys(QObject):
+    """The queue's keys: Enter and B act on the selected row; the arrows stay the table's own."""
+
+    def __init__(self, review: ClosureReview) -> None:
+        super().__init__(review)
+        self.review = review
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        key = event.key()
+        if key in APPROVE_KEYS:
+            self.review.approve()
+            return True
+        if key == SEND_BACK_KEY:
+            self.review.send_back()
+            return True
+        if key == REFRESH_KEY:
+            self.review.refresh()
+            return True
+        return False
+
+
+class ClosureReview(QWidget):
+    """The queue on the left; the selected decision, its photos and the case on the right."""
+
+    case_activated = Signal(int)  # a case to show elsewhere (the map)
+    message = Signal(str)  # for the window's status bar
+    decided = Signal(int, str)  # case id, action: the store took the decision
+
+    def __init__(self, store: Store, username: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("closureReview")
+        self.store = store
+        self.username = username
+        self.tz: tzinfo = site_rules(store).calendar.tz
+        self.items: list[ReviewItem] = []
+        self.controller = ActionController(store, username, self)
+        self.controller.acted.connect(self._acted)
+        self.controller.failed.connect(lambda _id, text: self._say(text))
+        self.controller.reload_requested.connect(lambda _id: self._show_selected())
+
+        self.table = named("reviewQueue", QTableWidget(0, 6))
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Waiting for"),
+                self.tr("Case no."),
+                self.tr("Category"),
+                self.tr("Department"),
+                self.tr("Grid"),
+                self.tr("Since"),
+            ]
+        )
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        self.table.itemSelectionChanged.connect(self._show_selected)
+        self.keys = _Keys(self)
+        self.table.installEventFilter(self.keys)
+        self.count_label = named("reviewCount", QLabel())
+        self.count_label.setStyleSheet("font-weight: bold;")
+        self.help = named(
+            "reviewKeys",
+            QLabel(self.tr("Enter: approve · B: send back with a reason · ↑/↓: next/previous · F5: re-read")),
+        )
+        self.help.setStyleSheet("color: #555;")
+        self.help.setWordWrap(True)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.count_label)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.help)
+
+        self.what = named("reviewWhat", QLabel())
+        self.what.setStyleSheet("font-size: 14px; font-weight: bold;")
+        self.what.setWordWrap(True)
+        self.check = named("reviewCheck", QLabel())
+        self.check.setWordWrap(True)
+        self.check.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.refusal = named("reviewNotAllowed", QLabel())
+        self.refusal.setStyleSheet("color: #b3261e;")
+        self.refusal.setWordWrap(True)
+        self.approve_button = named("approveButton", QPushButton())
+        self.approve_button.setStyleSheet("font-weight: bold;")
+        self.approve_button.clicked.connect(self.approve)
+        self.send_back_button = named("sendBackButton", QPushButton())
+        self.send_back_button.clicked.connect(self.send_back)
+        self.before = self._photo_label("beforePhoto")
+        self.after = self._photo_label("afterPhoto")
+        self.detail = CaseDetail(store, self, username=username)
+        self.detail.case_activated.connect(self.case_activated)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.approve_button)
+        buttons.addWidget(self.send_back_button)
+        buttons.addStretch(1)
+        photos = QHBoxLayout()
+        for caption, label in ((self.tr("Before"), self.before), (self.tr("After"), self.after)):
+            column = QVBoxLayout()
+            column.addWidget(QLabel(caption))
+            column.addWidget(label)
+            photos.addLayout(column)
+        photos.addStretch(1)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.what)
+        right_layout.addWidget(self.check)
+        right_layout.addLayout(buttons)
+        right_layout.addWidget(self.refusal)
+        right_layout.addLayout(photos)
+        right_layout.addWidget(self.detail, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([620, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(splitter)
+        self.refresh()
+
+    def _photo_label(self, name: str) -> QLabel:
+        label = named(name, QLabel())
+        label.setFixedSize(*PHOTO_SIZE)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setStyleSheet("background: #eef1f4; color: #778; border: 1px solid #ccd;")
+        return label
+
+    def _say(self, text: str) -> None:
+        self.message.emit(text)
+
+    # --- the queue -------------------------------------------------------------------------------------
+
+    def refresh(self, keep_row: int | None = None) -> None:
+        """Re-read the queue; keep the selection on the same case, or on the row at `keep_row` (the next
+        decision after one was taken)."""
+        shown = self.selected()
+        self.items = review.queue(self.store)
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self.items))
+        for row, item in enumerate(self.items):
+            case = item.case
+            waiting = (
+                self.tr("结案 (check passed)") if item.kind == "close" else self._request_label(item.kind)
+            )
+            values = [
+                waiting,
+                case.case_no,
+                f"{case.category_code} {case.category_name}",
+                case.department_code or "",
+                case.grid_code or "",
+                _local(case.updated_at, self.tz),
+            ]
+            for column, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                cell.setData(Qt.ItemDataRole.UserRole, case.id)
+                self.table.setItem(row, column, cell)
+        self.table.resizeColumnsToContents()
+        self.table.blockSignals(False)
+        closes = sum(1 for i in self.items if i.kind == "close")
+        self.count_label.setText(
+            self.tr("%1 waiting: %2 to close, %3 requests")
+            .replace("%1", str(len(self.items)))
+            .replace("%2", str(closes))
+            .replace("%3", str(len(self.items) - closes))
+        )
+        row = next((r for r, i in enumerate(self.items) if shown and i.case.id == shown.case.id), None)
+        if row is None and self.items:
+            row = min(keep_row if keep_row is not None else 0, len(self.items) - 1)
+        self.table.blockSignals(True)
+        if row is None:
+            self.table.clearSelection()
+        else:
+            self.table.selectRow(row)
+        self.table.blockSignals(False)
+        self._show_selected()
+
+    def _request_label(self, kind: str) -> str:
+        return self.tr("Request: %1").replace("%1", texts.label(texts.requests(), kind))
+
+    def selected(self) -> ReviewItem | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        if not rows or rows[0].row() >= len(self.items):
+            return None
+        return self.items[rows[0].row()]
+
+    def select_case(self, case_id: int) -> bool:
+        row = next((r for r, i in enumerate(self.items) if i.case.id == case_id), None)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        return True
+
+    # --- the selected decision --------------------------------------------------------------------------
+
+    def _show_selected(self) -> None:
+        item = self.selected()
+        self.detail.show_case(item.case.id if item else None)
+        view = self.detail.view if item else None
+        self.controller.set_case(view)
+        self._show_decision(item, view)
+
+    def _show_decision(self, item: ReviewItem | None, view: CaseFile | None) -> None:
+        for label in (self.before, self.after):
+            label.clear()
+            label.setText(self.tr("no photo"))
+        if item is None or view is None:
+            self.what.setText(self.tr("Nothing waits for a decision.") if not self.items else "")
+            self.check.clear()
+            self.refusal.clear()
+            self.approve_button.setText(self.tr("Approve (Enter)"))
+            self.send_back_button.setText(self.tr("Send back… (B)"))
+            self.approve_button.setEnabled(False)
+            self.send_back_button.setEnabled(False)
+            return
+        case = view.case
+        approve, back = item.approve_action, item.send_back_action
+        self.what.setText(
+            f"{case.case_no} · {case.category_name} · "
+            + (self.tr("checked, awaiting 结案") if item.kind == "close" else self._request_label(item.kind))
+        )
+        self.check.setText(self._check_text(item, view))
+        self.approve_button.setText(
+            self.tr("%1 (Enter)").replace("%1", texts.label(texts.actions(), approve))
+        )
+        self.send_back_button.setText(
+            self.tr("%1… (B)").replace("%1", texts.label(texts.actions(), back))
+            if back
+            else self.tr("Send back… (B)")
+        )
+        allowed = set(view.allowed_actions)
+        self.approve_button.setEnabled(approve in allowed)
+        self.send_back_button.setEnabled(back is not None and back in allowed)
+        self.send_back_button.setToolTip(
+            ""
+            if back
+            else self.tr(
+                "The workflow has no send back from 结案: a failed check already went back to rework."
+            )
+        )
+        missing = [a for a in (approve, back) if a and a not in allowed]
+        self.refusal.setText(
+            self.tr("Your roles do not allow: %1").replace(
+                "%1", "、".join(texts.label(texts.actions(), a) for a in missing)
+            )
+            if missing
+            else ""
+        )
+        for kind, label in (("before", self.before), ("after", self.after)):
+            photo = next((a for a in reversed(view.attachments) if a.kind == kind and a.data), None)
+            if photo is None or photo.data is None:
+                continue
+            pixmap = QPixmap()
+            if pixmap.loadFromData(photo.data):
+                label.setPixmap(
+                    pixmap.scaled(
+                        *PHOTO_SIZE,
+                        Qt.AspectRatioMode.KeepAspectRatio,
+                        Qt.TransformationMode.SmoothTransformation,
+                    )
+                )
+                label.setToolTip(photo.filename)
+
+    def _check_text(self, item: ReviewItem, view: CaseFile) -> str:
+        """For a closure, what the grid worker's check found; for a request, what was asked and why."""
+        if item.kind != "close":
+            asked = view.case.pending_request or {}
+            text = self.tr("Asked: %1").replace("%1", str(asked.get("reason") or "—"))
+            if asked.get("hours"):
+                text += self.tr(" (+%1 working hours)").replace("%1", str(asked["hours"]))
+            return text
+        checks = [e for e in view.events if e.action in CHECK_ACTIONS]
+        if not checks:
+            return self.tr("No check on record.")
+        last = checks[-1]
+        text = (
+            self.tr("%1 by %2 at %3")
+            .replace("%1", texts.label(texts.actions(), last.action))
+            .replace("%2", last.actor_name or "—")
+            .replace("%3", _local(last.at, self.tz))
+        )
+        if last.note:
+            text += f": {last.note}"
+        reworks = sum(1 for e in checks if e.action == "check_fail")
+        if reworks:
+            text += self.tr(" · %1 rework(s) before").replace("%1", str(reworks))
+        return text
+
+    # --- deciding -------------------------------------------------------------------------------------------
+
+    def approve(self) -> ActionDialog | None:
+        """Open the approving action's dialog (结案 or approve the request) for the selected case."""
+        item = self.selected()
+        return self._start(item.approve_action if item else None)
+
+    def send_back(self) -> ActionDialog | None:
+        """Open the refusal's dialog; its OK stays disabled until a reason is written."""
+        item = self.selected()
+        if item is not None and item.send_back_action is None:
+            self._say(
+                self.tr(
+                    "The workflow has no send back from 结案: a failed check already went back to rework."
+                )
+            )
+            return None
+        return self._start(item.send_back_action if item else None)
+
+    def _start(self, action: str | None) -> ActionDialog | None:
+        if action is None:
+            return None
+        dialog = self.controller.start(action)
+        if dialog is None:
+            self._say(
+                self.tr("Not possible for you on this case: %1").replace(
+                    "%1", texts.label(texts.actions(), action)
+                )
+            )
+        return dialog
+
+    def _acted(self, case_id: int, action: str) -> None:
+        row = self.table.currentRow()
+        self.table.clearSelection()
+        try:
+            self.refresh(keep_row=max(row, 0))
+        except StoreError as exc:
+            self._say(str(exc))
+        self._say(self.tr("%1 done").replace("%1", texts.label(texts.actions(), action)))
+        self.decided.emit(case_id, action)
+        self.table.setFocus()

@@ -1,0 +1,572 @@
+"""The evaluation pane (考评): a period and a scope, one tab per grouping with its total row, the grid
+workers' figures, charts, and the exports.
+
+The figures are `gridwatch.db.reads.evaluation.evaluate`'s, the same counts `gridwatch report metrics`
+prints. Every count drills down: a double-click on a number lists exactly the cases behind it
+(`evaluation.drill`, by the same condition that counted them), each opening in the case detail; a rate
+drills down to its numerator's cases. An empty period says "no cases", never a division error.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QLocale, Qt, Signal
+from PySide6.QtGui import QColor, QCursor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gridwatch.db.engine import StoreUnavailable
+from gridwatch.db.errors import StoreError
+from gridwatch.db.metrics import GROUP_KEYS, RATE_PARTS, MetricRow
+from gridwatch.db.reads import reference
+from gridwatch.db.reads.evaluation import CaseRef, Evaluation, WorkerRow, drill, evaluate
+from gridwatch.db.store import Store, utcnow
+from gridwatch.ui import texts
+from gridwatch.ui.case_detail import CaseDetail
+from gridwatch.ui.widgets import named
+
+KEY_ROLE = Qt.ItemDataRole.UserRole  # (group, row key, metric) of a drillable cell
+TOTAL_KEY = "total"
+COUNT_COLUMNS = (
+    "reported",
+    "registered",
+    "self_handled",
+    "to_handle",
+    "handled",
+    "handled_on_time",
+    "handle_rate",
+    "handle_on_time_rate",
+    "due_to_close",
+    "closed",
+    "closed_on_time",
+    "close_rate",
+    "close_on_time_rate",
+    "reworks",
+    "rework_rate",
+    "extended",
+    "extension_rate",
+    "overdue_open",
+    "overdue_rate",
+    "late",
+    "rated",
+    "satisfaction_rate",
+)
+WORKER_COLUMNS = (
+    "reports",
+    "valid_reports",
+    "valid_rate",
+    "verified",
+    "verified_on_time",
+    "verify_on_time_rate",
+    "checked",
+    "checked_on_time",
+    "check_on_time_rate",
+    "days_on",
+    "working_days",
+    "attendance_rate",
+    "late",
+    "early_leave",
+    "outside",
+)
+WORKER_DRILLABLE = {
+    "reports": "reports",
+    "valid_reports": "valid_reports",
+    "valid_rate": "valid_reports",
+    "verified": "verified",
+    "verified_on_time": "verified_on_time",
+    "verify_on_time_rate": "verified_on_time",
+    "checked": "checked",
+    "checked_on_time": "checked_on_time",
+    "check_on_time_rate": "checked_on_time",
+}
+
+
+def percent(value: float | None) -> str:
+    """As centers publish rates: two decimals (99.86%); "—" where the denominator is 0."""
+    return "—" if value is None else f"{value * 100:.2f}%"
+
+
+def period_presets(today: date) -> dict[str, tuple[date, date]]:
+    first = today.replace(day=1)
+    last_month_end = first - timedelta(days=1)
+    return {
+        "30": (today - timedelta(days=29), today),
+        "month": (first, today),
+        "last_month": (last_month_end.replace(day=1), last_month_end),
+        "90": (today - timedelta(days=89), today),
+    }
+
+
+class NumberItem(QTableWidgetItem):
+    """A number cell: right-aligned, sorted as a number, and carrying what its drill-down reads."""
+
+    def __init__(self, text: str, sort_value: float, drill_key: tuple[str, str, str] | None) -> None:
+        super().__init__(text)
+        self.sort_value = sort_value
+        self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if drill_key is not None:
+            self.setData(KEY_ROLE, drill_key)
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        if isinstance(other, NumberItem):
+            return self.sort_value < other.sort_value
+        return super().__lt__(other)
+
+
+class DrillDown(QDialog):
+    """The cases behind one number, listed; the selected one in the case detail."""
+
+    def __init__(
+        self, store: Store, title: str, refs: tuple[CaseRef, ...], username: str | None, parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("drillDown")
+        self.setWindowTitle(title)
+        self.refs = refs
+        self.table = named("drillCases", QTableWidget(len(refs), 6))
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Case no."),
+                self.tr("State"),
+                self.tr("Category"),
+                self.tr("Department"),
+                self.tr("Reported"),
+                self.tr("Deadline"),
+            ]
+        )
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        tz = reference.site_rules(store).calendar.tz
+        for row, ref in enumerate(refs):
+            values = [
+                ref.case_no,
+                texts.label(texts.states(), ref.state),
+                ref.category_code,
+                ref.department or "",
+                ref.reported_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                ref.deadline_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if ref.deadline_at else "",
+            ]
+            for column, value in enumerate(values):
+                self.table.setItem(row, column, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+        self.detail = CaseDetail(store, self, username=username)
+        self.table.itemSelectionChanged.connect(self._show)
+        self.count = named("drillCount", QLabel(self.tr("%1 cases").replace("%1", str(len(refs)))))
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setSizes([560, 560])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.count)
+        layout.addWidget(splitter, 1)
+        self.resize(1200, 720)
+        if refs:
+            self.table.selectRow(0)
+
+    def case_numbers(self) -> list[str]:
+        return [ref.case_no for ref in self.refs]
+
+    def _show(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        self.detail.show_case(self.refs[rows[0].row()].id if rows else None)
+
+
+class EvaluationPane(QWidget):
+    message = Signal(str)
+    evaluated = Signal(object)  # the Evaluation now shown (the thematic map colours its grids by it)
+
+    def __init__(self, store: Store, parent: QWidget | None = None, *, username: str | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("evaluationPane")
+        self.store = store
+        self.username = username
+        self.evaluation: Evaluation | None = None
+        self.drill_dialog: DrillDown | None = None
+        today = utcnow().astimezone(reference.site_rules(store).calendar.tz).date()
+        self.today = today
+        self.preset = named("periodPreset", QComboBox())
+        for key, text in (
+            ("30", self.tr("Last 30 days")),
+            ("month", self.tr("This month")),
+            ("last_month", self.tr("Last month")),
+            ("90", self.tr("Last 90 days")),
+            ("custom", self.tr("Custom")),
+        ):
+            self.preset.addItem(text, key)
+        self.start = named("periodStart", QDateEdit(calendarPopup=True))
+        self.end = named("periodEnd", QDateEdit(calendarPopup=True))
+        for edit in (self.start, self.end):
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.scope = named("scope", QComboBox())
+        self.scope.addItem(self.tr("Whole territory"), None)
+        for area in reference.areas(store):
+            indent = "    " if area.level == "community" else ""
+            self.scope.addItem(f"{indent}{area.name} ({area.code})", area.code)
+        self.show_button = named("evaluateButton", QPushButton(self.tr("Evaluate")))
+        self.show_button.clicked.connect(self.refresh)
+        self.xlsx_button = named("exportXlsx", QPushButton(self.tr("Excel…")))
+        self.pdf_button = named("exportPdf", QPushButton(self.tr("PDF…")))
+        self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
+        self.pdf_button.clicked.connect(lambda: self.export("pdf"))
+        self.preset.currentIndexChanged.connect(self._preset_chosen)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("Period")))
+        bar.addWidget(self.preset)
+        bar.addWidget(self.start)
+        bar.addWidget(QLabel("–"))
+        bar.addWidget(self.end)
+        bar.addSpacing(12)
+        bar.addWidget(QLabel(self.tr("Scope")))
+        bar.addWidget(self.scope)
+        bar.addWidget(self.show_button)
+        bar.addStretch(1)
+        bar.addWidget(QLabel(self.tr("Export")))
+        bar.addWidget(self.xlsx_button)
+        bar.addWidget(self.pdf_button)
+        self.summary = named("evaluationSummary", QLabel())
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-size: 13px;")
+        self.tabs = named("groupTabs", QTabWidget())
+        self.tables: dict[str, QTableWidget] = {}
+        for key in (*GROUP_KEYS, "worker"):
+            table = self._table(key)
+            self.tables[key] = table
+            self.tabs.addTab(table, self._group_title(key))
+        self.charts = named("evaluationCharts", QWidget())
+        self.charts_layout = QVBoxLayout(self.charts)
+        self.tabs.addTab(self.charts, self.tr("Charts"))
+        self.no_cases = named("noCases", QLabel(self.tr("No cases in this period and scope.")))
+        self.no_cases.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_cases.setStyleSheet("font-size: 16px; color: #667;")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.no_cases)
+        hint = QLabel(self.tr("Double-click a number to list the cases behind it."))
+        hint.setStyleSheet("color: #555;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(hint)
+        self.preset.setCurrentIndex(0)
+        self._preset_chosen()
+        self.refresh()
+
+    # --- titles -----------------------------------------------------------------------------------------
+
+    def _group_title(self, key: str) -> str:
+        return {
+            "department": self.tr("By department"),
+            "street": self.tr("By street"),
+            "grid": self.tr("By grid"),
+            "source": self.tr("By source"),
+            "category": self.tr("By category"),
+            "level": self.tr("By level"),
+            "center": self.tr("By center"),
+            "worker": self.tr("Grid workers"),
+        }.get(key, key)
+
+    def column_titles(self) -> dict[str, str]:
+        return {
+            "key": self.tr("Code"),
+            "name": self.tr("Name"),
+            "reported": self.tr("Reported"),
+            "registered": self.tr("Registered"),
+            "self_handled": self.tr("Self-handled"),
+            "to_handle": self.tr("To handle"),
+            "handled": self.tr("Handled"),
+            "handled_on_time": self.tr("Handled on time"),
+            "handle_rate": self.tr("Handle rate"),
+            "handle_on_time_rate": self.tr("On-time handle rate"),
+            "due_to_close": self.tr("Due to close"),
+            "closed": self.tr("Closed"),
+            "closed_on_time": self.tr("Closed on time"),
+            "close_rate": self.tr("Close rate"),
+            "close_on_time_rate": self.tr("On-time close rate"),
+            "reworks": self.tr("Reworks"),
+            "rework_rate": self.tr("Rework rate"),
+            "extended": self.tr("Extended"),
+            "extension_rate": self.tr("Extension rate"),
+            "overdue_open": self.tr("Overdue open"),
+            "overdue_rate": self.tr("Overdue rate"),
+            "late": self.tr("Late"),
+            "rated": self.tr("Rated"),
+            "satisfaction_rate": self.tr("Satisfaction"),
+            "score": self.tr("Score"),
+            "grade": self.tr("Grade"),
+            "username": self.tr("User name"),
+            "reports": self.tr("Reports"),
+            "valid_reports": self.tr("Valid reports"),
+            "valid_rate": self.tr("Valid rate"),
+            "verified": self.tr("Verified"),
+            "verified_on_time": self.tr("Verified on time"),
+            "verify_on_time_rate": self.tr("On-time verify rate"),
+            "checked": self.tr("Checked"),
+            "checked_on_time": self.tr("Checked on time"),
+            "check_on_time_rate": self.tr("On-time check rate"),
+            "days_on": self.tr("Days on"),
+            "working_days": self.tr("Working days"),
+            "attendance_rate": self.tr("Attendance"),
+            "early_leave": self.tr("Early leave"),
+            "outside": self.tr("Outside fence"),
+        }
+
+    def columns(self, group: str) -> list[str]:
+        if group == "worker":
+            return ["username", "name", *WORKER_COLUMNS]
+        extra = ["score", "grade"] if group == "department" else []
+        return ["key", "name", *COUNT_COLUMNS, *extra]
+
+    def _table(self, group: str) -> QTableWidget:
+        columns = self.columns(group)
+        table = named(f"table_{group}", QTableWidget(0, len(columns)))
+        titles = self.column_titles()
+        table.setHorizontalHeaderLabels([titles[c] for c in columns])
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        table.setWordWrap(False)
+        table.cellDoubleClicked.connect(lambda row, column, t=table: self.drill_cell(t, row, column))
+        return table
+
+    # --- the period -------------------------------------------------------------------------------------
+
+    def _preset_chosen(self) -> None:
+        key = str(self.preset.currentData())
+        custom = key == "custom"
+        self.start.setEnabled(custom)
+        self.end.setEnabled(custom)
+        if not custom:
+            first, last = period_presets(self.today)[key]
+            self.start.setDate(QDate(first.year, first.month, first.day))
+            self.end.setDate(QDate(last.year, last.month, last.day))
+            if self.evaluation is not None:
+                self.refresh()
+
+    def set_period(self, start: date, end: date, scope: str | None = None) -> None:
+        self.preset.blockSignals(True)
+        self.preset.setCurrentIndex(self.preset.findData("custom"))
+        self.preset.blockSignals(False)
+        self.start.setEnabled(True)
+        self.end.setEnabled(True)
+        self.start.setDate(QDate(start.year, start.month, start.day))
+        self.end.setDate(QDate(end.year, end.month, end.day))
+        self.scope.setCurrentIndex(max(0, self.scope.findData(scope)))
+        self.refresh()
+
+    def period(self) -> tuple[date, date, str | None]:
+        start, end = self.start.date(), self.end.date()
+        scope = self.scope.currentData()
+        return (
+            date(start.year(), start.month(), start.day()),
+            date(end.year(), end.month(), end.day()),
+            str(scope) if scope else None,
+        )
+
+    # --- reading and showing ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        start, end, scope = self.period()
+        QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
+        try:
+            self.evaluation = evaluate(self.store, start, end, scope)
+        except (StoreError, StoreUnavailable) as exc:
+            self.message.emit(str(exc))
+            self.summary.setText(str(exc))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self._show(self.evaluation)
+
+    def _show(self, ev: Evaluation) -> None:
+        total = ev.total
+        where = ev.scope_name or self.tr("whole territory")
+        period = f"{ev.start:%Y-%m-%d} – {ev.end:%Y-%m-%d}"
+        if ev.empty:
+            self.summary.setText(f"{period} · {where}")
+            self.evaluated.emit(ev)
+            self.stack.setCurrentWidget(self.no_cases)
+            self.xlsx_button.setEnabled(False)
+            self.pdf_button.setEnabled(False)
+            return
+        self.stack.setCurrentWidget(self.tabs)
+        self.xlsx_button.setEnabled(True)
+        self.pdf_button.setEnabled(True)
+        self.summary.setText(
+            self.tr(
+                "%1 · %2 — reported %3, to handle %4, handle rate %5, on-time close rate %6, satisfaction %7"
+            )
+            .replace("%1", period)
+            .replace("%2", where)
+            .replace("%3", str(total.reported))
+            .replace("%4", str(total.to_handle))
+            .replace("%5", percent(total.handle_rate))
+            .replace("%6", percent(total.close_on_time_rate))
+            .replace("%7", percent(total.satisfaction_rate))
+        )
+        for group in GROUP_KEYS:
+            built = ev.groups.get(group)
+            if built is not None:
+                self._fill(self.tables[group], group, list(built.rows), built.total, ev)
+        self._fill_workers(self.tables["worker"], list(ev.workers))
+        self._show_charts(ev)
+        self.evaluated.emit(ev)
+
+    def _cell(self, row: MetricRow, column: str, group: str, key: str, ev: Evaluation) -> QTableWidgetItem:
+        if column in ("key", "name"):
+            text = getattr(row, column)
+            if key == TOTAL_KEY and column == "name":
+                text = self.tr("Total")
+            elif group == "source" and column == "name":
+                text = texts.label(texts.sources(), text)
+            return QTableWidgetItem(text)
+        if column == "score":
+            score = row.score(ev.weights)
+            return NumberItem("—" if score is None else f"{score:.2f}", -1 if score is None else score, None)
+        if column == "grade":
+            return QTableWidgetItem(row.grade(ev.weights) or "—")
+        if column in RATE_PARTS:
+            rate = getattr(row, column)
+            numerator = RATE_PARTS[column][0]
+            return NumberItem(percent(rate), -1 if rate is None else rate, (group, key, numerator))
+        value = int(getattr(row, column))
+        return NumberItem(str(value), value, (group, key, column))
+
+    def _fill(
+        self, table: QTableWidget, group: str, rows: list[MetricRow], total: MetricRow, ev: Evaluation
+    ) -> None:
+        columns = self.columns(group)
+        table.setSortingEnabled(False)
+        table.setRowCount(len(rows) + 1)
+        bold = QFont()
+        bold.setBold(True)
+        for r, row in enumerate([*rows, total]):
+            key = TOTAL_KEY if r == len(rows) else row.key
+            for c, column in enumerate(columns):
+                item = self._cell(row, column, group, key, ev)
+                if key == TOTAL_KEY:
+                    item.setFont(bold)
+                    item.setBackground(QColor("#eef2f7"))
+                table.setItem(r, c, item)
+        table.resizeColumnsToContents()
+
+    def _fill_workers(self, table: QTableWidget, workers: list[WorkerRow]) -> None:
+        columns = self.columns("worker")
+        table.setRowCount(len(workers))
+        for r, worker in enumerate(workers):
+            for c, column in enumerate(columns):
+                value = getattr(worker, column)
+                if column in ("username", "name"):
+                    item = QTableWidgetItem(str(value))
+                elif column.endswith("_rate"):
+                    metric = WORKER_DRILLABLE.get(column)
+                    item = NumberItem(
+                        percent(value), -1 if value is None else value,
+                        ("worker", worker.username, metric) if metric else None,
+                    )  # fmt: skip
+                else:
+                    metric = WORKER_DRILLABLE.get(column)
+                    item = NumberItem(
+                        str(value), value, ("worker", worker.username, metric) if metric else None
+                    )
+                table.setItem(r, c, item)
+        table.resizeColumnsToContents()
+
+    def _show_charts(self, ev: Evaluation) -> None:
+        while self.charts_layout.count():
+            item = self.charts_layout.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().deleteLater()  # type: ignore[union-attr]
+        try:
+            from gridwatch.reports import charts
+        except ImportError:
+            label = QLabel(self.tr("Charts are not available in this build."))
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.charts_layout.addWidget(label)
+            return
+        language = QLocale().name()
+        self.chart_views = charts.chart_views(ev, language)
+        for view in self.chart_views:
+            self.charts_layout.addWidget(view, 1)
+
+    # --- drill-down -------------------------------------------------------------------------------------
+
+    def drill_cell(self, table: QTableWidget, row: int, column: int) -> DrillDown | None:
+        item = table.item(row, column)
+        target = item.data(KEY_ROLE) if item is not None else None
+        if not target or self.evaluation is None:
+            return None
+        group, key, metric = target
+        ev = self.evaluation
+        try:
+            refs = drill(self.store, ev.start, ev.end, group, key, metric, ev.scope, as_of=ev.as_of)
+        except (StoreError, StoreUnavailable) as exc:
+            self.message.emit(str(exc))
+            return None
+        name_item = table.item(row, 1)
+        name = name_item.text() if name_item is not None else key
+        title = (
+            f"{name} · {table.horizontalHeaderItem(column).text()} · {ev.start:%Y-%m-%d} – {ev.end:%Y-%m-%d}"
+        )
+        dialog = DrillDown(self.store, title, refs, self.username, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.drill_dialog = dialog
+        dialog.finished.connect(lambda _r: setattr(self, "drill_dialog", None))
+        dialog.show()
+        return dialog
+
+    # --- exports ----------------------------------------------------------------------------------------
+
+    def export(self, kind: str, path: Path | None = None) -> Path | None:
+        """Write the shown evaluation as an Excel workbook or a PDF (gridwatch.reports), asking where."""
+        if self.evaluation is None:
+            return None
+        ev = self.evaluation
+        if path is None:
+            suggested = (
+                f"evaluation-{ev.start:%Y%m%d}-{ev.end:%Y%m%d}{'-' + ev.scope if ev.scope else ''}.{kind}"
+            )
+            name, _ = QFileDialog.getSaveFileName(
+                self,
+                self.tr("Export the evaluation"),
+                suggested,
+                self.tr("Excel workbook (*.xlsx)") if kind == "xlsx" else self.tr("PDF (*.pdf)"),
+            )
+            if not name:
+                return None
+            path = Path(name)
+        try:
+            from gridwatch.reports import export_evaluation
+        except ImportError:
+            self.message.emit(self.tr("Exports are not available in this build."))
+            return None
+        try:
+            export_evaluation(ev, path, kind, language=QLocale().name())
+        except (OSError, StoreError) as exc:
+            self.message.emit(
+                self.tr("Could not write %1: %2").replace("%1", str(path)).replace("%2", str(exc))
+            )
+            return None
+        self.message.emit(self.tr("Wrote %1").replace("%1", str(path)))
+        return path

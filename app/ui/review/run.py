@@ -1,0 +1,113 @@
+"""`gridwatch review`: sign in (the database's own on PostgreSQL), open the review station, or save a
+screenshot of it and exit."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from gridwatch.db.engine import StoreUnavailable
+from gridwatch.db.errors import StoreError
+from gridwatch.db.store import Store
+from gridwatch.ui.application import make_application
+from gridwatch.ui.login import Login, LoginDialog, find_login, people
+from gridwatch.ui.review.window import ReviewWindow
+from gridwatch.ui.sign_in import signed_in_desk
+from gridwatch.ui.workspaces import WORKSPACES
+
+DECIDING_ROLES = frozenset({"shift_leader", "dispatcher", "admin"})
+"""Roles that can take the queue's decisions (结案: shift leader; requests: dispatcher)."""
+
+
+def reviewer(store: Store) -> Login | None:
+    """Who an unattended run (a screenshot, the demo) opens the station as: a supervisor who can also
+    decide, else any supervisor, else anyone the review workspace admits."""
+    allowed = [p for p in people(store) if p.roles & WORKSPACES["review"].roles]
+    ranked = sorted(
+        allowed,
+        key=lambda p: ("supervisor" not in p.roles, not (p.roles & DECIDING_ROLES), p.username),
+    )
+    return ranked[0] if ranked else None
+
+
+def choose_login(store: Store, user: str | None, unattended: bool) -> Login | None:
+    if user is not None:
+        login = find_login(store, user)
+        if login is None:
+            raise StoreError(f"No active person with username '{user}'.")
+        if not login.roles & WORKSPACES["review"].roles:
+            need = ", ".join(sorted(WORKSPACES["review"].roles))
+            raise StoreError(f"'{user}' may not open the review station: it needs one of the roles {need}.")
+        return login
+    if unattended:
+        login = reviewer(store)
+        if login is None:
+            raise StoreError("The store has nobody who may open the review station (a supervisor).")
+        return login
+    dialog = LoginDialog(store)
+    index = dialog.workspace.findData("review")
+    if index >= 0:
+        dialog.workspace.setCurrentIndex(index)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen() is None:
+        return None
+    chosen = dialog.chosen()
+    assert chosen is not None
+    return chosen[0]
+
+
+def run_review(
+    store_url: str | None,
+    user: str | None,
+    lang: str | None,
+    screenshot: Path | None,
+    *,
+    basemap: str = "",
+    tab: str = "closure",
+) -> int:
+    """Open the review station on a store; with `screenshot`, save the loaded window (showing `tab`)."""
+    app = make_application(lang)
+    try:
+        store = Store(store_url)
+        if store.is_postgres:
+            desk = signed_in_desk(store, user, unattended=screenshot is not None)
+            if desk is None:
+                return 1
+            store, user = desk
+        login = choose_login(store, user, screenshot is not None)
+        if login is None:
+            return 1
+        window = ReviewWindow(store, login, default_basemap=basemap)
+    except (StoreError, StoreUnavailable) as exc:
+        if screenshot is None:
+            QMessageBox.critical(None, "gridwatch", str(exc))
+        print(exc, file=sys.stderr)
+        return 1
+    window.show()
+    if screenshot is not None:
+        return save_screenshot(window, screenshot, tab)
+    code = app.exec()
+    store.dispose()
+    return code
+
+
+TABS = ("closure", "evaluation", "map")
+
+
+def save_screenshot(window: ReviewWindow, path: Path, tab: str = "closure", timeout_ms: int = 15_000) -> int:
+    clock = QElapsedTimer()
+    clock.start()
+    window.tabs.setCurrentIndex(TABS.index(tab))
+    wait = getattr(window.thematic, "wait_loaded", None)
+    if tab == "map" and callable(wait):
+        wait(timeout_ms)
+    settle = QEventLoop()
+    QTimer.singleShot(400, settle.quit)
+    settle.exec()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ok = window.grab().save(str(path))
+    window.close()
+    window.store.dispose()
+    return 0 if ok else 1

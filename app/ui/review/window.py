@@ -1,0 +1,106 @@
+"""The review station's window: closure review, the evaluation and the thematic map, one tab each.
+
+It is its own window (`gridwatch review`) and the "review" workspace a supervisor picks at sign-in or
+opens from the dispatcher desk's View menu; both read and write through the store of the person signed in,
+so on PostgreSQL a street's supervisor sees the street's cases only (docs/SECURITY.md).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+
+from gridwatch.db.reads.evaluation import Evaluation
+from gridwatch.db.store import Store
+from gridwatch.ui import texts
+from gridwatch.ui.login import Login
+from gridwatch.ui.review.closure import ClosureReview
+from gridwatch.ui.review.evaluation import EvaluationPane
+from gridwatch.ui.review.thematic import ThematicMap
+from gridwatch.ui.widgets import named
+
+DEFAULT_SIZE = (1600, 960)
+
+
+class ReviewWindow(QMainWindow):
+    """Tabs: 结案审核 (closure review), 考评 (evaluation), 专题图 (thematic map)."""
+
+    def __init__(
+        self,
+        store: Store,
+        login: Login,
+        parent: QWidget | None = None,
+        *,
+        with_map: bool = True,
+        default_basemap: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewWindow")
+        self.store = store
+        self.login = login
+        single_user = "" if store.is_postgres else self.tr(" — single-user store (SQLite)")
+        self.setWindowTitle(
+            self.tr("gridwatch — %1 — %2").replace("%1", self.tr("Review station")).replace("%2", login.name)
+            + single_user
+        )
+        self.tabs = named("reviewTabs", QTabWidget(self))
+        self.closure = ClosureReview(store, login.username, self)
+        self.tabs.addTab(self.closure, self.tr("Closure review"))
+        self.evaluation = self._evaluation(store)
+        self.tabs.addTab(self.evaluation, self.tr("Evaluation"))
+        self.thematic = self._thematic(store, with_map, default_basemap)
+        self.tabs.addTab(self.thematic, self.tr("Thematic map"))
+        self.evaluation.evaluated.connect(self._colour_grids)
+        if self.evaluation.evaluation is not None:
+            self._colour_grids(self.evaluation.evaluation)
+        self.setCentralWidget(self.tabs)
+        self.closure.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.user_label = named("userLabel", QLabel())
+        roles = "、".join(texts.label(texts.roles(), r) for r in sorted(login.roles))
+        self.user_label.setText(f"{login.name} ({login.username}) · {roles}{single_user}")
+        self.statusBar().addPermanentWidget(self.user_label)
+        self._build_menus()
+        self.resize(*DEFAULT_SIZE)
+        self.closure.table.setFocus()
+
+    def _evaluation(self, store: Store) -> EvaluationPane:
+        pane = EvaluationPane(store, self, username=self.login.username)
+        pane.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        return pane
+
+    def _thematic(self, store: Store, with_map: bool, default_basemap: str) -> ThematicMap:
+        return ThematicMap(store, self, with_map=with_map, default_basemap=default_basemap)
+
+    def _colour_grids(self, ev: Evaluation) -> None:
+        """The thematic map follows the evaluation's period and scope: its grid grouping's figures."""
+        group = ev.groups.get("grid")
+        rows = group.rows if group is not None else ()
+        self.thematic.set_figures(
+            {
+                r.key: {"reported": r.reported, "overdue_rate": r.overdue_rate, "score": r.score(ev.weights)}
+                for r in rows
+            }
+        )
+
+    def _build_menus(self) -> None:
+        view = self.menuBar().addMenu(self.tr("&View"))
+        for index, key in enumerate(("Ctrl+1", "Ctrl+2", "Ctrl+3")):
+            action = QAction(self.tabs.tabText(index), self)
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(lambda _c=False, i=index: self.tabs.setCurrentIndex(i))
+            view.addAction(action)
+        refresh = QAction(self.tr("Re-read"), self)
+        refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        refresh.triggered.connect(self.refresh)
+        view.addAction(refresh)
+
+    def refresh(self) -> None:
+        current = self.tabs.currentWidget()
+        reload = getattr(current, "refresh", None)
+        if callable(reload):
+            reload()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.thematic.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,58 @@
+"""The supervisor review station's queue: checked cases awaiting 结案 and requests awaiting a decision.
+
+A case enters the queue when its check passed (`checked`, 应结案) or when a handler or grid worker asked
+for something a center desk decides (return 回退, extension 延期, suspension 挂账, self-handling 自行处置:
+`pending_request`). It leaves when someone decides. The queue is read with the connection's own role,
+so on PostgreSQL a street's supervisor sees only the street's cases (docs/SECURITY.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from gridwatch.db.models import Case, OrgUnit
+from gridwatch.db.queries import CaseFilter, case_query
+from gridwatch.db.reads.case_lists import _COLUMNS, ListedCase, _read
+from gridwatch.db.store import Store
+
+REQUEST_STATES = ("reported", "dispatched", "handling")
+"""The states a request can wait in (db/seeds.py TRANSITIONS: request_* keep the state)."""
+QUEUE_LIMIT = 2000
+"""More than a shift decides; the window says when the queue holds more than it shows."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """One decision waiting: `kind` is "close" for a checked case, else the pending request's kind."""
+
+    case: ListedCase
+    kind: str
+
+    @property
+    def approve_action(self) -> str:
+        """The action that says yes: 结案 for a checked case, approve_<kind> for a request."""
+        return "close" if self.kind == "close" else f"approve_{self.kind}"
+
+    @property
+    def send_back_action(self) -> str | None:
+        """The action that says no, with a reason: refuse_<kind>. A checked case has none in the workflow
+        (a failed check already went back as check_fail), so the window offers no send back for it."""
+        return None if self.kind == "close" else f"refuse_{self.kind}"
+
+
+def queue(store: Store, *, limit: int = QUEUE_LIMIT) -> list[ReviewItem]:
+    """What waits for a decision, longest waiting first (a case's `updated_at` is when it started waiting:
+    the check or the request was its last change)."""
+    flt = CaseFilter(states=("checked", *REQUEST_STATES), limit=limit, order=["updated_at"])
+    waiting = (Case.state == "checked") | Case.pending_request["kind"].as_string().is_not(None)
+    rows = _read(store, case_query(flt, *_COLUMNS).where(waiting))
+    return [ReviewItem(row, "close" if row.state == "checked" else str(row.pending_request)) for row in rows]
+
+
+def grid_codes(store: Store) -> dict[int, str]:
+    """Org unit id → code of every grid: the map's polygons carry ids, the evaluation's rows codes."""
+    with store.session() as session:
+        rows = session.execute(select(OrgUnit.id, OrgUnit.code).where(OrgUnit.level == "grid"))
+        return {int(unit_id): str(code) for unit_id, code in rows}
