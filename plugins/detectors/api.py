@@ -186,16 +186,17 @@ class Finding:
 
 
 class Frame:
-    """One sampled frame as detectors see it: BGR 640x360, with the grey and HSV versions computed once
-    for all the zones that ask (most rule detectors work on grey)."""
+    """One sampled frame as detectors see it: BGR 640x360 (read-only: copy it to keep it), with the grey
+    and HSV versions computed once for all the zones that ask (most rule detectors work on grey)."""
 
-    __slots__ = ("_gray", "_hsv", "bgr", "t_s")
+    __slots__ = ("_gray", "_hsv", "bgr", "shared", "t_s")
 
     def __init__(self, bgr: np.ndarray, t_s: float) -> None:
         self.bgr = bgr
         self.t_s = t_s
         self._gray: np.ndarray | None = None
         self._hsv: np.ndarray | None = None
+        self.shared: dict[object, object] = {}  # results zones can share (one model run for all its zones)
 
     @property
     def gray(self) -> np.ndarray:

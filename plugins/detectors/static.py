@@ -44,7 +44,7 @@ class ParkingConfig(StaticConfig):
 
 
 class BinConfig(StaticConfig):
-    min_area: float = Field(0.2, gt=0, le=1, description="changed part of the bin zone")
+    min_area: float = Field(0.1, gt=0, le=1, description="changed part of the bin zone")
     min_pixels: int = Field(100, ge=1)
     absorb_s: float = Field(4 * 3600.0, gt=0)
 
@@ -64,28 +64,30 @@ class StaticChangeDetector(Detector):
         self.inside = small_mask
         self.inside_count = max(int(small_mask.sum()), 1)
         s = zone.sensitivity
-        self.threshold = 38.0 - 24.0 * s  # grey levels; 0.5 -> 26
+        self.threshold = 38.0 - 24.0 * s  # levels in any of B, G, R; 0.5 -> 26
         area = config.min_area * (1.5 - s)  # fraction of the zone
         self.min_staying = max(area * self.inside_count, config.min_pixels / SCALE**2)
         self.warmup: list[np.ndarray] = []
         self.bg: np.ndarray | None = None
         self.old_bg: np.ndarray | None = None
-        shape = (self.size[1], self.size[0])
+        shape = (self.size[1], self.size[0])  # per pixel state
         self.since = np.full(shape, np.nan, np.float32)
         self.last_fg = np.full(shape, -np.inf, np.float32)
         self.hits = np.zeros(shape, np.float32)
         self.reported: np.ndarray | None = None  # the staying pixels of the last event, until they clear
+        self.reported_near: np.ndarray | None = None  # and around them
         self.t0: float | None = None
         self.kernel = np.ones((3, 3), np.uint8)
 
-    def _grey(self, frame: Frame) -> np.ndarray:
-        crop = self.crop(frame.gray)
+    def _small(self, frame: Frame) -> np.ndarray:
+        """The zone at half resolution, in colour: a red car on a grey road is as bright as the road."""
+        crop = self.crop(frame.bgr)
         small = cv2.resize(crop, self.size, interpolation=cv2.INTER_AREA)
         return cv2.GaussianBlur(small, (3, 3), 0).astype(np.float32)
 
     def feed(self, frame: Frame) -> list[Finding]:
         t = frame.t_s
-        g = self._grey(frame)
+        g = self._small(frame)
         if self.t0 is None:
             self.t0 = t
         if self.bg is None:
@@ -97,11 +99,11 @@ class StaticChangeDetector(Detector):
             return []
         bg = self.bg
         delta = g - bg
-        offset = float(np.median(delta[self.inside]))  # global light change, not an object
-        diff = np.abs(delta - offset)
+        offset = np.median(delta[self.inside], axis=0)  # per channel: a light change, not an object
+        diff = np.abs(delta - offset).max(axis=2)
         fg = diff > self.threshold
         if self.old_bg is not None:  # bare ground uncovered after an absorbed thing left: a ghost
-            ghost = fg & (np.abs(g - offset - self.old_bg) <= self.threshold)
+            ghost = fg & (np.abs(g - offset - self.old_bg).max(axis=2) <= self.threshold)
             if ghost.any():
                 bg[ghost] = g[ghost] - offset
                 self.old_bg[ghost] = np.nan
@@ -137,10 +139,16 @@ class StaticChangeDetector(Detector):
 
         if self.reported is not None:  # re-arm once the reported thing has mostly gone
             still = np.count_nonzero(fg & self.reported)
-            if still < 0.3 * np.count_nonzero(self.reported):
+            if still < 0.3 * np.count_nonzero(self.reported):  # gone: what is there now starts afresh
+                assert self.reported_near is not None
+                self.since[self.reported_near] = np.nan
+                self.hits[self.reported_near] = 0
+                staying &= ~self.reported_near
                 self.reported = None
-            else:
-                staying &= ~self.reported
+                self.reported_near = None
+            else:  # the same thing, seen better now (a passer-by moved away), is not a second event
+                assert self.reported_near is not None
+                staying &= ~self.reported_near
         count = int(np.count_nonzero(staying))
         if count < self.min_staying:
             return []
@@ -150,6 +158,11 @@ class StaticChangeDetector(Detector):
         contrast = float(np.mean(diff[staying])) / (self.threshold * 2)
         confidence = min(1.0, 0.5 + 0.25 * min(count / self.min_staying - 1, 1) + 0.25 * min(contrast, 1))
         self.reported = staying | (self.reported if self.reported is not None else False)
+        near = np.zeros_like(staying)
+        rx, ry, rw, rh = cv2.boundingRect(self.reported.astype(np.uint8))
+        mx, my = rw // 2 + 2, rh // 2 + 2
+        near[max(ry - my, 0) : ry + rh + my, max(rx - mx, 0) : rx + rw + mx] = True
+        self.reported_near = near
         box = self.box_of(x0, y0, x1 - x0, y1 - y0, SCALE)
         return [Finding(start_s=start, end_s=t, confidence=confidence, box=box, category=self._category())]
 
