@@ -1,10 +1,11 @@
 """高空抛物: a fast downward track on a facade zone, reported with a clip around the fall.
 
 Foreground blobs (difference from a quickly-updated background of the facade) are linked frame to frame
-into tracks that only go down; a track that ends after at least `min_points` positions, dropped at least
-`min_drop` of the frame's height, at `min_speed` or faster at its fastest, and drifted sideways less than
-it fell, is a falling object. Windows, signs and people on balconies do not move down fast; birds and traffic move
-sideways. The fall takes a second or two, so this detector asks for 5 frames a second (`min_fps`).
+into tracks that only go down. A track that ends after at least `min_points` positions, having dropped at
+least `min_drop` of the frame's height, at `min_speed` or faster at its fastest, and drifted sideways less
+than it fell, is a falling object. Windows, signs and people on balconies do not move down fast; birds and
+traffic move sideways; a basket let down on a rope is slow. A fall takes a second or two, so this detector
+asks for 5 frames a second (`min_fps`).
 """
 
 from __future__ import annotations
