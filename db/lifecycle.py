@@ -19,8 +19,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from gridwatch.db.calendar import WorkingCalendar
 from gridwatch.db.deadlines import DeadlineRule, Limit, pick_limit
 from gridwatch.db.errors import Conflict, InvalidInput
+from gridwatch.db.handbook import missing_photos
 from gridwatch.db.missing import no_department
-from gridwatch.db.models import Case, CaseEvent, Department, Person, Setting
+from gridwatch.db.models import Attachment, Case, CaseEvent, Department, Person, Setting
 from gridwatch.db.validation import DateWindow, check_action
 from gridwatch.db.workflow import Step
 
@@ -35,6 +36,7 @@ class ActionInput:
     """What a user supplies with an action; which fields matter depends on the action."""
 
     department: str | None = None  # dispatch: department code (default: the suggested one)
+    center: str | None = None  # dispatch_down: the org code of the center below (docs/LEVELS.md)
     reason: str | None = None
     hours: float | None = None  # extension request: working hours asked for
     category_code: str | None = None  # register: the category fixed at registration
@@ -126,18 +128,43 @@ def _dispatch(session: Session, case: Case, inp: ActionInput, at: datetime, rule
         raise InvalidInput(
             f"Case {case.case_no} has no suggested department: choose one (--department CODE)."
         )
+    out: dict[str, Any] = {"department_id": department_id, "escalated": False, **_clock(case, at, rules)}
+    out["stage_started_at"] = at
+    return out
+
+
+def _clock(case: Case, at: datetime, rules: Rules) -> dict[str, Any]:
+    """The handling clock a dispatch (to a department or down to a center) leaves running: started by the
+    first one, kept by every later hop (docs/LEVELS.md); a return approved by the center stops it."""
+    if case.deadline_at is not None and case.limit_amount is not None:
+        return {"stage_due_at": case.deadline_at}
     limit, deadline = dispatch_deadline(rules, case, at)
     out: dict[str, Any] = {
-        "department_id": department_id,
         "limit_amount": limit.amount,
         "limit_unit": limit.unit,
         "deadline_at": deadline,
-        "stage_started_at": at,
         "stage_due_at": deadline,
     }
     if case.dispatched_at is None:
         out["dispatched_at"] = at
     return out
+
+
+def _hop(escalated: bool, starts_clock: bool) -> Effect:
+    """dispatch_down / hand_back / escalate: the holder becomes the center `levels.check_hop` chose (in the
+    event's data), and the deadline is carried along, never restarted."""
+
+    def effect(session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules) -> dict[str, Any]:
+        if "to_center_id" not in inp.data:
+            raise InvalidInput(f"Case {case.case_no}: a hop between centers goes through the store's act.")
+        out: dict[str, Any] = {"holder_id": inp.data["to_center_id"], "escalated": escalated}
+        if starts_clock:
+            out.update(_clock(case, at, rules), stage_started_at=at)
+        deadline = out.get("deadline_at", case.deadline_at)
+        inp.data["deadline"] = deadline.isoformat() if deadline is not None else None
+        return out
+
+    return effect
 
 
 def _request(kind: str) -> Effect:
@@ -221,6 +248,12 @@ def _resume(session: Session, case: Case, inp: ActionInput, at: datetime, rules:
 
 
 def _feedback(session: Session, case: Case, inp: ActionInput, at: datetime, rules: Rules) -> dict[str, Any]:
+    after = session.scalar(
+        select(func.count(Attachment.id)).where(Attachment.case_id == case.id, Attachment.kind == "after")
+    )
+    refusal = missing_photos(session, case.case_no, case.category_code, int(after or 0))
+    if refusal is not None:
+        raise InvalidInput(refusal)
     return {"handled_at": at, "stage_started_at": at, "stage_due_at": None}
 
 
@@ -265,14 +298,21 @@ RECOMPUTE_DEADLINE = "recompute_deadline"
 def running_deadline(session: Session, case: Case, rules: Rules) -> datetime:
     """The handling deadline on the calendar as it is now.
 
-    The clock runs from the last dispatch (a re-dispatch after a return restarts it); approved extensions
-    and suspended time were added to it in the clock's own units, and working time adds up, so one
-    addition of their sum lands where the actions did one by one.
+    The clock runs from the first dispatch (to a department or down to a center) since the last return
+    the center approved (a re-dispatch after a return restarts it; a hop between centers does not);
+    approved extensions and suspended time were added to it in the clock's own units, and working time
+    adds up, so one addition of their sum lands where the actions did one by one.
     """
-    start = (
-        session.scalar(
-            select(func.max(CaseEvent.at)).where(CaseEvent.case_id == case.id, CaseEvent.action == "dispatch")
+    returned = session.scalar(
+        select(func.max(CaseEvent.at)).where(
+            CaseEvent.case_id == case.id, CaseEvent.action == "approve_return"
         )
+    )
+    starts = select(func.min(CaseEvent.at)).where(
+        CaseEvent.case_id == case.id, CaseEvent.action.in_(("dispatch", "dispatch_down"))
+    )
+    start = (
+        session.scalar(starts.where(CaseEvent.at >= returned) if returned is not None else starts)
         or case.dispatched_at
     )
     if start is None:
@@ -299,6 +339,9 @@ EFFECTS: dict[str, Effect] = {
     "approve_self_handle": _self_handled,
     "refuse_self_handle": _refuse("self_handle"),
     "dispatch": _dispatch,
+    "dispatch_down": _hop(escalated=False, starts_clock=True),
+    "hand_back": _hop(escalated=False, starts_clock=False),
+    "escalate": _hop(escalated=True, starts_clock=False),
     "accept": _accept,
     "request_return": _request("return"),
     "approve_return": _approve_return,
@@ -355,7 +398,9 @@ def apply_step(
         DateWindow.load(session, now).check("at", inp.at)
     seen = case.version
     at = inp.at or now
-    changes = EFFECTS[step.action](session, case, inp, at, rules)
+    changes = _lateness(case, at) | EFFECTS[step.action](session, case, inp, at, rules)
+    if changes.get("deadline_at") is not None and changes["deadline_at"] >= at:
+        changes.update(late_at=None, late_center_id=None, late_department_id=None)  # on time again
     changes.update(
         state=step.to_state, version=seen + 1, last_action=step.action, updated_at=now, updated_by_id=actor_id
     )
@@ -382,6 +427,19 @@ def apply_step(
         raise conflict_for(session, case.case_no, seen)
     for key, value in changes.items():  # the row as written, without reading it back
         set_committed_value(case, key, value)
+
+
+def _lateness(case: Case, at: datetime) -> dict[str, Any]:
+    """Who held the case when its deadline passed, written by the first action after that moment: the
+    holder changes only by an action, so the holder before it is the holder at the crossing (the
+    evaluation attributes the lateness there, docs/LEVELS.md)."""
+    if case.deadline_at is None or case.late_at is not None or at <= case.deadline_at:
+        return {}
+    return {
+        "late_at": case.deadline_at,
+        "late_center_id": case.holder_id,
+        "late_department_id": case.department_id,
+    }
 
 
 CASES: Table = Case.__table__  # type: ignore[assignment]

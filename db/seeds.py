@@ -13,6 +13,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gridwatch.db.handbook import ensure_handbook
 from gridwatch.db.models import Category, DeadlineRuleRow, Person, PersonRole, Setting, Transition
 
 STATES = (
@@ -73,6 +74,12 @@ TRANSITIONS: tuple[TransitionSeed, ...] = (
     TransitionSeed("check_pass", "checking", "checked", "grid_worker"),
     TransitionSeed("check_fail", "checking", "dispatched", "grid_worker", True),
     TransitionSeed("close", "checked", "closed", "shift_leader"),
+    # Centers on the org tree (docs/LEVELS.md): the holder changes, the state stays; db/levels.py and the
+    # guard of migration 0009 say which center a hop may reach.
+    TransitionSeed("dispatch_down", "registered", "registered", "dispatcher"),
+    TransitionSeed("hand_back", "registered", "registered", "dispatcher shift_leader", True),
+    TransitionSeed("escalate", "reported", "reported", "grid_worker acceptor shift_leader dispatcher", True),
+    TransitionSeed("escalate", "registered", "registered", "shift_leader dispatcher", True),
 )
 
 # (code, name, kind, default urgency); the parent is the 2-digit prefix.
@@ -148,6 +155,7 @@ def ensure_reference_data(session: Session) -> int:
             )
             added += 1
     session.flush()
+    added += ensure_handbook(session)
     if session.scalar(select(DeadlineRuleRow.id).limit(1)) is None:
         for prefix, level, amount, unit in DEADLINE_RULES:
             session.add(DeadlineRuleRow(category_code=prefix, urgency=level, amount=amount, unit=unit))

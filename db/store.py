@@ -26,6 +26,7 @@ from gridwatch.db.calendar import DEFAULT_WORK_PERIODS, WorkingCalendar
 from gridwatch.db.config import resolve_url
 from gridwatch.db.deadlines import DeadlineRule, Limit
 from gridwatch.db.errors import Conflict, Forbidden, NotFound, Refused, SignInFailed, StoreError
+from gridwatch.db.levels import HELD_ACTIONS, check_hop
 from gridwatch.db.lifecycle import (
     HOUR,
     RECOMPUTE_DEADLINE,
@@ -103,6 +104,7 @@ class Actor:
     name: str
     roles: frozenset[str]
     department_id: int | None = None
+    org_unit_id: int | None = None  # the center (org-tree node) the person works at; None: the top
 
 
 @dataclass
@@ -342,14 +344,21 @@ class Store:
         if cached is not None and clock.monotonic() - cached[0] < ACTOR_TTL:
             return cached[1]
         rows = session.execute(
-            select(Person.id, Person.name, Person.active, Person.department_id, PersonRole.role)
+            select(
+                Person.id,
+                Person.name,
+                Person.active,
+                Person.department_id,
+                Person.org_unit_id,
+                PersonRole.role,
+            )
             .outerjoin(PersonRole, PersonRole.person_id == Person.id)
             .where(Person.username == username)
         ).all()
         if not rows or not rows[0].active:
             raise no_person(session, username)
         roles = frozenset(r.role for r in rows if r.role)
-        actor = Actor(rows[0].id, username, rows[0].name, roles, rows[0].department_id)
+        actor = Actor(rows[0].id, username, rows[0].name, roles, rows[0].department_id, rows[0].org_unit_id)
         self._actors[username] = (clock.monotonic(), actor)
         return actor
 
@@ -554,8 +563,20 @@ class Store:
         return case
 
     @once_more_if_disconnected
-    def act(self, case_no: str, action: str, *, actor: str, inp: ActionInput | None = None) -> Case:
-        """Take one workflow action; raises InvalidAction, Forbidden, Conflict, InvalidInput or NotFound."""
+    def act(
+        self,
+        case_no: str,
+        action: str,
+        *,
+        actor: str,
+        inp: ActionInput | None = None,
+        attachments: Sequence[NewAttachment] = (),
+    ) -> Case:
+        """Take one workflow action; raises InvalidAction, Forbidden, Conflict, InvalidInput or NotFound.
+
+        `attachments` are stored in the same transaction, before the step is judged: a feedback's
+        after-photos count towards the handbook's standard (docs/LEVELS.md), and a refused step keeps none.
+        """
         inp = inp or ActionInput()
         with self.session() as session:
             person = self.actor(session, actor)
@@ -569,6 +590,10 @@ class Store:
                 raise Forbidden(
                     f"Case {case_no} is not with your department: a handler acts on their department's cases."
                 )
+            if action in HELD_ACTIONS:
+                inp = check_hop(session, case, action, person, inp)
+            for attachment in attachments:
+                self._add_attachment(session, case, None, attachment, utcnow())
             apply_step(session, case, step, role, person.id, inp, self.rules(session), utcnow())
             return case
 

@@ -410,8 +410,8 @@ class CaseTableModel(QAbstractTableModel):
         if key == "state":
             state = texts.label(texts.states(), row.state)
             if row.pending_request:
-                return f"{state} · {texts.label(texts.requests(), row.pending_request)}?"
-            return state
+                state = f"{state} · {texts.label(texts.requests(), row.pending_request)}?"
+            return f"{state} · {self.tr('escalated')}" if row.escalated else state
         if key == "category":
             return row.category_name
         if key == "source":

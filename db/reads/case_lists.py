@@ -44,6 +44,7 @@ class ListedCase:
     limit_unit: str | None
     updated_at: datetime
     pending_request: str | None  # the kind of request waiting for a decision
+    escalated: bool  # came up from a lower level (吹哨, docs/LEVELS.md): the queue flags it
     lon: float | None
     lat: float | None
     category_name: str

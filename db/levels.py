@@ -1,0 +1,192 @@
+"""Centers on the org tree (街呼区应, docs/LEVELS.md): which center holds a case and where it may go next.
+
+Any district, street or community node can run a center (`centers`). A case's `holder_id` names the center
+holding it (None: the top center). It moves one center at a time: `dispatch_down` to the next center below
+the holder, `hand_back` (with a reason) and `escalate` (吹哨, with a reason) to the next center above; a
+grid worker escalates a case they reported to the lowest center over its grid. Every hop goes through
+`Store.act` (so it is one versioned write with its event), and the PostgreSQL guard of migration 0009
+refuses the same hops with the same messages for a client that skipped this check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy.orm import Session
+
+from gridwatch.db.errors import Forbidden, InvalidInput, NotFound
+from gridwatch.db.lifecycle import ActionInput
+from gridwatch.db.models import Case, CaseEvent, Center, OrgUnit
+
+HOPS = ("dispatch_down", "hand_back", "escalate")
+"""The actions that move a case between centers; only they change `cases.holder_id`."""
+HELD_ACTIONS = (*HOPS, "dispatch")
+"""Actions only the staff of the holding center take (the workflow's super roles excepted)."""
+TOP = "the top center"
+LEVELS = ("grid", "community", "street", "district", "top")
+"""Where a case can be closed, lowest first: "小事不出网格，大事不出社区，难事不出街道" as shares."""
+
+
+class ActsAt(Protocol):
+    """What the hop check needs of the person acting (the store's `Actor`)."""
+
+    @property
+    def roles(self) -> frozenset[str]: ...
+    @property
+    def org_unit_id(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class CenterRef:
+    """A center as messages and the event trail name it; `id` None is the top center."""
+
+    id: int | None
+    code: str | None
+    name: str
+    level: str
+
+    def __str__(self) -> str:
+        return TOP if self.id is None else f"{self.name} ({self.code})"
+
+
+def center_ref(session: Session, unit_id: int | None) -> CenterRef:
+    if unit_id is None:
+        return CenterRef(None, None, TOP, "top")
+    row = session.execute(
+        select(OrgUnit.code, Center.name, OrgUnit.level)
+        .join(Center, Center.org_unit_id == OrgUnit.id)
+        .where(OrgUnit.id == unit_id)
+    ).one()
+    return CenterRef(unit_id, row.code, row.name, row.level)
+
+
+def ancestors(session: Session, unit_id: int) -> list[int]:
+    """The org-tree nodes above `unit_id`, nearest first (the tree is a few levels deep)."""
+    out: list[int] = []
+    parent = session.scalar(select(OrgUnit.parent_id).where(OrgUnit.id == unit_id))
+    while parent is not None and parent not in out:
+        out.append(parent)
+        parent = session.scalar(select(OrgUnit.parent_id).where(OrgUnit.id == parent))
+    return out
+
+
+def upper_center(session: Session, unit_id: int) -> int | None:
+    """The nearest center strictly above `unit_id`; None: the top center."""
+    above = ancestors(session, unit_id)
+    if not above:
+        return None
+    centers = set(session.scalars(select(Center.org_unit_id).where(Center.org_unit_id.in_(above))))
+    return next((u for u in above if u in centers), None)
+
+
+def centers_below(session: Session, holder: int | None) -> list[CenterRef]:
+    """The centers a case held by `holder` may be dispatched down to (the next center on each branch)."""
+    rows = session.execute(
+        select(Center.org_unit_id, OrgUnit.code, Center.name, OrgUnit.level)
+        .join(OrgUnit, OrgUnit.id == Center.org_unit_id)
+        .order_by(OrgUnit.code)
+    ).all()
+    return [CenterRef(*r) for r in rows if upper_center(session, r[0]) == holder]
+
+
+def _center_by_code(session: Session, code: str) -> int:
+    unit = session.scalar(
+        select(Center.org_unit_id).join(OrgUnit, OrgUnit.id == Center.org_unit_id).where(OrgUnit.code == code)
+    )
+    if unit is None:
+        known = ", ".join(
+            session.scalars(
+                select(OrgUnit.code).join(Center, Center.org_unit_id == OrgUnit.id).order_by(OrgUnit.code)
+            )
+        )
+        raise NotFound(f"No center at org code '{code}'. Centers: {known or 'none yet'}.")
+    return unit
+
+
+def escalates_from_grid(case: Case, roles: frozenset[str]) -> bool:
+    """A grid worker's escalation of a case still at the grid (reported, held by nobody below the top)."""
+    return case.holder_id is None and case.state == "reported" and "grid_worker" in roles
+
+
+def check_hop(session: Session, case: Case, action: str, actor: ActsAt, inp: ActionInput) -> ActionInput:
+    """Judge a hop (or a dispatch) against the tree and the trail; the input with the hop's from/to centers
+    in its event data. Raises Forbidden (not the holding center's staff) or InvalidInput (a target outside
+    the holder's subtree, a loop without a reason, an escalation from the top)."""
+    trusted = bool(actor.roles & {"admin", "system"})
+    from_grid = action == "escalate" and escalates_from_grid(case, actor.roles)
+    holder = center_ref(session, case.holder_id)
+    if not trusted and not from_grid and actor.org_unit_id != case.holder_id:
+        raise Forbidden(f"Case {case.case_no} is held by {holder}: only its own center's staff {action} it.")
+    if action == "dispatch":
+        return inp
+    if action == "dispatch_down":
+        if not inp.center:
+            below = ", ".join(f"{c.code} {c.name}" for c in centers_below(session, case.holder_id))
+            raise InvalidInput(
+                f"Name the center to dispatch down to (--center CODE): {below or 'none below'}."
+            )
+        target = _center_by_code(session, inp.center)
+        if upper_center(session, target) != case.holder_id:
+            there = center_ref(session, target)
+            if case.holder_id is not None and case.holder_id not in ancestors(session, target):
+                raise InvalidInput(
+                    f"Case {case.case_no}: {there} is not under {holder}: a center dispatches down only "
+                    "inside its own part of the tree."
+                )
+            step = center_ref(session, upper_center(session, target))
+            raise InvalidInput(
+                f"Case {case.case_no}: dispatch to {step} first: {there} is below it (a case goes down one "
+                "center at a time)."
+            )
+        if not (inp.reason and inp.reason.strip()) and handed_back_by(session, case.id, target):
+            raise InvalidInput(
+                f"Case {case.case_no}: {center_ref(session, target)} handed this case back; dispatching it "
+                "there again needs a reason (--reason)."
+            )
+        to: int | None = target
+    elif from_grid:
+        to = upper_center(session, case.grid_id) if case.grid_id is not None else None
+        if to is None:
+            raise InvalidInput(
+                f"Case {case.case_no}: no center runs above its grid; it is already with {TOP}."
+            )
+    else:
+        if case.holder_id is None:
+            where = "escalate to" if action == "escalate" else "hand it back to"
+            raise InvalidInput(f"Case {case.case_no} is at {TOP}: there is no level above to {where}.")
+        to = upper_center(session, case.holder_id)
+    there = center_ref(session, to)
+    data = {
+        "from_center": holder.code,
+        "from_center_id": holder.id,
+        "to_center": there.code,
+        "to_center_id": there.id,
+    }
+    return replace(inp, data={**inp.data, **data})
+
+
+def handed_back_by(session: Session, case_id: int, center: int) -> bool:
+    """Whether `center` once handed this case back (the trail says so)."""
+    events = session.scalars(
+        select(CaseEvent.data).where(CaseEvent.case_id == case_id, CaseEvent.action == "hand_back")
+    )
+    return any((data or {}).get("from_center_id") == center for data in events)
+
+
+def accountable_center() -> ColumnElement[Any]:
+    """The center a case's figures count for: the one holding it when its deadline passed (recorded by
+    the first action after that moment, `lifecycle._lateness`), else the one holding it now. None: top."""
+    return case((Case.late_at.is_not(None), Case.late_center_id), else_=Case.holder_id)
+
+
+CENTER_KEY: ColumnElement[Any] = func.coalesce(accountable_center(), 0)
+"""`report metrics --by center`'s key: the accountable center's org id, 0 for the top center."""
+LEVEL_KEY: ColumnElement[Any] = case(
+    (Case.close_type == "self_handled", literal("grid")),
+    else_=func.coalesce(
+        select(OrgUnit.level).where(OrgUnit.id == accountable_center()).scalar_subquery(), literal("top")
+    ),
+)
+"""`--by level`'s key: grid (a grid worker's self-handling), community, street, district or top."""
