@@ -174,10 +174,13 @@ def sampled_frames(path: str | Path, fps: float) -> Iterator[tuple[float, np.nda
         capture.release()
 
 
-def scan_file(path: str | Path, zones: ZoneSet, fps: float) -> Iterator[Detection]:
+def scan_file(
+    path: str | Path, zones: ZoneSet, fps: float, *, analyser: CameraAnalyser | None = None
+) -> Iterator[Detection]:
     """Run the zones' detectors over a recorded file at the live rate `fps`, yielding each detection as
-    it is confirmed (start/end in seconds into the file); how a site tunes zones on its own footage."""
-    analyser = CameraAnalyser(zones, fps)
+    it is confirmed (start/end in seconds into the file); how a site tunes zones on its own footage.
+    Pass `analyser` (built from the same zones and fps) to read its `disabled` afterwards."""
+    analyser = analyser or CameraAnalyser(zones, fps)
     for t_s, frame in sampled_frames(path, fps):
         yield from analyser.feed(frame, t_s)
     yield from analyser.finish()

@@ -12,7 +12,7 @@ Frigate; the event is confirmed when the class has been seen in `min_share` of t
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, cast
 
 import cv2
 import numpy as np
@@ -73,7 +73,7 @@ class OnnxDetector(Detector):
         key = ("onnx", str(self.cfg.model), self.cfg.input_size, self.cfg.rgb)
         cached = frame.shared.get(key)
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
+            return cast(list[tuple[int, float, tuple[float, float, float, float]]], cached)
         w, h = self.cfg.input_size
         blob = cv2.dnn.blobFromImage(frame.bgr, 1 / 255.0, (w, h), swapRB=self.cfg.rgb, crop=False)
         self.net.setInput(blob)

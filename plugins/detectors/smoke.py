@@ -78,7 +78,7 @@ class SmokeDetector(Detector):
         moving = suspect & (np.abs(g - self.prev) > 4.0)
         self.prev = g
         count = int(np.count_nonzero(suspect))
-        hit = count >= self.min_pixels and np.count_nonzero(moving) >= 0.1 * count
+        hit = bool(count >= self.min_pixels and np.count_nonzero(moving) >= 0.1 * count)
         calm = ~changed & self.inside
         self.bg[calm] += 0.02 * (g[calm] - self.bg[calm])
         self.history.append((t, hit))

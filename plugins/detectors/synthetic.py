@@ -132,7 +132,7 @@ class Script:
 
     def write(self, path: Path, fps: float = 5.0) -> Path:
         """Render to a video file (MJPG in .avi: in every OpenCV build) at `fps`."""
-        writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (WIDTH, HEIGHT))
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, (WIDTH, HEIGHT))
         if not writer.isOpened():
             raise OSError(f"cannot write video {path}")
         try:
@@ -474,10 +474,22 @@ def busy_script(
     return Script(f"busy-{seed}", duration_s, list(ZONES.values()), [], scene_index, seed, traffic, [bin_])
 
 
-SCRIPTS = {
-    "occupancy": stall_script,
-    "parking": parking_script,
-    "falling": falling_script,
-    "smoke": smoke_script,
-    "bin": bin_script,
-}
+KINDS = ("occupancy", "parking", "falling", "smoke", "bin")
+
+
+def variant(kind: str, seed: int, *, positive: bool = True, traffic: float = 1.0) -> Script:
+    """Script number `seed` for a detector `kind`, on scene `seed`: with its event (`positive`), or with a
+    near miss that must not be reported (a stall packed up before the dwell time, a car stopping briefly, a
+    basket let down on a rope, a puff of smoke, bags put down and taken away)."""
+    scene_index = seed % SCENES
+    if kind == "occupancy":
+        return stall_script(seed, stay_s=40 if positive else 12, scene_index=scene_index, traffic=traffic)
+    if kind == "parking":
+        return parking_script(seed, stay_s=40 if positive else 10, scene_index=scene_index, traffic=traffic)
+    if kind == "falling":
+        return falling_script(seed, drop=positive, scene_index=scene_index, traffic=traffic)
+    if kind == "smoke":
+        return smoke_script(seed, last_s=25 if positive else 5, scene_index=scene_index, traffic=traffic)
+    if kind == "bin":
+        return bin_script(seed, fill=positive, scene_index=scene_index, traffic=traffic)
+    raise ValueError(f"no script for {kind!r}; kinds: {', '.join(KINDS)}")
