@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
 import typer
+from rich import box
+from rich.console import Console, Group
+from rich.measure import Measurement
 from rich.table import Table
+from rich.text import Text
 
 from gridwatch.cli.root import DbOption, app, console, errors, open_store, parse_day
-from gridwatch.db.metrics import GROUP_KEYS, compute
+from gridwatch.db.metrics import GROUP_KEYS, compute, total_row
 from gridwatch.db.spreadsheet import append_xlsx_row, neutralise
 
 report_app = typer.Typer(help="Reports for supervisors.", no_args_is_help=True)
@@ -59,7 +65,20 @@ BRIEF = {
     "score",
     "grade",
 }
-"""The columns a terminal table shows; csv, json and xlsx carry all of them."""
+"""The columns a terminal table shows when it has room; csv, json and xlsx carry all of them."""
+NARROW = [
+    "key",
+    "name",
+    "reported",
+    "to_handle",
+    "handle_rate",
+    "handle_on_time_rate",
+    "close_on_time_rate",
+    "grade",
+]
+"""The fewest columns a table shows before it turns into one block per group."""
+TOTAL_KEY, TOTAL_NAME = "total", "合计"
+"""The total row's key and name in every format (json rows also say `"row": "total"`)."""
 
 
 class Format(StrEnum):
@@ -88,7 +107,9 @@ def metrics(
     first, last = start, end
     with open_store(db) as store, store.session() as session:
         calendar = store.rules(session).calendar
-        rows = [r.as_dict() for r in compute(session, first, last, by, calendar=calendar)]
+        computed = compute(session, first, last, by, calendar=calendar)
+        total = total_row(computed, TOTAL_KEY, TOTAL_NAME)
+        rows = [{**r.as_dict(), "row": "group"} for r in computed] + [{**total.as_dict(), "row": "total"}]
         # a deadline runs at most weeks past the period: the years it can reach that nobody entered
         estimated = [y for y in range(first.year, last.year + 2) if not calendar.is_known(y)]
     note = None
@@ -111,29 +132,88 @@ def metrics(
             errors.print("[red]--format xlsx needs --out FILE.xlsx[/red]")
             raise typer.Exit(1)
         _xlsx(rows, out)
-        console.print(f"Wrote {len(rows)} rows to {out}")
+        console.print(f"Wrote {len(rows) - 1} rows and the total to {out}")
         _warn(note)
         return
     else:
-        shown = [(k, label) for k, label in COLUMNS if k in BRIEF or (k == "estimated_calendar" and note)]
-        table = Table(*[label for _, label in shown], title=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}, by {by}")
-        for r in rows:
-            table.add_row(*[_cell(r, k) for k, _ in shown])
-        console.print(table)
+        width = shutil.get_terminal_size((80, 24)).columns
+        screen = Console(width=width)  # sized now: $COLUMNS or the terminal, as `less -S` would see it
+        title = f"{start:%Y-%m-%d} – {end:%Y-%m-%d}, by {by}"
+        if len(rows) == 1:
+            title += ": no cases in the period"
+        screen.print(metrics_view(rows, title, screen, estimated=note is not None))
         _warn(note)
         return
     if out:
         out.write_text(text, encoding="utf-8-sig" if fmt is Format.csv else "utf-8")
-        console.print(f"Wrote {len(rows)} rows to {out}")
+        console.print(f"Wrote {len(rows) - 1} rows and the total to {out}")
     else:
         typer.echo(text, nl=False)
     _warn(note)
+
+
+def metrics_view(
+    rows: Sequence[dict[str, object]], title: str, screen: Console, *, estimated: bool = False
+) -> Table | Group:
+    """The widest table that fits the screen without cutting a header (every column, the brief ones, then
+    the fewest), else one block per group: readable at 80 columns, full width when there is room."""
+    for keys in ([k for k, _ in COLUMNS if k != "estimated_calendar"], sorted(BRIEF), NARROW):
+        shown = [(k, label) for k, label in COLUMNS if k in keys or (k == "estimated_calendar" and estimated)]
+        table = _table(rows, shown, title)
+        if Measurement.get(screen, screen.options.update_width(10_000), table).maximum <= screen.width:
+            return table
+    return _blocks(rows, title, screen.width, estimated)
+
+
+def _table(rows: Sequence[dict[str, object]], shown: list[tuple[str, str]], title: str) -> Table:
+    totals = [r for r in rows if r.get("row") == "total"]  # the footer, under a rule
+    table = Table(title=title, box=box.SIMPLE, show_edge=False, pad_edge=False, collapse_padding=True,
+                  show_footer=bool(totals), footer_style="bold")  # fmt: skip
+    for k, label in shown:
+        numeric = k not in ("key", "name", "grade", "estimated_calendar")
+        footer = _cell(totals[0], k) if totals else ""
+        table.add_column(label, footer=footer, no_wrap=True, justify="right" if numeric else "left")
+    for r in rows:
+        if r.get("row") != "total":
+            table.add_row(*[_cell(r, k) for k, _ in shown])
+    return table
+
+
+def _blocks(rows: Sequence[dict[str, object]], title: str, width: int, estimated: bool) -> Group:
+    """One block per group: its code and name on a line, then "label value" pairs, as many a line as fit."""
+    pairs = [
+        (k, label)
+        for k, label in COLUMNS
+        if k not in ("key", "name") and (k != "estimated_calendar" or estimated)
+    ]
+    parts: list[Table | Text] = [Text(title, style="italic")]
+    cell = max(len(label) * 2 + 10 for _, label in pairs)  # a CJK label is two cells wide
+    per_line = max(1, width // cell)
+    for r in rows:
+        head = f"{r['key']}  {r['name']}"
+        parts.append(Text(head, style="bold underline" if r.get("row") == "total" else "bold"))
+        grid = Table.grid(padding=(0, 2))
+        for _ in range(per_line):
+            grid.add_column(no_wrap=True)
+            grid.add_column(justify="right", no_wrap=True)
+        line: list[str] = []
+        for k, label in pairs:
+            line += [label, _cell(r, k) or "—"]
+            if len(line) == 2 * per_line:
+                grid.add_row(*line)
+                line = []
+        if line:
+            grid.add_row(*line, *[""] * (2 * per_line - len(line)))
+        parts.append(grid)
+    return Group(*parts)
 
 
 def _cell(row: dict[str, object], key: str) -> str:
     value = row[key]
     if key == "estimated_calendar":
         return "estimated" if value else ""
+    if key == "score" and isinstance(value, float):
+        return f"{value:.2f}"
     return "" if value is None else str(value)
 
 
