@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Literal
 
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QFont
+from PySide6.QtGui import QColor, QCursor, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -35,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import StoreError
-from gridwatch.db.metrics import GROUP_KEYS, RATE_PARTS, MetricRow
+from gridwatch.db.metrics import GROUP_KEYS, NONE_KEY, RATE_PARTS, MetricRow
 from gridwatch.db.reads import reference
 from gridwatch.db.reads.evaluation import CaseRef, Evaluation, WorkerRow, drill, evaluate
 from gridwatch.db.store import Store, utcnow
@@ -44,6 +46,7 @@ from gridwatch.ui.case_detail import CaseDetail
 from gridwatch.ui.widgets import named
 
 KEY_ROLE = Qt.ItemDataRole.UserRole  # (group, row key, metric) of a drillable cell
+ROW_KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's key ("total" for the total row)
 TOTAL_KEY = "total"
 COUNT_COLUMNS = (
     "reported",
@@ -102,6 +105,11 @@ WORKER_DRILLABLE = {
 def percent(value: float | None) -> str:
     """As centers publish rates: two decimals (99.86%); "—" where the denominator is 0."""
     return "—" if value is None else f"{value * 100:.2f}%"
+
+
+def report_language() -> Literal["zh_CN", "en"]:
+    """The reports' language (gridwatch.reports knows zh_CN and en): the UI's."""
+    return "zh_CN" if QLocale().name().startswith("zh") else "en"
 
 
 def period_presets(today: date) -> dict[str, tuple[date, date]]:
@@ -253,7 +261,8 @@ class EvaluationPane(QWidget):
             self.tables[key] = table
             self.tabs.addTab(table, self._group_title(key))
         self.charts = named("evaluationCharts", QWidget())
-        self.charts_layout = QVBoxLayout(self.charts)
+        self.charts_layout = QGridLayout(self.charts)
+        self.chart_views: list[QWidget] = []
         self.tabs.addTab(self.charts, self.tr("Charts"))
         self.no_cases = named("noCases", QLabel(self.tr("No cases in this period and scope.")))
         self.no_cases.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -436,11 +445,16 @@ class EvaluationPane(QWidget):
     def _cell(self, row: MetricRow, column: str, group: str, key: str, ev: Evaluation) -> QTableWidgetItem:
         if column in ("key", "name"):
             text = getattr(row, column)
-            if key == TOTAL_KEY and column == "name":
-                text = self.tr("Total")
+            if key == TOTAL_KEY:
+                text = self.tr("Total") if column == "name" else ""
+            elif row.key == NONE_KEY and column == "name":
+                text = self.tr("(none)")  # never dispatched, outside every grid …
             elif group == "source" and column == "name":
                 text = texts.label(texts.sources(), text)
-            return QTableWidgetItem(text)
+            item = QTableWidgetItem(text)
+            item.setData(ROW_KEY_ROLE, key)
+            return item
+        drilled = "total" if key == TOTAL_KEY else group  # the total row's cases: the whole period's
         if column == "score":
             score = row.score(ev.weights)
             return NumberItem("—" if score is None else f"{score:.2f}", -1 if score is None else score, None)
@@ -449,9 +463,9 @@ class EvaluationPane(QWidget):
         if column in RATE_PARTS:
             rate = getattr(row, column)
             numerator = RATE_PARTS[column][0]
-            return NumberItem(percent(rate), -1 if rate is None else rate, (group, key, numerator))
+            return NumberItem(percent(rate), -1 if rate is None else rate, (drilled, key, numerator))
         value = int(getattr(row, column))
-        return NumberItem(str(value), value, (group, key, column))
+        return NumberItem(str(value), value, (drilled, key, column))
 
     def _fill(
         self, table: QTableWidget, group: str, rows: list[MetricRow], total: MetricRow, ev: Evaluation
@@ -494,21 +508,28 @@ class EvaluationPane(QWidget):
         table.resizeColumnsToContents()
 
     def _show_charts(self, ev: Evaluation) -> None:
+        """The report's own charts (gridwatch.reports.charts): what the PDF prints, shown as QChartViews."""
         while self.charts_layout.count():
             item = self.charts_layout.takeAt(0)
             if item is not None and item.widget() is not None:
                 item.widget().deleteLater()  # type: ignore[union-attr]
-        try:
-            from gridwatch.reports import charts
-        except ImportError:
-            label = QLabel(self.tr("Charts are not available in this build."))
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.charts_layout.addWidget(label)
-            return
-        language = QLocale().name()
-        self.chart_views = charts.chart_views(ev, language)
-        for view in self.chart_views:
-            self.charts_layout.addWidget(view, 1)
+        from PySide6.QtCharts import QChartView
+
+        from gridwatch.reports import charts
+
+        lang = report_language()
+        made = [
+            charts.daily_chart(ev.days, lang),
+            charts.on_time_chart(ev.days, lang),
+            charts.departments_chart(ev.groups["department"], lang),
+            charts.sources_chart(ev.days, lang),
+        ]
+        self.chart_views = []
+        for i, chart in enumerate(made):
+            view = named(f"chart{i}", QChartView(chart))
+            view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self.chart_views.append(view)
+            self.charts_layout.addWidget(view, i // 2, i % 2)
 
     # --- drill-down -------------------------------------------------------------------------------------
 
@@ -557,12 +578,17 @@ class EvaluationPane(QWidget):
                 return None
             path = Path(name)
         try:
-            from gridwatch.reports import export_evaluation
+            if kind == "xlsx":
+                from gridwatch.reports.xlsx import write_workbook
+
+                write_workbook(ev, path, report_language())
+            else:
+                from gridwatch.reports.pdf import write_pdf
+
+                write_pdf(ev, path, report_language())
         except ImportError:
-            self.message.emit(self.tr("Exports are not available in this build."))
+            self.message.emit(self.tr("This export is not available in this build."))
             return None
-        try:
-            export_evaluation(ev, path, kind, language=QLocale().name())
         except (OSError, StoreError) as exc:
             self.message.emit(
                 self.tr("Could not write %1: %2").replace("%1", str(path)).replace("%2", str(exc))

@@ -74,7 +74,8 @@ class ThematicMap(QWidget):
 
             self.map = MapWidget(store, self, default_basemap=default_basemap)
             self.map.org.changed.connect(self._levels_maybe_changed)
-            self.map.cases.visible = False  # the theme is the subject; the open cases would hide it
+            for layer in (self.map.cases, self.map.devices, self.map.personnel):
+                layer.visible = False  # the theme is the subject; symbols on top would hide it
             self._levels_seen: object = None
         else:
             self.map = QLabel(self.tr("Map switched off"))

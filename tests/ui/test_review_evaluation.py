@@ -1,0 +1,221 @@
+"""The review station's evaluation pane on real widgets: its numbers are `gridwatch report metrics`'s for the
+same store (the CLI run in-process on the same SQLite file or PostgreSQL schema), every number drills down
+to exactly the cases behind it, an empty period says so, the thematic map colours grids by the same
+figures, and a community's supervisor on PostgreSQL sees only what row-level security shows them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableWidget
+from pytestqt.qtbot import QtBot
+from typer.testing import CliRunner
+
+from gridwatch.cli import app
+from gridwatch.db.reads import evaluation as reads
+from gridwatch.db.store import Store
+from gridwatch.layers.org import OrgLevel
+from gridwatch.ui.application import make_application
+from gridwatch.ui.login import find_login
+from gridwatch.ui.review.evaluation import KEY_ROLE, ROW_KEY_ROLE, TOTAL_KEY, EvaluationPane
+from gridwatch.ui.review.thematic import ThematicMap, true_areas_km2
+from tests.cli.test_cases_cli import url_of
+from tests.db.test_evaluation import C2, G1, G2, NOV, seed, street_supervisor  # noqa: F401  (a fixture)
+
+runner = CliRunner()
+GROUPS = ("department", "street", "grid", "source", "category")
+COUNTS = ("reported", "registered", "self_handled", "to_handle", "handled", "handled_on_time",
+          "due_to_close", "closed", "closed_on_time", "rated")  # fmt: skip
+RATES = ("handle_rate", "handle_on_time_rate", "close_rate", "close_on_time_rate", "rework_rate",
+         "extension_rate", "overdue_rate", "satisfaction_rate")  # fmt: skip
+
+
+@pytest.fixture
+def pane(qtbot: QtBot) -> Iterator[list[EvaluationPane]]:
+    make_application("en")
+    made: list[EvaluationPane] = []
+    yield made
+    for p in made:
+        if p.drill_dialog is not None:
+            p.drill_dialog.close()
+
+
+def open_pane(
+    qtbot: QtBot, made: list[EvaluationPane], store: Store, scope: str | None = None
+) -> EvaluationPane:
+    p = EvaluationPane(store)
+    qtbot.addWidget(p)
+    p.resize(1500, 800)
+    p.show()
+    p.set_period(*NOV, scope)
+    made.append(p)
+    return p
+
+
+def shown(p: EvaluationPane, group: str) -> dict[str, dict[str, str]]:
+    """Row key → column key → the text in the window."""
+    table = p.tables[group]
+    columns = p.columns(group)
+    return {
+        str(table.item(r, 0).data(ROW_KEY_ROLE)): {c: table.item(r, i).text() for i, c in enumerate(columns)}
+        for r in range(table.rowCount())
+    }
+
+
+def cli_rows(store: Store, group: str) -> dict[str, dict[str, object]]:
+    result = runner.invoke(
+        app,
+        ["report", "metrics", "--from", "2025-11-01", "--to", "2025-11-30", "--by", group, "--format", "json",
+         "--db", url_of(store)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    start = result.output.index("[")
+    rows = json.loads(result.output[start:])
+    return {("total" if r.get("row") == "total" else r["key"]): r for r in rows}
+
+
+def test_the_numbers_in_the_window_are_report_metrics(
+    store: Store, staff: dict[str, str], qtbot: QtBot, pane: list[EvaluationPane]
+) -> None:
+    seed(store)
+    p = open_pane(qtbot, pane, store)
+    assert p.stack.currentWidget() is p.tabs
+    for group in GROUPS:
+        window, cli = shown(p, group), cli_rows(store, group)
+        assert set(window) == set(cli), group
+        assert TOTAL_KEY in window
+        for key, row in cli.items():
+            for column in COUNTS:
+                assert window[key][column] == str(row[column]), (group, key, column)
+            for column in RATES:
+                assert window[key][column] == row[column], (group, key, column)
+            if group == "department" and key != TOTAL_KEY:
+                assert window[key]["grade"] == (row["grade"] or "—")
+                assert window[key]["score"] == ("—" if row["score"] is None else f"{row['score']:.2f}")
+    total = shown(p, "department")[TOTAL_KEY]
+    assert (total["name"], total["reported"], total["to_handle"], total["handle_rate"]) == (
+        "Total", "6", "5", "60.00%")  # fmt: skip
+    assert "reported 6" in p.summary.text()
+
+
+def test_every_number_drills_down_to_exactly_the_cases_counted(
+    store: Store, staff: dict[str, str], qtbot: QtBot, pane: list[EvaluationPane]
+) -> None:
+    cases = seed(store)
+    p = open_pane(qtbot, pane, store)
+    table = p.tables["department"]
+    columns = p.columns("department")
+    checked = 0
+    for r in range(table.rowCount()):
+        for c, column in enumerate(columns):
+            if column not in COUNTS:
+                continue
+            dialog = p.drill_cell(table, r, c)
+            assert dialog is not None
+            assert len(dialog.refs) == int(table.item(r, c).text()), (r, column)
+            group, key, metric = table.item(r, c).data(KEY_ROLE)
+            expected = reads.drill(store, *NOV, group, key, metric, as_of=p.evaluation.as_of)  # type: ignore[union-attr]
+            assert dialog.case_numbers() == [ref.case_no for ref in expected]
+            dialog.close()
+            checked += 1
+    assert checked >= 20
+    # the total's reported, opened by a double-click: the six cases of November, the first in the detail
+    total_row = next(r for r in range(table.rowCount()) if table.item(r, 0).data(ROW_KEY_ROLE) == TOTAL_KEY)
+    item = table.item(total_row, columns.index("reported"))
+    table.scrollToItem(item)
+    cell = table.visualItemRect(item).center()
+    qtbot.mouseClick(
+        table.viewport(), Qt.MouseButton.LeftButton, pos=cell
+    )  # a view acts on the cell it pressed
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    dialog = p.drill_dialog
+    assert dialog is not None and sorted(dialog.case_numbers()) == sorted(cases.values())
+    assert dialog.detail.view is not None and dialog.detail.view.case.case_no == dialog.case_numbers()[0]
+    # CGJ's late cases (handled after the deadline, or still open past it): the two late ones
+    dept = shown(p, "department")
+    assert dept["CGJ"]["late"] == "2"
+    cgj = next(r for r in range(table.rowCount()) if table.item(r, 0).data(ROW_KEY_ROLE) == "CGJ")
+    late = p.drill_cell(table, cgj, columns.index("late"))
+    assert late is not None and sorted(late.case_numbers()) == sorted([cases["late"], cases["open_late"]])
+    # a rate drills down to its numerator's cases: CGJ's on-time close rate → its closed on time
+    rate = p.drill_cell(table, cgj, columns.index("close_on_time_rate"))
+    assert rate is not None and rate.case_numbers() == [cases["on_time"]]
+
+
+def test_an_empty_period_says_no_cases(
+    store: Store, staff: dict[str, str], qtbot: QtBot, pane: list[EvaluationPane]
+) -> None:
+    seed(store)
+    p = open_pane(qtbot, pane, store)
+    p.set_period(date(2024, 2, 1), date(2024, 2, 29))
+    assert p.stack.currentWidget() is p.no_cases and p.no_cases.isVisible()
+    assert p.no_cases.text() == "No cases in this period and scope."
+    assert not p.xlsx_button.isEnabled() and not p.pdf_button.isEnabled()
+    p.set_period(*NOV)
+    assert p.stack.currentWidget() is p.tabs
+
+
+def test_a_scope_narrows_the_window_to_it(
+    store: Store, staff: dict[str, str], qtbot: QtBot, pane: list[EvaluationPane]
+) -> None:
+    seed(store)
+    p = open_pane(qtbot, pane, store, scope=C2)
+    assert set(shown(p, "grid")) == {G2, TOTAL_KEY}
+    assert shown(p, "grid")[TOTAL_KEY]["reported"] == "2"
+
+
+def test_the_thematic_map_colours_grids_by_the_evaluation(
+    store: Store, staff: dict[str, str], qtbot: QtBot, pane: list[EvaluationPane]
+) -> None:
+    seed(store)
+    p = open_pane(qtbot, pane, store)
+    thematic = ThematicMap(store)
+    qtbot.addWidget(thematic)
+    assert thematic.wait_loaded(15_000)
+    ev = p.evaluation
+    assert ev is not None
+    thematic.set_figures(
+        {r.key: {"reported": r.reported, "overdue_rate": r.overdue_rate, "score": r.score(ev.weights)}
+         for r in ev.groups["grid"].rows}
+    )  # fmt: skip
+    polys = thematic.map.org.levels[OrgLevel.GRID]  # type: ignore[attr-defined]
+    codes = [thematic._grid_codes[int(i)] for i in polys.ids]
+    reported = {G1: 4, G2: 2}
+    assert thematic.values is not None
+    expected = np.array([reported[c] for c in codes]) / true_areas_km2(polys)
+    np.testing.assert_allclose(thematic.values, expected)
+    assert 1.0 < float(true_areas_km2(polys)[0]) < 1.2  # 0.01° × 0.01° at 24.5° N ≈ 1.1 km²
+    thematic.set_theme("overdue_rate")
+    # still open past the deadline at the period's end, of those dispatched: grid 1 the extended one of
+    # three, grid 2 the open late one of two
+    overdue = {G1: 1 / 3, G2: 0.5}
+    np.testing.assert_allclose(thematic.values, [overdue[c] for c in codes])
+    assert thematic.map.org.snapshot().metric is not None  # type: ignore[attr-defined]
+    thematic.set_theme("heatmap")
+    assert thematic.map.heatmap.visible and thematic.map.org.snapshot().metric is None  # type: ignore[attr-defined]
+    thematic.shutdown()
+
+
+@pytest.mark.postgres
+def test_a_community_supervisor_sees_only_their_community(
+    street_supervisor: tuple[Store, dict[str, str]],  # noqa: F811
+    qtbot: QtBot,
+    pane: list[EvaluationPane],
+) -> None:
+    signed, cases = street_supervisor
+    p = open_pane(qtbot, pane, signed)
+    assert set(shown(p, "grid")) == {G2, TOTAL_KEY}
+    assert shown(p, "department")[TOTAL_KEY]["reported"] == "2"
+    table: QTableWidget = p.tables["department"]
+    total_row = table.rowCount() - 1
+    dialog = p.drill_cell(table, total_row, p.columns("department").index("reported"))
+    assert dialog is not None and sorted(dialog.case_numbers()) == sorted(
+        [cases["rework"], cases["open_late"]]
+    )
+    login = find_login(signed, signed.whoami() or "")
+    assert login is not None and "supervisor" in login.roles
