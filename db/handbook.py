@@ -14,14 +14,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gridwatch.db.errors import InvalidInput
+from gridwatch.db.errors import Forbidden, InvalidInput
 from gridwatch.db.models import Category, DeadlineRuleRow, HandbookEntry
 from gridwatch.db.spreadsheet import restore
+
+if TYPE_CHECKING:
+    from gridwatch.db.store import Store
 
 UNITS = ("working_hours", "working_days", "hours", "days")
 
@@ -183,7 +186,14 @@ def check_rows(session: Session, raw_rows: Sequence[dict[str, Any]]) -> list[Han
         kind = _cell(raw, "department_kind")
         rows.append(
             HandbookRow(
-                line, code, str(standard)[:2000], str(kind)[:100] if kind else None, *counts, amount, unit
+                line,
+                code,
+                str(standard)[:2000],
+                str(kind)[:100] if kind else None,
+                photos_before=counts[0],
+                photos_after=counts[1],
+                limit_amount=amount,
+                limit_unit=unit,
             )
         )
     return rows
@@ -210,4 +220,17 @@ def write_rows(session: Session, rows: Iterable[HandbookRow]) -> int:
             session.add(rule)
         written += 1
     session.flush()
+    return written
+
+
+def import_file(store: Store, path: Path, *, actor: str) -> int:
+    """Import a handbook spreadsheet as `actor` (an admin): every row checked first, then all written in
+    one transaction; the store's rules are read again so the new limits apply to the next dispatch."""
+    raw = read_file(path)
+    with store.session() as session:
+        person = store.actor(session, actor)
+        if "admin" not in person.roles:
+            raise Forbidden(f"Only an admin imports the handbook; {actor} is not one.")
+        written = write_rows(session, check_rows(session, raw))
+    store.reload_rules()
     return written

@@ -40,7 +40,7 @@ class Hop:
     from_center: str | None  # org code; None: the top center
     to_center: str | None
     reason: str | None
-    deadline: str | None  # ISO time of the handling deadline carried (None before the clock started)
+    deadline: datetime | None  # the handling deadline carried (None before the clock started)
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,13 @@ def hops(store: Store, case_no: str) -> list[Hop]:
         )
         return [
             Hop(at, action, name, (data or {}).get("from_center"), (data or {}).get("to_center"), note,
-                (data or {}).get("deadline"))
+                _time((data or {}).get("deadline")))
             for at, action, name, note, data in rows
         ]  # fmt: skip
+
+
+def _time(iso: str | None) -> datetime | None:
+    return None if iso is None else datetime.fromisoformat(iso)
 
 
 def holding(store: Store, case_no: str) -> Holding:
@@ -167,18 +171,17 @@ def closing_shares(store: Store, start: date, end: date, tz: str = "Asia/Shangha
     held the case (its lateness aside: a case is closed where it is)."""
     lo, hi = period_bounds(start, end, tz)
     holder = aliased(OrgUnit)
-    level = func.coalesce(holder.level, "top")
     with store.session() as session:
         query = (
-            select(Case.close_type == "self_handled", level, func.count())
+            select(Case.close_type, holder.level, func.count())
             .select_from(Case)
             .outerjoin(holder, holder.id == Case.holder_id)
             .where(Case.state == "closed", Case.closed_at >= lo, Case.closed_at < hi)
-            .group_by(Case.close_type == "self_handled", level)
+            .group_by(Case.close_type, holder.level)
         )
         counts = dict.fromkeys(LEVELS, 0)
-        for self_handled, at_level, count in session.execute(query):
-            key = "grid" if self_handled else str(at_level)
+        for close_type, at_level, count in session.execute(query):
+            key = "grid" if close_type == "self_handled" else str(at_level or "top")
             counts[key] = counts.get(key, 0) + int(count)
     total = sum(counts.values())
     return [Share(k, n, n / total if total else None) for k, n in counts.items()]
