@@ -109,7 +109,10 @@ class ZoneSet(BaseModel):
             try:
                 cls.Config.model_validate(zone.settings)
             except pydantic.ValidationError as exc:
-                problems.extend(f"{where}{_loc(tuple(e['loc']))}: {_msg(e)}" for e in exc.errors())
+                problems.extend(
+                    f"{where}{_loc(tuple(e['loc']))}: {_msg(e, 'unknown setting for this detector')}"
+                    for e in exc.errors()
+                )
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -286,10 +289,10 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
 
 
-def _msg(error: Any) -> str:
+def _msg(error: Any, extra: str = "unknown key") -> str:
     message = str(error["msg"])
     if error["type"] == "extra_forbidden":
-        return "unknown setting for this detector"
+        return extra
     return message.removeprefix("Value error, ")
 
 

@@ -4,7 +4,8 @@
 One engine, three settings. Each zone keeps a background (the median of its first frames, then updated
 slowly where nothing is in front of it, with the zone's global brightness offset removed so a cloud or
 dusk is not an object). A pixel that differs from the background is foreground; a pixel that has been
-foreground in most frames since it became so, for `dwell_s`, is *staying*. Passers-by and traffic are
+foreground in most frames since it became so (and has looked the same, give or take a passer-by in
+front of it), for `dwell_s`, is *staying*. Passers-by and traffic are
 foreground at a pixel for a moment and never stay; a stall does. When the staying area passes the zone's
 threshold the event is confirmed (start: when its pixels first changed; end: now). It re-arms once the
 area clears. A thing that stays longer than `absorb_s` becomes background; the old background is kept so
@@ -74,6 +75,8 @@ class StaticChangeDetector(Detector):
         self.since = np.full(shape, np.nan, np.float32)
         self.last_fg = np.full(shape, -np.inf, np.float32)
         self.hits = np.zeros(shape, np.float32)
+        self.look = np.zeros((*shape, 3), np.float32)  # what the pixel looked like when it changed
+        self.other_since = np.full(shape, np.nan, np.float32)  # since when it looks different again
         self.reported: np.ndarray | None = None  # the staying pixels of the last event, until they clear
         self.reported_near: np.ndarray | None = None  # and around them
         self.t0: float | None = None
@@ -117,11 +120,26 @@ class StaticChangeDetector(Detector):
         fresh = fg & np.isnan(self.since)
         self.since[fresh] = t
         self.hits[fresh] = 0
+        self.look[fresh] = g[fresh]
+        # a different thing where another was (a passer-by, then the bags): once the new look has lasted
+        # longer than a passer-by hides a thing (`gap_s`), the pixel's clock restarts from when it changed
+        other = fg & ~fresh & (np.abs(g - self.look).max(axis=2) > self.threshold)
+        self.other_since[fg & ~other] = np.nan
+        starts = other & np.isnan(self.other_since)
+        self.other_since[starts] = t
+        with np.errstate(invalid="ignore"):
+            renewed = other & (t - self.other_since > self.cfg.gap_s)
+        if renewed.any():
+            self.since[renewed] = self.other_since[renewed]
+            self.hits[renewed] = np.floor((t - self.other_since[renewed]) * self.fps)
+            self.look[renewed] = g[renewed]
+            self.other_since[renewed] = np.nan
         self.hits[fg] += 1
         self.last_fg[fg] = t
         gone = ~fg & (t - self.last_fg > self.cfg.gap_s)
         self.since[gone] = np.nan
         self.hits[gone] = 0
+        self.other_since[gone] = np.nan
 
         age = t - self.since  # nan where not foreground
         with np.errstate(invalid="ignore"):

@@ -41,7 +41,7 @@ ZONES: dict[str, dict[str, Any]] = {
         "name": "pavement",
         "detector": "occupancy",
         "category": "09006",
-        "polygon": [[0.02, 0.43], [0.7, 0.43], [0.7, 0.595], [0.02, 0.595]],
+        "polygon": [[0.02, 0.36], [0.7, 0.36], [0.7, 0.595], [0.02, 0.595]],
         "dwell_s": 20,
     },
     "kerbside": {

@@ -25,8 +25,14 @@ def build(path: Path, scale: float = 4.0) -> Path:
 
     centres = (np.arange(GRID, dtype=np.float32) + 0.5) * CELL
     cy, cx = np.meshgrid(centres, centres, indexing="ij")  # row-major cells, as the pooled scores
-    boxes = np.stack([cx.ravel(), cy.ravel(), np.full(GRID * GRID, CELL, np.float32),
-                      np.full(GRID * GRID, CELL, np.float32)])[None].astype(np.float32)  # 1x4x64
+    boxes = np.stack(
+        [
+            cx.ravel(),
+            cy.ravel(),
+            np.full(GRID * GRID, CELL, np.float32),
+            np.full(GRID * GRID, CELL, np.float32),
+        ]
+    )[None].astype(np.float32)  # 1x4x64
     inits = [
         const("boxes", boxes),
         const("half", np.array(0.5, np.float32)),
@@ -48,7 +54,9 @@ def build(path: Path, scale: float = 4.0) -> Path:
         helper.make_node("Sub", ["b", "rg2"], ["blue_raw"]),
         helper.make_node("Relu", ["blue_raw"], ["blue"]),
         helper.make_node("Concat", ["red", "blue"], ["colours"], axis=1),  # 1x2x64x64
-        helper.make_node("AveragePool", ["colours"], ["pooled"], kernel_shape=[CELL, CELL], strides=[CELL, CELL]),
+        helper.make_node(
+            "AveragePool", ["colours"], ["pooled"], kernel_shape=[CELL, CELL], strides=[CELL, CELL]
+        ),
         helper.make_node("Mul", ["pooled", "scale"], ["scaled"]),
         helper.make_node("Reshape", ["scaled", "shape2"], ["scores"]),
         helper.make_node("Concat", ["boxes", "scores"], ["output0"], axis=1),
