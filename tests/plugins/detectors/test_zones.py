@@ -25,7 +25,7 @@ def test_a_good_zone_set_with_detector_settings() -> None:
             {"name": "C", "detector": "falling", "polygon": SQUARE, "dwell_s": 0},
         )
     )
-    a, b, c = zones.zones
+    a, b, _ = zones.zones
     assert (a.name, a.detector, a.dwell_s, a.sensitivity, a.category) == ("A", "occupancy", 45, 0.5, "09005")
     assert b.settings == {"vehicle": "non_motor", "min_area": 0.1}
     config = b.config()
@@ -70,7 +70,8 @@ def test_a_good_zone_set_with_detector_settings() -> None:
         ),
         (
             {"name": "A", "detector": "hawkers", "polygon": SQUARE},
-            "zones[0] (A).detector: no detector 'hawkers'; installed: bin, falling, occupancy, onnx, parking, smoke",
+            "zones[0] (A).detector: no detector 'hawkers'; installed: "
+            "bin, falling, occupancy, onnx, parking, smoke",
         ),
         (
             {"name": "A", "detector": "occupancy", "polygon": SQUARE, "dwel_s": 30},
@@ -88,8 +89,8 @@ def test_a_good_zone_set_with_detector_settings() -> None:
                 "model": "/nonexistent/x.onnx",
                 "classes": {},
             },
-            "zones[0] (A).model: Path does not point to a file; zones[0] (A).classes: Dictionary should have at "
-            "least 1 item after validation, not 0",
+            "zones[0] (A).model: Path does not point to a file; "
+            "zones[0] (A).classes: Dictionary should have at least 1 item after validation, not 0",
         ),
     ],
 )
