@@ -1,0 +1,72 @@
+"""The "gridwatch" layer group: the store's published views, styled by the store's own default styles
+(QGIS's `layer_styles` table, written from the desktop's styles), live where the store announces changes.
+
+The store's triggers send `pg_notify('qgis', <table>)` once per statement; QGIS listens on that channel
+only. Each live layer refreshes on its own table's message (setRefreshOnNofifyMessage: QGIS's spelling),
+so a new case repaints the case layers, not the whole canvas.
+"""
+
+from datetime import datetime, timedelta, timezone
+
+from qgis.core import QgsLayerTreeGroup, QgsProject, QgsVectorLayer, QgsWkbTypes
+from qgis.PyQt.QtCore import QCoreApplication
+
+GROUP = "gridwatch"
+PERIOD_DAYS = 30
+
+
+def tr(text):
+    return QCoreApplication.translate("gridwatch", text)
+
+
+def published_layers():
+    """(key, view, title, geometry type, notify message or None, subset), top of the legend first."""
+    since = (datetime.now(timezone.utc) - timedelta(days=PERIOD_DAYS)).strftime("%Y-%m-%d %H:%M:%S+00")
+    return [
+        ("positions", "gis_positions", tr("Grid workers"), QgsWkbTypes.Point, "positions", ""),
+        ("tracks", "gis_tracks", tr("Patrol tracks"), QgsWkbTypes.LineString, "positions", ""),
+        ("open_cases", "gis_open_cases", tr("Open cases"), QgsWkbTypes.Point, "cases", ""),
+        (
+            "period_cases",
+            "gis_cases",
+            tr("Cases of the last {days} days").format(days=PERIOD_DAYS),
+            QgsWkbTypes.Point,
+            "cases",
+            f"\"reported_at\" >= '{since}'",
+        ),
+        ("devices", "gis_devices", tr("Devices"), QgsWkbTypes.Point, "devices", ""),
+        ("grids", "gis_grids", tr("Grids"), QgsWkbTypes.MultiPolygon, "org_units", ""),
+        ("org_units", "gis_org_units", tr("Districts, streets, communities"), QgsWkbTypes.MultiPolygon, None,
+         "\"level\" <> 'grid'"),
+    ]  # fmt: skip
+
+
+def make_layers(connection):
+    """The published layers (key → layer), each loading its default style from the store."""
+    layers = {}
+    for key, view, title, geometry_type, message, subset in published_layers():
+        layer = QgsVectorLayer(connection.uri(view, geometry_type, subset), title, "postgres")
+        if message:
+            layer.setRefreshOnNotifyEnabled(True)
+            layer.setRefreshOnNofifyMessage(message)  # (sic): QGIS 3.22's name
+        layers[key] = layer
+    return layers
+
+
+def add_group(connection, project=None):
+    """Replace the project's "gridwatch" group with freshly loaded layers; (group, layers, invalid titles)."""
+    project = project or QgsProject.instance()
+    root = project.layerTreeRoot()
+    old = root.findGroup(GROUP)
+    if old is not None:
+        project.removeMapLayers([node.layerId() for node in old.findLayers()])
+        root.removeChildNode(old)
+    group = QgsLayerTreeGroup(GROUP)
+    root.insertChildNode(0, group)
+    layers = make_layers(connection)
+    invalid = [layer.name() for layer in layers.values() if not layer.isValid()]
+    for layer in layers.values():
+        if layer.isValid():
+            project.addMapLayer(layer, False)
+            group.addLayer(layer)
+    return group, {k: v for k, v in layers.items() if v.isValid()}, invalid

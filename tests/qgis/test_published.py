@@ -1,0 +1,285 @@
+"""What the store publishes for any GIS client, checked in SQL and with GDAL's ogrinfo, signed in as people's
+own login roles (never the owner): typed, keyed views under row-level security, the one traffic light,
+the grid rules and the `qgis` channel."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import product
+from types import ModuleType
+
+import psycopg
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from gridwatch.db import deadlines, seeds
+from gridwatch.db.errors import Refused
+from gridwatch.db.imports import org_units
+from gridwatch.db.published import LAYERS, publish, published_styles
+from gridwatch.db.queries import light_of
+from gridwatch.layers.qgis_styles import published_styles as generated_styles
+from tests.qgis.conftest import (
+    COMMUNITY_1,
+    GRID_11,
+    GRID_12,
+    GRID_21,
+    PASSWORD,
+    ROOT,
+    GisStore,
+)
+
+pytestmark = pytest.mark.postgres
+
+
+def migration() -> ModuleType:
+    path = ROOT / "db" / "migrations" / "versions" / "0012_published.py"
+    spec = importlib.util.spec_from_file_location("published_0012", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def refused(gis: GisStore, who: str, *statements: str) -> tuple[str, str]:
+    """Run statements as `who` in one transaction that must be refused: (SQLSTATE, first line)."""
+    store = gis.sign_in(who)
+    try:
+        with pytest.raises(DBAPIError) as caught, store.engine.connect() as conn:
+            for sql in statements:
+                conn.execute(text(sql))
+            conn.commit()
+        orig = caught.value.orig
+        return str(getattr(orig, "sqlstate", "")), str(orig).splitlines()[0]
+    finally:
+        store.dispose()
+
+
+def grid_wkt(gis: GisStore, code: str) -> str:
+    with gis.owner.engine.connect() as conn:
+        return str(
+            conn.execute(text("SELECT ST_AsText(geom) FROM org_units WHERE code = :c"), {"c": code}).scalar()
+        )
+
+
+def box(x0: float, x1: float, y0: float = 24.44, y1: float = 24.48) -> str:
+    return f"ST_Multi(ST_MakeEnvelope({x0}, {y0}, {x1}, {y1}, 4490))"
+
+
+def test_the_views_are_typed_keyed_and_judge_the_caller(gis: GisStore) -> None:
+    store = gis.sign_in("h_cgj")
+    with store.engine.connect() as conn:
+        columns = conn.execute(
+            text(
+                "SELECT f_table_name, type, srid FROM geometry_columns "
+                "WHERE f_table_schema = current_schema() AND f_table_name LIKE 'gis%' ORDER BY 1"
+            )
+        ).all()
+        options = dict(
+            conn.execute(
+                text(
+                    "SELECT relname, array_to_string(reloptions, ',') FROM pg_class "
+                    "WHERE relkind = 'v' AND relnamespace = current_schema()::regnamespace"
+                )
+            ).all()
+        )
+        mine = set(conn.execute(text("SELECT case_no FROM gis_cases")).scalars())
+        keys = conn.execute(text("SELECT count(*), count(DISTINCT id) FROM gis_org_units")).one()
+    store.dispose()
+    expected = {"Polygon": "MULTIPOLYGON", "Point": "POINT", "Line": "LINESTRING"}
+    assert columns == sorted((view, expected[kind], 4490) for view, kind in LAYERS.items())
+    assert all("security_invoker=true" in options[view].split(",") for view in LAYERS), options
+    assert mine == {gis.cases["c1"]}  # CGJ's handler: CGJ's case only, through the view as from the table
+    assert keys == (6, 6)
+    dispatcher = gis.sign_in("dispatcher")
+    with dispatcher.engine.connect() as conn:
+        assert set(conn.execute(text("SELECT case_no FROM gis_open_cases")).scalars()) == set(
+            gis.cases.values()
+        )
+    dispatcher.dispose()
+
+
+@pytest.mark.skipif(shutil.which("ogrinfo") is None, reason="gdal-bin (installer/system-packages.txt)")
+def test_ogrinfo_lists_the_layers_with_their_type_and_srid(gis: GisStore) -> None:
+    source = (
+        f"PG:host=127.0.0.1 dbname=gridwatch_test user={gis.users['h_cgj']} password='{PASSWORD}' "
+        f"schemas={gis.schema} tables={','.join(sorted(LAYERS))}"
+    )
+    listed = subprocess.run(
+        ["ogrinfo", "-ro", "-q", source], capture_output=True, text=True, check=True
+    ).stdout
+    layers = {line.split(": ", 1)[1] for line in listed.splitlines() if ": " in line}
+    assert {"gis_open_cases (Point)", "gis_grids (Multi Polygon)", "gis_tracks (Line String)"} <= layers
+    summary = subprocess.run(
+        ["ogrinfo", "-ro", "-so", source, "gis_open_cases"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Geometry: Point" in summary and "Feature Count: 1" in summary  # row-level security: CGJ's one
+    assert 'ID["EPSG",4490]' in summary and "id: Integer" in summary
+
+
+def test_the_published_styles_are_the_generated_ones_and_only_an_admin_publishes(gis: GisStore) -> None:
+    assert published_styles(gis.owner) == generated_styles()
+    handler = gis.sign_in("h_cgj")
+    with pytest.raises(Exception, match="needs the role admin"):
+        publish(handler, generated_styles())
+    handler.dispose()
+    admin = gis.sign_in("admin")
+    done = publish(admin, generated_styles())
+    admin.dispose()
+    assert done.styles == len(LAYERS) and done.clock_edges > 500
+
+
+def test_the_constants_in_sql_are_the_stores() -> None:
+    sql = migration()
+    in_sql = "(" + ", ".join(f"'{s}'" for s in sorted(seeds.OPEN_STATES)) + ")"
+    assert in_sql == sql.OPEN_STATES
+    assert sql.YELLOW_FROM == deadlines.YELLOW_FROM
+    assert sql.OVERLAP_TOLERANCE_M2 == org_units.OVERLAP_TOLERANCE_M2
+    assert sql.M_PER_DEGREE == org_units.M_PER_DEGREE
+
+
+@dataclass(frozen=True)
+class Step:
+    state: str
+    limit_unit: str | None
+    stage_started_at: datetime | None
+    stage_due_at: datetime | None
+
+
+def test_the_light_in_sql_is_light_of(gis: GisStore) -> None:
+    """`gw_light` against `queries.light_of` for steps on the working and the wall clock, over weekends,
+    nights and holidays (2026-10-01 is National Day), at moments before, inside and after the yellow band."""
+    with gis.owner.session() as session:
+        rules = gis.owner.rules(session)
+    starts = [datetime(2026, 9, 30, 1, 30, tzinfo=UTC), datetime(2026, 11, 27, 8, 0, tzinfo=UTC),
+              datetime(2026, 11, 30, 2, 0, tzinfo=UTC)]  # fmt: skip
+    spans = [timedelta(hours=1), timedelta(hours=9), timedelta(days=3), timedelta(days=9)]
+    kinds = [
+        ("reported", None),
+        ("dispatched", "working_days"),
+        ("dispatched", "days"),
+        ("handling", "working_hours"),
+        ("verifying", None),
+        ("closed", None),
+        ("suspended", "days"),
+    ]
+    steps, moments = [], []
+    for start, span, (state, unit) in product(starts, spans, kinds):
+        steps.append(Step(state, unit, start, start + span))
+    fractions = [0.1, 0.5, 0.79, 0.81, 0.9, 0.99, 1.01, 2.0]
+    seen = set()
+    with gis.owner.engine.connect() as conn:
+        for step in steps:
+            assert step.stage_started_at and step.stage_due_at
+            for f in fractions:
+                at = step.stage_started_at + (step.stage_due_at - step.stage_started_at) * f
+                moments.append(at)
+                sql = conn.execute(
+                    text("SELECT gw_light(:state, :unit, :start, :due, :at)"),
+                    {"state": step.state, "unit": step.limit_unit, "start": step.stage_started_at,
+                     "due": step.stage_due_at, "at": at},
+                ).scalar()  # fmt: skip
+                python = light_of(rules, step, at)
+                assert sql == python, (step, at)
+                seen.add(python)
+    assert seen == {"green", "yellow", "red", None}
+
+
+def test_the_views_light_is_the_fixtures(gis: GisStore) -> None:
+    with gis.owner.engine.connect() as conn:
+        lights = dict(conn.execute(text("SELECT case_no, light FROM gis_cases")).all())
+    assert lights[gis.cases["c1"]] == "red"  # dispatched a month ago
+
+
+def test_grid_rules_refuse_a_bad_edit_as_a_non_superuser_and_change_nothing(gis: GisStore) -> None:
+    before = {code: grid_wkt(gis, code) for code in (GRID_11, GRID_12, GRID_21)}
+    state, line = refused(
+        gis, "admin", f"UPDATE gis_grids SET geom = {box(118.01, 118.04)} WHERE code = '{GRID_12}'"
+    )
+    assert state == "GW001"
+    assert f"Grid {GRID_12} overlaps grid {GRID_11} of the same community by" in line
+    state, line = refused(
+        gis, "admin", f"UPDATE gis_grids SET geom = {box(118.07, 118.09)} WHERE code = '{GRID_21}'"
+    )
+    assert (
+        state == "GW001"
+        and f"Grid {GRID_21} reaches" in line
+        and "outside its community 350203001002" in line
+    )
+    for bad in ("3502030010010", "3502030010010x", "35020300100102a", "3502030010010-1"):
+        state, line = refused(gis, "admin", f"UPDATE gis_grids SET code = '{bad}' WHERE code = '{GRID_12}'")
+        assert state == "GW001" and line.startswith(f"Grid code '{bad}' is not well-formed"), line
+    state, _line = refused(gis, "h_cgj", f"UPDATE gis_grids SET name = 'x' WHERE code = '{GRID_12}'")
+    assert state == "42501"  # a handler edits no grid
+    assert {code: grid_wkt(gis, code) for code in before} == before
+
+
+def test_the_overlap_figure_is_the_imports(gis: GisStore) -> None:
+    _state, line = refused(
+        gis, "admin", f"UPDATE gis_grids SET geom = {box(118.01, 118.04)} WHERE code = '{GRID_12}'"
+    )
+    overlap = org_units.area_m2(__import__("shapely").box(118.01, 24.44, 118.02, 24.48))
+    assert f"by {round(overlap)} m²" in line
+
+
+def test_good_grid_edits_pass_a_shared_edge_moves_in_one_transaction(gis: GisStore) -> None:
+    admin = gis.sign_in("admin")
+    with (
+        admin.engine.begin() as conn
+    ):  # both sides of the shared edge, each overlapping until the other moves
+        conn.execute(text(f"UPDATE gis_grids SET geom = {box(118.0, 118.025)} WHERE code = '{GRID_11}'"))
+        conn.execute(text(f"UPDATE gis_grids SET geom = {box(118.025, 118.04)} WHERE code = '{GRID_12}'"))
+    with admin.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO gis_grids (code, name, parent_id, geom) SELECT '35020300100202', '第2网格', "
+                f"id, {box(118.06, 118.08)} FROM org_units WHERE code = '350203001002'"
+            )
+        )
+        conn.execute(text(f"UPDATE gis_grids SET code = '3502030010010AB' WHERE code = '{GRID_21}'"))
+    admin.dispose()
+    assert grid_wkt(gis, GRID_11).startswith("MULTIPOLYGON(((118 24.44,118 24.48,118.025 24.48")
+    with gis.owner.engine.connect() as conn:
+        new = conn.execute(
+            text("SELECT level, attrs::text FROM org_units WHERE code = '35020300100202'")
+        ).one()
+    assert tuple(new) == ("grid", "{}")
+
+
+def test_the_import_path_meets_the_same_rules(gis: GisStore, tmp_path: object) -> None:
+    """A grid file whose grid leaves its community: the database refuses the import whole, by the rule."""
+    import geopandas as gpd
+    from shapely.geometry import box as shapely_box
+
+    from gridwatch.db.imports.grids import import_grids
+
+    path = tmp_path / "grids.geojson"  # type: ignore[operator]
+    frame = gpd.GeoDataFrame(
+        {"code": ["35020300100103"], "name": ["越界"], "level": ["grid"], "parent_code": [COMMUNITY_1]},
+        geometry=[shapely_box(118.06, 24.44, 118.07, 24.48)],  # in community 2's corner
+        crs="EPSG:4490",
+    )
+    frame.to_file(path, driver="GeoJSON")
+    with pytest.raises(Refused, match=r"Grid 35020300100103 reaches .* outside its community 350203001001"):
+        import_grids(gis.owner, path)
+    with gis.owner.engine.connect() as conn:
+        assert (
+            conn.execute(text("SELECT count(*) FROM org_units WHERE code = '35020300100103'")).scalar() == 0
+        )
+
+
+def test_a_case_reported_at_a_desk_is_announced_on_the_qgis_channel(gis: GisStore) -> None:
+    url = f"host=127.0.0.1 dbname=gridwatch_test user={gis.users['h_cgj']} password='{PASSWORD}'"
+    with psycopg.connect(url, autocommit=True) as listener:
+        listener.execute("LISTEN qgis")
+        desk = gis.sign_in("dispatcher")
+        desk.report(
+            actor=gis.users["dispatcher"], source="center", category_code="06010", lon=118.01, lat=24.47
+        )
+        desk.dispose()
+        payloads = [n.payload for n in listener.notifies(timeout=5, stop_after=1)]
+    assert payloads == ["cases"]
