@@ -9,12 +9,13 @@ so on PostgreSQL a street's supervisor sees only the street's cases (docs/SECURI
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from gridwatch.db.models import Case, OrgUnit
 from gridwatch.db.queries import CaseFilter, case_query
-from gridwatch.db.reads.case_lists import _COLUMNS, ListedCase, _read
+from gridwatch.db.reads.case_lists import _COLUMNS, ListedCase, _listed
 from gridwatch.db.store import Store
 
 REQUEST_STATES = ("reported", "dispatched", "handling")
@@ -29,6 +30,7 @@ class ReviewItem:
 
     case: ListedCase
     kind: str
+    since: datetime  # when it began to wait: the check passed, or the request was made
 
     @property
     def approve_action(self) -> str:
@@ -43,12 +45,35 @@ class ReviewItem:
 
 
 def queue(store: Store, *, limit: int = QUEUE_LIMIT) -> list[ReviewItem]:
-    """What waits for a decision, longest waiting first (a case's `updated_at` is when it started waiting:
-    the check or the request was its last change)."""
+    """What waits for a decision, longest waiting first (since the check passed or the request was made)."""
     flt = CaseFilter(states=("checked", *REQUEST_STATES), limit=limit, order=["updated_at"])
     waiting = (Case.state == "checked") | Case.pending_request["kind"].as_string().is_not(None)
-    rows = _read(store, case_query(flt, *_COLUMNS).where(waiting))
-    return [ReviewItem(row, "close" if row.state == "checked" else str(row.pending_request)) for row in rows]
+    with store.session() as session:
+        rows = [_listed(r) for r in session.execute(case_query(flt, *_COLUMNS).where(waiting))]
+        moments = {
+            int(case_id): (checked_at, request)
+            for case_id, checked_at, request in session.execute(
+                select(Case.id, Case.checked_at, Case.pending_request).where(
+                    Case.id.in_([r.id for r in rows])
+                )
+            )
+        }
+    items = []
+    for row in rows:
+        checked_at, request = moments.get(row.id, (None, None))
+        if row.state == "checked":
+            since = _aware(checked_at) or row.updated_at
+            items.append(ReviewItem(row, "close", since))
+        else:
+            asked = (request or {}).get("at")
+            since = datetime.fromisoformat(asked) if isinstance(asked, str) else row.updated_at
+            items.append(ReviewItem(row, str(row.pending_request), since))
+    return sorted(items, key=lambda item: (item.since, item.case.id))
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive UTC; PostgreSQL aware moments."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 def grid_codes(store: Store) -> dict[int, str]:

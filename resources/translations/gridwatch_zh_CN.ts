@@ -679,6 +679,151 @@
     </message>
 </context>
 <context>
+    <name>ClosureReview</name>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="101"/>
+        <source>Waiting for</source>
+        <translation>待办事项</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="102"/>
+        <source>Case no.</source>
+        <translation>案件编号</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="103"/>
+        <source>Category</source>
+        <translation>案件类别</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="104"/>
+        <source>Department</source>
+        <translation>处置部门</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="105"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="106"/>
+        <source>Since</source>
+        <translation>等待自</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="122"/>
+        <source>Enter: approve · B: send back with a reason · ↑/↓: next/previous · F5: re-read</source>
+        <translation>Enter：同意 · B：退回（须填理由）· ↑/↓：上一件/下一件 · F5：刷新</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="157"/>
+        <source>Before</source>
+        <translation>处置前</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="157"/>
+        <source>After</source>
+        <translation>处置后</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="205"/>
+        <source>Closure (check passed)</source>
+        <translation>待结案（核查通过）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="223"/>
+        <source>%1 waiting: %2 to close, %3 requests</source>
+        <translation>待审核 %1 件：待结案 %2 件，申请 %3 件</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="240"/>
+        <source>Request: %1</source>
+        <translation>申请：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="267"/>
+        <source>no photo</source>
+        <translation>无照片</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="269"/>
+        <source>Nothing waits for a decision.</source>
+        <translation>没有待审核的事项。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="272"/>
+        <source>Approve (Enter)</source>
+        <translation>同意 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="273"/>
+        <location filename="../../app/ui/review/closure.py" line="290"/>
+        <source>Send back… (B)</source>
+        <translation>退回… (B)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="281"/>
+        <source>checked, awaiting closure</source>
+        <translation>已核查，待结案</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="285"/>
+        <source>%1 (Enter)</source>
+        <translation>%1 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="288"/>
+        <source>%1… (B)</source>
+        <translation>%1… (B)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="299"/>
+        <location filename="../../app/ui/review/closure.py" line="363"/>
+        <source>The workflow has no send back from closure: a failed check already went back to rework.</source>
+        <translation>结案环节不可退回：核查不通过的案件已在核查时返工。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="304"/>
+        <source>Your roles do not allow: %1</source>
+        <translation>您的角色无权：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="329"/>
+        <source>Asked: %1</source>
+        <translation>申请理由：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="331"/>
+        <source> (+%1 working hours)</source>
+        <translation>（延长 %1 工作小时）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="335"/>
+        <source>No check on record.</source>
+        <translation>无核查记录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="338"/>
+        <source>%1 by %2 at %3</source>
+        <translation>%1：%2，%3</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="347"/>
+        <source> · %1 rework(s) before</source>
+        <translation> · 此前返工 %1 次</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="375"/>
+        <source>Not possible for you on this case: %1</source>
+        <translation>您不能对此案件执行：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="388"/>
+        <source>%1 done</source>
+        <translation>%1 已完成</translation>
+    </message>
+</context>
+<context>
     <name>Describer</name>
     <message numerus="yes">
         <location filename="../../app/ui/map/identify.py" line="49"/>
@@ -774,6 +919,44 @@
     </message>
 </context>
 <context>
+    <name>DrillDown</name>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="155"/>
+        <source>Case no.</source>
+        <translation>案件编号</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="156"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="157"/>
+        <source>Category</source>
+        <translation>案件类别</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="158"/>
+        <source>Department</source>
+        <translation>处置部门</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="159"/>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="160"/>
+        <source>Deadline</source>
+        <translation>处置时限</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="182"/>
+        <source>%1 cases</source>
+        <translation>共 %1 件</translation>
+    </message>
+</context>
+<context>
     <name>Duration</name>
     <message>
         <location filename="../../app/ui/texts.py" line="134"/>
@@ -787,6 +970,379 @@
         <location filename="../../app/ui/video_tiles.py" line="47"/>
         <source>Free: click a camera on the map or in the camera list</source>
         <translation>空闲：在地图或摄像头列表中点击摄像头</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluationPane</name>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="217"/>
+        <source>Last 30 days</source>
+        <translation>近 30 天</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="218"/>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="219"/>
+        <source>Last month</source>
+        <translation>上月</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="220"/>
+        <source>Last 90 days</source>
+        <translation>近 90 天</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="221"/>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="230"/>
+        <source>Whole territory</source>
+        <translation>全辖区</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="234"/>
+        <source>Evaluate</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="236"/>
+        <source>Excel…</source>
+        <translation>Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="237"/>
+        <source>PDF…</source>
+        <translation>PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="242"/>
+        <source>Period</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="248"/>
+        <source>Scope</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="252"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="267"/>
+        <source>Charts</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="268"/>
+        <source>No cases in this period and scope.</source>
+        <translation>该时段和范围内没有案件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="274"/>
+        <source>Double-click a number to list the cases behind it.</source>
+        <translation>双击数字可列出其对应的案件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="290"/>
+        <source>By department</source>
+        <translation>按部门</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="291"/>
+        <source>By street</source>
+        <translation>按街道</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="292"/>
+        <source>By grid</source>
+        <translation>按网格</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="293"/>
+        <source>By source</source>
+        <translation>按来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="294"/>
+        <source>By category</source>
+        <translation>按类别</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="295"/>
+        <source>By level</source>
+        <translation>按层级</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="296"/>
+        <source>By center</source>
+        <translation>按中心</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="297"/>
+        <source>Grid workers</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="302"/>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="303"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="304"/>
+        <source>Reported</source>
+        <translation>上报数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="305"/>
+        <source>Registered</source>
+        <translation>立案数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="306"/>
+        <source>Self-handled</source>
+        <translation>自行处置数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="307"/>
+        <source>To handle</source>
+        <translation>应处置数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="308"/>
+        <source>Handled</source>
+        <translation>处置数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="309"/>
+        <source>Handled on time</source>
+        <translation>按期处置数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="310"/>
+        <source>Handle rate</source>
+        <translation>处置率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="311"/>
+        <source>On-time handle rate</source>
+        <translation>按期处置率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="312"/>
+        <source>Due to close</source>
+        <translation>应结案数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="313"/>
+        <source>Closed</source>
+        <translation>结案数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="314"/>
+        <source>Closed on time</source>
+        <translation>按期结案数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="315"/>
+        <source>Close rate</source>
+        <translation>结案率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="316"/>
+        <source>On-time close rate</source>
+        <translation>按期结案率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="317"/>
+        <source>Reworks</source>
+        <translation>返工数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="318"/>
+        <source>Rework rate</source>
+        <translation>返工率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="319"/>
+        <source>Extended</source>
+        <translation>延期数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="320"/>
+        <source>Extension rate</source>
+        <translation>延期率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="321"/>
+        <source>Overdue open</source>
+        <translation>超期待处置数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="322"/>
+        <source>Overdue rate</source>
+        <translation>超期待处置率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="323"/>
+        <source>Late</source>
+        <translation>超期数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="324"/>
+        <source>Rated</source>
+        <translation>评价数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="325"/>
+        <source>Satisfaction</source>
+        <translation>满意率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="326"/>
+        <source>Score</source>
+        <translation>综合得分</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="327"/>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="328"/>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="329"/>
+        <source>Reports</source>
+        <translation>上报数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="330"/>
+        <source>Valid reports</source>
+        <translation>有效上报数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="331"/>
+        <source>Valid rate</source>
+        <translation>有效上报率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="332"/>
+        <source>Verified</source>
+        <translation>核实数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="333"/>
+        <source>Verified on time</source>
+        <translation>按时核实数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="334"/>
+        <source>On-time verify rate</source>
+        <translation>按时核实率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="335"/>
+        <source>Checked</source>
+        <translation>核查数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="336"/>
+        <source>Checked on time</source>
+        <translation>按时核查数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="337"/>
+        <source>On-time check rate</source>
+        <translation>按时核查率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="338"/>
+        <source>Days on</source>
+        <translation>出勤天数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="339"/>
+        <source>Working days</source>
+        <translation>工作日数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="340"/>
+        <source>Attendance</source>
+        <translation>出勤率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="341"/>
+        <source>Early leave</source>
+        <translation>早退</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="342"/>
+        <source>Outside fence</source>
+        <translation>范围外打卡</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="414"/>
+        <source>whole territory</source>
+        <translation>全辖区</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="428"/>
+        <source>%1 · %2 — reported %3, to handle %4, handle rate %5, on-time close rate %6, satisfaction %7</source>
+        <translation>%1 · %2 — 上报 %3 件，应处置 %4 件，处置率 %5，按期结案率 %6，满意率 %7</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="450"/>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="452"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="574"/>
+        <source>Export the evaluation</source>
+        <translation>导出考评</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="576"/>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="576"/>
+        <source>PDF (*.pdf)</source>
+        <translation>PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="591"/>
+        <source>This export is not available in this build.</source>
+        <translation>此版本不提供该导出。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="595"/>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="598"/>
+        <source>Wrote %1</source>
+        <translation>已写入 %1</translation>
     </message>
 </context>
 <context>
@@ -896,102 +1452,107 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="47"/>
+        <location filename="../../app/ui/main_window.py" line="52"/>
         <source>Map not available in this build</source>
         <translation>此版本未包含地图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="76"/>
+        <location filename="../../app/ui/main_window.py" line="82"/>
         <source>gridwatch — %1 — %2</source>
         <translation>gridwatch — %1 — %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="73"/>
+        <location filename="../../app/ui/main_window.py" line="79"/>
         <source> — single-user store (SQLite)</source>
         <translation> — 单用户存储 (SQLite)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="89"/>
+        <location filename="../../app/ui/main_window.py" line="95"/>
         <source>Case queue</source>
         <translation>案件队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="90"/>
+        <location filename="../../app/ui/main_window.py" line="96"/>
         <source>Case detail</source>
         <translation>案件详情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="93"/>
+        <location filename="../../app/ui/main_window.py" line="99"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="95"/>
+        <location filename="../../app/ui/main_window.py" line="101"/>
         <source>Loudspeaker</source>
         <translation>喇叭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="212"/>
+        <location filename="../../app/ui/main_window.py" line="219"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="216"/>
+        <location filename="../../app/ui/main_window.py" line="223"/>
         <source>&amp;Case</source>
         <translation>案件(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="221"/>
+        <location filename="../../app/ui/main_window.py" line="228"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="226"/>
+        <location filename="../../app/ui/main_window.py" line="233"/>
         <source>Reset layout</source>
         <translation>恢复默认布局</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="230"/>
+        <location filename="../../app/ui/main_window.py" line="237"/>
         <source>Find case</source>
         <translation>查找案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="234"/>
+        <location filename="../../app/ui/main_window.py" line="241"/>
         <source>Find camera</source>
         <translation>查找摄像头</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="289"/>
+        <location filename="../../app/ui/main_window.py" line="246"/>
+        <source>Review station…</source>
+        <translation>考评审核台…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="313"/>
         <source>%1: %2 done</source>
         <translation>%1：已%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="348"/>
+        <location filename="../../app/ui/main_window.py" line="372"/>
         <source> (and %1 more)</source>
         <translation>（另有 %1 条）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="354"/>
+        <location filename="../../app/ui/main_window.py" line="378"/>
         <source>Loudspeaker %1 speaking</source>
         <translation>喇叭 %1 正在播放</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="392"/>
+        <location filename="../../app/ui/main_window.py" line="416"/>
         <source>● live</source>
         <translation>● 实时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="382"/>
+        <location filename="../../app/ui/main_window.py" line="406"/>
         <source>● reconnecting…</source>
         <translation>● 正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="385"/>
+        <location filename="../../app/ui/main_window.py" line="409"/>
         <source>Live updates interrupted, reconnecting: %1</source>
         <translation>实时更新中断，正在重新连接：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="391"/>
+        <location filename="../../app/ui/main_window.py" line="415"/>
         <source>Live updates are back</source>
         <translation>实时更新已恢复</translation>
     </message>
@@ -999,89 +1560,89 @@
 <context>
     <name>MapWidget</name>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="92"/>
+        <location filename="../../app/ui/map/widget.py" line="94"/>
         <source>Basemap</source>
         <translation>底图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="93"/>
+        <location filename="../../app/ui/map/widget.py" line="95"/>
         <source>Org units</source>
         <translation>行政区划</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="96"/>
+        <location filename="../../app/ui/map/widget.py" line="98"/>
         <source>Names</source>
         <translation>名称标注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="98"/>
+        <location filename="../../app/ui/map/widget.py" line="100"/>
         <source>Case density</source>
         <translation>案件热力</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="99"/>
+        <location filename="../../app/ui/map/widget.py" line="101"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="100"/>
+        <location filename="../../app/ui/map/widget.py" line="102"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="101"/>
+        <location filename="../../app/ui/map/widget.py" line="103"/>
         <source>Grid workers</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="155"/>
+        <location filename="../../app/ui/map/widget.py" line="157"/>
         <source>Pan / identify</source>
         <translation>平移/查询</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="156"/>
+        <location filename="../../app/ui/map/widget.py" line="158"/>
         <source>Box select</source>
         <translation>框选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="157"/>
+        <location filename="../../app/ui/map/widget.py" line="159"/>
         <source>Measure</source>
         <translation>测距</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="169"/>
+        <location filename="../../app/ui/map/widget.py" line="171"/>
         <source>Whole area</source>
         <translation>全图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="208"/>
+        <location filename="../../app/ui/map/widget.py" line="210"/>
         <source>unknown datum %1 (wgs84 or gcj02)</source>
         <translation>未知坐标基准 %1（应为 wgs84 或 gcj02）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="226"/>
+        <location filename="../../app/ui/map/widget.py" line="228"/>
         <source>No basemap: %1</source>
         <translation>无底图：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="233"/>
+        <location filename="../../app/ui/map/widget.py" line="235"/>
         <source>Basemap tiles from %1 could not be read; retrying.</source>
         <translation>无法读取 %1 的底图瓦片，正在重试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="283"/>
+        <location filename="../../app/ui/map/widget.py" line="285"/>
         <source>Could not read the map data (%1).</source>
         <translation>无法读取地图数据（%1）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/map/widget.py" line="435"/>
+        <location filename="../../app/ui/map/widget.py" line="437"/>
         <source>%n case(s) selected</source>
         <translation>
             <numerusform>已选 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="448"/>
+        <location filename="../../app/ui/map/widget.py" line="450"/>
         <source>Distance: %1 m</source>
         <translation>距离：%1 米</translation>
     </message>
@@ -1181,6 +1742,49 @@
         <location filename="../../app/ui/texts.py" line="107"/>
         <source>self-handling</source>
         <translation>自行处置</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewWindow</name>
+    <message>
+        <location filename="../../app/ui/review/window.py" line="42"/>
+        <source> — single-user store (SQLite)</source>
+        <translation> — 单用户存储 (SQLite)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/window.py" line="44"/>
+        <source>gridwatch — %1 — %2</source>
+        <translation>gridwatch — %1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/window.py" line="44"/>
+        <source>Review station</source>
+        <translation>考评审核台</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/window.py" line="49"/>
+        <source>Closure review</source>
+        <translation>结案审核</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/window.py" line="51"/>
+        <source>Evaluation</source>
+        <translation>考评</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/window.py" line="53"/>
+        <source>Thematic map</source>
+        <translation>专题图</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/window.py" line="87"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/window.py" line="93"/>
+        <source>Re-read</source>
+        <translation>刷新</translation>
     </message>
 </context>
 <context>
@@ -1518,6 +2122,49 @@
     </message>
 </context>
 <context>
+    <name>ThematicMap</name>
+    <message>
+        <location filename="../../app/ui/review/thematic.py" line="62"/>
+        <source>Colour grids by</source>
+        <translation>网格着色依据</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/thematic.py" line="81"/>
+        <source>Map switched off</source>
+        <translation>地图已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/thematic.py" line="87"/>
+        <source>Case density (reported per km²)</source>
+        <translation>案件密度（每平方公里上报数）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/thematic.py" line="88"/>
+        <source>Overdue rate</source>
+        <translation>超期待处置率</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/thematic.py" line="89"/>
+        <source>Score</source>
+        <translation>综合得分</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/thematic.py" line="90"/>
+        <source>Heatmap of cases (last 30 days)</source>
+        <translation>案件热力图（近 30 天）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/thematic.py" line="142"/>
+        <source>cases of the last 30 days: few → many</source>
+        <translation>近 30 天案件：少 → 多</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/thematic.py" line="167"/>
+        <source> · %1 grids with figures</source>
+        <translation> · %1 个网格有数据</translation>
+    </message>
+</context>
+<context>
     <name>Urgency</name>
     <message>
         <location filename="../../app/ui/texts.py" line="81"/>
@@ -1668,9 +2315,14 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../app/ui/workspaces.py" line="28"/>
+        <location filename="../../app/ui/workspaces.py" line="30"/>
         <source>Dispatcher desk</source>
         <translation>派遣员工作台</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/workspaces.py" line="31"/>
+        <source>Review station</source>
+        <translation>考评审核台</translation>
     </message>
 </context>
 </TS>

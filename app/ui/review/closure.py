@@ -202,7 +202,7 @@ class ClosureReview(QWidget):
         for row, item in enumerate(self.items):
             case = item.case
             waiting = (
-                self.tr("结案 (check passed)") if item.kind == "close" else self._request_label(item.kind)
+                self.tr("Closure (check passed)") if item.kind == "close" else self._request_label(item.kind)
             )
             values = [
                 waiting,
@@ -210,7 +210,7 @@ class ClosureReview(QWidget):
                 f"{case.category_code} {case.category_name}",
                 case.department_code or "",
                 case.grid_code or "",
-                _local(case.updated_at, self.tz),
+                _local(item.since, self.tz),
             ]
             for column, value in enumerate(values):
                 cell = QTableWidgetItem(value)
@@ -225,14 +225,14 @@ class ClosureReview(QWidget):
             .replace("%2", str(closes))
             .replace("%3", str(len(self.items) - closes))
         )
-        row = next((r for r, i in enumerate(self.items) if shown and i.case.id == shown.case.id), None)
-        if row is None and self.items:
-            row = min(keep_row if keep_row is not None else 0, len(self.items) - 1)
+        chosen = next((r for r, i in enumerate(self.items) if shown and i.case.id == shown.case.id), None)
+        if chosen is None and self.items:
+            chosen = min(keep_row if keep_row is not None else 0, len(self.items) - 1)
         self.table.blockSignals(True)
-        if row is None:
+        if chosen is None:
             self.table.clearSelection()
         else:
-            self.table.selectRow(row)
+            self.table.selectRow(chosen)
         self.table.blockSignals(False)
         self._show_selected()
 
@@ -278,7 +278,7 @@ class ClosureReview(QWidget):
         approve, back = item.approve_action, item.send_back_action
         self.what.setText(
             f"{case.case_no} · {case.category_name} · "
-            + (self.tr("checked, awaiting 结案") if item.kind == "close" else self._request_label(item.kind))
+            + (self.tr("checked, awaiting closure") if item.kind == "close" else self._request_label(item.kind))
         )
         self.check.setText(self._check_text(item, view))
         self.approve_button.setText(
@@ -296,7 +296,7 @@ class ClosureReview(QWidget):
             ""
             if back
             else self.tr(
-                "The workflow has no send back from 结案: a failed check already went back to rework."
+                "The workflow has no send back from closure: a failed check already went back to rework."
             )
         )
         missing = [a for a in (approve, back) if a and a not in allowed]
@@ -360,7 +360,7 @@ class ClosureReview(QWidget):
         if item is not None and item.send_back_action is None:
             self._say(
                 self.tr(
-                    "The workflow has no send back from 结案: a failed check already went back to rework."
+                    "The workflow has no send back from closure: a failed check already went back to rework."
                 )
             )
             return None

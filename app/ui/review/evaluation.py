@@ -221,9 +221,10 @@ class EvaluationPane(QWidget):
             ("custom", self.tr("Custom")),
         ):
             self.preset.addItem(text, key)
-        self.start = named("periodStart", QDateEdit(calendarPopup=True))
-        self.end = named("periodEnd", QDateEdit(calendarPopup=True))
+        self.start = named("periodStart", QDateEdit())
+        self.end = named("periodEnd", QDateEdit())
         for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
         self.scope = named("scope", QComboBox())
         self.scope.addItem(self.tr("Whole territory"), None)
@@ -547,9 +548,9 @@ class EvaluationPane(QWidget):
             return None
         name_item = table.item(row, 1)
         name = name_item.text() if name_item is not None else key
-        title = (
-            f"{name} · {table.horizontalHeaderItem(column).text()} · {ev.start:%Y-%m-%d} – {ev.end:%Y-%m-%d}"
-        )
+        header = table.horizontalHeaderItem(column)
+        what = header.text() if header is not None else metric
+        title = f"{name} · {what} · {ev.start:%Y-%m-%d} – {ev.end:%Y-%m-%d}"
         dialog = DrillDown(self.store, title, refs, self.username, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.drill_dialog = dialog

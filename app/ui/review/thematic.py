@@ -85,8 +85,8 @@ class ThematicMap(QWidget):
     def _titles(self) -> dict[str, str]:
         return {
             "density": self.tr("Case density (reported per km²)"),
-            "overdue_rate": self.tr("Overdue rate (超期待处置率)"),
-            "score": self.tr("Score (综合得分)"),
+            "overdue_rate": self.tr("Overdue rate"),
+            "score": self.tr("Score"),
             "heatmap": self.tr("Heatmap of cases (last 30 days)"),
         }
 
