@@ -11,7 +11,8 @@ refuses the same hops with the same messages for a client that skipped this chec
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.orm import Session
@@ -19,6 +20,9 @@ from sqlalchemy.orm import Session
 from gridwatch.db.errors import Forbidden, InvalidInput, NotFound
 from gridwatch.db.lifecycle import ActionInput
 from gridwatch.db.models import Case, CaseEvent, Center, OrgUnit
+
+if TYPE_CHECKING:
+    from gridwatch.db.store import Store
 
 HOPS = ("dispatch_down", "hand_back", "escalate")
 """The actions that move a case between centers; only they change `cases.holder_id`."""
@@ -190,3 +194,27 @@ LEVEL_KEY: ColumnElement[Any] = case(
     ),
 )
 """`--by level`'s key: grid (a grid worker's self-handling), community, street, district or top."""
+
+
+def add_center(session: Session, code: str, name: str, phone: str | None = None) -> bool:
+    """Make the org-tree node `code` (a district, street or community) run a center; False if it did.
+
+    The caller checks who may (an admin); on PostgreSQL the database grants it to admins only."""
+    unit = session.scalar(select(OrgUnit).where(OrgUnit.code == code))
+    if unit is None:
+        raise NotFound(f"No org-tree node with code '{code}'.")
+    if unit.level not in ("district", "street", "community"):
+        raise InvalidInput(f"'{code}' is a {unit.level}: a center runs at a district, street or community.")
+    if session.get(Center, unit.id) is not None:
+        return False
+    session.add(Center(org_unit_id=unit.id, name=name, phone=phone, updated_at=datetime.now(UTC)))
+    session.flush()
+    return True
+
+
+def add_center_as(store: Store, code: str, name: str, *, actor: str) -> bool:
+    """`gridwatch center add`: an admin makes an org-tree node run a center (False if it already did)."""
+    with store.session() as session:
+        if "admin" not in store.actor(session, actor).roles:
+            raise Forbidden(f"Only an admin adds a center; {actor} is not one.")
+        return add_center(session, code, name)

@@ -7,6 +7,7 @@ from gridwatch.cli import analytics_serve  # noqa: F401  (registers `gridwatch s
 from gridwatch.cli import calendar as calendar_cli  # noqa: F401  (registers `gridwatch calendar`)
 from gridwatch.cli import cases, io, report, seed, serve, store_admin, talk, ui, users  # noqa: F401  (each registers its commands)
 from gridwatch.cli import gis  # noqa: F401  (registers `gridwatch gis`)
+from gridwatch.cli import levels as levels_cli  # noqa: F401  (registers `gridwatch center`, `handbook`, …)
 from gridwatch.cli import map as map_cli  # noqa: F401  (registers `gridwatch map`)
 from gridwatch.cli import review as review_cli  # noqa: F401  (registers `gridwatch review`)
 from gridwatch.cli import sensors_serve  # noqa: F401  (registers `gridwatch serve sensors`)

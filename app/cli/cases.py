@@ -201,6 +201,9 @@ def _action_command(action: str, needs_reason: bool) -> None:
     def command(
         case_no: str = typer.Argument(..., help="Case number."),
         department: str | None = typer.Option(None, "--department", help="Department code (dispatch)."),
+        center: str | None = typer.Option(
+            None, "--center", help="Org code of the center below (dispatch-down; `gridwatch center list`)."
+        ),
         reason: str | None = typer.Option(
             None, "--reason", help="Reason" + (" (required)." if needs_reason else ".")
         ),
@@ -220,6 +223,7 @@ def _action_command(action: str, needs_reason: bool) -> None:
                 actor=acting_user(store, user),
                 inp=ActionInput(
                     department=department,
+                    center=center,
                     reason=reason,
                     hours=hours,
                     category_code=category,

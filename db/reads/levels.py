@@ -185,3 +185,4 @@ def closing_shares(store: Store, start: date, end: date, tz: str = "Asia/Shangha
             counts[key] = counts.get(key, 0) + int(count)
     total = sum(counts.values())
     return [Share(k, n, n / total if total else None) for k, n in counts.items()]
+
