@@ -239,3 +239,82 @@ def _xlsx(rows: list[dict[str, object]], path: Path) -> None:
     for r in rows:  # text typed as text: a department name is never a live formula
         append_xlsx_row(sheet, [_cell(r, k) if k == "estimated_calendar" else r[k] for k, _ in COLUMNS])
     book.save(path)
+
+
+class ReportFormat(StrEnum):
+    xlsx = "xlsx"
+    pdf = "pdf"
+
+
+class Language(StrEnum):
+    zh_CN = "zh_CN"
+    en = "en"
+
+
+@report_app.command("evaluation")
+def evaluation(
+    start: date = typer.Option(..., "--from", parser=parse_day, help="First day (local), YYYY-MM-DD."),
+    end: date = typer.Option(..., "--to", parser=parse_day, help="Last day (local), included, YYYY-MM-DD."),
+    scope: str | None = typer.Option(
+        None,
+        "--scope",
+        help="Org-tree code of a district, street or community. Default: the whole territory.",
+    ),
+    lang: Language = typer.Option(Language.zh_CN, "--lang", help="The report's language."),
+    fmt: ReportFormat = typer.Option(..., "--format", help="xlsx (a workbook) or pdf."),
+    out: Path = typer.Option(..., "--out", help="The file to write."),
+    db: str | None = DbOption,
+) -> None:
+    """The period's evaluation (考评) as a workbook or a PDF: the metrics per department, street, grid,
+    source and category with the total row, scores and grades, grid workers, and (PDF) charts and a map."""
+    if end < start:
+        errors.print(f"[red]The period ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d}).[/red]")
+        raise typer.Exit(1)
+    if not out.parent.is_dir():
+        errors.print(f"[red]No folder {out.parent} to write {out.name} into.[/red]")
+        raise typer.Exit(1)
+    from gridwatch.db.reads.evaluation import evaluate
+    from gridwatch.db.reads.map import org_areas
+
+    with open_store(db) as store:
+        ev = evaluate(store, start, end, scope)
+        areas = org_areas(store) if fmt is ReportFormat.pdf else None
+    partial = out.with_name(f".{out.name}.partial")  # a failed write leaves any earlier report as it was
+    try:
+        if fmt is ReportFormat.xlsx:
+            from gridwatch.reports.xlsx import write_workbook
+
+            sheets = write_workbook(ev, partial, lang.value)
+            partial.replace(out)
+            console.print(f"Wrote {out}: {len(sheets)} sheets ({', '.join(sheets)})")
+        else:
+            _qt_application()
+            from gridwatch.reports.pdf import write_pdf
+
+            pages = write_pdf(ev, partial, lang.value, areas=areas)
+            partial.replace(out)
+            console.print(f"Wrote {out}: {pages} pages")
+    except OSError as exc:
+        errors.print(f"[red]Could not write {out}: {exc}[/red]")
+        raise typer.Exit(1) from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    if ev.empty:
+        errors.print(f"[yellow]No cases in {start:%Y-%m-%d} – {end:%Y-%m-%d}: the report says so.[/yellow]")
+
+
+def _qt_application() -> None:
+    """Qt draws the PDF (fonts, charts): an application object, offscreen when there is no display (a
+    monthly job on a server)."""
+    import os
+    import sys
+
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        _QT.append(QApplication(sys.argv[:1]))  # kept: Qt needs it alive until the process ends
+
+
+_QT: list[object] = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -150,6 +150,10 @@ class Evaluation:
     scores: tuple[DepartmentScore, ...]
     workers: tuple[WorkerRow, ...]
     days: tuple[Day, ...]
+    unit_ids: Mapping[str, int] = field(default_factory=dict)
+    """Org-tree code → id, for the street and grid rows (a thematic map keys its grids by id)."""
+    scope_units: tuple[int, ...] | None = None
+    """The ids of the scope's node and every node under it; None: the whole territory."""
 
     @property
     def total(self) -> MetricRow:
@@ -230,7 +234,23 @@ def evaluate(
             else ()
         )
         days = _days(session, start, end, tz, units) if series else ()
-    return Evaluation(start, end, scope, scope_name, moment, tz, weights, built, scores, tuple(people), days)
+        unit_ids = {r.code: r.id for r in session.execute(select(OrgUnit.id, OrgUnit.code))}
+    scope_units = None if units is None else tuple(units)
+    return Evaluation(
+        start,
+        end,
+        scope,
+        scope_name,
+        moment,
+        tz,
+        weights,
+        built,
+        scores,
+        tuple(people),
+        days,
+        unit_ids,
+        scope_units,
+    )
 
 
 def drill(
