@@ -23,11 +23,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from gridwatch.db.errors import Conflict, Forbidden, InvalidInput, NotFound
-from gridwatch.db.models import AnalyticsHold, AnalyticsLease, CameraZones, Detection, Device
+from gridwatch.db.models import (
+    AnalyticsHold,
+    AnalyticsLease,
+    AnalyticsWorker,
+    CameraZones,
+    Detection,
+    Device,
+)
 from gridwatch.db.store import NewAttachment, Store
 
 ZONE_EDITOR_ROLES = frozenset({"admin", "shift_leader", "dispatcher"})
@@ -196,24 +203,30 @@ class Leases:
                 session.execute(insert(AnalyticsLease).values(device_id=device_id, generation=0, status={}))
 
     def fair_share(self) -> int:
-        """How many cameras this worker should hold: the cameras over the live workers (itself included)."""
+        """How many cameras this worker should hold: the cameras over the live workers (itself included).
+
+        Says that this worker is alive until its lease time from now, and forgets workers gone an hour."""
         with self.store.session() as session:
             now = db_now(session)
+            seen = session.get(AnalyticsWorker, self.holder)
+            if seen is None:
+                session.add(AnalyticsWorker(holder=self.holder, expires_at=now + self.ttl))
+            else:
+                seen.expires_at = now + self.ttl
+            session.execute(
+                delete(AnalyticsWorker).where(AnalyticsWorker.expires_at < now - timedelta(hours=1))
+            )
+            session.flush()
             total = session.scalar(
                 select(func.count())
                 .select_from(CameraZones)
                 .join(Device, Device.id == CameraZones.device_id)
                 .where(Device.stream_url.is_not(None))
             )
-            holders = set(
-                session.scalars(
-                    select(AnalyticsLease.holder).where(
-                        AnalyticsLease.holder.is_not(None), AnalyticsLease.expires_at > now
-                    )
-                )
+            workers = session.scalar(
+                select(func.count()).select_from(AnalyticsWorker).where(AnalyticsWorker.expires_at > now)
             )
-        holders.add(self.holder)
-        return math.ceil((total or 0) / len(holders))
+        return math.ceil((total or 0) / max(workers or 0, 1))
 
     def claim(self, limit: int) -> list[LeasedCamera]:
         """Take up to `limit` cameras nobody holds (or whose holder stopped renewing)."""
@@ -332,6 +345,11 @@ class Leases:
                 result.held = {device_id: version for device_id, version in versions}
         result.lost = set(device_ids) - set(result.held)
         return result
+
+    def leave(self) -> None:
+        """This worker stops: the others' fair share grows at once."""
+        with self.store.session() as session:
+            session.execute(delete(AnalyticsWorker).where(AnalyticsWorker.holder == self.holder))
 
     def release(self, device_ids: Iterable[int]) -> None:
         """Give cameras back at once (a clean stop, more than a fair share): another worker starts now."""

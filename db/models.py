@@ -561,6 +561,15 @@ class AnalyticsLease(Base):
     status: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class AnalyticsWorker(Base):
+    """A running analytics worker, seen at each of its renewals: a worker that holds no camera yet still
+    counts when the others work out their fair share (otherwise the first worker would keep them all)."""
+
+    __tablename__ = "analytics_workers"
+    holder: Mapped[str] = mapped_column(String(100), primary_key=True)
+    expires_at: Mapped[datetime]
+
+
 class AnalyticsHold(Base):
     """One holder's time on one camera, from its claim to its release or the lease's last expiry: the
     history that shows no camera ever had two holders at once."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gridwatch.cli import analytics as analytics_cli  # noqa: F401  (registers `gridwatch analytics scan`)
-from gridwatch.cli import analytics_serve  # noqa: F401  (registers `gridwatch serve analytics`)
+from gridwatch.cli import analytics_serve as analytics_serve_cli  # noqa: F401  (registers `gridwatch serve analytics`)
 from gridwatch.cli import calendar as calendar_cli  # noqa: F401  (registers `gridwatch calendar`)
 from gridwatch.cli import cases, io, report, seed, serve, store_admin, talk, ui, users  # noqa: F401  (each registers its commands)
 from gridwatch.cli import gis  # noqa: F401  (registers `gridwatch gis`)

@@ -309,6 +309,7 @@ class AnalyticsWorker:
             watch.join(timeout=self.options.timeout_s + 2)
         try:
             self.leases.release([i for i, w in self.watches.items() if not w.is_alive()])
+            self.leases.leave()
         except (StoreError, StoreUnavailable) as exc:  # they expire by themselves
             log.warning("analytics worker %s: leases not released: %s", self.holder, exc)
         self.watches.clear()

@@ -2,7 +2,8 @@
 
 Tables on both backends: `camera_zones` (a camera's zones as the JSON the detectors read), `analytics_leases`
 (which worker watches a camera until when; PostgreSQL claims them `FOR UPDATE SKIP LOCKED`),
-`analytics_holds` (each holder's time on a camera: the lease history) and `detections` (a detector's
+`analytics_workers` (the running workers, for a fair share), `analytics_holds` (each holder's time on a
+camera: the lease history) and `detections` (a detector's
 finding and the case it opened or merged into; confidence, zone and box for the desk, and the key false
 alarms are counted by).
 
@@ -15,10 +16,11 @@ forced, as attachments).
 Revision ID: 0011
 Revises: 0010
 """
-from alembic import op
-import sqlalchemy as sa
-import gridwatch.db.timestamps
 
+import sqlalchemy as sa
+from alembic import op
+
+import gridwatch.db.timestamps
 
 revision = "0011"
 down_revision = "0010"
@@ -37,8 +39,12 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("updated_at", UTC_TIME, nullable=False),
         sa.Column("updated_by_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["device_id"], ["devices.id"], name=op.f("fk_camera_zones_device_id_devices")),
-        sa.ForeignKeyConstraint(["updated_by_id"], ["people.id"], name=op.f("fk_camera_zones_updated_by_id_people")),
+        sa.ForeignKeyConstraint(
+            ["device_id"], ["devices.id"], name=op.f("fk_camera_zones_device_id_devices")
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"], ["people.id"], name=op.f("fk_camera_zones_updated_by_id_people")
+        ),
         sa.PrimaryKeyConstraint("device_id", name=op.f("pk_camera_zones")),
     )
     op.create_table(
@@ -52,6 +58,12 @@ def upgrade() -> None:
             ["device_id"], ["devices.id"], name=op.f("fk_analytics_leases_device_id_devices")
         ),
         sa.PrimaryKeyConstraint("device_id", name=op.f("pk_analytics_leases")),
+    )
+    op.create_table(
+        "analytics_workers",
+        sa.Column("holder", sa.String(length=100), nullable=False),
+        sa.Column("expires_at", UTC_TIME, nullable=False),
+        sa.PrimaryKeyConstraint("holder", name=op.f("pk_analytics_workers")),
     )
     op.create_table(
         "analytics_holds",
@@ -90,6 +102,7 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"GRANT INSERT, UPDATE ON camera_zones TO {ZONE_EDITORS}")
         op.execute("GRANT SELECT, INSERT, UPDATE ON analytics_leases, analytics_holds TO gridwatch_system")
+        op.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON analytics_workers TO gridwatch_system")
         op.execute("GRANT INSERT ON detections TO gridwatch_system")
         op.execute("ALTER TABLE detections ENABLE ROW LEVEL SECURITY")
         op.execute("ALTER TABLE detections FORCE ROW LEVEL SECURITY")
@@ -109,5 +122,6 @@ def downgrade() -> None:
     op.drop_table("detections")
     op.drop_index(op.f("ix_analytics_holds_device_id"), table_name="analytics_holds")
     op.drop_table("analytics_holds")
+    op.drop_table("analytics_workers")
     op.drop_table("analytics_leases")
     op.drop_table("camera_zones")
