@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import Integer, any_, bindparam, cast, delete, insert, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -37,7 +38,9 @@ LAMPBLACK_LIMIT_MG_M3 = 2.0
 """GB 18483 (饮食业油烟排放标准): restaurants' cooking-fume emission limit."""
 TOPIC_PREFIX = "gridwatch/sensors"
 """A sensor publishes on `gridwatch/sensors/<device code>` (docs/SENSORS.md)."""
-MAX_PAYLOAD = 4096
+MAX_PAYLOAD = 256 * 1024
+MAX_BATCH = 1000
+"""Readings in one message at most (a gateway uploading what it buffered)."""
 MAX_SKEW = timedelta(minutes=10)
 """A reading stamped further in the future than this is refused: a device clock gone wrong."""
 DEFAULT_SILENCE = timedelta(minutes=5)
@@ -91,8 +94,10 @@ def _number(body: Mapping[str, Any], key: str) -> float | None:
     return float(value)
 
 
-def parse(topic: str, payload: bytes, subtype: str | None, received: datetime) -> Reading:
-    """One MQTT message as a reading of a device of `subtype`; BadPayload says what is wrong."""
+def parse(topic: str, payload: bytes, subtype: str | None, received: datetime) -> list[Reading]:
+    """One MQTT message as readings of a device of `subtype`: a JSON object is one reading, an array of
+    objects (a gateway's upload, at most MAX_BATCH) several. BadPayload says what is wrong; one bad element
+    refuses the whole message, so a message is stored whole or not at all."""
     code = code_of(topic)
     if len(payload) > MAX_PAYLOAD:
         raise BadPayload(f"{code}: a payload of {len(payload)} bytes (at most {MAX_PAYLOAD}).")
@@ -100,8 +105,19 @@ def parse(topic: str, payload: bytes, subtype: str | None, received: datetime) -
         body = json.loads(payload)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BadPayload(f"{code}: the payload is not JSON ({exc}).") from None
+    key = VALUE_KEYS.get(subtype or "")
+    if key is None:
+        raise BadPayload(f"{code}: a device of type '{subtype}' is no sensor this service reads.")
+    if isinstance(body, list):
+        if not body or len(body) > MAX_BATCH:
+            raise BadPayload(f"{code}: an array of readings holds 1 to {MAX_BATCH}, not {len(body)}.")
+        return [_reading(code, item, subtype, key, received) for item in body]
+    return [_reading(code, body, subtype, key, received)]
+
+
+def _reading(code: str, body: object, subtype: str | None, key: str, received: datetime) -> Reading:
     if not isinstance(body, dict):
-        raise BadPayload(f"{code}: the payload must be a JSON object.")
+        raise BadPayload(f"{code}: a reading must be a JSON object.")
     at = received
     if body.get("at") is not None:
         try:
@@ -113,9 +129,6 @@ def parse(topic: str, payload: bytes, subtype: str | None, received: datetime) -
         at = at.astimezone(UTC)
         if at > received + MAX_SKEW:
             raise BadPayload(f"{code}: 'at' {body['at']} is in the future (device clock?).")
-    key = VALUE_KEYS.get(subtype or "")
-    if key is None:
-        raise BadPayload(f"{code}: a device of type '{subtype}' is no sensor this service reads.")
     if subtype == "smoke":
         smoke = _flag(body, key)
         value = None if smoke is None else float(smoke)
@@ -312,8 +325,10 @@ class SensorIngest:
 
     # devices and rules, read once and again when an unknown code shows up (at most every 30 s)
     def devices(self, *, refresh: bool = False) -> dict[str, DeviceRef]:
+        if self._devices and not refresh:
+            return self._devices
         now = utcnow().timestamp()
-        if not self._devices or (refresh and now - self._loaded_at > 30):
+        if not self._devices or now - self._loaded_at > 30:
             with self.store.session() as session:
                 rows = session.execute(
                     select(
@@ -338,8 +353,8 @@ class SensorIngest:
         found = self.devices().get(code)
         return found if found is not None else self.devices(refresh=True).get(code)
 
-    def accept(self, topic: str, data: bytes, received: datetime | None = None) -> Reading | None:
-        """A message as a reading, or None (counted and logged) when it is malformed or its device unknown."""
+    def accept(self, topic: str, data: bytes, received: datetime | None = None) -> list[Reading]:
+        """A message's readings, or none (counted and logged) when it is malformed or its device unknown."""
         self.counts.received += 1
         received = received or utcnow()
         try:
@@ -350,12 +365,12 @@ class SensorIngest:
                 if self.counts.unknown_codes[topic.rsplit("/", 1)[-1][:32]] == 1:
                     log.warning("Unknown sensor '%s' on %s: no such device; its readings are dropped.",
                                 topic.rsplit("/", 1)[-1][:32], topic[:80])
-                return None
+                return []
             return parse(topic, data, ref.subtype, received)
         except BadPayload as exc:
             self.counts.malformed += 1
             log.warning("Malformed sensor message dropped: %s", exc)
-            return None
+            return []
 
     def ingest(self, readings: Sequence[Reading], now: datetime | None = None) -> IngestResult:
         """Store a batch and advance the rules in one transaction; then report the alarms it raised.
@@ -384,23 +399,24 @@ class SensorIngest:
         return out
 
     def _insert(self, session: Session, rows: Mapping[tuple[int, datetime], Reading]) -> int:
-        if self.store.is_postgres:  # one statement per batch: arrays unnested server-side
-            result = session.execute(
-                text(
-                    "INSERT INTO sensor_readings (device_id, at, value, purifier, fan) "
-                    "SELECT * FROM unnest(CAST(:d AS int[]), CAST(:t AS timestamptz[]), "
-                    "CAST(:v AS float8[]), CAST(:p AS bool[]), CAST(:f AS bool[])) "
-                    "ON CONFLICT DO NOTHING"
-                ),
-                {
-                    "d": [k[0] for k in rows],
-                    "t": [k[1] for k in rows],
-                    "v": [r.value for r in rows.values()],
-                    "p": [r.purifier for r in rows.values()],
-                    "f": [r.fan for r in rows.values()],
-                },
-            )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        if self.store.is_postgres:
+            # COPY (rows formatted in C) into a session-local table, then one INSERT … ON CONFLICT DO NOTHING:
+            # COPY itself cannot skip a redelivered reading. sensor_readings has no row-level security.
+            cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS gw_sensor_batch "
+                    "(device_id int, at timestamptz, value float8, purifier bool, fan bool)"
+                )
+                with cursor.copy("COPY gw_sensor_batch FROM STDIN") as copy:
+                    for (device_id, at), r in rows.items():
+                        copy.write_row((device_id, at, r.value, r.purifier, r.fan))
+                cursor.execute("INSERT INTO sensor_readings SELECT * FROM gw_sensor_batch ON CONFLICT DO NOTHING")
+                stored = int(cursor.rowcount)
+                cursor.execute("TRUNCATE gw_sensor_batch")
+            finally:
+                cursor.close()
+            return stored
         values = [
             {"device_id": d, "at": at, "value": r.value, "purifier": r.purifier, "fan": r.fan}
             for (d, at), r in rows.items()
@@ -412,14 +428,19 @@ class SensorIngest:
         self, session: Session, rows: Mapping[tuple[int, datetime], Reading], now: datetime, out: IngestResult
     ) -> None:
         ids = sorted({d for d, _ in rows})
-        query = select(SensorState).where(SensorState.device_id.in_(ids)).order_by(SensorState.device_id)
-        states = {s.device_id: s for s in session.scalars(query.with_for_update())}
+        query = (
+            select(SensorState.device_id, SensorState.last_at, SensorState.rules)
+            .where(self._among(SensorState.device_id, ids))
+            .order_by(SensorState.device_id)
+        )
+        states = {s.device_id: s for s in session.execute(query.with_for_update())}
         by_device: dict[int, list[Reading]] = {}
         for (d, _), r in sorted(rows.items(), key=lambda kv: kv[0]):
             by_device.setdefault(d, []).append(r)
         rules_of: dict[str | None, list[Rule]] = {}
         for rule in self.rules:
             rules_of.setdefault(rule.subtype, []).append(rule)
+        saved: list[dict[str, Any]] = []
         for device_id, series in by_device.items():
             state = states.get(device_id)
             ref = self._by_id[device_id]
@@ -434,25 +455,19 @@ class SensorIngest:
                         out.raised.append(event)
                     elif isinstance(event, Cleared):
                         out.cleared.append(event)
-            if state is None:
-                assert newest is not None
-                session.add(
-                    SensorState(
-                        device_id=device_id,
-                        last_at=newest.at,
-                        heard_at=now,
-                        value=newest.value,
-                        purifier=newest.purifier,
-                        fan=newest.fan,
-                        rules=phases,
-                    )
-                )
-            else:
-                state.heard_at = now
-                state.rules = phases
-                if newest is not None:
-                    state.last_at = newest.at
-                    state.value, state.purifier, state.fan = newest.value, newest.purifier, newest.fan
+            saved.append(
+                {
+                    "device_id": device_id,
+                    "heard_at": now,
+                    "rules": phases,
+                    "newest": newest is not None,
+                    "last_at": newest.at if newest is not None else last,
+                    "value": newest.value if newest is not None else None,
+                    "purifier": newest.purifier if newest is not None else None,
+                    "fan": newest.fan if newest is not None else None,
+                }
+            )
+        self._save_states(session, saved)
         for raised in out.raised:
             stmt = (pg_insert if self.store.is_postgres else sqlite_insert)(SensorAlarm).values(
                 device_id=raised.device_id,
@@ -474,12 +489,65 @@ class SensorIngest:
             )
         came_back = session.scalars(
             update(Device)
-            .where(Device.id.in_(ids), Device.online.is_(False))
+            .where(self._among(Device.id, ids), Device.online.is_(False))
             .values(online=True, version=Device.version + 1, updated_at=now)
             .returning(Device.code)
         ).all()
         out.back_online = sorted(came_back)
         session.flush()
+
+    def _among(self, column: Any, ids: list[int]) -> Any:
+        """`column IN ids`; on PostgreSQL as `= ANY(array)`, one parameter instead of hundreds."""
+        if self.store.is_postgres:
+            return column == any_(cast(bindparam("ids", ids, type_=ARRAY(Integer)), ARRAY(Integer)))
+        return column.in_(ids)
+
+    def _save_states(self, session: Session, saved: list[dict[str, Any]]) -> None:
+        """Every device's state in one statement (an upsert over arrays on PostgreSQL): a row per device per
+        batch would cost a round trip each. A batch of only redelivered readings keeps the newest values."""
+        if self.store.is_postgres:
+            session.execute(
+                text(
+                    "INSERT INTO sensor_states (device_id, last_at, heard_at, value, purifier, fan, rules) "
+                    "SELECT v.device_id, v.last_at, v.heard_at, v.value, v.purifier, v.fan, CAST(v.rules AS json) "
+                    "FROM unnest(CAST(:d AS int[]), CAST(:l AS timestamptz[]), CAST(:h AS timestamptz[]), "
+                    "CAST(:v AS float8[]), CAST(:p AS bool[]), CAST(:f AS bool[]), CAST(:r AS text[]), "
+                    "CAST(:n AS bool[])) AS v(device_id, last_at, heard_at, value, purifier, fan, rules, newest) "
+                    "ON CONFLICT (device_id) DO UPDATE SET heard_at = excluded.heard_at, rules = excluded.rules, "
+                    "last_at = excluded.last_at, "
+                    "value = CASE WHEN excluded.last_at > sensor_states.last_at THEN excluded.value "
+                    "ELSE sensor_states.value END, "
+                    "purifier = CASE WHEN excluded.last_at > sensor_states.last_at THEN excluded.purifier "
+                    "ELSE sensor_states.purifier END, "
+                    "fan = CASE WHEN excluded.last_at > sensor_states.last_at THEN excluded.fan "
+                    "ELSE sensor_states.fan END"
+                ),
+                {
+                    "d": [x["device_id"] for x in saved],
+                    "l": [x["last_at"] for x in saved],
+                    "h": [x["heard_at"] for x in saved],
+                    "v": [x["value"] for x in saved],
+                    "p": [x["purifier"] for x in saved],
+                    "f": [x["fan"] for x in saved],
+                    "r": [json.dumps(x["rules"]) for x in saved],
+                    "n": [x["newest"] for x in saved],
+                },
+            )
+            return
+        table = SensorState.__table__
+        for x in saved:
+            stmt = sqlite_insert(table).values(
+                {k: v for k, v in x.items() if k != "newest"}
+            )
+            changes: dict[str, Any] = {"heard_at": stmt.excluded.heard_at, "rules": stmt.excluded.rules}
+            if x["newest"]:
+                changes.update(
+                    last_at=stmt.excluded.last_at,
+                    value=stmt.excluded.value,
+                    purifier=stmt.excluded.purifier,
+                    fan=stmt.excluded.fan,
+                )
+            session.execute(stmt.on_conflict_do_update(index_elements=["device_id"], set_=changes))
 
     def report_pending(self) -> list[str]:
         """Report every alarm without its case yet (this batch's, or one a crash left): one case each,

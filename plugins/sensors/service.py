@@ -1,6 +1,6 @@
 """`gridwatch serve sensors`: MQTT readings into the store, headless.
 
-paho-mqtt 2, QoS 1, a persistent session (a fixed client id, clean_session False) and manual
+paho-mqtt 2, MQTT 5, QoS 1, a persistent session (a fixed client id, clean_start False, a session expiry) and manual
 acknowledgement: a message is acknowledged to the broker only after the transaction that stored it (and
 advanced the rules, and recorded any alarm) committed. A crash or a database outage before that leaves it
 unacknowledged, so the broker delivers it again, and the store takes it once ((device, at) key; rules
@@ -21,6 +21,8 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import StoreError
@@ -31,6 +33,9 @@ log = logging.getLogger(__name__)
 DEFAULT_BROKER = "mqtt://127.0.0.1:1883"
 CLIENT_ID = "gridwatch-sensors"
 PURGE_EVERY = 3600.0
+SESSION_EXPIRY_S = 7 * 24 * 3600
+"""How long the broker keeps the service's session (its queued readings) while the service is down."""
+RECEIVE_MAXIMUM = 10_000
 
 
 class BrokerUrlError(ValueError):
@@ -100,11 +105,7 @@ class SensorService:
         self._stop = threading.Event()
         self._worker: threading.Thread | None = None
         client = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2,
-            client_id=client_id,
-            clean_session=False,
-            protocol=mqtt.MQTTv311,
-            manual_ack=True,
+            mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5, manual_ack=True
         )
         client.reconnect_delay_set(min_delay=1, max_delay=10)
         client.max_inflight_messages_set(1000)
@@ -136,7 +137,15 @@ class SensorService:
     def start(self) -> None:
         self.ingest.devices()
         self._report_pending()  # an alarm a crash left unreported
-        self.client.connect_async(self.host, self.port, keepalive=15)
+        # MQTT 5: clean_start False and a session that outlives a disconnect keep what arrives while the
+        # service is away; Receive Maximum lets the broker send a whole batch before the first acknowledgement
+        # (acknowledgements wait for the batch's commit; the broker's v3.1.1 default would be 20 in flight).
+        properties = Properties(PacketTypes.CONNECT)
+        properties.SessionExpiryInterval = SESSION_EXPIRY_S
+        properties.ReceiveMaximum = RECEIVE_MAXIMUM
+        self.client.connect_async(
+            self.host, self.port, keepalive=15, clean_start=False, properties=properties
+        )
         self.client.loop_start()
         self._worker = threading.Thread(target=self._work, name="sensor-ingest", daemon=True)
         self._worker.start()
@@ -188,9 +197,7 @@ class SensorService:
     def _handle(self, messages: list[_Message]) -> None:
         readings: list[Reading] = []
         for m in messages:
-            reading = self.ingest.accept(m.topic, m.payload)
-            if reading is not None:
-                readings.append(reading)
+            readings.extend(self.ingest.accept(m.topic, m.payload))
         delay = 0.5
         while True:
             try:

@@ -133,6 +133,6 @@ class DemoSensorFeed:
             for topic, data in messages:
                 self.publisher.publish(topic, data, qos=1)
             return
-        readings = [r for r in (self.ingest.accept(t, d) for t, d in messages) if r is not None]
+        readings = [r for t, d in messages for r in self.ingest.accept(t, d)]
         self.ingest.ingest(readings)
         self.ingest.sweep_offline()

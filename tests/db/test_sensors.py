@@ -49,20 +49,27 @@ def cases(store: Store) -> list[Case]:
 
 def test_parse_each_subtype() -> None:
     now = T0
-    r = parse("gridwatch/sensors/YY1", b'{"fume_mg_m3": 2.4, "purifier": false, "fan": true}', "lampblack", now)
+    [r] = parse("gridwatch/sensors/YY1", b'{"fume_mg_m3": 2.4, "purifier": false, "fan": true}', "lampblack", now)
     assert (r.code, r.at, r.value, r.purifier, r.fan) == ("YY1", now, 2.4, False, True)
-    r = parse("gridwatch/sensors/YG1", b'{"smoke": true, "at": "2026-11-30T10:00:00+08:00"}', "smoke", now)
+    [r] = parse("gridwatch/sensors/YG1", b'{"smoke": true, "at": "2026-11-30T10:00:00+08:00"}', "smoke", now)
     assert (r.value, r.at) == (1.0, T0)
-    assert parse("x/SW1", b'{"level_m": 0.31}', "water_level", now).value == 0.31
-    assert parse("x/JG1", b'{"tilt_deg": 20}', "manhole", now).value == 20.0
-    assert parse("x/YY1", payload("lampblack", 1.5, purifier=True), "lampblack", now).value == 1.5
+    assert parse("x/SW1", b'{"level_m": 0.31}', "water_level", now)[0].value == 0.31
+    assert parse("x/JG1", b'{"tilt_deg": 20}', "manhole", now)[0].value == 20.0
+    assert parse("x/YY1", payload("lampblack", 1.5, purifier=True), "lampblack", now)[0].value == 1.5
+    upload = b'[{"level_m": 0.1, "at": "2026-11-30T01:59:00Z"}, {"level_m": 0.2, "at": "2026-11-30T02:00:00Z"}]'
+    assert [(r.at, r.value) for r in parse("x/SW1", upload, "water_level", now)] == [
+        (T0 - timedelta(minutes=1), 0.1), (T0, 0.2),
+    ]
 
 
 @pytest.mark.parametrize(
     ("data", "subtype", "says"),
     [
         (b"not json", "lampblack", "not JSON"),
-        (b"[1, 2]", "lampblack", "JSON object"),
+        (b"[1, 2]", "lampblack", "a reading must be a JSON object"),
+        (b"[]", "lampblack", "1 to 1000"),
+        (b"[" + b",".join([b'{"smoke": true}'] * 1001) + b"]", "smoke", "1 to 1000"),
+        (b'[{"level_m": 0.1}, {"level_m": "x"}]', "water_level", "finite number"),
         (b'{"fume_mg_m3": "high"}', "lampblack", "finite number"),
         (b'{"fume_mg_m3": NaN}', "lampblack", "finite number"),
         (b'{"fume_mg_m3": 1, "purifier": "off"}', "lampblack", "true or false"),
@@ -72,7 +79,7 @@ def test_parse_each_subtype() -> None:
         (b'{"smoke": true, "at": "2027-01-01T00:00:00Z"}', "smoke", "future"),
         (b'{"smoke": true}', "camera", "no sensor"),
         (b"\xff\xfe", "smoke", "not JSON"),
-        (b'{"smoke": true, "x": "' + b"a" * 5000 + b'"}', "smoke", "at most"),
+        (b'{"smoke": true, "x": "' + b"a" * 300_000 + b'"}', "smoke", "at most"),
     ],
 )
 def test_malformed_payloads_say_why(data: bytes, subtype: str, says: str) -> None:
@@ -82,11 +89,11 @@ def test_malformed_payloads_say_why(data: bytes, subtype: str, says: str) -> Non
 
 def test_bad_messages_are_counted_and_the_good_stored(store: Store, ingest: SensorIngest) -> None:
     good = ingest.accept("gridwatch/sensors/YY0001", payload("lampblack", 0.8, at=T0, purifier=True))
-    assert ingest.accept("gridwatch/sensors/YY0001", b"{oops") is None
-    assert ingest.accept("gridwatch/sensors/NOPE", payload("smoke", 1)) is None
-    assert ingest.accept("gridwatch/sensors/NOPE", payload("smoke", 1)) is None
-    assert good is not None
-    ingest.ingest([good])
+    assert ingest.accept("gridwatch/sensors/YY0001", b"{oops") == []
+    assert ingest.accept("gridwatch/sensors/NOPE", payload("smoke", 1)) == []
+    assert ingest.accept("gridwatch/sensors/NOPE", payload("smoke", 1)) == []
+    assert len(good) == 1
+    ingest.ingest(good)
     c = ingest.counts
     assert (c.received, c.malformed, c.unknown, c.stored, c.unknown_codes["NOPE"]) == (4, 1, 2, 1, 2)
     with store.session() as session:
