@@ -84,7 +84,7 @@ def test_the_numbers_in_the_window_are_report_metrics(
 ) -> None:
     seed(store)
     p = open_pane(qtbot, pane, store)
-    assert p.stack.currentWidget() is p.tabs
+    assert p.stack.currentWidget() is p.body
     for group in GROUPS:
         window, cli = shown(p, group), cli_rows(store, group)
         assert set(window) == set(cli), group
@@ -157,7 +157,7 @@ def test_an_empty_period_says_no_cases(
     assert p.no_cases.text() == "No cases in this period and scope."
     assert not p.xlsx_button.isEnabled() and not p.pdf_button.isEnabled()
     p.set_period(*NOV)
-    assert p.stack.currentWidget() is p.tabs
+    assert p.stack.currentWidget() is p.body
 
 
 def test_a_scope_narrows_the_window_to_it(

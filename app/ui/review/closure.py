@@ -43,7 +43,7 @@ from gridwatch.ui.widgets import named
 APPROVE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 SEND_BACK_KEY = Qt.Key.Key_B
 REFRESH_KEY = Qt.Key.Key_F5
-PHOTO_SIZE = (260, 195)
+PHOTO_SIZE = (220, 165)
 CHECK_ACTIONS = ("check_pass", "check_fail")
 
 
@@ -172,9 +172,9 @@ class ClosureReview(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([620, 900])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([760, 840])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
@@ -278,7 +278,11 @@ class ClosureReview(QWidget):
         approve, back = item.approve_action, item.send_back_action
         self.what.setText(
             f"{case.case_no} · {case.category_name} · "
-            + (self.tr("checked, awaiting closure") if item.kind == "close" else self._request_label(item.kind))
+            + (
+                self.tr("checked, awaiting closure")
+                if item.kind == "close"
+                else self._request_label(item.kind)
+            )
         )
         self.check.setText(self._check_text(item, view))
         self.approve_button.setText(

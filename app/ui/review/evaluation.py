@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
-from PySide6.QtCore import QDate, QLocale, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QFont, QPainter
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -105,6 +105,10 @@ WORKER_DRILLABLE = {
 def percent(value: float | None) -> str:
     """As centers publish rates: two decimals (99.86%); "—" where the denominator is 0."""
     return "—" if value is None else f"{value * 100:.2f}%"
+
+
+CHART_STRETCH = (2, 2, 3, 3)
+"""Daily reported/closed, on-time rates, departments compared (names need room), sources (a legend)."""
 
 
 def report_language() -> Literal["zh_CN", "en"]:
@@ -261,15 +265,22 @@ class EvaluationPane(QWidget):
             table = self._table(key)
             self.tables[key] = table
             self.tabs.addTab(table, self._group_title(key))
-        self.charts = named("evaluationCharts", QWidget())
+        self.charts = named("evaluationCharts", QWidget())  # under the tables: looked at, not read
         self.charts_layout = QGridLayout(self.charts)
+        self.charts_layout.setContentsMargins(0, 0, 0, 0)
         self.chart_views: list[QWidget] = []
-        self.tabs.addTab(self.charts, self.tr("Charts"))
+        self.body = QSplitter(Qt.Orientation.Vertical)
+        self.body.addWidget(self.tabs)
+        self.body.addWidget(self.charts)
+        self.body.setStretchFactor(0, 1)
+        self.body.setStretchFactor(1, 1)
+        self._splitter_moved = False  # the person's own split is kept; until then the tables fit their rows
+        self.body.splitterMoved.connect(lambda _pos, _index: setattr(self, "_splitter_moved", True))
         self.no_cases = named("noCases", QLabel(self.tr("No cases in this period and scope.")))
         self.no_cases.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_cases.setStyleSheet("font-size: 16px; color: #667;")
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.body)
         self.stack.addWidget(self.no_cases)
         hint = QLabel(self.tr("Double-click a number to list the cases behind it."))
         hint.setStyleSheet("color: #555;")
@@ -354,6 +365,7 @@ class EvaluationPane(QWidget):
         titles = self.column_titles()
         table.setHorizontalHeaderLabels([titles[c] for c in columns])
         table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)  # compact rows
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         table.setWordWrap(False)
@@ -420,7 +432,7 @@ class EvaluationPane(QWidget):
             self.xlsx_button.setEnabled(False)
             self.pdf_button.setEnabled(False)
             return
-        self.stack.setCurrentWidget(self.tabs)
+        self.stack.setCurrentWidget(self.body)
         self.xlsx_button.setEnabled(True)
         self.pdf_button.setEnabled(True)
         self.summary.setText(
@@ -441,6 +453,7 @@ class EvaluationPane(QWidget):
                 self._fill(self.tables[group], group, list(built.rows), built.total, ev)
         self._fill_workers(self.tables["worker"], list(ev.workers))
         self._show_charts(ev)
+        self._fit_tables()
         self.evaluated.emit(ev)
 
     def _cell(self, row: MetricRow, column: str, group: str, key: str, ev: Evaluation) -> QTableWidgetItem:
@@ -467,6 +480,22 @@ class EvaluationPane(QWidget):
             return NumberItem(percent(rate), -1 if rate is None else rate, (drilled, key, numerator))
         value = int(getattr(row, column))
         return NumberItem(str(value), value, (drilled, key, column))
+
+    def _fit_tables(self) -> None:
+        """The tables get the height of the departments' rows and the total (the charts the rest), so the
+        total row shows without scrolling on a desk's screen."""
+        table = self.tables["department"]
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        wanted = rows + table.horizontalHeader().height() + self.tabs.tabBar().sizeHint().height() + 12
+        total = self.body.height()
+        if self._splitter_moved or total <= 0:
+            return
+        charts = 260
+        self.body.setSizes([min(wanted, max(total - charts, 200)), max(charts, total - wanted)])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._fit_tables)  # once the splitter has its new height
 
     def _fill(
         self, table: QTableWidget, group: str, rows: list[MetricRow], total: MetricRow, ev: Evaluation
@@ -525,12 +554,15 @@ class EvaluationPane(QWidget):
             charts.departments_chart(ev.groups["department"], lang),
             charts.sources_chart(ev.days, lang),
         ]
+        made[3].legend().setAlignment(Qt.AlignmentFlag.AlignRight)  # seven sources: a column, not a cut row
         self.chart_views = []
         for i, chart in enumerate(made):
             view = named(f"chart{i}", QChartView(chart))
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            view.setMinimumHeight(240)
             self.chart_views.append(view)
-            self.charts_layout.addWidget(view, i // 2, i % 2)
+            self.charts_layout.addWidget(view, 0, i)
+            self.charts_layout.setColumnStretch(i, CHART_STRETCH[i])
 
     # --- drill-down -------------------------------------------------------------------------------------
 

@@ -100,6 +100,9 @@ def save_screenshot(window: ReviewWindow, path: Path, tab: str = "closure", time
     clock = QElapsedTimer()
     clock.start()
     window.tabs.setCurrentIndex(TABS.index(tab))
+    closing = next((i for i in window.closure.items if i.kind == "close"), None)
+    if closing is not None:  # a closure shows the most: the check result and the photos
+        window.closure.select_case(closing.case.id)
     wait = getattr(window.thematic, "wait_loaded", None)
     if tab == "map" and callable(wait):
         wait(timeout_ms)
