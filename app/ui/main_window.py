@@ -27,6 +27,7 @@ from gridwatch.ui.feed import FeedThread
 from gridwatch.ui.hold_key import WindowHoldKey
 from gridwatch.ui.live import AlertCenter
 from gridwatch.ui.login import Login
+from gridwatch.ui.sensor_panel import open_sensor
 from gridwatch.ui.speaking import SpeakingMonitor
 from gridwatch.ui.talk_panel import TalkPanel
 from gridwatch.ui.video_dock import CameraPane, VideoDock
@@ -134,6 +135,8 @@ class MainWindow(QMainWindow):
             self.map.camera_clicked.connect(self.open_camera)
         if hasattr(self.map, "speaker_clicked"):
             self.map.speaker_clicked.connect(self.open_speaker)
+        if hasattr(self.map, "sensor_clicked"):  # a sensor's readings as a chart (sensor_panel.py)
+            self.map.sensor_clicked.connect(lambda sensor_id: open_sensor(self.store, sensor_id, self))
         self.detail.device_activated.connect(self._device_activated)
         for panel in (self.video, self.talk):
             panel.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
@@ -356,6 +359,8 @@ class MainWindow(QMainWindow):
             self.open_camera(device_id)
         elif kind == "loudspeaker":
             self.open_speaker(device_id)
+        elif kind == "sensor":
+            open_sensor(self.store, device_id, self)
 
     def _talk_target(self) -> TalkButton | None:
         """F8 talks through the loudspeaker panel when the operator is in it, else the current camera's."""

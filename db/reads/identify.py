@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from gridwatch.db.models import Device, GridAssignment, OrgUnit, Person
+from gridwatch.db.models import Device, GridAssignment, OrgUnit, Person, SensorState
+from gridwatch.db.sensors import LAMPBLACK_LIMIT_MG_M3
 from gridwatch.db.store import Store
 
 
@@ -20,7 +22,7 @@ class DeviceCard:
     subtype: str | None
     name: str
     online: bool
-    reading: dict[str, Any] = field(default_factory=dict)  # a sensor's last report (Device.attrs)
+    reading: dict[str, Any] = field(default_factory=dict)  # a sensor's last report (sensor_states, else attrs)
 
 
 @dataclass(frozen=True)
@@ -39,9 +41,31 @@ def device_card(store: Store, device_id: int) -> DeviceCard | None:
                 Device.id == device_id
             )
         ).first()
-    if row is None:
-        return None
-    return DeviceCard(row.code, row.kind, row.subtype, row.name, row.online, dict(row.attrs or {}))
+        if row is None:
+            return None
+        reading = dict(row.attrs or {})
+        if row.kind == "sensor":  # the sensor service's newest reading wins over the device's seeded attributes
+            reading.update(sensor_reading(session, device_id, row.subtype))
+    return DeviceCard(row.code, row.kind, row.subtype, row.name, row.online, reading)
+
+
+def sensor_reading(session: Session, device_id: int, subtype: str | None) -> dict[str, Any]:
+    """A sensor's newest reading (sensor_states) in the words of `DeviceCard.reading`; {} before any."""
+    state = session.execute(
+        select(SensorState.value, SensorState.purifier).where(SensorState.device_id == device_id)
+    ).first()
+    if state is None:
+        return {}
+    out: dict[str, Any] = {}
+    if subtype == "lampblack":
+        if state.value is not None:
+            out["concentration_mg_m3"] = round(state.value, 2)
+            out.setdefault("limit_mg_m3", LAMPBLACK_LIMIT_MG_M3)
+        if state.purifier is not None:
+            out["purifier_on"] = state.purifier
+    elif subtype == "smoke" and state.value is not None:
+        out["alarm"] = state.value >= 0.5
+    return out
 
 
 def person_card(store: Store, person_id: int) -> PersonCard | None:

@@ -49,7 +49,9 @@ class Series:
     limit: float | None
 
 
-def sensor(store: Store, code: str) -> SensorInfo | None:
+def sensor(store: Store, code: str | None = None, *, device_id: int | None = None) -> SensorInfo | None:
+    """A sensor by code or id with its newest reading and open alarms; None if it is no sensor."""
+    which = Device.id == device_id if device_id is not None else Device.code == code
     with store.session() as session:
         row = session.execute(
             select(
@@ -57,7 +59,7 @@ def sensor(store: Store, code: str) -> SensorInfo | None:
                 SensorState.purifier, SensorState.fan, SensorState.heard_at,
             )
             .outerjoin(SensorState, SensorState.device_id == Device.id)
-            .where(Device.code == code, Device.kind == "sensor")
+            .where(which, Device.kind == "sensor")
         ).first()
         if row is None:
             return None

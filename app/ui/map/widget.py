@@ -75,6 +75,7 @@ class MapWidget(QWidget):
     grid_clicked = Signal(int)
     camera_clicked = Signal(int)
     speaker_clicked = Signal(int)
+    sensor_clicked = Signal(int)  # a sensor symbol: its readings' chart
     cases_selected = Signal(list)  # case ids inside a selection box
 
     def __init__(
@@ -424,7 +425,10 @@ class MapWidget(QWidget):
             if kind == "loudspeaker":
                 self.speaker_clicked.emit(feature.feature_id)
                 return
-            if kind in ("sensor", "person"):
+            if kind == "sensor":
+                self.sensor_clicked.emit(feature.feature_id)
+                return
+            if kind == "person":
                 return  # named in the status line; nothing else to open
             if kind == "grid":
                 self.grid_clicked.emit(feature.feature_id)
