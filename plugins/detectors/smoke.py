@@ -43,7 +43,7 @@ class SmokeDetector(Detector):
         self.inside = cv2.resize(self.mask, self.size, interpolation=cv2.INTER_NEAREST) > 0
         inside_count = max(int(self.inside.sum()), 1)
         s = zone.sensitivity
-        self.threshold = 30.0 - 20.0 * s  # smoke is faint: 0.5 -> 20 grey levels
+        self.threshold = 24.0 - 24.0 * s  # smoke is faint: 0.5 -> 12 levels in any of B, G, R
         self.min_pixels = config.min_area * (1.5 - s) * inside_count
         self.warmup: list[np.ndarray] = []
         self.t0: float | None = None
@@ -58,29 +58,30 @@ class SmokeDetector(Detector):
 
     def feed(self, frame: Frame) -> list[Finding]:
         t = frame.t_s
-        g = cv2.resize(self.crop(frame.gray), self.size, interpolation=cv2.INTER_AREA).astype(np.float32)
+        small = cv2.resize(self.crop(frame.bgr), self.size, interpolation=cv2.INTER_AREA).astype(np.float32)
         if self.t0 is None:
             self.t0 = t
         if self.bg is None:
-            self.warmup.append(g)
-            self.prev = g
+            self.warmup.append(small)
+            self.prev = small
             if t - self.t0 >= self.cfg.warmup_s and len(self.warmup) >= 3:
                 self.bg = np.median(np.stack(self.warmup), axis=0).astype(np.float32)
                 self.warmup = []
             return []
         hsv = cv2.resize(self.crop(frame.hsv), self.size, interpolation=cv2.INTER_NEAREST)
         sat, val, hue = hsv[..., 1], hsv[..., 2], hsv[..., 0]
-        changed = (np.abs(g - self.bg) > self.threshold) & self.inside
+        # in colour: thin grey smoke over a green wall shifts each channel a little, the grey hardly
+        changed = (np.abs(small - self.bg).max(axis=2) > self.threshold) & self.inside
         smoke = changed & (sat <= self.cfg.max_saturation) & (val >= self.cfg.min_value)
         fire = changed & ((hue <= 25) | (hue >= 170)) & (sat >= 120) & (val >= 180)
         suspect = smoke | fire
         assert self.prev is not None
-        moving = suspect & (np.abs(g - self.prev) > 4.0)
-        self.prev = g
+        moving = suspect & (np.abs(small - self.prev).max(axis=2) > 4.0)
+        self.prev = small
         count = int(np.count_nonzero(suspect))
         hit = bool(count >= self.min_pixels and np.count_nonzero(moving) >= 0.1 * count)
         calm = ~changed & self.inside
-        self.bg[calm] += 0.02 * (g[calm] - self.bg[calm])
+        self.bg[calm] += 0.02 * (small[calm] - self.bg[calm])
         self.history.append((t, hit))
         if hit:
             if self.episode_start is None:

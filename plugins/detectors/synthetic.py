@@ -95,6 +95,7 @@ class Script:
     traffic: float = 1.0  # 1: a busy street
     events: list[Any] = field(default_factory=list)
     noise: float = 2.5
+    light: float = 0.0  # amplitude of a slow brightness swing (clouds), a fraction; period 15 minutes
 
     def __post_init__(self) -> None:
         self.background = scene(self.scene_index % SCENES).background
@@ -125,6 +126,9 @@ class Script:
                 _draw_walker(image, walker, int(x), t)
             else:
                 item.draw(image, t)
+        if self.light:
+            gain = 1.0 + self.light * math.sin(2 * math.pi * t / 900.0)
+            image = cv2.convertScaleAbs(image, alpha=gain)
         if self.noise_bank:
             noise = self.noise_bank[int(t * 7.3) % len(self.noise_bank)]
             image = np.clip(image.astype(np.int16) + noise, 0, 255).astype(np.uint8)
@@ -466,12 +470,19 @@ def bin_script(seed: int = 0, *, fill: bool = True, scene_index: int = 0, traffi
 
 
 def busy_script(
-    seed: int = 0, *, duration_s: float = 120.0, scene_index: int = 0, traffic: float = 1.6
+    seed: int = 0,
+    *,
+    duration_s: float = 120.0,
+    scene_index: int = 0,
+    traffic: float = 1.6,
+    light: float = 0.0,
 ) -> Script:
     """A busy street with every zone watched and nothing to find; a plain bin stands in the bin zone."""
     rng = np.random.default_rng(seed)
     bin_ = Bin(int(rng.integers(545, 585)), KERB - 6, 1e9, 1e9)
-    return Script(f"busy-{seed}", duration_s, list(ZONES.values()), [], scene_index, seed, traffic, [bin_])
+    return Script(
+        f"busy-{seed}", duration_s, list(ZONES.values()), [], scene_index, seed, traffic, [bin_], light=light
+    )
 
 
 KINDS = ("occupancy", "parking", "falling", "smoke", "bin")
