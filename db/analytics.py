@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from gridwatch.db.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gridwatch.db.errors import Conflict, Forbidden, InvalidInput, NotFound, StoreError
 from gridwatch.db.models import (
     AnalyticsHold,
     AnalyticsLease,
@@ -34,6 +34,7 @@ from gridwatch.db.models import (
     CameraZones,
     Detection,
     Device,
+    Person,
 )
 from gridwatch.db.store import NewAttachment, Store
 
@@ -93,6 +94,19 @@ def check_zones_shape(document: Any) -> dict[str, Any]:
     return dict(json.loads(text))
 
 
+class ZonesChanged(Conflict):
+    """Someone saved the camera's zones after the editor loaded them; nothing was overwritten."""
+
+    def __init__(self, camera_code: str, expected: int, current: int, by: str | None, at: datetime) -> None:
+        self.case_no, self.expected, self.current, self.by, self.at = camera_code, expected, current, by, at
+        StoreError.__init__(
+            self,
+            f"The zones of camera {camera_code} were changed by {by or 'another user'} at "
+            f"{at:%Y-%m-%d %H:%M:%S} UTC (version {current}, you had version {expected}). "
+            "Your zones were not saved: reopen the editor and draw them again.",
+        )
+
+
 def _camera(session: Session, code: str) -> Device:
     camera = session.scalar(select(Device).where(Device.code == code, Device.kind == "camera"))
     if camera is None:
@@ -124,7 +138,11 @@ def save_zones(
         row = session.get(CameraZones, camera.id, with_for_update=True)
         current = row.version if row is not None else 0
         if expected_version is not None and expected_version != current:
-            raise Conflict(camera_code, expected_version, current, None, None, UTC)
+            assert row is not None  # version 0 is "none saved", which can only be expected, not current
+            by = session.get(Person, row.updated_by_id) if row.updated_by_id else None
+            raise ZonesChanged(
+                camera_code, expected_version, current, by.name if by else None, row.updated_at
+            )
         now = datetime.now(UTC)
         if row is None:
             session.add(

@@ -19,6 +19,7 @@ from gridwatch.db.store import Store
 from gridwatch.plugins.speakers.loopback import LoopbackSpeakers
 from gridwatch.talk.button import TalkButton
 from gridwatch.ui import texts
+from gridwatch.ui.action_dialog import ActionValues
 from gridwatch.ui.actions import ActionController
 from gridwatch.ui.calendar_banner import CalendarBanner
 from gridwatch.ui.case_detail import CaseDetail
@@ -33,6 +34,7 @@ from gridwatch.ui.talk_panel import TalkPanel
 from gridwatch.ui.video_dock import CameraPane, VideoDock
 from gridwatch.ui.widgets import named
 from gridwatch.ui.workspaces import WORKSPACES
+from gridwatch.ui.zone_editor import open_zone_editor
 from gridwatch.video.pane import VideoPane
 
 if TYPE_CHECKING:
@@ -138,6 +140,15 @@ class MainWindow(QMainWindow):
         if hasattr(self.map, "sensor_clicked"):  # a sensor's readings as a chart (sensor_panel.py)
             self.map.sensor_clicked.connect(lambda sensor_id: open_sensor(self.store, sensor_id, self))
         self.detail.device_activated.connect(self._device_activated)
+        machine = getattr(self.detail, "machine", None)  # a detector's case: confirm / not a case
+        if machine is not None:
+            machine.confirm_requested.connect(self._confirm_machine_case)
+            machine.acted.connect(self._acted)
+            machine.failed.connect(lambda _id, message: self.statusBar().showMessage(message, 15_000))
+        if hasattr(self.map, "camera_zones_requested"):
+            self.map.camera_zones_requested.connect(
+                lambda camera_id: open_zone_editor(self.store, camera_id, login.username, self)
+            )
         for panel in (self.video, self.talk):
             panel.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.video.attached.connect(self.reload_case)
@@ -308,6 +319,10 @@ class MainWindow(QMainWindow):
     def _reported(self, case_id: int) -> None:
         self.queue.model.refresh([case_id], hold=False)
         self.show_case(case_id)
+
+    def _confirm_machine_case(self, category_code: str) -> None:
+        """A detector's case confirmed: the register action's own dialog, with the confirmed category."""
+        self.controller.start("register", ActionValues(category_code=category_code))
 
     def _acted(self, case_id: int, action: str) -> None:
         self.reload_case(case_id)

@@ -35,6 +35,7 @@ from gridwatch.db.store import NewAttachment, Store
 from gridwatch.talk.button import TalkButton
 from gridwatch.ui.video_tiles import DEFAULT_ASPECT, TileGrid
 from gridwatch.ui.widgets import named
+from gridwatch.ui.zone_editor import install_zone_tools
 from gridwatch.video.pane import VideoPane
 from gridwatch.wall.push import push_camera
 
@@ -262,6 +263,7 @@ class VideoDock(QWidget):
             slot = self._slots.index(self.panes[0])
             self.close_pane(self.panes[0])
         pane = CameraPane(camera, self.store, self.username, self.tiles)
+        install_zone_tools(pane, self.store, self.username, self.message.emit)  # analytics zones
         pane.activated.connect(self._make_current)
         pane.snapshot_action.triggered.connect(lambda: self.snapshot(pane))
         pane.wall_action.triggered.connect(lambda: self.push_to_wall(pane))

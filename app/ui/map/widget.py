@@ -17,9 +17,9 @@ from typing import get_args
 
 import numpy as np
 import platformdirs
-from PySide6.QtCore import QEventLoop, QSettings, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from gridwatch.db.config import APP
 from gridwatch.db.store import Store
@@ -74,6 +74,7 @@ class MapWidget(QWidget):
     case_clicked = Signal(int)
     grid_clicked = Signal(int)
     camera_clicked = Signal(int)
+    camera_zones_requested = Signal(int)  # a camera symbol's menu: edit its analytics zones
     speaker_clicked = Signal(int)
     sensor_clicked = Signal(int)  # a sensor symbol: its readings' chart
     cases_selected = Signal(list)  # case ids inside a selection box
@@ -134,6 +135,8 @@ class MapWidget(QWidget):
         self._feed: FeedThread | None = None
         self._build_chrome()
         self.canvas.features_clicked.connect(self._on_clicked)
+        self.canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.canvas.customContextMenuRequested.connect(self._context_menu)
         self.canvas.box_selected.connect(self._on_box)
         self.canvas.cursor_moved.connect(self._show_cursor)
         self.canvas.view_changed.connect(self._view_changed)
@@ -434,6 +437,26 @@ class MapWidget(QWidget):
                 self.grid_clicked.emit(feature.feature_id)
                 return
         self.message_label.setText(", ".join(str(f.properties.get("name", f.kind)) for f in features))
+
+    def camera_menu(self, x: float, y: float) -> QMenu | None:
+        """A camera symbol's menu at canvas pixel (x, y): watch it, edit its analytics zones."""
+        cameras = [f for f in by_priority(self.canvas.identify(x, y)) if f.kind == "camera"]
+        if not cameras:
+            return None
+        camera_id = cameras[0].feature_id
+        menu = QMenu(self)
+        menu.setObjectName("cameraMenu")
+        watch = menu.addAction(self.tr("Watch camera"))
+        watch.triggered.connect(lambda: self.camera_clicked.emit(camera_id))
+        zones = menu.addAction(self.tr("Analytics zones…"))
+        zones.setObjectName("cameraZonesAction")
+        zones.triggered.connect(lambda: self.camera_zones_requested.emit(camera_id))
+        return menu
+
+    def _context_menu(self, position: QPoint) -> None:
+        menu = self.camera_menu(position.x(), position.y())
+        if menu is not None:
+            menu.popup(self.canvas.mapToGlobal(position))
 
     def _on_box(self, features: list[Feature]) -> None:
         ids = [f.feature_id for f in features if f.kind == "case"]
