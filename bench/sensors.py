@@ -129,7 +129,7 @@ def backlog(store: Store, port: int, sensors: int, readings: int, per_message: i
 def live(store: Store, port: int, sensors: int, readings: int, alarms: int, offset: int) -> None:
     prefix = f"bench/{uuid.uuid4().hex[:8]}"
     service = SensorService(SensorIngest(store), f"mqtt://127.0.0.1:{port}", topic=f"{prefix}/+",
-                            client_id=f"bench-{uuid.uuid4().hex[:6]}")  # fmt: skip
+                            client_id=f"bench-{uuid.uuid4().hex[:6]}", session_expiry=60)  # fmt: skip
     service.start()
     service.connected.wait(10)
     time.sleep(0.3)

@@ -28,6 +28,7 @@ from gridwatch.db.demo_city.simulate import DemoSimulation
 from gridwatch.db.errors import StoreError
 from gridwatch.db.store import Store
 from gridwatch.plugins.basemap.demo_cache import BasemapError, demo_basemap_path, ensure_demo_basemap
+from gridwatch.plugins.sensors.simulate import DemoSensorFeed
 from gridwatch.plugins.speakers.loopback import LoopbackSpeakers
 from gridwatch.plugins.video.demo_streams import ensure_scenes
 
@@ -179,6 +180,9 @@ def demo_command(
         else:
             simulation = DemoSimulation(Store(url))
         threading.Thread(target=simulation.run, args=(stop,), name="demo-simulation", daemon=True).start()
+        sensors = DemoSensorFeed(url)  # lampblack monitors and smoke detectors: over MQTT, else in process
+        console.print(sensors.status())
+        sensors.start(stop)
     speakers_store = Store(url)
     speakers = LoopbackSpeakers.from_store(speakers_store)  # the demo's loudspeakers, on 127.0.0.1
     speakers.start()

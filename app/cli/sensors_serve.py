@@ -19,6 +19,9 @@ def serve_sensors(
     client_id: str = typer.Option(
         "gridwatch-sensors", "--client-id", help="Fixed: the broker keeps this session's messages while it is away."
     ),
+    session_hours: float = typer.Option(
+        168.0, "--session-hours", min=0.01, help="How long the broker keeps readings for the service while it is down."
+    ),
     silence: float = typer.Option(300.0, "--offline-after", min=5, help="Seconds of silence before a sensor is offline."),
     keep_days: float = typer.Option(30.0, "--keep-days", min=0.01, help="Days raw readings are kept."),
     merge_minutes: float = typer.Option(
@@ -45,7 +48,8 @@ def serve_sensors(
         )
         try:
             service = SensorService(
-                ingest, broker, topic=topic, client_id=client_id, keep=timedelta(days=keep_days)
+                ingest, broker, topic=topic, client_id=client_id, keep=timedelta(days=keep_days),
+                session_expiry=int(session_hours * 3600),
             )
         except BrokerUrlError as exc:
             errors.print(f"[red]{exc}[/red]")

@@ -87,8 +87,11 @@ class SensorService:
         linger: float = 0.05,
         sweep_every: float = 15.0,
         keep: timedelta = DEFAULT_RETENTION,
+        session_expiry: int = SESSION_EXPIRY_S,
         on_batch: Callable[[int], None] | None = None,
     ) -> None:
+        """`session_expiry`: seconds the broker keeps the session after a disconnect (short for a demo or a
+        test, whose client id is not reused)."""
         self.ingest = ingest
         self.host, self.port = broker_address(broker)
         self.topic = topic
@@ -96,6 +99,7 @@ class SensorService:
         self.linger = linger
         self.sweep_every = sweep_every
         self.keep = keep
+        self.session_expiry = session_expiry
         self.on_batch = on_batch
         self.connected = threading.Event()
         self.generation = 0
@@ -141,7 +145,7 @@ class SensorService:
         # service is away; Receive Maximum lets the broker send a whole batch before the first acknowledgement
         # (acknowledgements wait for the batch's commit; the broker's v3.1.1 default would be 20 in flight).
         properties = Properties(PacketTypes.CONNECT)
-        properties.SessionExpiryInterval = SESSION_EXPIRY_S
+        properties.SessionExpiryInterval = self.session_expiry
         properties.ReceiveMaximum = RECEIVE_MAXIMUM
         self.client.connect_async(
             self.host, self.port, keepalive=15, clean_start=False, properties=properties

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import random
 import threading
 from dataclasses import dataclass
@@ -26,8 +27,9 @@ from gridwatch.plugins.sensors.service import DEFAULT_BROKER, SensorService, bro
 
 log = logging.getLogger(__name__)
 
-DEMO_TOPIC = "gridwatch/demo/sensors"
-"""The demo's monitors publish here (their devices' `address`), apart from a site's gridwatch/sensors/."""
+DEMO_TOPIC = "gridwatch/demo"
+"""The demo's monitors publish on gridwatch/demo/<store tag>/<code>: apart from a site's gridwatch/sensors/,
+and apart from another demo on the same broker (the demo district's codes are the same everywhere)."""
 DEMO_RULES = {"fume_over_limit": {"min_duration_s": 60}}
 """A demo minute stands for the limit's ten: an alarm shows up while somebody watches."""
 DEMO_SILENCE = timedelta(seconds=40)
@@ -44,25 +46,37 @@ class _Monitor:
 class SimulatedSensors:
     """Deterministic for a seed: `tick(now)` is one reading per sensor, as (topic, payload)."""
 
-    def __init__(self, fleet: list[DeviceRef], *, seed: int | None = None, episode_chance: float = 0.004) -> None:
+    def __init__(
+        self,
+        fleet: list[DeviceRef],
+        *,
+        seed: int | None = None,
+        episode_chance: float = 0.002,
+        silence_chance: float = 0.0005,
+    ) -> None:
+        """`episode_chance`: per sensor and tick, a purifier switched off (or smoke); `silence_chance`: a
+        sensor losing power for a minute or two (offline on the map, then back)."""
         self.rng = random.Random(seed)
         self.episode_chance = episode_chance
+        self.silence_chance = silence_chance
         self.monitors = [
-            _Monitor(ref, self.rng.uniform(0.3, 1.4)) for ref in fleet if ref.online and ref.subtype
+            _Monitor(ref, self.rng.uniform(0.3, 1.4))
+            for ref in sorted(fleet, key=lambda d: d.code)
+            if ref.online and ref.subtype
         ]
 
-    def tick(self, now: datetime) -> list[tuple[str, bytes]]:
+    def tick(self, now: datetime, prefix: str = DEMO_TOPIC) -> list[tuple[str, bytes]]:
         out = []
         for m in self.monitors:
             if m.silent:
                 m.silent -= 1
                 continue
-            if self.rng.random() < self.episode_chance / 4:
+            if self.rng.random() < self.silence_chance:
                 m.silent = self.rng.randint(12, 24)  # a minute or two without power
                 continue
             if m.episode == 0 and self.rng.random() < self.episode_chance:
                 m.episode = self.rng.randint(18, 40)  # 1.5 to 3.5 minutes at one tick per 5 s
-            topic = f"{DEMO_TOPIC}/{m.ref.code}"
+            topic = f"{prefix}/{m.ref.code}"
             if m.ref.subtype == "lampblack":
                 bad = m.episode > 0
                 value = (self.rng.uniform(2.4, 3.8) if bad else m.level + self.rng.gauss(0, 0.08))
@@ -78,8 +92,19 @@ class SimulatedSensors:
 class DemoSensorFeed:
     """The demo's sensors into the demo's store: over MQTT when `broker` answers, else in process."""
 
-    def __init__(self, url: str, *, broker: str = DEFAULT_BROKER, interval: float = 5.0, seed: int = 1) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        broker: str = DEFAULT_BROKER,
+        interval: float = 5.0,
+        seed: int = 1,
+        episode_chance: float = 0.002,
+    ) -> None:
         self.store = Store(url)
+        self.episode_chance = episode_chance
+        self.tag = hashlib.sha256(f"{url}:{os.getpid()}".encode()).hexdigest()[:8]
+        self.topic = f"{DEMO_TOPIC}/{self.tag}"
         self.ingest = SensorIngest(self.store, rules=DEMO_RULES, silence=DEMO_SILENCE)
         self.interval = interval
         self.seed = seed
@@ -99,18 +124,21 @@ class DemoSensorFeed:
 
     def _run(self, stop: threading.Event) -> None:
         try:
-            sim = SimulatedSensors(list(self.ingest.devices().values()), seed=self.seed)
+            sim = SimulatedSensors(
+                list(self.ingest.devices().values()), seed=self.seed, episode_chance=self.episode_chance
+            )
         except (StoreError, StoreUnavailable) as exc:
             log.warning("Demo sensors not started: %s", exc)
             return
         if self.mode == "mqtt":
-            tag = hashlib.sha256(self.store.url.encode()).hexdigest()[:8]
             self.service = SensorService(
-                self.ingest, self.broker, topic=f"{DEMO_TOPIC}/+", client_id=f"gridwatch-demo-{tag}",
-                sweep_every=self.interval,
+                self.ingest, self.broker, topic=f"{self.topic}/+", client_id=f"gridwatch-demo-{self.tag}",
+                sweep_every=self.interval, session_expiry=60,
             )
             self.service.start()
-            self.publisher = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"gridwatch-demo-pub-{tag}")
+            self.publisher = mqtt.Client(
+                mqtt.CallbackAPIVersion.VERSION2, client_id=f"gridwatch-demo-pub-{self.tag}"
+            )
             self.publisher.connect_async(*broker_address(self.broker))
             self.publisher.loop_start()
         try:
@@ -127,12 +155,12 @@ class DemoSensorFeed:
                 self.publisher.loop_stop()
             self.store.dispose()
 
-    def _tick(self, sim: SimulatedSensors) -> None:
-        messages = sim.tick(utcnow())
+    def _tick(self, sim: SimulatedSensors, now: datetime | None = None) -> None:
+        messages = sim.tick(now or utcnow(), self.topic)
         if self.publisher is not None:
             for topic, data in messages:
                 self.publisher.publish(topic, data, qos=1)
             return
         readings = [r for t, d in messages for r in self.ingest.accept(t, d)]
-        self.ingest.ingest(readings)
-        self.ingest.sweep_offline()
+        self.ingest.ingest(readings, now)
+        self.ingest.sweep_offline(now)

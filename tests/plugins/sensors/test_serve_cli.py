@@ -50,7 +50,7 @@ def test_the_service_runs_as_a_system_person(pg_store: Store, pg_schema: str, se
     url = pg_url(pg_schema).replace("gridwatch:gridwatch@", f"{sensor_login}:{quote(PASSWORD)}@")
     prefix = f"gwtest/{uuid.uuid4().hex[:10]}"
     proc = gridwatch("serve", "sensors", "--db", url, "--broker", BROKER, "--topic", f"{prefix}/+",
-                     "--client-id", f"gwtest-{uuid.uuid4().hex[:8]}")  # fmt: skip
+                     "--client-id", f"gwtest-{uuid.uuid4().hex[:8]}", "--session-hours", "0.02")  # fmt: skip
     pub = Publisher(BROKER, prefix)
     try:
         alarm = payload("smoke", 1, at=datetime.now(UTC))

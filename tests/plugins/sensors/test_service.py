@@ -76,6 +76,7 @@ def start(store: Store, broker: str = BROKER, **kwargs: object) -> tuple[SensorS
     prefix = f"gwtest/{uuid.uuid4().hex[:10]}"
     service = SensorService(
         SensorIngest(store), broker, topic=f"{prefix}/+", client_id=f"gwtest-{uuid.uuid4().hex[:10]}",
+        session_expiry=60,  # the shared broker forgets the test's session soon after
         **kwargs,  # type: ignore[arg-type]
     )
     service.start()
