@@ -9,10 +9,10 @@ sentence and keeps the edits in the layer's edit buffer, so the user can fix the
 
 import re
 
-from qgis.core import Qgis
+from qgis.core import Qgis, QgsApplication
 from qgis.PyQt.QtCore import QCoreApplication, QObject
 
-ERROR = re.compile(r"ERROR:\s+(.*?)(?:\n|$)", re.S)
+ERROR = re.compile(r"ERROR:\s+(.*?)\s*(?:\n|$)")
 
 
 def tr(text):
@@ -34,8 +34,23 @@ class RefusalReporter(QObject):
         self.message_bar = message_bar
         self.shown = []
         self._this_commit = set()
-        layer.beforeCommitChanges.connect(lambda *_: self._this_commit.clear())
+        self._committing = False
+        layer.beforeCommitChanges.connect(self._start)
+        layer.afterCommitChanges.connect(self._end)
         layer.raiseError.connect(self.show)
+        # a refusal at COMMIT reaches only QGIS's message log (tag PostGIS), not the layer's errors
+        QgsApplication.messageLog().messageReceived.connect(self._logged)
+
+    def _start(self, *_args):
+        self._this_commit.clear()
+        self._committing = True
+
+    def _end(self, *_args):
+        self._committing = False
+
+    def _logged(self, message, tag, _level):
+        if self._committing and tag == "PostGIS" and "ERROR:" in message:
+            self.show(message)
 
     def show(self, message):
         text = reason(message)
@@ -46,8 +61,11 @@ class RefusalReporter(QObject):
         self.message_bar.pushMessage(tr("The store refused the edit"), text, Qgis.Critical, 0)
 
     def report_commit_errors(self):
-        """After `commitChanges()` returned False: the store's reasons among the layer's commit errors."""
-        for error in self.layer.commitErrors():
-            if "ERROR:" in error:
-                self.show(error)
-        return list(self._this_commit)
+        """After `commitChanges()` returned False: the reasons shown for this commit (and, when the store
+        said nothing QGIS passed on, QGIS's own commit errors)."""
+        self._committing = False
+        if not self._this_commit:
+            for error in self.layer.commitErrors():
+                if "ERROR:" in error:
+                    self.show(error)
+        return sorted(self._this_commit)

@@ -3,13 +3,15 @@
 
 The store's triggers send `pg_notify('qgis', <table>)` once per statement; QGIS listens on that channel
 only. Each live layer refreshes on its own table's message (setRefreshOnNofifyMessage: QGIS's spelling),
-so a new case repaints the case layers, not the whole canvas.
+so a new case repaints the case layers, not the whole canvas (listener.py says who listens).
 """
 
 from datetime import datetime, timedelta, timezone
 
 from qgis.core import QgsLayerTreeGroup, QgsProject, QgsVectorLayer, QgsWkbTypes
 from qgis.PyQt.QtCore import QCoreApplication
+
+from .listener import built_in_listener_works
 
 GROUP = "gridwatch"
 PERIOD_DAYS = 30
@@ -42,13 +44,15 @@ def published_layers():
 
 
 def make_layers(connection):
-    """The published layers (key → layer), each loading its default style from the store."""
+    """The published layers (key → layer), each loading its default style from the store; a live layer
+    carries its notify message, and QGIS's own listener is switched on where it works (listener.py)."""
     layers = {}
     for key, view, title, geometry_type, message, subset in published_layers():
         layer = QgsVectorLayer(connection.uri(view, geometry_type, subset), title, "postgres")
-        if message:
-            layer.setRefreshOnNotifyEnabled(True)
-            layer.setRefreshOnNofifyMessage(message)  # (sic): QGIS 3.22's name
+        if message and layer.isValid():  # (3.22 crashes switching it on for a layer without a provider)
+            layer.setRefreshOnNofifyMessage(message)  # (sic): QGIS's name
+            if built_in_listener_works():
+                layer.setRefreshOnNotifyEnabled(True)
         layers[key] = layer
     return layers
 

@@ -11,6 +11,7 @@ from qgis.PyQt.QtWidgets import QAction, QDialog, QDialogButtonBox, QFormLayout,
 from . import connection as connections
 from .edits import RefusalReporter
 from .layers import add_group
+from .listener import StoreListener, built_in_listener_works
 from .processing_provider import GridwatchProvider
 
 HERE = os.path.dirname(__file__)
@@ -78,6 +79,7 @@ class GridwatchPlugin:
         self.actions = []
         self.layers = {}
         self.reporters = []
+        self.listener = None
 
     # --- QGIS's plugin interface -------------------------------------------------------------------------
     def initProcessing(self):  # noqa: N802 (also called by qgis_process, without a GUI)
@@ -105,6 +107,7 @@ class GridwatchPlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        self._stop_listening()
         if self.translator is not None:
             QCoreApplication.removeTranslator(self.translator)
             self.translator = None
@@ -124,11 +127,27 @@ class GridwatchPlugin:
                 "gridwatch", tr("Choose your sign-in first: Database ▸ gridwatch ▸ gridwatch store…")
             )
             return None
+        self._stop_listening()
         group, self.layers, invalid = add_group(connection, project)
-        self.reporters = [RefusalReporter(self.layers["grids"], self.iface.messageBar())] if "grids" in self.layers else []
+        bar = self.iface.messageBar()
+        self.reporters = [RefusalReporter(self.layers["grids"], bar)] if "grids" in self.layers else []
+        if not built_in_listener_works() and self.layers:
+            try:
+                self.listener = StoreListener(connection)
+            except Exception as exc:  # the layers work without it: say that they will not refresh
+                bar.pushWarning("gridwatch", tr("Live refresh is off: {error}").format(error=str(exc).strip()))
+            else:
+                for layer in self.layers.values():
+                    if layer.refreshOnNotifyMessage():
+                        self.listener.watch(layer)
         if invalid:
             self.iface.messageBar().pushWarning(
                 "gridwatch", tr("Could not open: {layers}. Check the sign-in and the schema.").format(
                     layers=", ".join(invalid))
             )  # fmt: skip
         return group
+
+    def _stop_listening(self):
+        if self.listener is not None:
+            self.listener.close()
+            self.listener = None

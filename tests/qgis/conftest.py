@@ -164,7 +164,7 @@ def gis(pg_store: Store, pg_schema: str) -> Iterator[GisStore]:
 def run_qgis(script: str, env: dict[str, str], *args: str, timeout: float = 120) -> dict[str, Any]:
     """Run `qgis_scripts/<script>` in QGIS's Python, headless; its last stdout line is JSON."""
     done = subprocess.run(
-        [QGIS_PYTHON, str(SCRIPTS / script), *args],
+        [QGIS_PYTHON, "-X", "faulthandler", str(SCRIPTS / script), *args],
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(SCRIPTS), **env},
         capture_output=True,
         text=True,

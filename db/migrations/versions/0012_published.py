@@ -218,7 +218,7 @@ def _postgres_upgrade() -> None:
                 IF area > {OVERLAP_TOLERANCE_M2} THEN
                   RAISE EXCEPTION USING ERRCODE = 'GW001', MESSAGE = format(
                     'Grid %s reaches %s m² outside its community %s (%s): a grid lies inside its community.',
-                    g.code, round(area::numeric), community.code, community.name);
+                    g.code, to_char(round(area::numeric), 'FM999,999,999,990'), community.code, community.name);
                 END IF;
               END IF;
               IF g.parent_id IS NULL THEN RETURN NULL; END IF;
@@ -232,7 +232,7 @@ def _postgres_upgrade() -> None:
                 IF coalesce(other.overlap, 0) > {OVERLAP_TOLERANCE_M2} THEN
                   RAISE EXCEPTION USING ERRCODE = 'GW001', MESSAGE = format(
                     'Grid %s overlaps grid %s of the same community by %s m²: grids of a community '
-                    'do not overlap.', g.code, other.code, round(other.overlap::numeric));
+                    'do not overlap.', g.code, other.code, to_char(round(other.overlap::numeric), 'FM999,999,999,990'));
                 END IF;
               END LOOP;
               RETURN NULL;
