@@ -9,16 +9,24 @@ runs as that person (`Store.acting_as`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import secrets
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+import psycopg
 from sqlalchemy import insert, select, text, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from gridwatch.db.accounts import USERNAME, sign_in
+from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import InvalidInput, NotFound, SignInFailed
+from gridwatch.db.feed import CHANNEL as FEED_CHANNEL
 from gridwatch.db.models import ApiKey, ApiToken, CheckIn, GridAssignment, Person, Position, Rating
 from gridwatch.db.store import Store, utcnow
 from gridwatch.db.validation import check_point
@@ -99,9 +107,15 @@ def password_sign_in(
 
 def token_user(keeper_store: Store, token: str) -> str | None:
     """The person a live token signs in, or None (unknown, expired, revoked, or the person disabled)."""
+    found = token_holder(keeper_store, token)
+    return found[0] if found is not None else None
+
+
+def token_holder(keeper_store: Store, token: str) -> tuple[str, datetime] | None:
+    """The person a live token signs in and when it expires, or None (see `token_user`)."""
     with keeper_store.session() as session:
-        found = session.scalar(
-            select(Person.username)
+        found = session.execute(
+            select(Person.username, ApiToken.expires_at)
             .join(ApiToken, ApiToken.person_id == Person.id)
             .where(
                 ApiToken.token_hash == digest(token),
@@ -109,19 +123,78 @@ def token_user(keeper_store: Store, token: str) -> str | None:
                 ApiToken.expires_at > utcnow(),
                 Person.active,
             )
-        )
-    return str(found) if found is not None else None
+        ).first()
+    return (str(found.username), _aware(found.expires_at)) if found is not None else None
 
 
 def revoke_token(keeper_store: Store, token: str) -> bool:
-    """Sign a token out at once; True if it was live."""
+    """Sign a token out at once; True if it was live. Services that remember tokens hear of it."""
     with keeper_store.session() as session:
         done = session.execute(
             update(ApiToken)
             .where(ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
+        _announce(session)
         return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+# --- revocations announced ------------------------------------------------------------------------------
+
+CREDENTIALS_CHANNEL = "gridwatch_credentials"
+"""On PostgreSQL a revoked token or key is announced here (payload: the store's schema) when its
+transaction commits; a disabled person is announced by the change feed's `people` notification. A
+service that remembers who a token signs in (app/api/service.py) forgets everything when it hears either."""
+
+
+def _announce(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_notify(:c, current_schema())"), {"c": CREDENTIALS_CHANNEL})
+
+
+def watch_credentials(
+    keeper_store: Store, changed: Callable[[bool], None], stop: threading.Event, *, backoff: float = 1.0
+) -> None:
+    """Until `stop` is set, call `changed(True)` when listening starts and at every announced revocation
+    or change of a person of this store, and `changed(False)` when the connection is lost (nothing
+    remembered may be trusted then, until listening again). PostgreSQL only; runs in a thread."""
+    while not stop.is_set():
+        raw = None
+        try:
+            with keeper_store.session() as session:  # as the service's role: its schema is visible to it
+                schema = str(session.scalar(text("SELECT current_schema()")))
+            raw = keeper_store.engine.raw_connection()
+            conn = raw.driver_connection
+            assert isinstance(conn, psycopg.Connection)
+            conn.rollback()
+            conn.autocommit = True
+            conn.execute(f"LISTEN {CREDENTIALS_CHANNEL}")
+            conn.execute(f"LISTEN {FEED_CHANNEL}")
+            changed(True)
+            while not stop.is_set():
+                for note in conn.notifies(timeout=1.0):
+                    if note.channel == CREDENTIALS_CHANNEL:
+                        if note.payload == schema:
+                            changed(True)
+                    elif (
+                        '"people"' in note.payload
+                    ):  # the feed's notifications of every table: cheap test first
+                        data = json.loads(note.payload)
+                        if data.get("table") == "people" and data.get("schema", schema) == schema:
+                            changed(True)
+                    if stop.is_set():
+                        break
+        except (psycopg.Error, DBAPIError, OSError, StoreUnavailable):
+            changed(False)
+            stop.wait(backoff)
+        finally:
+            if raw is not None:
+                with contextlib.suppress(Exception):
+                    raw.invalidate()  # closing the connection ends the LISTEN
 
 
 # --- Open311 client keys --------------------------------------------------------------------------------
@@ -172,10 +245,11 @@ def revoke_api_key(keeper_store: Store, app_name: str) -> None:
             raise NotFound(f"No app named '{app_name}' (apikey list shows them).")
         key.revoked_at = key.revoked_at or utcnow()
         key.app_name = f"{app_name[:60]} (revoked {key.revoked_at:%Y-%m-%d %H:%M:%S.%f})"
+        _announce(session)
 
 
 def api_key_user(keeper_store: Store, key: str) -> str | None:
-    """The person a live client key reports as, or None."""
+    """The person a live client key reports as, or None (a key does not expire; it is revoked)."""
     with keeper_store.session() as session:
         found = session.scalar(
             select(Person.username)
@@ -194,12 +268,29 @@ def add_positions(store: Store, username: str, fixes: Sequence[tuple[datetime, f
         raise InvalidInput(f"{len(fixes)} positions in one batch; send at most {MAX_POSITIONS}.")
     for _at, lon, lat in fixes:
         check_point(lon, lat)
+    if not fixes:
+        return 0
     with store.session() as session:
         person = store.actor(session, username)
-        session.execute(
-            insert(Position),
-            [{"person_id": person.id, "at": at, "lon": lon, "lat": lat} for at, lon, lat in fixes],
-        )
+        if store.is_postgres:  # one statement of three arrays, not a row each (positions/s, bench/api.py)
+            session.execute(
+                text(
+                    "INSERT INTO positions (person_id, at, lon, lat) SELECT :p, f.at, f.lon, f.lat FROM "
+                    "unnest(CAST(:at AS timestamptz[]), CAST(:lon AS float8[]), CAST(:lat AS float8[])) "
+                    "AS f(at, lon, lat)"
+                ),
+                {
+                    "p": person.id,
+                    "at": [at for at, _, _ in fixes],
+                    "lon": [lon for _, lon, _ in fixes],
+                    "lat": [lat for _, _, lat in fixes],
+                },
+            )
+        else:
+            session.execute(
+                insert(Position),
+                [{"person_id": person.id, "at": at, "lon": lon, "lat": lat} for at, lon, lat in fixes],
+            )
     return len(fixes)
 
 

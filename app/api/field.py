@@ -87,7 +87,7 @@ def sign_in(svc: Served, body: SignIn) -> Signed:
 @router.post("/sign-out", status_code=204)
 def sign_out(svc: Served, who: Person, authorization: Annotated[str | None, Header()] = None) -> Response:
     """The token stops working now."""
-    bookkeeping.revoke_token(svc.keeper, (authorization or "").partition(" ")[2].strip())
+    svc.sign_out((authorization or "").partition(" ")[2].strip())
     return Response(status_code=204)
 
 

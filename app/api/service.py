@@ -10,10 +10,13 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from gridwatch.db import field as bookkeeping
-from gridwatch.db.store import Store
+from gridwatch.db.store import Store, utcnow
 
 MAX_BODY = 32 * 1024 * 1024
 """Bytes in one request: a report's photos (20 MB each at most, docs/ARCHITECTURE.md) and its fields."""
@@ -62,6 +65,104 @@ class Limiter:
             return (1 - bucket.tokens) / self.rate
 
 
+CREDENTIAL_MEMORY = 60.0
+"""Seconds a looked-up token or key is remembered at most (PostgreSQL, while the revocation watch
+listens). A revocation or a disabled person makes every process forget at once (`Credentials`)."""
+MAX_REMEMBERED = 100_000
+
+
+@dataclass(frozen=True)
+class Known:
+    username: str
+    expires_at: datetime | None  # a token's own expiry, checked at every request; a key has none
+    until: float  # time.monotonic() after which it is looked up again
+
+
+class Credentials:
+    """Who a token or key signs in, remembered so a request costs no extra transaction for it.
+
+    Only on PostgreSQL and only while a watch listens for revocations (db/field.py `watch_credentials`):
+    a token signed out or a key revoked anywhere (another worker process, the command line) or a person
+    disabled makes every process forget everything as soon as the notification arrives; while the watch
+    is not listening nothing is remembered. A token's expiry is checked at every request. A lookup that
+    raced with a revocation is not remembered (the generation moved)."""
+
+    def __init__(self, store: Store, keeper: Callable[[], Store], memory: float = CREDENTIAL_MEMORY) -> None:
+        self.store = store
+        self.keeper = keeper
+        self.memory = memory
+        self._known: dict[str, Known] = {}
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._live = False
+        self._stop = threading.Event()
+        self._started = False
+
+    def _start(self) -> None:
+        if self._started or not self.store.is_postgres or self.memory <= 0:
+            return
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        try:
+            keeper = self.keeper()
+        except Exception:  # the store is down (503): the next request starts the watch
+            self._started = False
+            raise
+        own = weakref.ref(self)
+        stop = self._stop
+
+        def changed(live: bool) -> None:
+            me = own()
+            if me is None:  # the service is gone: end the watch and its connection
+                stop.set()
+                return
+            me.forget_all(live)
+
+        threading.Thread(
+            target=bookkeeping.watch_credentials,
+            args=(keeper, changed, stop),
+            name="gridwatch-credentials",
+            daemon=True,
+        ).start()
+
+    def forget_all(self, live: bool = True) -> None:
+        with self._lock:
+            self._known.clear()
+            self._generation += 1
+            self._live = live
+
+    def forget(self, secret: str) -> None:
+        with self._lock:
+            self._known.pop(bookkeeping.digest(secret), None)
+            self._generation += 1
+
+    def who(self, secret: str, look_up: Callable[[], tuple[str, datetime | None] | None]) -> str | None:
+        self._start()
+        key = bookkeeping.digest(secret)
+        now = time.monotonic()
+        with self._lock:
+            known = self._known.get(key)
+            generation, live = self._generation, self._live
+        if known is not None and known.until > now:
+            if known.expires_at is None or known.expires_at > utcnow():
+                return known.username
+            return None
+        found = look_up()
+        if found is None:
+            return None
+        with self._lock:
+            if live and self._live and generation == self._generation:
+                if len(self._known) >= MAX_REMEMBERED:
+                    self._known.clear()
+                self._known[key] = Known(found[0], found[1], now + self.memory)
+        return found[0]
+
+    def close(self) -> None:
+        self._stop.set()
+
+
 class Service:
     """The store as the service sees it, and the people it acts for."""
 
@@ -73,6 +174,7 @@ class Service:
         """`gridwatch demo`'s shared password for its SQLite store (db/field.py password_sign_in)."""
         self.limiter = Limiter(rate, burst)
         self.sign_ins = Limiter(SIGN_IN_RATE, SIGN_IN_BURST)
+        self.credentials = Credentials(store, lambda: self.keeper)
         self._keeper: Store | None = None
 
     @property
@@ -91,7 +193,8 @@ class Service:
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("Sign in first: send 'Authorization: Bearer <token>' (POST /api/v1/sign-in).")
-        username = bookkeeping.token_user(self.keeper, token.strip())
+        secret = token.strip()
+        username = self.credentials.who("t" + secret, lambda: bookkeeping.token_holder(self.keeper, secret))
         if username is None:
             raise Unauthorized("The token is unknown, expired or revoked: sign in again.")
         return username
@@ -100,10 +203,22 @@ class Service:
         """The person an Open311 client app's key reports as."""
         if not api_key:
             raise Unauthorized("api_key is required: ask the center for a key (gridwatch apikey add).")
-        username = bookkeeping.api_key_user(self.keeper, api_key)
+        username = self.credentials.who("k" + api_key, lambda: self._key_holder(api_key))
         if username is None:
             raise Unauthorized("The api_key is unknown or revoked.")
         return username
+
+    def _key_holder(self, api_key: str) -> tuple[str, datetime | None] | None:
+        username = bookkeeping.api_key_user(self.keeper, api_key)
+        return (username, None) if username is not None else None
+
+    def sign_out(self, token: str) -> None:
+        """The token stops working now, in this process at once and in the others when they hear of it."""
+        bookkeeping.revoke_token(self.keeper, token)
+        self.credentials.forget("t" + token)
+
+    def close(self) -> None:
+        self.credentials.close()
 
 
 def report_key(who: str, idempotency_key: str | None) -> str | None:

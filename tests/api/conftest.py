@@ -148,6 +148,7 @@ def served(store: Store) -> Iterator[Field]:
         with Served(service) as base:
             yield Field(base, store, service, users)
     finally:
+        service.close()
         if admin is not None:
             service_store.dispose()
             with admin.begin() as conn:

@@ -259,3 +259,43 @@ def test_a_body_that_stops_arriving_is_408_and_frees_the_worker(served: Field) -
         assert (
             requests.get(base + "/api/v1/tasks", headers=served.auth("worker"), timeout=10).status_code == 200
         )
+
+
+def _refused_within(url: str, headers: dict[str, str], seconds: float = 3.0) -> float:
+    """Seconds until the request is 401 (a remembered credential forgotten), failing after `seconds`."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if requests.get(url, headers=headers, timeout=10).status_code == 401:
+            return time.monotonic() - started
+        time.sleep(0.02)
+    raise AssertionError(f"{url} still answered after {seconds} s")
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_remembered_token_or_key_revoked_elsewhere_or_its_person_disabled_stops_working(
+    served: Field,
+) -> None:
+    """The service remembers who a token signs in (no lookup per request), and forgets when a revocation
+    is announced by another process (here: the owner's command-line handle) or the person is disabled."""
+    tasks = served.url("/api/v1/tasks")
+    worker = served.auth("worker")
+    assert requests.get(tasks, headers=worker, timeout=10).status_code == 200
+    assert requests.get(tasks, headers=worker, timeout=10).status_code == 200  # remembered now
+    bookkeeping.revoke_token(bookkeeping.keeper(served.owner), served.token("worker"))
+    assert _refused_within(tasks, worker) < 3
+    handler = served.auth("h_cgj")
+    assert requests.get(tasks, headers=handler, timeout=10).status_code == 200
+    disable_user(served.owner, actor="admin", username=served.users["h_cgj"])
+    assert _refused_within(tasks, handler) < 3
+    key = bookkeeping.add_api_key(served.service.keeper, "revoked app", served.users["app"])
+    listed = served.url(f"/open311/v2/requests.json?api_key={key}")
+    assert requests.get(listed, timeout=10).status_code == 200
+    bookkeeping.revoke_api_key(bookkeeping.keeper(served.owner), "revoked app")
+    assert _refused_within(listed, {}) < 3
+    short = bookkeeping.issue_token(served.service.keeper, served.users["leader"], timedelta(seconds=1.5))
+    bearer = {"Authorization": f"Bearer {short.token}"}
+    assert requests.get(tasks, headers=bearer, timeout=10).status_code == 200
+    time.sleep(1.6)
+    expired = requests.get(tasks, headers=bearer, timeout=10)
+    assert expired.status_code == 401
+    assert expired.json()["error"] == "The token is unknown, expired or revoked: sign in again."

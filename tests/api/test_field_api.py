@@ -4,14 +4,17 @@ with a photo and its retry, my tasks, a handler's actions, positions and clock o
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 import cv2
 import numpy as np
 import requests
+from sqlalchemy import select
 
 from gridwatch.db import field as bookkeeping
 from gridwatch.db.feed import Change, ChangeFeed
 from gridwatch.db.lifecycle import ActionInput
+from gridwatch.db.models import Person, Position
 from gridwatch.db.reads import cases as case_reads
 from tests.api.conftest import IN_GRID, Field
 from tests.conftest import local
@@ -104,6 +107,16 @@ def test_positions_and_clock_on_inside_and_outside_the_geofence(served: Field) -
         served.url("/api/v1/positions"), json={"positions": fixes}, headers=served.auth("worker"), timeout=10
     )
     assert stored.status_code == 200 and stored.json() == {"stored": 10}
+    with served.owner.session() as session:
+        rows = session.execute(
+            select(Position.at, Position.lon, Position.lat)
+            .join(Person, Person.id == Position.person_id)
+            .where(Person.username == served.users["worker"])
+            .order_by(Position.at)
+        ).all()
+    assert [(r.at.replace(tzinfo=UTC), r.lon, r.lat) for r in rows] == [
+        (datetime(2026, 12, 1, 1, 0, s, tzinfo=UTC), 118.105, 24.465) for s in range(10)
+    ]
     inside = requests.post(
         served.url("/api/v1/clock/on"),
         json={"lon": IN_GRID[0], "lat": IN_GRID[1]},
