@@ -31,6 +31,7 @@ from gridwatch.db.models import (
     AnalyticsHold,
     AnalyticsLease,
     AnalyticsWorker,
+    Attachment,
     CameraZones,
     Detection,
     Device,
@@ -43,6 +44,8 @@ ZONE_EDITOR_ROLES = frozenset({"admin", "shift_leader", "dispatcher"})
 MAX_ZONES_BYTES = 64 * 1024
 MAX_ZONES = 32
 MAX_POINTS = 64
+MAX_SNAPSHOTS = 6
+"""Pictures (snapshots and clips) a case keeps from its repeats; later repeats are counted, not kept."""
 FALSE_ALARM = "误报"
 """The reason a desk's "not a case" rejects a machine case with; false alarms are counted by it."""
 
@@ -471,7 +474,13 @@ def record_detection(
         client_key=key,
     )
     merged = case.client_key != key  # the report's own case carries its key; a merge returns another
-    if merged:
+    with store.session() as session:
+        kept = session.scalar(
+            select(func.count())
+            .select_from(Attachment)
+            .where(Attachment.case_id == case.id, Attachment.kind == "snapshot")
+        )
+    if merged and (kept or 0) < MAX_SNAPSHOTS:  # a stall seen all day adds a few pictures, not thousands
         for attachment in attachments:
             store.attach(case.case_no, attachment, actor=actor)
     with store.session() as session:

@@ -27,6 +27,7 @@ from gridwatch.db.demo_city.seed import SEED_STEPS
 from gridwatch.db.demo_city.simulate import DemoSimulation
 from gridwatch.db.errors import StoreError
 from gridwatch.db.store import Store
+from gridwatch.plugins.analytics.demo import run_demo_analytics
 from gridwatch.plugins.basemap.demo_cache import BasemapError, demo_basemap_path, ensure_demo_basemap
 from gridwatch.plugins.sensors.simulate import DemoSensorFeed
 from gridwatch.plugins.speakers.loopback import LoopbackSpeakers
@@ -183,6 +184,9 @@ def demo_command(
         sensors = DemoSensorFeed(url)  # lampblack monitors and smoke detectors: over MQTT, else in process
         console.print(sensors.status())
         sensors.start(stop)
+        # video analytics, lightly: 1 fps on a few demo cameras with seeded zones (docs/ANALYTICS.md)
+        video = threading.Thread(target=run_demo_analytics, args=(url, stop), name="demo-video", daemon=True)
+        video.start()
     speakers_store = Store(url)
     speakers = LoopbackSpeakers.from_store(speakers_store)  # the demo's loudspeakers, on 127.0.0.1
     speakers.start()
