@@ -144,13 +144,17 @@ def live(store: Store, port: int, sensors: int, readings: int, alarms: int, offs
     for i in range(alarms):
         code = f"YG{i:04d}"
         sent[code] = time.time()
-        client.publish(f"{prefix}/{code}", payload("smoke", 1, at=datetime.now(UTC)), qos=1).wait_for_publish(10)
+        client.publish(f"{prefix}/{code}", payload("smoke", 1, at=datetime.now(UTC)), qos=1).wait_for_publish(
+            10
+        )
         time.sleep(0.4)
     proc.join(900)
     time.sleep(2.0)
     with store.session() as session:
         rows = session.execute(
-            select(Device.code, Case.updated_at).join(Device, Device.id == Case.device_id).where(Case.source == "sensor")
+            select(Device.code, Case.updated_at)
+            .join(Device, Device.id == Case.device_id)
+            .where(Case.source == "sensor")
         ).all()
     lat = sorted((at.timestamp() - sent[code]) * 1000 for code, at in rows if code in sent)
     client.disconnect()
@@ -159,7 +163,8 @@ def live(store: Store, port: int, sensors: int, readings: int, alarms: int, offs
     if not lat:
         print(f"4. live: none of {alarms} smoke alarms became a case")
         return
-    print(f"4. live, under a publisher sending {rate.value:,.0f} readings/s: {len(lat)} of {alarms} smoke alarms "
+    print(f"4. live, under a publisher sending {rate.value:,.0f} readings/s: {len(lat)} of {alarms} smoke "
+          "alarms "
           f"became cases; crossing → case median {statistics.median(lat):.0f} ms, max {lat[-1]:.0f} ms "
           f"(target ≤ 1,000 ms)")  # fmt: skip
 
@@ -185,11 +190,16 @@ def main() -> None:
             with store.session() as session:
                 ensure_reference_data(session)
             ensure_devices(store, fleet(args.sensors))
-            ensure_devices(store, [(f"YG{i:04d}", "smoke", 118.1 + i * 1e-4, 24.46) for i in range(args.alarms)])
+            ensure_devices(
+                store, [(f"YG{i:04d}", "smoke", 118.1 + i * 1e-4, 24.46) for i in range(args.alarms)]
+            )
             n = args.readings
             print(f"1. SensorIngest.ingest alone: {direct(store, args.sensors, n):,.0f} readings/s ({n:,})")
             rate = backlog(store, port, args.sensors, n, 1, 0)
-            print(f"2. service draining {n:,} one-reading messages: {rate:,.0f} readings/s stored (target ≥ 5,000)")
+            print(
+                f"2. service draining {n:,} one-reading messages: {rate:,.0f} readings/s stored "
+                "(target ≥ 5,000)"
+            )
             rate = backlog(store, port, args.sensors, n, 50, n)
             print(f"3. service draining {n:,} readings in 50-reading uploads: {rate:,.0f} readings/s stored")
             live(store, port, args.sensors, n // 2, args.alarms, 2 * n)

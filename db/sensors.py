@@ -72,7 +72,9 @@ def code_of(topic: str) -> str:
     """The device code: a topic's last level (`gridwatch/sensors/YY3502030001`)."""
     code = topic.rsplit("/", 1)[-1]
     if not code or len(code) > 32 or "\x00" in code:
-        raise BadPayload(f"Topic '{topic[:80]}': the last level must be a device code (32 characters at most).")
+        raise BadPayload(
+            f"Topic '{topic[:80]}': the last level must be a device code (32 characters at most)."
+        )
     return code
 
 
@@ -193,7 +195,9 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     ),
     Rule("smoke", "smoke", "10001", 0.5, 0.5, timedelta(0), description="烟感报警"),
     Rule("water_high", "water_level", "10", 0.3, 0.2, timedelta(minutes=2), description="积水水位超过 0.3 m"),
-    Rule("manhole_tilt", "manhole", "01002", 15.0, 5.0, timedelta(seconds=30), description="井盖倾斜超过 15°"),
+    Rule(
+        "manhole_tilt", "manhole", "01002", 15.0, 5.0, timedelta(seconds=30), description="井盖倾斜超过 15°"
+    ),
 )
 
 
@@ -210,7 +214,9 @@ def load_rules(session: Session, extra: Mapping[str, Mapping[str, Any]] | None =
             change["min_duration"] = timedelta(seconds=float(change.pop("min_duration_s")))
         unknown = set(change) - {"above", "clear_below", "min_duration", "category", "description"}
         if unknown:
-            raise InvalidInput(f"Setting {SETTING_KEY}.{rule.name}: unknown keys {', '.join(sorted(unknown))}.")
+            raise InvalidInput(
+                f"Setting {SETTING_KEY}.{rule.name}: unknown keys {', '.join(sorted(unknown))}."
+            )
         changed = replace(rule, **change)
         if changed.clear_below > changed.above:
             raise InvalidInput(f"Setting {SETTING_KEY}.{rule.name}: clear_below must not exceed above.")
@@ -300,7 +306,8 @@ class Counts:
 
 
 class SensorIngest:
-    """Readings into the store: `accept` (parse, count the bad), `ingest` (one transaction), `report_pending`."""
+    """Readings into the store: `accept` (parse, count the bad), `ingest` (one transaction), then
+    `report_pending` (the alarms' cases)."""
 
     def __init__(
         self,
@@ -332,10 +339,14 @@ class SensorIngest:
             with self.store.session() as session:
                 rows = session.execute(
                     select(
-                        Device.id, Device.code, Device.subtype, Device.name, Device.lon, Device.lat, Device.online
-                    ).where(
-                        Device.kind == "sensor"
-                    )
+                        Device.id,
+                        Device.code,
+                        Device.subtype,
+                        Device.name,
+                        Device.lon,
+                        Device.lat,
+                        Device.online,
+                    ).where(Device.kind == "sensor")
                 ).all()
                 self._rules = load_rules(session, self._overrides)
             self._devices = {r.code: DeviceRef(*r) for r in rows}
@@ -363,8 +374,11 @@ class SensorIngest:
                 self.counts.unknown += 1
                 self.counts.unknown_codes[topic.rsplit("/", 1)[-1][:32]] += 1
                 if self.counts.unknown_codes[topic.rsplit("/", 1)[-1][:32]] == 1:
-                    log.warning("Unknown sensor '%s' on %s: no such device; its readings are dropped.",
-                                topic.rsplit("/", 1)[-1][:32], topic[:80])
+                    log.warning(
+                        "Unknown sensor '%s' on %s: no such device; its readings are dropped.",
+                        topic.rsplit("/", 1)[-1][:32],
+                        topic[:80],
+                    )
                 return []
             return parse(topic, data, ref.subtype, received)
         except BadPayload as exc:
@@ -411,7 +425,9 @@ class SensorIngest:
                 with cursor.copy("COPY gw_sensor_batch FROM STDIN") as copy:
                     for (device_id, at), r in rows.items():
                         copy.write_row((device_id, at, r.value, r.purifier, r.fan))
-                cursor.execute("INSERT INTO sensor_readings SELECT * FROM gw_sensor_batch ON CONFLICT DO NOTHING")
+                cursor.execute(
+                    "INSERT INTO sensor_readings SELECT * FROM gw_sensor_batch ON CONFLICT DO NOTHING"
+                )
                 stored = int(cursor.rowcount)
                 cursor.execute("TRUNCATE gw_sensor_batch")
             finally:
@@ -421,7 +437,7 @@ class SensorIngest:
             {"device_id": d, "at": at, "value": r.value, "purifier": r.purifier, "fan": r.fan}
             for (d, at), r in rows.items()
         ]
-        result = session.connection().execute(sqlite_insert(SensorReading.__table__).on_conflict_do_nothing(), values)
+        result = session.connection().execute(sqlite_insert(SensorReading).on_conflict_do_nothing(), values)
         return int(result.rowcount or 0)
 
     def _advance(
@@ -509,11 +525,14 @@ class SensorIngest:
             session.execute(
                 text(
                     "INSERT INTO sensor_states (device_id, last_at, heard_at, value, purifier, fan, rules) "
-                    "SELECT v.device_id, v.last_at, v.heard_at, v.value, v.purifier, v.fan, CAST(v.rules AS json) "
+                    "SELECT v.device_id, v.last_at, v.heard_at, v.value, v.purifier, v.fan, "
+                    "CAST(v.rules AS json) "
                     "FROM unnest(CAST(:d AS int[]), CAST(:l AS timestamptz[]), CAST(:h AS timestamptz[]), "
                     "CAST(:v AS float8[]), CAST(:p AS bool[]), CAST(:f AS bool[]), CAST(:r AS text[]), "
-                    "CAST(:n AS bool[])) AS v(device_id, last_at, heard_at, value, purifier, fan, rules, newest) "
-                    "ON CONFLICT (device_id) DO UPDATE SET heard_at = excluded.heard_at, rules = excluded.rules, "
+                    "CAST(:n AS bool[])) "
+                    "AS v(device_id, last_at, heard_at, value, purifier, fan, rules, newest) "
+                    "ON CONFLICT (device_id) DO UPDATE SET heard_at = excluded.heard_at, "
+                    "rules = excluded.rules, "
                     "last_at = excluded.last_at, "
                     "value = CASE WHEN excluded.last_at > sensor_states.last_at THEN excluded.value "
                     "ELSE sensor_states.value END, "
@@ -534,11 +553,8 @@ class SensorIngest:
                 },
             )
             return
-        table = SensorState.__table__
         for x in saved:
-            stmt = sqlite_insert(table).values(
-                {k: v for k, v in x.items() if k != "newest"}
-            )
+            stmt = sqlite_insert(SensorState).values({k: v for k, v in x.items() if k != "newest"})
             changes: dict[str, Any] = {"heard_at": stmt.excluded.heard_at, "rules": stmt.excluded.rules}
             if x["newest"]:
                 changes.update(
@@ -555,8 +571,14 @@ class SensorIngest:
         rules = {r.name: r for r in self.rules}
         with self.store.session() as session:
             pending = session.execute(
-                select(SensorAlarm.id, SensorAlarm.device_id, SensorAlarm.rule, SensorAlarm.started_at,
-                       SensorAlarm.raised_at, SensorAlarm.peak)
+                select(
+                    SensorAlarm.id,
+                    SensorAlarm.device_id,
+                    SensorAlarm.rule,
+                    SensorAlarm.started_at,
+                    SensorAlarm.raised_at,
+                    SensorAlarm.peak,
+                )
                 .where(SensorAlarm.case_id.is_(None))
                 .order_by(SensorAlarm.id)
             ).all()
@@ -632,8 +654,19 @@ def ensure_devices(store: Store, specs: Iterable[tuple[str, str, float, float]])
     with store.session() as session:
         have = set(session.scalars(select(Device.code)))
         values = [
-            {"code": c, "kind": "sensor", "subtype": s, "name": c, "lon": x, "lat": y, "online": True,
-             "protocol": "mqtt", "attrs": {}, "version": 1, "updated_at": now}
+            {
+                "code": c,
+                "kind": "sensor",
+                "subtype": s,
+                "name": c,
+                "lon": x,
+                "lat": y,
+                "online": True,
+                "protocol": "mqtt",
+                "attrs": {},
+                "version": 1,
+                "updated_at": now,
+            }
             for c, s, x, y in specs
             if c not in have
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import timedelta
 
@@ -14,18 +15,32 @@ from gridwatch.cli.serve import serve_app
 @serve_app.command("sensors")
 def serve_sensors(
     db: str | None = DbOption,
-    broker: str = typer.Option("mqtt://127.0.0.1:1883", "--broker", help="The MQTT broker, mqtt://HOST[:PORT]."),
-    topic: str = typer.Option("gridwatch/sensors/+", "--topic", help="Subscription; the last level is the device code."),
+    broker: str = typer.Option(
+        "mqtt://127.0.0.1:1883", "--broker", help="The MQTT broker, mqtt://HOST[:PORT]."
+    ),
+    topic: str = typer.Option(
+        "gridwatch/sensors/+", "--topic", help="Subscription; the last level is the device code."
+    ),
     client_id: str = typer.Option(
-        "gridwatch-sensors", "--client-id", help="Fixed: the broker keeps this session's messages while it is away."
+        "gridwatch-sensors",
+        "--client-id",
+        help="Fixed: the broker keeps this session's messages while it is away.",
     ),
     session_hours: float = typer.Option(
-        168.0, "--session-hours", min=0.01, help="How long the broker keeps readings for the service while it is down."
+        168.0,
+        "--session-hours",
+        min=0.01,
+        help="How long the broker keeps readings for the service while it is down.",
     ),
-    silence: float = typer.Option(300.0, "--offline-after", min=5, help="Seconds of silence before a sensor is offline."),
+    silence: float = typer.Option(
+        300.0, "--offline-after", min=5, help="Seconds of silence before a sensor is offline."
+    ),
     keep_days: float = typer.Option(30.0, "--keep-days", min=0.01, help="Days raw readings are kept."),
     merge_minutes: float = typer.Option(
-        30.0, "--merge-minutes", min=0, help="A repeat alarm of one sensor and rule inside this joins the open case."
+        30.0,
+        "--merge-minutes",
+        min=0,
+        help="A repeat alarm of one sensor and rule inside this joins the open case.",
     ),
 ) -> None:
     """Store sensor readings, raise alarms as cases, mark silent sensors offline.
@@ -40,7 +55,8 @@ def serve_sensors(
         if store.is_postgres and store.whoami() is None:
             errors.print(
                 "[red]The sensor service does not run as the store's owner: sign in as a person holding the "
-                "role system (gridwatch user add sensors --name 传感器服务 --role system --password-stdin).[/red]"
+                "role system (gridwatch user add sensors --name 传感器服务 --role system "
+                "--password-stdin).[/red]"
             )
             raise typer.Exit(EXIT_USER_ERROR)
         ingest = SensorIngest(
@@ -48,7 +64,11 @@ def serve_sensors(
         )
         try:
             service = SensorService(
-                ingest, broker, topic=topic, client_id=client_id, keep=timedelta(days=keep_days),
+                ingest,
+                broker,
+                topic=topic,
+                client_id=client_id,
+                keep=timedelta(days=keep_days),
                 session_expiry=int(session_hours * 3600),
             )
         except BrokerUrlError as exc:
@@ -58,7 +78,5 @@ def serve_sensors(
             f"gridwatch sensors: {broker} {topic} → {store.engine.url.render_as_string(hide_password=True)} "
             f"as {ingest.actor}"
         )
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             service.run_forever()
-        except KeyboardInterrupt:
-            pass

@@ -65,8 +65,16 @@ class SensorChart(QChartView):
         self.mean.setName(names[0])
         self.high.setName(names[1])
         self.limit.setName(names[2])
-        mean = [(float(t) * 1000, float(v)) for t, v in zip(series.at, series.mean, strict=True) if not math.isnan(v)]
-        high = [(float(t) * 1000, float(v)) for t, v in zip(series.at, series.high, strict=True) if not math.isnan(v)]
+        mean = [
+            (float(t) * 1000, float(v))
+            for t, v in zip(series.at, series.mean, strict=True)
+            if not math.isnan(v)
+        ]
+        high = [
+            (float(t) * 1000, float(v))
+            for t, v in zip(series.at, series.high, strict=True)
+            if not math.isnan(v)
+        ]
         self.mean.clear()
         self.high.clear()
         self.limit.clear()
@@ -81,7 +89,9 @@ class SensorChart(QChartView):
             self.limit.append(start, series.limit)
             self.limit.append(end, series.limit)
         self.limit.setVisible(series.limit is not None)
-        self.x_axis.setRange(QDateTime.fromMSecsSinceEpoch(int(start)), QDateTime.fromMSecsSinceEpoch(int(end)))
+        self.x_axis.setRange(
+            QDateTime.fromMSecsSinceEpoch(int(start)), QDateTime.fromMSecsSinceEpoch(int(end))
+        )
         self.x_axis.setFormat("MM-dd HH:mm" if end - start > 36 * 3600_000 else "HH:mm")
         top = max([y for _, y in high] + [series.limit or 0.0, 1.0])
         self.y_axis.setRange(0.0, top * 1.15)
@@ -180,7 +190,7 @@ class SensorDialog(QDialog):
         self.show()
         self.raise_()
 
-    def hideEvent(self, event: object) -> None:  # noqa: N802 - Qt's name
+    def hideEvent(self, event: object) -> None:
         self.panel.timer.stop()
         super().hideEvent(event)  # type: ignore[arg-type]
 

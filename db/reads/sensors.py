@@ -55,8 +55,15 @@ def sensor(store: Store, code: str | None = None, *, device_id: int | None = Non
     with store.session() as session:
         row = session.execute(
             select(
-                Device.id, Device.code, Device.name, Device.subtype, Device.online, SensorState.value,
-                SensorState.purifier, SensorState.fan, SensorState.heard_at,
+                Device.id,
+                Device.code,
+                Device.name,
+                Device.subtype,
+                Device.online,
+                SensorState.value,
+                SensorState.purifier,
+                SensorState.fan,
+                SensorState.heard_at,
             )
             .outerjoin(SensorState, SensorState.device_id == Device.id)
             .where(which, Device.kind == "sensor")
@@ -64,14 +71,24 @@ def sensor(store: Store, code: str | None = None, *, device_id: int | None = Non
         if row is None:
             return None
         alarms = session.scalar(
-            select(func.count()).select_from(SensorAlarm).where(
-                SensorAlarm.device_id == row.id, SensorAlarm.cleared_at.is_(None)
-            )
+            select(func.count())
+            .select_from(SensorAlarm)
+            .where(SensorAlarm.device_id == row.id, SensorAlarm.cleared_at.is_(None))
         )
     limit = next((r.above for r in DEFAULT_RULES if r.subtype == row.subtype), None)
     return SensorInfo(
-        row.id, row.code, row.name, row.subtype, row.online, UNITS.get(row.subtype or "", ""), limit,
-        row.value, row.purifier, row.fan, row.heard_at, int(alarms or 0),
+        row.id,
+        row.code,
+        row.name,
+        row.subtype,
+        row.online,
+        UNITS.get(row.subtype or "", ""),
+        limit,
+        row.value,
+        row.purifier,
+        row.fan,
+        row.heard_at,
+        int(alarms or 0),
     )
 
 
@@ -111,6 +128,10 @@ def series(
     if subtype == "smoke":
         limit = None
     return Series(
-        start + step * np.arange(points), mean, high, len(rows), UNITS.get(subtype or "", ""), limit
+        (start + step * np.arange(points)).astype(np.float64),
+        mean,
+        high,
+        len(rows),
+        UNITS.get(subtype or "", ""),
+        limit,
     )
-

@@ -1,1 +1,2 @@
-"""IoT sensors over MQTT (issue 12): the headless service, and the demo's simulated monitors (docs/SENSORS.md)."""
+"""IoT sensors over MQTT (issue 12): the headless service, and the demo's simulated monitors
+(docs/SENSORS.md)."""

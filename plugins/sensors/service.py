@@ -1,6 +1,7 @@
 """`gridwatch serve sensors`: MQTT readings into the store, headless.
 
-paho-mqtt 2, MQTT 5, QoS 1, a persistent session (a fixed client id, clean_start False, a session expiry) and manual
+paho-mqtt 2, MQTT 5, QoS 1, a persistent session (a fixed client id, clean_start False, a session
+expiry) and manual
 acknowledgement: a message is acknowledged to the broker only after the transaction that stored it (and
 advanced the rules, and recorded any alarm) committed. A crash or a database outage before that leaves it
 unacknowledged, so the broker delivers it again, and the store takes it once ((device, at) key; rules
@@ -21,6 +22,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
@@ -109,7 +111,7 @@ class SensorService:
         self._stop = threading.Event()
         self._worker: threading.Thread | None = None
         client = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5, manual_ack=True
+            CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5, manual_ack=True
         )
         client.reconnect_delay_set(min_delay=1, max_delay=10)
         client.max_inflight_messages_set(1000)
@@ -144,7 +146,7 @@ class SensorService:
         # MQTT 5: clean_start False and a session that outlives a disconnect keep what arrives while the
         # service is away; Receive Maximum lets the broker send a whole batch before the first acknowledgement
         # (acknowledgements wait for the batch's commit; the broker's v3.1.1 default would be 20 in flight).
-        properties = Properties(PacketTypes.CONNECT)
+        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
         properties.SessionExpiryInterval = self.session_expiry
         properties.ReceiveMaximum = RECEIVE_MAXIMUM
         self.client.connect_async(
@@ -168,7 +170,12 @@ class SensorService:
                 c = self.ingest.counts
                 log.info(
                     "sensors: %d received, %d stored, %d malformed, %d unknown device, %d alarms, %d cases",
-                    c.received, c.stored, c.malformed, c.unknown, c.alarms, c.cases,
+                    c.received,
+                    c.stored,
+                    c.malformed,
+                    c.unknown,
+                    c.alarms,
+                    c.cases,
                 )
         finally:
             self.stop()
@@ -209,7 +216,9 @@ class SensorService:
                 break
             except (StoreUnavailable, StoreError) as exc:
                 if not self.store_down:
-                    log.warning("Store unreachable, %d readings wait (not acknowledged): %s", len(readings), exc)
+                    log.warning(
+                        "Store unreachable, %d readings wait (not acknowledged): %s", len(readings), exc
+                    )
                 self.store_down = True
                 if self._stop.wait(delay):
                     return  # stopping: nothing acknowledged, the broker keeps them

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
 
 from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import StoreError
@@ -79,8 +80,13 @@ class SimulatedSensors:
             topic = f"{prefix}/{m.ref.code}"
             if m.ref.subtype == "lampblack":
                 bad = m.episode > 0
-                value = (self.rng.uniform(2.4, 3.8) if bad else m.level + self.rng.gauss(0, 0.08))
-                out.append((topic, payload("lampblack", round(max(value, 0.0), 2), at=now, purifier=not bad, fan=True)))
+                value = self.rng.uniform(2.4, 3.8) if bad else m.level + self.rng.gauss(0, 0.08)
+                out.append(
+                    (
+                        topic,
+                        payload("lampblack", round(max(value, 0.0), 2), at=now, purifier=not bad, fan=True),
+                    )
+                )
             elif m.ref.subtype == "smoke":
                 fire = m.episode > 0 and self.rng.random() < 0.2  # smoke detectors fire far more rarely
                 out.append((topic, payload("smoke", 1.0 if fire else 0.0, at=now)))
@@ -132,12 +138,16 @@ class DemoSensorFeed:
             return
         if self.mode == "mqtt":
             self.service = SensorService(
-                self.ingest, self.broker, topic=f"{self.topic}/+", client_id=f"gridwatch-demo-{self.tag}",
-                sweep_every=self.interval, session_expiry=60,
+                self.ingest,
+                self.broker,
+                topic=f"{self.topic}/+",
+                client_id=f"gridwatch-demo-{self.tag}",
+                sweep_every=self.interval,
+                session_expiry=60,
             )
             self.service.start()
             self.publisher = mqtt.Client(
-                mqtt.CallbackAPIVersion.VERSION2, client_id=f"gridwatch-demo-pub-{self.tag}"
+                CallbackAPIVersion.VERSION2, client_id=f"gridwatch-demo-pub-{self.tag}"
             )
             self.publisher.connect_async(*broker_address(self.broker))
             self.publisher.loop_start()

@@ -49,16 +49,21 @@ def cases(store: Store) -> list[Case]:
 
 def test_parse_each_subtype() -> None:
     now = T0
-    [r] = parse("gridwatch/sensors/YY1", b'{"fume_mg_m3": 2.4, "purifier": false, "fan": true}', "lampblack", now)
+    [r] = parse(
+        "gridwatch/sensors/YY1", b'{"fume_mg_m3": 2.4, "purifier": false, "fan": true}', "lampblack", now
+    )
     assert (r.code, r.at, r.value, r.purifier, r.fan) == ("YY1", now, 2.4, False, True)
     [r] = parse("gridwatch/sensors/YG1", b'{"smoke": true, "at": "2026-11-30T10:00:00+08:00"}', "smoke", now)
     assert (r.value, r.at) == (1.0, T0)
     assert parse("x/SW1", b'{"level_m": 0.31}', "water_level", now)[0].value == 0.31
     assert parse("x/JG1", b'{"tilt_deg": 20}', "manhole", now)[0].value == 20.0
     assert parse("x/YY1", payload("lampblack", 1.5, purifier=True), "lampblack", now)[0].value == 1.5
-    upload = b'[{"level_m": 0.1, "at": "2026-11-30T01:59:00Z"}, {"level_m": 0.2, "at": "2026-11-30T02:00:00Z"}]'
+    upload = (
+        b'[{"level_m": 0.1, "at": "2026-11-30T01:59:00Z"}, {"level_m": 0.2, "at": "2026-11-30T02:00:00Z"}]'
+    )
     assert [(r.at, r.value) for r in parse("x/SW1", upload, "water_level", now)] == [
-        (T0 - timedelta(minutes=1), 0.1), (T0, 0.2),
+        (T0 - timedelta(minutes=1), 0.1),
+        (T0, 0.2),
     ]
 
 
@@ -110,7 +115,11 @@ def test_fume_over_limit_needs_ten_minutes_with_the_purifier_off(store: Store, i
     ]
     [case] = cases(store)
     assert (case.source, case.category_code, case.state, case.lon, case.lat) == (
-        "sensor", "10003", "reported", 118.08, 24.48,
+        "sensor",
+        "10003",
+        "reported",
+        118.08,
+        24.48,
     )
     assert result.reported == [case.case_no]
     with store.session() as session:
@@ -159,7 +168,9 @@ def test_a_repeat_inside_the_merge_window_joins_the_open_case(store: Store, inge
     with store.session() as session:
         alarms = session.execute(select(SensorAlarm.case_id)).scalars().all()
         merges = session.scalar(
-            select(func.count()).select_from(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.action == "merge")
+            select(func.count())
+            .select_from(CaseEvent)
+            .where(CaseEvent.case_id == case.id, CaseEvent.action == "merge")
         )
     assert alarms == [case.id] * 3
     assert merges == 2
@@ -176,7 +187,9 @@ def test_redelivered_readings_store_once_and_raise_nothing_twice(store: Store, i
     assert len(cases(store)) == 1
 
 
-def test_an_alarm_whose_report_was_lost_is_reported_once_on_restart(store: Store, ingest: SensorIngest) -> None:
+def test_an_alarm_whose_report_was_lost_is_reported_once_on_restart(
+    store: Store, ingest: SensorIngest
+) -> None:
     """The process died between the commit of the alarm and its report: the next start reports it; a
     report that happened but whose case id was not written returns the same case (its client key)."""
     ingest.report_pending = lambda: []  # type: ignore[method-assign]  # dies before reporting
@@ -195,12 +208,16 @@ def test_offline_after_silence_and_back(store: Store, ingest: SensorIngest) -> N
     assert ingest.sweep_offline(T0 + timedelta(minutes=4)) == []
     assert ingest.sweep_offline(T0 + timedelta(minutes=6)) == ["YY0001"]
     with store.session() as session:
-        online, version = session.execute(select(Device.online, Device.version).where(Device.code == "YY0001")).one()
+        online, version = session.execute(
+            select(Device.online, Device.version).where(Device.code == "YY0001")
+        ).one()
     assert (online, version) == (False, 2)
     result = ingest.ingest([Reading("YY0001", T0 + timedelta(minutes=7), 0.5, True, True)], now=T0)
     assert result.back_online == ["YY0001"]
     with store.session() as session:
-        online, version = session.execute(select(Device.online, Device.version).where(Device.code == "YY0001")).one()
+        online, version = session.execute(
+            select(Device.online, Device.version).where(Device.code == "YY0001")
+        ).one()
     assert (online, version) == (True, 3)
 
 
@@ -224,7 +241,9 @@ def test_site_rule_overrides(store: Store) -> None:
 
 
 def test_downsampled_series_for_the_desk(store: Store, ingest: SensorIngest) -> None:
-    ingest.ingest([fume(m / 6, 1.0 + (m % 6) / 10, purifier=True) for m in range(6 * 60)], now=T0)  # 10 s, 1 h
+    ingest.ingest(
+        [fume(m / 6, 1.0 + (m % 6) / 10, purifier=True) for m in range(6 * 60)], now=T0
+    )  # 10 s, 1 h
     device_id = sensor_reads.sensor(store, "YY0001").id  # type: ignore[union-attr]
     series = sensor_reads.series(store, device_id, since=T0, until=T0 + timedelta(hours=1), points=60)
     assert len(series.at) == 60

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pytestqt.qtbot import QtBot
 from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
 
 from gridwatch.db.reads import sensors as sensor_reads
 from gridwatch.db.sensors import Reading, SensorIngest, ensure_devices
@@ -54,7 +54,9 @@ def test_offline_and_back_in_the_panel(qtbot: QtBot, sqlite_store: Store) -> Non
     make_application("en")
     ensure_devices(sqlite_store, [("YG9", "smoke", 118.1, 24.5)])
     ingest = SensorIngest(sqlite_store)
-    ingest.ingest([Reading("YG9", utcnow() - timedelta(minutes=10), 1.0)], now=utcnow() - timedelta(minutes=10))
+    ingest.ingest(
+        [Reading("YG9", utcnow() - timedelta(minutes=10), 1.0)], now=utcnow() - timedelta(minutes=10)
+    )
     assert ingest.sweep_offline() == ["YG9"]
     panel = SensorPanel(sqlite_store)
     qtbot.addWidget(panel)

@@ -46,7 +46,9 @@ def upgrade() -> None:
         sa.Column("purifier", sa.Boolean(), nullable=True),
         sa.Column("fan", sa.Boolean(), nullable=True),
         sa.Column("rules", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(["device_id"], ["devices.id"], name=op.f("fk_sensor_states_device_id_devices")),
+        sa.ForeignKeyConstraint(
+            ["device_id"], ["devices.id"], name=op.f("fk_sensor_states_device_id_devices")
+        ),
         sa.PrimaryKeyConstraint("device_id", name=op.f("pk_sensor_states")),
     )
     op.create_index(op.f("ix_sensor_states_heard_at"), "sensor_states", ["heard_at"], unique=False)
@@ -61,7 +63,9 @@ def upgrade() -> None:
         sa.Column("peak", sa.Float(), nullable=True),
         sa.Column("case_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_sensor_alarms_case_id_cases")),
-        sa.ForeignKeyConstraint(["device_id"], ["devices.id"], name=op.f("fk_sensor_alarms_device_id_devices")),
+        sa.ForeignKeyConstraint(
+            ["device_id"], ["devices.id"], name=op.f("fk_sensor_alarms_device_id_devices")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sensor_alarms")),
         sa.UniqueConstraint("device_id", "rule", "started_at", name="uq_sensor_alarms_start"),
     )

@@ -28,15 +28,25 @@ def test_the_simulation_is_deterministic_and_sends_documented_payloads() -> None
 
     fleet = [DeviceRef(i, c, s, c, x, y, True) for i, (c, s, x, y) in enumerate(FLEET)]
     now = utcnow()
-    a = [SimulatedSensors(fleet, seed=7, episode_chance=0.3).tick(now + timedelta(seconds=5 * k)) for k in range(30)]
-    b = [SimulatedSensors(fleet, seed=7, episode_chance=0.3).tick(now + timedelta(seconds=5 * k)) for k in range(30)]
+    a = [
+        SimulatedSensors(fleet, seed=7, episode_chance=0.3).tick(now + timedelta(seconds=5 * k))
+        for k in range(30)
+    ]
+    b = [
+        SimulatedSensors(fleet, seed=7, episode_chance=0.3).tick(now + timedelta(seconds=5 * k))
+        for k in range(30)
+    ]
     assert a == b
     subtype = {c: s for c, s, _, _ in FLEET}
     for topic, data in a[0]:
         [reading] = parse(topic, data, subtype[topic.rsplit("/", 1)[1]], now)
         assert reading.at == now
     offline = DeviceRef(9, "YY0009", "lampblack", "x", 0, 0, False)
-    assert [m.ref.code for m in SimulatedSensors([offline, *fleet]).monitors] == ["YG0001", "YY0001", "YY0002"]
+    assert [m.ref.code for m in SimulatedSensors([offline, *fleet]).monitors] == [
+        "YG0001",
+        "YY0001",
+        "YY0002",
+    ]
 
 
 def test_without_a_broker_the_demo_feeds_the_store_in_process(sqlite_store: Store) -> None:
@@ -62,7 +72,11 @@ def test_with_a_broker_the_demo_goes_through_mqtt(sqlite_store: Store) -> None:
     stop = threading.Event()
     feed.start(stop)
     try:
-        wait_for(lambda: feed.service is not None and feed.service.ingest.counts.stored >= 6, 20, "readings via MQTT")
+        wait_for(
+            lambda: feed.service is not None and feed.service.ingest.counts.stored >= 6,
+            20,
+            "readings via MQTT",
+        )
     finally:
         stop.set()
         assert feed._thread is not None

@@ -29,7 +29,10 @@ PASSWORD = "sensors 密码 ok"
 def gridwatch(*args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "COLUMNS": "400", "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
-        [sys.executable, "-m", "gridwatch", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "gridwatch", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
     )
 
@@ -37,7 +40,9 @@ def gridwatch(*args: str) -> subprocess.Popen[str]:
 @pytest.fixture
 def sensor_login(pg_store: Store) -> Iterator[str]:
     username = f"gwt_{uuid.uuid4().hex[:8]}_sensors"
-    add_user(pg_store, actor="admin", username=username, name="传感器服务", roles=["system"], password=PASSWORD)
+    add_user(
+        pg_store, actor="admin", username=username, name="传感器服务", roles=["system"], password=PASSWORD
+    )
     yield username
     admin = create_engine(PG_URL)
     with admin.begin() as conn:

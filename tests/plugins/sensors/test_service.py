@@ -75,7 +75,10 @@ def start(store: Store, broker: str = BROKER, **kwargs: object) -> tuple[SensorS
     ensure_devices(store, FLEET)
     prefix = f"gwtest/{uuid.uuid4().hex[:10]}"
     service = SensorService(
-        SensorIngest(store), broker, topic=f"{prefix}/+", client_id=f"gwtest-{uuid.uuid4().hex[:10]}",
+        SensorIngest(store),
+        broker,
+        topic=f"{prefix}/+",
+        client_id=f"gwtest-{uuid.uuid4().hex[:10]}",
         session_expiry=60,  # the shared broker forgets the test's session soon after
         **kwargs,  # type: ignore[arg-type]
     )
@@ -102,7 +105,8 @@ def test_a_smoke_alarm_becomes_one_case(store: Store, running: tuple[SensorServi
         case = session.scalars(select(Case)).one()
         assert (case.source, case.category_code, case.lon, case.lat) == ("sensor", "10001", 118.09, 24.48)
     assert count(store, SensorReading) == 2
-    assert count(store, SensorAlarm, SensorAlarm.case_id == case.id) == 1
+    wait_for(lambda: count(store, SensorAlarm, SensorAlarm.case_id == case.id) == 1, what="the alarm's case")
+    assert count(store, SensorAlarm) == 1
 
 
 def test_malformed_payloads_and_unknown_devices_are_counted(
@@ -148,7 +152,7 @@ class OwnBroker:
         self.config.write_text(
             f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
             f"persistence_location {folder}/\nmax_queued_messages 100000\n"
-            f"user {getpass.getuser()}\n"  # as root it would become `mosquitto`, unable to write its files here
+            f"user {getpass.getuser()}\n"  # as root it would become `mosquitto`, unable to write here
         )
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -213,7 +217,8 @@ def test_broker_restart_mid_run_loses_no_acknowledged_reading(pg_store: Store, o
 
 # --- the database restarted under the service ---------------------------------------------------------------
 
-from tests.db.test_server_restart import VERSION, own_server  # noqa: E402, F401  (the private cluster)
+from tests.db.test_server_restart import VERSION  # noqa: E402
+from tests.db.test_server_restart import own_server as own_server  # noqa: E402  (the private cluster fixture)
 
 
 @pytest.mark.slow
@@ -230,7 +235,9 @@ def test_database_restart_mid_run_loses_nothing(own_server: tuple[str, str]) -> 
     try:
         for i in range(150):
             pub.send("YY0001", payload("lampblack", 1.0, at=T0 + timedelta(seconds=i), purifier=True))
-        subprocess.run(["pg_ctlcluster", VERSION, name, "stop", "-m", "fast"], check=True, capture_output=True)
+        subprocess.run(
+            ["pg_ctlcluster", VERSION, name, "stop", "-m", "fast"], check=True, capture_output=True
+        )
         for i in range(150, 300):  # arriving while the store is down: kept unacknowledged
             pub.send("YY0001", payload("lampblack", 1.0, at=T0 + timedelta(seconds=i), purifier=True))
         pub.send("YG0001", payload("smoke", 1, at=T0))
@@ -244,4 +251,3 @@ def test_database_restart_mid_run_loses_nothing(own_server: tuple[str, str]) -> 
         pub.close()
         service.stop()
         store.dispose()
-
