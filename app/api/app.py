@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import uvicorn
@@ -14,6 +15,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gridwatch.api import errors, field, open311
+from gridwatch.api.media import MediaPolicy
 from gridwatch.api.service import BODY_TIMEOUT, BURST, MAX_BODY, RATE, Service
 from gridwatch.db.store import Store
 
@@ -85,17 +87,28 @@ WORKER_ENV = "GRIDWATCH_API_WORKER"
 
 
 def serve(
-    store: Store, host: str, port: int, *, workers: int = 1, rate: float = RATE, burst: float = BURST
+    store: Store,
+    host: str,
+    port: int,
+    *,
+    workers: int = 1,
+    rate: float = RATE,
+    burst: float = BURST,
+    media_allow: Sequence[str] = (),
 ) -> None:
     """Serve until interrupted; TLS belongs to a reverse proxy in front (README).
 
     With `workers` > 1, uvicorn runs that many processes on the one port, each with its own pool and its
-    own rate limiter (a client's limit is then up to `workers` times the rate)."""
+    own rate limiter (a client's limit is then up to `workers` times the rate). `media_allow` names
+    networks Open311's media_url may reach besides public addresses (app/api/media.py)."""
+    media = MediaPolicy.allowing(media_allow)
     if workers <= 1:
-        app = create_app(Service(store, rate=rate, burst=burst))
+        app = create_app(Service(store, rate=rate, burst=burst, media=media))
         uvicorn.Server(uvicorn.Config(app, host=host, port=port, **SERVE_OPTIONS)).run()
         return
-    os.environ[WORKER_ENV] = json.dumps({"url": store.url, "rate": rate, "burst": burst})
+    os.environ[WORKER_ENV] = json.dumps(
+        {"url": store.url, "rate": rate, "burst": burst, "media_allow": list(media_allow)}
+    )
     uvicorn.run(
         f"{__name__}:worker_app", factory=True, host=host, port=port, workers=workers, **SERVE_OPTIONS
     )
@@ -104,4 +117,7 @@ def serve(
 def worker_app() -> FastAPI:
     """The app of one worker process of `serve(workers=N)`."""
     options = json.loads(os.environ[WORKER_ENV])
-    return create_app(Service(Store(options["url"]), rate=options["rate"], burst=options["burst"]))
+    media = MediaPolicy.allowing(options.get("media_allow", []))
+    return create_app(
+        Service(Store(options["url"]), rate=options["rate"], burst=options["burst"], media=media)
+    )

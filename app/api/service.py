@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from gridwatch.api.media import MediaPolicy
 from gridwatch.db import field as bookkeeping
 from gridwatch.db.store import Store, utcnow
 
@@ -167,9 +168,17 @@ class Service:
     """The store as the service sees it, and the people it acts for."""
 
     def __init__(
-        self, store: Store, *, rate: float = RATE, burst: float = BURST, demo_password: str | None = None
+        self,
+        store: Store,
+        *,
+        rate: float = RATE,
+        burst: float = BURST,
+        demo_password: str | None = None,
+        media: MediaPolicy | None = None,
     ) -> None:
         self.store = store
+        self.media = media or MediaPolicy()
+        """Where Open311's media_url may point (app/api/media.py): public addresses unless allowed."""
         self.demo_password = demo_password
         """`gridwatch demo`'s shared password for its SQLite store (db/field.py password_sign_in)."""
         self.limiter = Limiter(rate, burst)

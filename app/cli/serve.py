@@ -3,6 +3,8 @@ service and its credentials (docs/ARCHITECTURE.md "The field API", docs/SECURITY
 
 from __future__ import annotations
 
+import ipaddress
+
 import typer
 from rich.table import Table
 
@@ -38,6 +40,12 @@ def serve_api(
     workers: int = typer.Option(
         1, "--workers", min=1, max=64, help="Processes serving the port (one per core)."
     ),
+    media_allow: list[str] = typer.Option(
+        [],
+        "--media-allow",
+        help="A network Open311's media_url may reach besides public addresses (e.g. a site's own media "
+        "server, 10.1.2.0/24); repeatable. Loopback and private addresses are refused otherwise.",
+    ),
 ) -> None:
     """The field app API (/api/v1), Open311 (/open311/v2) and the OpenAPI document (/openapi.json, /docs).
 
@@ -48,9 +56,24 @@ def serve_api(
         raise typer.Exit(EXIT_USER_ERROR)
     from gridwatch.api.app import serve  # FastAPI and uvicorn load only for the service
 
+    for network in media_allow:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            errors.print(f"[red]--media-allow '{network}': give a network, e.g. 10.1.2.0/24.[/red]")
+            raise typer.Exit(EXIT_USER_ERROR) from None
+
     with open_store(db) as store:
         console.print(f"gridwatch API on http://{host}:{port} (OpenAPI: /openapi.json)")
-        serve(store, host, int(port), workers=workers, rate=rate, burst=max(rate * 3, 1.0))
+        serve(
+            store,
+            host,
+            int(port),
+            workers=workers,
+            rate=rate,
+            burst=max(rate * 3, 1.0),
+            media_allow=media_allow,
+        )
 
 
 @key_app.command("add")

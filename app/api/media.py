@@ -1,0 +1,163 @@
+"""Open311's `media_url`: the service fetches the citizen's photo and attaches it to the case.
+
+A URL from the internet makes the service a client of whatever it names, so the fetch is held tight
+(server-side request forgery): http or https only; the host's every address must be public (loopback,
+private, link-local, shared, multicast and reserved ranges are refused unless an operator allows a
+network, e.g. a site's own media server); the connection goes to the address that was checked (no
+second lookup a DNS answer could change); at most `MAX_REDIRECTS` redirects, each checked the same way;
+`MAX_MEDIA_BYTES` at most, `MEDIA_TIMEOUT` seconds in all; and the answer must say it is an image and its
+bytes must be one (db/validation.py judges them, as for an upload). Any refusal is one line naming
+`media_url`, which Open311 answers in its own error format (400).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urljoin, urlsplit
+
+import urllib3
+from urllib3.exceptions import HTTPError
+
+from gridwatch.db.errors import InvalidInput
+from gridwatch.db.store import NewAttachment
+from gridwatch.db.validation import MAX_ATTACHMENT_BYTES, sniff
+
+MAX_MEDIA_BYTES = MAX_ATTACHMENT_BYTES
+"""A fetched photo is held to the same 20 MB as an uploaded one."""
+MEDIA_TIMEOUT = 10.0
+"""Seconds for the whole fetch (connect, redirects, body): a slow host does not hold a worker longer."""
+MAX_REDIRECTS = 3
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class MediaPolicy:
+    """Where `media_url` may point: public addresses, and these networks besides (operator's choice)."""
+
+    allow: tuple[Network, ...] = ()
+    max_bytes: int = MAX_MEDIA_BYTES
+    timeout: float = MEDIA_TIMEOUT
+
+    @classmethod
+    def allowing(cls, networks: Sequence[str], **kwargs: float) -> MediaPolicy:
+        return cls(tuple(ipaddress.ip_network(n, strict=False) for n in networks), **kwargs)  # type: ignore[arg-type]
+
+    def permits(self, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+        if any(address in network for network in self.allow):
+            return True
+        return address.is_global and not address.is_multicast
+
+
+def refuse(line: str) -> InvalidInput:
+    return InvalidInput(f"media_url: {line}")
+
+
+def _address(host: str, port: int, policy: MediaPolicy) -> str:
+    """The host's first address, once every address it has is permitted."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise refuse(f"the host '{host[:100]}' is not found.") from None
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in found]
+    for address in addresses:
+        if not policy.permits(address):
+            raise refuse(
+                f"'{host[:100]}' is a loopback, private or reserved address ({address}); "
+                "give a public http(s) address of the photo."
+            )
+    return str(addresses[0])
+
+
+def fetch(url: str, policy: MediaPolicy) -> NewAttachment:
+    """The photo at `url` as a case attachment (kind `before`), or InvalidInput saying why not."""
+    deadline = time.monotonic() + policy.timeout
+    for _ in range(MAX_REDIRECTS + 1):
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("http", "https"):
+            raise refuse(f"only http and https addresses are fetched, not '{parts.scheme[:20]}:'.")
+        if not parts.hostname:
+            raise refuse("the address has no host.")
+        if parts.username or parts.password:
+            raise refuse("an address with a user name or password is not fetched.")
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            raise refuse("the address's port is not a number from 1 to 65535.") from None
+        address = _address(parts.hostname, port, policy)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise refuse(f"the photo did not arrive within {policy.timeout:g} s.")
+        timeout = urllib3.Timeout(connect=min(left, 5.0), read=left)
+        pool: urllib3.HTTPConnectionPool
+        if parts.scheme == "https":  # to the checked address, with the name for TLS (SNI and certificate)
+            pool = urllib3.HTTPSConnectionPool(
+                address, port, timeout=timeout, server_hostname=parts.hostname, assert_hostname=parts.hostname
+            )
+        else:
+            pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            answer = pool.urlopen(
+                "GET",
+                path,
+                headers={
+                    "Host": parts.netloc.rpartition("@")[2],
+                    "User-Agent": "gridwatch-open311",
+                    "Accept-Encoding": "identity",
+                },
+                redirect=False,
+                retries=False,
+                preload_content=False,
+            )
+        except HTTPError as exc:
+            raise refuse(f"the photo could not be fetched ({type(exc).__name__}).") from None
+        try:
+            if answer.status in (301, 302, 303, 307, 308):
+                target = answer.headers.get("Location")
+                if not target:
+                    raise refuse(f"the host answered {answer.status} without a Location.")
+                url = urljoin(url, target)
+                continue
+            if answer.status != 200:
+                raise refuse(f"the host answered {answer.status}, not the photo.")
+            claimed = answer.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if not claimed.startswith("image/"):
+                raise refuse(f"the address is not a photo (Content-Type '{claimed[:60] or 'none'}').")
+            declared = answer.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > policy.max_bytes:
+                raise refuse(f"the photo is over {policy.max_bytes // 2**20} MB.")
+            data = _read(answer, policy, deadline)
+        finally:
+            answer.release_conn()
+            pool.close()
+        name = unquote(PurePosixPath(parts.path).name) or "media"
+        try:
+            kind = sniff(data, name)
+        except InvalidInput:
+            raise refuse("the file at the address is not a photo (judged from its content).") from None
+        if not kind.mime.startswith("image/"):
+            raise refuse(f"the file at the address is {kind.mime}, not a photo.")
+        return NewAttachment(name, data, "before", kind.mime)
+    raise refuse(f"more than {MAX_REDIRECTS} redirects.")
+
+
+def _read(answer: urllib3.BaseHTTPResponse, policy: MediaPolicy, deadline: float) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in answer.stream(64 * 1024, decode_content=False):  # no gzip bomb: bytes as sent
+            size += len(chunk)
+            if size > policy.max_bytes:
+                raise refuse(f"the photo is over {policy.max_bytes // 2**20} MB.")
+            if time.monotonic() > deadline:
+                raise refuse(f"the photo did not arrive within {policy.timeout:g} s.")
+            chunks.append(chunk)
+    except HTTPError as exc:
+        raise refuse(f"the photo could not be fetched ({type(exc).__name__}).") from None
+    return b"".join(chunks)
