@@ -112,6 +112,7 @@ def render_thematic(
     *,
     font: QFont | None = None,
     device_pixel_ratio: float = 2.0,
+    title: bool = True,
 ) -> QImage:
     """The whole territory fitted into `width`×`height` (logical px) on white: grids filled by class,
     outlines, labels, the theme's title and a legend in the lower left corner."""
@@ -121,7 +122,7 @@ def render_thematic(
     image.setDevicePixelRatio(device_pixel_ratio)
     image.fill(QColor("white"))
     font = QFont(font) if font is not None else QFont()
-    title_h = QFontMetricsF(font).height() * 1.6
+    title_h = QFontMetricsF(font).height() * 1.6 if title else 0.0
     extent = extent_of(levels)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -145,11 +146,12 @@ def render_thematic(
             painter.drawImage(
                 QRectF(0, title_h, width, map_h), render_org(layer.snapshot(), view, CancelToken())
             )
-        title_font = QFont(font)
-        title_font.setBold(True)
-        painter.setFont(title_font)
-        painter.setPen(QColor("black"))
-        painter.drawText(QRectF(0, 0, width, title_h), Qt.AlignmentFlag.AlignCenter, theme.title)
+        if title:  # a PDF writes the title as text of its own (searchable), not into the picture
+            title_font = QFont(font)
+            title_font.setBold(True)
+            painter.setFont(title_font)
+            painter.setPen(QColor("black"))
+            painter.drawText(QRectF(0, 0, width, title_h), Qt.AlignmentFlag.AlignCenter, theme.title)
         _legend(painter, theme, font, height)
     finally:
         painter.end()

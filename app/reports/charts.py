@@ -38,6 +38,9 @@ def chart_font(point_size: float = 9.0, *, bold: bool = False) -> QFont:
     font = QFont(family) if family else QFont()
     font.setPointSizeF(point_size)
     font.setBold(bold)
+    # Noto CJK SC's 'locl' swaps Latin digits for glyphs its cmap does not name: a PDF could show them but
+    # not say which characters they are (pdftotext and copy lose every digit of an English report)
+    font.setFeature(QFont.Tag("locl"), 0)
     return font
 
 

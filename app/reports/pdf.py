@@ -8,13 +8,24 @@ Pages are landscape A4 in points (the writer's resolution is 72 dpi: one unit is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QRawFont,
+)
 
 from gridwatch.db.reads.evaluation import Evaluation
 from gridwatch.db.reads.map import OrgAreas
@@ -251,15 +262,84 @@ def write_pdf(
                 if levels:
                     for theme in themes(ev, levels, lang):
                         pages.new_page()
-                        box = QRectF(MARGIN, MARGIN, pages.width - 2 * MARGIN, pages.bottom - MARGIN)
+                        pages.heading(theme.title)
+                        box = QRectF(MARGIN, pages.y, pages.width - 2 * MARGIN, pages.bottom - pages.y)
                         image = render_thematic(
-                            levels, theme, int(box.width()), int(box.height()), font=chart_font(11),
+                            levels,
+                            theme,
+                            int(box.width()),
+                            int(box.height()),
+                            font=chart_font(11),
                             device_pixel_ratio=3.0,
-                        )  # fmt: skip
+                            title=False,
+                        )
                         p.drawImage(box, image)
     finally:
         pages.finish()
+    fix_unicode_maps(path, chart_font())
     return pages.page
+
+
+RADICALS = (0x2E80, 0x2FDF)
+"""CJK Radicals Supplement and Kangxi Radicals: Noto CJK draws 门, 页, 生 … with the same glyph as a
+radical, and Qt's ToUnicode map names the radical (the lower code point), so a reader copying 部门
+gets 部⻔ and a search for 部门 fails."""
+IDEOGRAPHS = (0x4E00, 0x9FFF)
+_CMAP = re.compile(rb"begincmap.*?endcmap", re.DOTALL)
+_ARRAY = re.compile(rb"^(<[0-9A-Fa-f]+> <[0-9A-Fa-f]+> \[)([^\]]*)(\])", re.MULTILINE)
+"""A bfrange line with its destinations listed: only the list is Unicode (the first two are glyph ids)."""
+_SINGLE = re.compile(rb"^(<[0-9A-Fa-f]+> (?:<([0-9A-Fa-f]+)> )?)<([0-9A-Fa-f]{4})>$", re.MULTILINE)
+"""A bfchar line (glyph, Unicode) or a bfrange line of one glyph (first, last, Unicode)."""
+_HEX = re.compile(rb"<([0-9A-Fa-f]{4})>")
+
+
+def radical_ideographs(font: QFont) -> dict[int, int]:
+    """Radical code point → the unified ideograph the font draws with the same glyph."""
+    raw = QRawFont.fromFont(font)
+    ideographs = "".join(chr(c) for c in range(IDEOGRAPHS[0], IDEOGRAPHS[1] + 1))
+    by_glyph: dict[int, int] = {}
+    for c, glyph in zip(
+        range(IDEOGRAPHS[0], IDEOGRAPHS[1] + 1), raw.glyphIndexesForString(ideographs), strict=True
+    ):
+        if glyph:
+            by_glyph.setdefault(int(glyph), c)
+    radicals = range(RADICALS[0], RADICALS[1] + 1)
+    glyphs = raw.glyphIndexesForString("".join(chr(c) for c in radicals))
+    return {c: by_glyph[int(g)] for c, g in zip(radicals, glyphs, strict=True) if g and int(g) in by_glyph}
+
+
+def fix_unicode_maps(path: Path, font: QFont) -> int:
+    """Point the PDF's ToUnicode entries at the ideographs instead of the radicals sharing their glyphs, in
+    place (both are four hex digits: every byte offset of the file stays valid). Returns the entries fixed."""
+    data = path.read_bytes()
+    table = radical_ideographs(font)
+    fixed = 0
+
+    def unicode(code: bytes) -> bytes:
+        nonlocal fixed
+        ideograph = table.get(int(code, 16))
+        if ideograph is None:
+            return b"<" + code + b">"
+        fixed += 1
+        return b"<%04X>" % ideograph
+
+    def listed(match: re.Match[bytes]) -> bytes:
+        return match.group(1) + _HEX.sub(lambda h: unicode(h.group(1)), match.group(2)) + match.group(3)
+
+    def single(match: re.Match[bytes]) -> bytes:
+        head, last, code = match.group(1), match.group(2), match.group(3)
+        if last is not None and head.split(b" ")[0][1:-1].lower() != last.lower():
+            return match.group(0)  # a range of several glyphs: its destinations run on, leave it
+        return head + unicode(code)
+
+    def block(match: re.Match[bytes]) -> bytes:
+        return _SINGLE.sub(single, _ARRAY.sub(listed, match.group(0)))
+
+    out = _CMAP.sub(block, data)
+    if fixed:
+        assert len(out) == len(data)
+        path.write_bytes(out)
+    return fixed
 
 
 def _title_page(pages: _Pages, ev: Evaluation, lang: Lang, title: str, generated: datetime) -> None:
