@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from gridwatch.db.models import Case, OrgUnit
+from gridwatch.db.models import Case
 from gridwatch.db.queries import CaseFilter, case_query
 from gridwatch.db.reads.case_lists import _COLUMNS, ListedCase, _listed
 from gridwatch.db.store import Store
@@ -74,10 +74,3 @@ def queue(store: Store, *, limit: int = QUEUE_LIMIT) -> list[ReviewItem]:
 def _aware(moment: datetime | None) -> datetime | None:
     """SQLite hands back naive UTC; PostgreSQL aware moments."""
     return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
-
-
-def grid_codes(store: Store) -> dict[int, str]:
-    """Org unit id → code of every grid: the map's polygons carry ids, the evaluation's rows codes."""
-    with store.session() as session:
-        rows = session.execute(select(OrgUnit.id, OrgUnit.code).where(OrgUnit.level == "grid"))
-        return {int(unit_id): str(code) for unit_id, code in rows}

@@ -133,6 +133,21 @@
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="62"/>
+        <source>Dispatch down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="63"/>
+        <source>Hand back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="64"/>
+        <source>Escalate</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ActionController</name>
@@ -142,7 +157,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="223"/>
+        <location filename="../../app/ui/actions.py" line="227"/>
         <source>The action is no longer possible on this case. Your input:
 %1</source>
         <translation type="unfinished"></translation>
@@ -151,102 +166,107 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="105"/>
+        <location filename="../../app/ui/action_dialog.py" line="109"/>
         <source> (suggested)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="109"/>
+        <location filename="../../app/ui/action_dialog.py" line="113"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="110"/>
+        <location filename="../../app/ui/action_dialog.py" line="114"/>
         <source>Deadline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="122"/>
-        <source>Category</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../app/ui/action_dialog.py" line="123"/>
-        <source>Urgency</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/action_dialog.py" line="126"/>
-        <source>Working hours asked for</source>
+        <source>Center below</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/action_dialog.py" line="131"/>
-        <source> (+%1 working hours)</source>
+        <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/action_dialog.py" line="132"/>
-        <source>Request</source>
+        <source>Urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/action_dialog.py" line="135"/>
-        <source>After-photo file (optional)</source>
+        <source>Working hours asked for</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="136"/>
-        <source>Browse…</source>
+        <location filename="../../app/ui/action_dialog.py" line="140"/>
+        <source> (+%1 working hours)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/action_dialog.py" line="141"/>
-        <source>Photo</source>
+        <source>Request</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="143"/>
-        <source>Required</source>
+        <location filename="../../app/ui/action_dialog.py" line="144"/>
+        <source>After-photo file (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/action_dialog.py" line="145"/>
+        <source>Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="150"/>
+        <source>Photo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="152"/>
+        <source>Required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/action_dialog.py" line="154"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="148"/>
+        <location filename="../../app/ui/action_dialog.py" line="157"/>
         <source>Note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="166"/>
+        <location filename="../../app/ui/action_dialog.py" line="175"/>
         <source>After-photo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="166"/>
+        <location filename="../../app/ui/action_dialog.py" line="175"/>
         <source>Images (*.jpg *.jpeg *.png)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="179"/>
+        <location filename="../../app/ui/action_dialog.py" line="188"/>
         <source>working hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="180"/>
+        <location filename="../../app/ui/action_dialog.py" line="189"/>
         <source>working days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="181"/>
+        <location filename="../../app/ui/action_dialog.py" line="190"/>
         <source>hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/action_dialog.py" line="182"/>
+        <location filename="../../app/ui/action_dialog.py" line="191"/>
         <source>days</source>
         <translation type="unfinished"></translation>
     </message>
@@ -270,57 +290,57 @@
 <context>
     <name>CameraPane</name>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="65"/>
+        <location filename="../../app/ui/video_dock.py" line="66"/>
         <source>Snapshot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="66"/>
+        <location filename="../../app/ui/video_dock.py" line="67"/>
         <source>Attach a snapshot to the selected case as evidence</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="68"/>
+        <location filename="../../app/ui/video_dock.py" line="69"/>
         <source>Mute</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="68"/>
+        <location filename="../../app/ui/video_dock.py" line="69"/>
         <source>Mute this camera&apos;s sound</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="72"/>
+        <location filename="../../app/ui/video_dock.py" line="73"/>
         <source>Full screen</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="72"/>
+        <location filename="../../app/ui/video_dock.py" line="73"/>
         <source>Full screen (Esc to leave)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="76"/>
+        <location filename="../../app/ui/video_dock.py" line="77"/>
         <source>To wall</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="76"/>
+        <location filename="../../app/ui/video_dock.py" line="77"/>
         <source>Show this camera on the video wall&apos;s push tile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="86"/>
+        <location filename="../../app/ui/video_dock.py" line="87"/>
         <source>Close this camera</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="131"/>
+        <location filename="../../app/ui/video_dock.py" line="132"/>
         <source>This camera has no stream address in the device table.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="137"/>
+        <location filename="../../app/ui/video_dock.py" line="138"/>
         <source>Stream not available: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -328,188 +348,213 @@
 <context>
     <name>CaseDetail</name>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="100"/>
-        <location filename="../../app/ui/case_detail.py" line="187"/>
+        <location filename="../../app/ui/case_detail.py" line="101"/>
+        <location filename="../../app/ui/case_detail.py" line="193"/>
         <source>No case selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="112"/>
+        <location filename="../../app/ui/case_detail.py" line="113"/>
         <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="113"/>
+        <location filename="../../app/ui/case_detail.py" line="114"/>
         <source>Who</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="114"/>
+        <location filename="../../app/ui/case_detail.py" line="115"/>
         <source>Role</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="115"/>
+        <location filename="../../app/ui/case_detail.py" line="116"/>
         <source>Action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="116"/>
-        <location filename="../../app/ui/case_detail.py" line="131"/>
-        <location filename="../../app/ui/case_detail.py" line="157"/>
+        <location filename="../../app/ui/case_detail.py" line="117"/>
+        <location filename="../../app/ui/case_detail.py" line="132"/>
+        <location filename="../../app/ui/case_detail.py" line="160"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="117"/>
+        <location filename="../../app/ui/case_detail.py" line="118"/>
         <source>Note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="128"/>
-        <location filename="../../app/ui/case_detail.py" line="138"/>
+        <location filename="../../app/ui/case_detail.py" line="129"/>
+        <location filename="../../app/ui/case_detail.py" line="139"/>
         <source>Distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="129"/>
+        <location filename="../../app/ui/case_detail.py" line="130"/>
         <source>Case no.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="130"/>
-        <location filename="../../app/ui/case_detail.py" line="158"/>
+        <location filename="../../app/ui/case_detail.py" line="131"/>
+        <location filename="../../app/ui/case_detail.py" line="161"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="132"/>
+        <location filename="../../app/ui/case_detail.py" line="133"/>
         <source>Reported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="138"/>
+        <location filename="../../app/ui/case_detail.py" line="139"/>
         <source>Kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="138"/>
+        <location filename="../../app/ui/case_detail.py" line="139"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="138"/>
+        <location filename="../../app/ui/case_detail.py" line="139"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="142"/>
+        <location filename="../../app/ui/case_detail.py" line="143"/>
         <source>Double-click a camera to watch it, a loudspeaker to talk through it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="145"/>
+        <location filename="../../app/ui/case_detail.py" line="146"/>
         <source>Timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="146"/>
+        <location filename="../../app/ui/case_detail.py" line="147"/>
         <source>Photos</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="147"/>
+        <location filename="../../app/ui/case_detail.py" line="148"/>
         <source>Possible duplicates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="148"/>
+        <location filename="../../app/ui/case_detail.py" line="149"/>
         <source>Nearby devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="159"/>
+        <location filename="../../app/ui/case_detail.py" line="162"/>
         <source>Urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="160"/>
+        <location filename="../../app/ui/case_detail.py" line="163"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="161"/>
+        <location filename="../../app/ui/case_detail.py" line="164"/>
         <source>Where</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="162"/>
+        <location filename="../../app/ui/case_detail.py" line="165"/>
         <source>Grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="163"/>
+        <location filename="../../app/ui/case_detail.py" line="166"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="164"/>
+        <location filename="../../app/ui/case_detail.py" line="167"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="165"/>
+        <location filename="../../app/ui/case_detail.py" line="168"/>
         <source>Deadline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="166"/>
+        <location filename="../../app/ui/case_detail.py" line="169"/>
         <source>Pending request</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="196"/>
-        <source>Case %1 · version %2</source>
+        <location filename="../../app/ui/case_detail.py" line="170"/>
+        <source>Center</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="171"/>
+        <source>Handbook</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/case_detail.py" line="202"/>
+        <source>Case %1 · version %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="208"/>
         <source>suggested: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="216"/>
+        <location filename="../../app/ui/case_detail.py" line="222"/>
         <source>outside every grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="221"/>
+        <location filename="../../app/ui/case_detail.py" line="227"/>
         <source>%1 (this step)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="273"/>
+        <location filename="../../app/ui/case_detail.py" line="281"/>
         <source>Possible duplicates (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="274"/>
+        <location filename="../../app/ui/case_detail.py" line="282"/>
         <source>Camera</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="274"/>
+        <location filename="../../app/ui/case_detail.py" line="282"/>
         <source>Loudspeaker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="282"/>
+        <location filename="../../app/ui/case_detail.py" line="290"/>
         <source>online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="282"/>
+        <location filename="../../app/ui/case_detail.py" line="290"/>
         <source>offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="304"/>
+        <source>top center</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="308"/>
+        <source>%1 · escalated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="312"/>
+        <source>%1 · limit %2 · %3 · after-photos %4</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -680,6 +725,11 @@
         <source>%1 paused until %2</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../app/ui/case_model.py" line="414"/>
+        <source>%1 · escalated</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ClosureReview</name>
@@ -760,68 +810,68 @@
     </message>
     <message>
         <location filename="../../app/ui/review/closure.py" line="273"/>
-        <location filename="../../app/ui/review/closure.py" line="290"/>
+        <location filename="../../app/ui/review/closure.py" line="294"/>
         <source>Send back… (B)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="281"/>
+        <location filename="../../app/ui/review/closure.py" line="282"/>
         <source>checked, awaiting closure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="285"/>
+        <location filename="../../app/ui/review/closure.py" line="289"/>
         <source>%1 (Enter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="288"/>
+        <location filename="../../app/ui/review/closure.py" line="292"/>
         <source>%1… (B)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="299"/>
-        <location filename="../../app/ui/review/closure.py" line="363"/>
+        <location filename="../../app/ui/review/closure.py" line="303"/>
+        <location filename="../../app/ui/review/closure.py" line="367"/>
         <source>The workflow has no send back from closure: a failed check already went back to rework.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="304"/>
+        <location filename="../../app/ui/review/closure.py" line="308"/>
         <source>Your roles do not allow: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="329"/>
+        <location filename="../../app/ui/review/closure.py" line="333"/>
         <source>Asked: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="331"/>
+        <location filename="../../app/ui/review/closure.py" line="335"/>
         <source> (+%1 working hours)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="335"/>
+        <location filename="../../app/ui/review/closure.py" line="339"/>
         <source>No check on record.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="338"/>
+        <location filename="../../app/ui/review/closure.py" line="342"/>
         <source>%1 by %2 at %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="347"/>
+        <location filename="../../app/ui/review/closure.py" line="351"/>
         <source> · %1 rework(s) before</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="375"/>
+        <location filename="../../app/ui/review/closure.py" line="379"/>
         <source>Not possible for you on this case: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="388"/>
+        <location filename="../../app/ui/review/closure.py" line="392"/>
         <source>%1 done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -925,37 +975,37 @@
 <context>
     <name>DrillDown</name>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="155"/>
+        <location filename="../../app/ui/review/evaluation.py" line="159"/>
         <source>Case no.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="156"/>
+        <location filename="../../app/ui/review/evaluation.py" line="160"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="157"/>
+        <location filename="../../app/ui/review/evaluation.py" line="161"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="158"/>
+        <location filename="../../app/ui/review/evaluation.py" line="162"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="159"/>
+        <location filename="../../app/ui/review/evaluation.py" line="163"/>
         <source>Reported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="160"/>
+        <location filename="../../app/ui/review/evaluation.py" line="164"/>
         <source>Deadline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="182"/>
+        <location filename="../../app/ui/review/evaluation.py" line="186"/>
         <source>%1 cases</source>
         <translation type="unfinished"></translation>
     </message>
@@ -963,7 +1013,7 @@
 <context>
     <name>Duration</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="134"/>
+        <location filename="../../app/ui/texts.py" line="137"/>
         <source>d</source>
         <translation type="unfinished"></translation>
     </message>
@@ -979,372 +1029,367 @@
 <context>
     <name>EvaluationPane</name>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="217"/>
+        <location filename="../../app/ui/review/evaluation.py" line="221"/>
         <source>Last 30 days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="218"/>
+        <location filename="../../app/ui/review/evaluation.py" line="222"/>
         <source>This month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="219"/>
+        <location filename="../../app/ui/review/evaluation.py" line="223"/>
         <source>Last month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="220"/>
+        <location filename="../../app/ui/review/evaluation.py" line="224"/>
         <source>Last 90 days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="221"/>
+        <location filename="../../app/ui/review/evaluation.py" line="225"/>
         <source>Custom</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="230"/>
+        <location filename="../../app/ui/review/evaluation.py" line="234"/>
         <source>Whole territory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="234"/>
+        <location filename="../../app/ui/review/evaluation.py" line="238"/>
         <source>Evaluate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="236"/>
+        <location filename="../../app/ui/review/evaluation.py" line="240"/>
         <source>Excel…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="237"/>
+        <location filename="../../app/ui/review/evaluation.py" line="241"/>
         <source>PDF…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="242"/>
+        <location filename="../../app/ui/review/evaluation.py" line="246"/>
         <source>Period</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="248"/>
+        <location filename="../../app/ui/review/evaluation.py" line="252"/>
         <source>Scope</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="252"/>
+        <location filename="../../app/ui/review/evaluation.py" line="256"/>
         <source>Export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="267"/>
-        <source>Charts</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/review/evaluation.py" line="268"/>
+        <location filename="../../app/ui/review/evaluation.py" line="279"/>
         <source>No cases in this period and scope.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="274"/>
+        <location filename="../../app/ui/review/evaluation.py" line="285"/>
         <source>Double-click a number to list the cases behind it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="290"/>
+        <location filename="../../app/ui/review/evaluation.py" line="301"/>
         <source>By department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="291"/>
+        <location filename="../../app/ui/review/evaluation.py" line="302"/>
         <source>By street</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="292"/>
+        <location filename="../../app/ui/review/evaluation.py" line="303"/>
         <source>By grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="293"/>
+        <location filename="../../app/ui/review/evaluation.py" line="304"/>
         <source>By source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="294"/>
+        <location filename="../../app/ui/review/evaluation.py" line="305"/>
         <source>By category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="295"/>
+        <location filename="../../app/ui/review/evaluation.py" line="306"/>
         <source>By level</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="296"/>
+        <location filename="../../app/ui/review/evaluation.py" line="307"/>
         <source>By center</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="297"/>
+        <location filename="../../app/ui/review/evaluation.py" line="308"/>
         <source>Grid workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="302"/>
+        <location filename="../../app/ui/review/evaluation.py" line="313"/>
         <source>Code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="303"/>
+        <location filename="../../app/ui/review/evaluation.py" line="314"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="304"/>
+        <location filename="../../app/ui/review/evaluation.py" line="315"/>
         <source>Reported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="305"/>
+        <location filename="../../app/ui/review/evaluation.py" line="316"/>
         <source>Registered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="306"/>
+        <location filename="../../app/ui/review/evaluation.py" line="317"/>
         <source>Self-handled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="307"/>
+        <location filename="../../app/ui/review/evaluation.py" line="318"/>
         <source>To handle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="308"/>
+        <location filename="../../app/ui/review/evaluation.py" line="319"/>
         <source>Handled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="309"/>
+        <location filename="../../app/ui/review/evaluation.py" line="320"/>
         <source>Handled on time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="310"/>
+        <location filename="../../app/ui/review/evaluation.py" line="321"/>
         <source>Handle rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="311"/>
+        <location filename="../../app/ui/review/evaluation.py" line="322"/>
         <source>On-time handle rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="312"/>
+        <location filename="../../app/ui/review/evaluation.py" line="323"/>
         <source>Due to close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="313"/>
+        <location filename="../../app/ui/review/evaluation.py" line="324"/>
         <source>Closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="314"/>
+        <location filename="../../app/ui/review/evaluation.py" line="325"/>
         <source>Closed on time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="315"/>
+        <location filename="../../app/ui/review/evaluation.py" line="326"/>
         <source>Close rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="316"/>
+        <location filename="../../app/ui/review/evaluation.py" line="327"/>
         <source>On-time close rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="317"/>
+        <location filename="../../app/ui/review/evaluation.py" line="328"/>
         <source>Reworks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="318"/>
+        <location filename="../../app/ui/review/evaluation.py" line="329"/>
         <source>Rework rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="319"/>
+        <location filename="../../app/ui/review/evaluation.py" line="330"/>
         <source>Extended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="320"/>
+        <location filename="../../app/ui/review/evaluation.py" line="331"/>
         <source>Extension rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="321"/>
+        <location filename="../../app/ui/review/evaluation.py" line="332"/>
         <source>Overdue open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="322"/>
+        <location filename="../../app/ui/review/evaluation.py" line="333"/>
         <source>Overdue rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="323"/>
+        <location filename="../../app/ui/review/evaluation.py" line="334"/>
         <source>Late</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="324"/>
+        <location filename="../../app/ui/review/evaluation.py" line="335"/>
         <source>Rated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="325"/>
+        <location filename="../../app/ui/review/evaluation.py" line="336"/>
         <source>Satisfaction</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="326"/>
+        <location filename="../../app/ui/review/evaluation.py" line="337"/>
         <source>Score</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="327"/>
+        <location filename="../../app/ui/review/evaluation.py" line="338"/>
         <source>Grade</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="328"/>
+        <location filename="../../app/ui/review/evaluation.py" line="339"/>
         <source>User name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="329"/>
+        <location filename="../../app/ui/review/evaluation.py" line="340"/>
         <source>Reports</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="330"/>
+        <location filename="../../app/ui/review/evaluation.py" line="341"/>
         <source>Valid reports</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="331"/>
+        <location filename="../../app/ui/review/evaluation.py" line="342"/>
         <source>Valid rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="332"/>
+        <location filename="../../app/ui/review/evaluation.py" line="343"/>
         <source>Verified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="333"/>
+        <location filename="../../app/ui/review/evaluation.py" line="344"/>
         <source>Verified on time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="334"/>
+        <location filename="../../app/ui/review/evaluation.py" line="345"/>
         <source>On-time verify rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="335"/>
+        <location filename="../../app/ui/review/evaluation.py" line="346"/>
         <source>Checked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="336"/>
+        <location filename="../../app/ui/review/evaluation.py" line="347"/>
         <source>Checked on time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="337"/>
+        <location filename="../../app/ui/review/evaluation.py" line="348"/>
         <source>On-time check rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="338"/>
+        <location filename="../../app/ui/review/evaluation.py" line="349"/>
         <source>Days on</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="339"/>
+        <location filename="../../app/ui/review/evaluation.py" line="350"/>
         <source>Working days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="340"/>
+        <location filename="../../app/ui/review/evaluation.py" line="351"/>
         <source>Attendance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="341"/>
+        <location filename="../../app/ui/review/evaluation.py" line="352"/>
         <source>Early leave</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="342"/>
+        <location filename="../../app/ui/review/evaluation.py" line="353"/>
         <source>Outside fence</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="414"/>
+        <location filename="../../app/ui/review/evaluation.py" line="426"/>
         <source>whole territory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="428"/>
+        <location filename="../../app/ui/review/evaluation.py" line="440"/>
         <source>%1 · %2 — reported %3, to handle %4, handle rate %5, on-time close rate %6, satisfaction %7</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="450"/>
+        <location filename="../../app/ui/review/evaluation.py" line="463"/>
         <source>Total</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="452"/>
+        <location filename="../../app/ui/review/evaluation.py" line="465"/>
         <source>(none)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="574"/>
+        <location filename="../../app/ui/review/evaluation.py" line="606"/>
         <source>Export the evaluation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="576"/>
+        <location filename="../../app/ui/review/evaluation.py" line="608"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="576"/>
+        <location filename="../../app/ui/review/evaluation.py" line="608"/>
         <source>PDF (*.pdf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="591"/>
+        <location filename="../../app/ui/review/evaluation.py" line="624"/>
         <source>This export is not available in this build.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="595"/>
+        <location filename="../../app/ui/review/evaluation.py" line="628"/>
         <source>Could not write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="598"/>
+        <location filename="../../app/ui/review/evaluation.py" line="631"/>
         <source>Wrote %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1454,109 +1499,147 @@
     </message>
 </context>
 <context>
+    <name>MachineCasePanel</name>
+    <message>
+        <location filename="../../app/ui/machine_case.py" line="47"/>
+        <source>Confirm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/machine_case.py" line="48"/>
+        <source>Register the case with this category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/machine_case.py" line="50"/>
+        <source>Not a case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/machine_case.py" line="51"/>
+        <source>Reject it as a false alarm (counted per camera and detector)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/machine_case.py" line="54"/>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/machine_case.py" line="93"/>
+        <source>No snapshot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/machine_case.py" line="95"/>
+        <source>%1 · zone %2 · detector %3 · confidence %4 · %5 detection(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="52"/>
+        <location filename="../../app/ui/main_window.py" line="55"/>
         <source>Map not available in this build</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="82"/>
+        <location filename="../../app/ui/main_window.py" line="85"/>
         <source>gridwatch — %1 — %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="79"/>
+        <location filename="../../app/ui/main_window.py" line="82"/>
         <source> — single-user store (SQLite)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="95"/>
+        <location filename="../../app/ui/main_window.py" line="98"/>
         <source>Case queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="96"/>
+        <location filename="../../app/ui/main_window.py" line="99"/>
         <source>Case detail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="99"/>
+        <location filename="../../app/ui/main_window.py" line="102"/>
         <source>Video</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="101"/>
+        <location filename="../../app/ui/main_window.py" line="104"/>
         <source>Loudspeaker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="219"/>
+        <location filename="../../app/ui/main_window.py" line="233"/>
         <source>Actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="223"/>
+        <location filename="../../app/ui/main_window.py" line="237"/>
         <source>&amp;Case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="228"/>
+        <location filename="../../app/ui/main_window.py" line="242"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="233"/>
+        <location filename="../../app/ui/main_window.py" line="247"/>
         <source>Reset layout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="251"/>
         <source>Find case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="241"/>
+        <location filename="../../app/ui/main_window.py" line="255"/>
         <source>Find camera</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="246"/>
+        <location filename="../../app/ui/main_window.py" line="260"/>
         <source>Review station…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="313"/>
+        <location filename="../../app/ui/main_window.py" line="331"/>
         <source>%1: %2 done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="372"/>
+        <location filename="../../app/ui/main_window.py" line="392"/>
         <source> (and %1 more)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="378"/>
+        <location filename="../../app/ui/main_window.py" line="398"/>
         <source>Loudspeaker %1 speaking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="416"/>
+        <location filename="../../app/ui/main_window.py" line="436"/>
         <source>● live</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="406"/>
+        <location filename="../../app/ui/main_window.py" line="426"/>
         <source>● reconnecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="409"/>
+        <location filename="../../app/ui/main_window.py" line="429"/>
         <source>Live updates interrupted, reconnecting: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="415"/>
+        <location filename="../../app/ui/main_window.py" line="435"/>
         <source>Live updates are back</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1564,82 +1647,92 @@
 <context>
     <name>MapWidget</name>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="94"/>
+        <location filename="../../app/ui/map/widget.py" line="96"/>
         <source>Basemap</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="95"/>
+        <location filename="../../app/ui/map/widget.py" line="97"/>
         <source>Org units</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="98"/>
+        <location filename="../../app/ui/map/widget.py" line="100"/>
         <source>Names</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="100"/>
+        <location filename="../../app/ui/map/widget.py" line="102"/>
         <source>Case density</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="101"/>
+        <location filename="../../app/ui/map/widget.py" line="103"/>
         <source>Open cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="102"/>
+        <location filename="../../app/ui/map/widget.py" line="104"/>
         <source>Devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="103"/>
+        <location filename="../../app/ui/map/widget.py" line="105"/>
         <source>Grid workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="157"/>
+        <location filename="../../app/ui/map/widget.py" line="161"/>
         <source>Pan / identify</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="158"/>
+        <location filename="../../app/ui/map/widget.py" line="162"/>
         <source>Box select</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="159"/>
+        <location filename="../../app/ui/map/widget.py" line="163"/>
         <source>Measure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="171"/>
+        <location filename="../../app/ui/map/widget.py" line="175"/>
         <source>Whole area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="210"/>
+        <location filename="../../app/ui/map/widget.py" line="214"/>
         <source>unknown datum %1 (wgs84 or gcj02)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="228"/>
+        <location filename="../../app/ui/map/widget.py" line="232"/>
         <source>No basemap: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="235"/>
+        <location filename="../../app/ui/map/widget.py" line="239"/>
         <source>Basemap tiles from %1 could not be read; retrying.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="285"/>
+        <location filename="../../app/ui/map/widget.py" line="289"/>
         <source>Could not read the map data (%1).</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="449"/>
+        <source>Watch camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/widget.py" line="451"/>
+        <source>Analytics zones…</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../app/ui/map/widget.py" line="437"/>
+        <location filename="../../app/ui/map/widget.py" line="464"/>
         <source>%n case(s) selected</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1647,7 +1740,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/widget.py" line="450"/>
+        <location filename="../../app/ui/map/widget.py" line="477"/>
         <source>Distance: %1 m</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1729,22 +1822,22 @@
 <context>
     <name>Request</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="104"/>
+        <location filename="../../app/ui/texts.py" line="107"/>
         <source>return</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="105"/>
+        <location filename="../../app/ui/texts.py" line="108"/>
         <source>extension</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="106"/>
+        <location filename="../../app/ui/texts.py" line="109"/>
         <source>suspension</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="107"/>
+        <location filename="../../app/ui/texts.py" line="110"/>
         <source>self-handling</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1782,12 +1875,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="87"/>
+        <location filename="../../app/ui/review/window.py" line="80"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="93"/>
+        <location filename="../../app/ui/review/window.py" line="86"/>
         <source>Re-read</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1795,43 +1888,140 @@
 <context>
     <name>Role</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="90"/>
+        <location filename="../../app/ui/texts.py" line="93"/>
         <source>Acceptor</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="91"/>
+        <location filename="../../app/ui/texts.py" line="94"/>
         <source>Shift leader</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="92"/>
+        <location filename="../../app/ui/texts.py" line="95"/>
         <source>Dispatcher</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="93"/>
+        <location filename="../../app/ui/texts.py" line="96"/>
         <source>Department handler</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="94"/>
+        <location filename="../../app/ui/texts.py" line="97"/>
         <source>Grid worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="95"/>
+        <location filename="../../app/ui/texts.py" line="98"/>
         <source>Supervisor</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="96"/>
+        <location filename="../../app/ui/texts.py" line="99"/>
         <source>Administrator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="97"/>
+        <location filename="../../app/ui/texts.py" line="100"/>
         <source>System</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SensorDialog</name>
+    <message>
+        <location filename="../../app/ui/sensor_panel.py" line="182"/>
+        <source>Sensor</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SensorPanel</name>
+    <message>
+        <location filename="../../app/ui/sensor_panel.py" line="122"/>
+        <source>Last</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sensor_panel.py" line="143"/>
+        <source>No sensor with this id.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sensor_panel.py" line="153"/>
+        <source>mean</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sensor_panel.py" line="153"/>
+        <source>maximum</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sensor_panel.py" line="153"/>
+        <source>limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/sensor_panel.py" line="155"/>
+        <source>%n reading(s) in this range</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sensor_panel.py" line="158"/>
+        <source>online</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sensor_panel.py" line="158"/>
+        <source>offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sensor_panel.py" line="161"/>
+        <source>smoke!</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sensor_panel.py" line="161"/>
+        <source>no smoke</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sensor_panel.py" line="165"/>
+        <source>purifier on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sensor_panel.py" line="165"/>
+        <source>purifier off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sensor_panel.py" line="167"/>
+        <source>fan on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sensor_panel.py" line="167"/>
+        <source>fan off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/sensor_panel.py" line="169"/>
+        <source>%n open alarm(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/sensor_panel.py" line="172"/>
+        <source>last heard %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1871,37 +2061,37 @@
 <context>
     <name>Source</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="68"/>
+        <location filename="../../app/ui/texts.py" line="71"/>
         <source>Grid worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="69"/>
+        <location filename="../../app/ui/texts.py" line="72"/>
         <source>Citizen</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="70"/>
+        <location filename="../../app/ui/texts.py" line="73"/>
         <source>12345 hotline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="71"/>
+        <location filename="../../app/ui/texts.py" line="74"/>
         <source>Video AI</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="72"/>
+        <location filename="../../app/ui/texts.py" line="75"/>
         <source>Sensor alarm</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="73"/>
+        <location filename="../../app/ui/texts.py" line="76"/>
         <source>Superior transfer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="74"/>
+        <location filename="../../app/ui/texts.py" line="77"/>
         <source>Center</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2129,60 +2319,60 @@
 <context>
     <name>ThematicMap</name>
     <message>
-        <location filename="../../app/ui/review/thematic.py" line="62"/>
+        <location filename="../../app/ui/review/thematic.py" line="56"/>
         <source>Colour grids by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/thematic.py" line="81"/>
+        <location filename="../../app/ui/review/thematic.py" line="74"/>
         <source>Map switched off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/thematic.py" line="87"/>
+        <location filename="../../app/ui/review/thematic.py" line="80"/>
         <source>Case density (reported per km²)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/thematic.py" line="88"/>
+        <location filename="../../app/ui/review/thematic.py" line="81"/>
         <source>Overdue rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/thematic.py" line="89"/>
+        <location filename="../../app/ui/review/thematic.py" line="82"/>
         <source>Score</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/thematic.py" line="90"/>
+        <location filename="../../app/ui/review/thematic.py" line="83"/>
         <source>Heatmap of cases (last 30 days)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/thematic.py" line="142"/>
+        <location filename="../../app/ui/review/thematic.py" line="143"/>
         <source>cases of the last 30 days: few → many</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/thematic.py" line="167"/>
-        <source> · %1 grids with figures</source>
+        <location filename="../../app/ui/review/thematic.py" line="154"/>
+        <source>no data</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>Urgency</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="81"/>
+        <location filename="../../app/ui/texts.py" line="84"/>
         <source>A Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="82"/>
+        <location filename="../../app/ui/texts.py" line="85"/>
         <source>B Important</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="83"/>
+        <location filename="../../app/ui/texts.py" line="86"/>
         <source>C Normal</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2190,57 +2380,57 @@
 <context>
     <name>VideoDock</name>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="174"/>
+        <location filename="../../app/ui/video_dock.py" line="175"/>
         <source>Click a camera on the map, or find one in the list, to watch it here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="194"/>
+        <location filename="../../app/ui/video_dock.py" line="195"/>
         <source>1 camera</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="195"/>
+        <location filename="../../app/ui/video_dock.py" line="196"/>
         <source>2×2 cameras</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="221"/>
+        <location filename="../../app/ui/video_dock.py" line="222"/>
         <source> — offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="225"/>
+        <location filename="../../app/ui/video_dock.py" line="226"/>
         <source>Find a camera…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="243"/>
+        <location filename="../../app/ui/video_dock.py" line="244"/>
         <source>No camera matches “%1”.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="252"/>
+        <location filename="../../app/ui/video_dock.py" line="253"/>
         <source>No camera %1 in the device table.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="334"/>
+        <location filename="../../app/ui/video_dock.py" line="336"/>
         <source>No case selected: select the case the snapshot is evidence for.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="338"/>
+        <location filename="../../app/ui/video_dock.py" line="340"/>
         <source>No picture from %1 yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="352"/>
+        <location filename="../../app/ui/video_dock.py" line="354"/>
         <source>Snapshot of %1 attached to case %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/video_dock.py" line="367"/>
+        <location filename="../../app/ui/video_dock.py" line="369"/>
         <source>%1 is on the video wall, screen %2 tile %3.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2327,6 +2517,142 @@
     <message>
         <location filename="../../app/ui/workspaces.py" line="31"/>
         <source>Review station</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ZoneEditor</name>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="179"/>
+        <source>Analytics zones: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="187"/>
+        <source>New zone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="189"/>
+        <source>Close polygon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="191"/>
+        <source>Delete zone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="199"/>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="204"/>
+        <source>the detector&apos;s own</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="211"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="212"/>
+        <source>Detector</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="213"/>
+        <source>Dwell time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="214"/>
+        <source>Sensitivity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="215"/>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="237"/>
+        <source>Click to add points, double-click to close the polygon, right-click to take a point back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="257"/>
+        <source>Taking a picture from the camera…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="267"/>
+        <source>This camera has no stream address: zones are drawn on a blank frame.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="291"/>
+        <source>No picture from the camera (%1): zones can still be drawn.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="301"/>
+        <source>Not watched by an analytics worker yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="303"/>
+        <source>Worker: %1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="308"/>
+        <source>Zone %1 disabled: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="370"/>
+        <source>Click the zone&apos;s corners on the picture, then close the polygon.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="378"/>
+        <source>A zone needs at least 3 points; %1 drawn.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="422"/>
+        <source>Saved (version %1): the analytics workers pick the zones up at their next renewal.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>pane</name>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="457"/>
+        <source>Zones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="459"/>
+        <source>Draw this camera&apos;s analytics zones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="460"/>
+        <source>Show zones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="462"/>
+        <source>Show the analytics zones over the picture</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="489"/>
+        <source>%1 has no analytics zones yet.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

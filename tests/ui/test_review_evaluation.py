@@ -20,10 +20,11 @@ from gridwatch.cli import app
 from gridwatch.db.reads import evaluation as reads
 from gridwatch.db.store import Store
 from gridwatch.layers.org import OrgLevel
+from gridwatch.layers.thematic import grid_km2
 from gridwatch.ui.application import make_application
 from gridwatch.ui.login import find_login
 from gridwatch.ui.review.evaluation import KEY_ROLE, ROW_KEY_ROLE, TOTAL_KEY, EvaluationPane
-from gridwatch.ui.review.thematic import ThematicMap, true_areas_km2
+from gridwatch.ui.review.thematic import ThematicMap
 from tests.cli.test_cases_cli import url_of
 from tests.db.test_evaluation import C2, G1, G2, NOV, seed, street_supervisor  # noqa: F401  (a fixture)
 
@@ -179,23 +180,25 @@ def test_the_thematic_map_colours_grids_by_the_evaluation(
     assert thematic.wait_loaded(15_000)
     ev = p.evaluation
     assert ev is not None
-    thematic.set_figures(
-        {r.key: {"reported": r.reported, "overdue_rate": r.overdue_rate, "score": r.score(ev.weights)}
-         for r in ev.groups["grid"].rows}
-    )  # fmt: skip
+    thematic.set_evaluation(ev)
     polys = thematic.map.org.levels[OrgLevel.GRID]  # type: ignore[attr-defined]
-    codes = [thematic._grid_codes[int(i)] for i in polys.ids]
+    codes = {i: code for code, i in ev.unit_ids.items()}
+    order = [codes[int(i)] for i in polys.ids]
     reported = {G1: 4, G2: 2}
+    km2 = grid_km2(polys)
     assert thematic.values is not None
-    expected = np.array([reported[c] for c in codes]) / true_areas_km2(polys)
+    expected = [reported[c] / km2[int(i)] for c, i in zip(order, polys.ids, strict=True)]
     np.testing.assert_allclose(thematic.values, expected)
-    assert 1.0 < float(true_areas_km2(polys)[0]) < 1.2  # 0.01° × 0.01° at 24.5° N ≈ 1.1 km²
+    assert all(1.0 < a < 1.2 for a in km2.values())  # 0.01° × 0.01° at 24.5° N ≈ 1.1 km²
     thematic.set_theme("overdue_rate")
     # still open past the deadline at the period's end, of those dispatched: grid 1 the extended one of
     # three, grid 2 the open late one of two
     overdue = {G1: 1 / 3, G2: 0.5}
-    np.testing.assert_allclose(thematic.values, [overdue[c] for c in codes])
+    np.testing.assert_allclose(thematic.values, [overdue[c] for c in order])
     assert thematic.map.org.snapshot().metric is not None  # type: ignore[attr-defined]
+    thematic.set_theme("score")
+    scores = {r.key: r.score(ev.weights) for r in ev.groups["grid"].rows}
+    np.testing.assert_allclose(thematic.values, [scores[c] for c in order])
     thematic.set_theme("heatmap")
     assert thematic.map.heatmap.visible and thematic.map.org.snapshot().metric is None  # type: ignore[attr-defined]
     thematic.shutdown()

@@ -113,7 +113,7 @@ def test_the_desk_opens_the_review_station_for_a_supervisor_only(
     assert supervisor.open_review() is review  # one at a time
 
 
-def test_the_window_exports_the_evaluation_as_a_workbook(
+def test_the_window_exports_the_evaluation_as_a_workbook_and_a_pdf(
     store: Store, staff: dict[str, str], qtbot: QtBot, tmp_path: Path
 ) -> None:
     seed(store)
@@ -127,6 +127,10 @@ def test_the_window_exports_the_evaluation_as_a_workbook(
     assert len(book.sheetnames) >= 6
     values = [cell for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row]
     assert 6 in values and "Total" in [str(v) for v in values]  # the total row: six cases reported
+    pdf = pane.export("pdf", tmp_path / "november.pdf")
+    assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
+    pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert int(next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:"))) >= 5
 
 
 @pytest.mark.slow

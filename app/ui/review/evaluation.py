@@ -616,9 +616,10 @@ class EvaluationPane(QWidget):
 
                 write_workbook(ev, path, report_language())
             else:
+                from gridwatch.db.reads.map import org_areas
                 from gridwatch.reports.pdf import write_pdf
 
-                write_pdf(ev, path, report_language())
+                write_pdf(ev, path, report_language(), areas=org_areas(self.store))  # with the map page
         except ImportError:
             self.message.emit(self.tr("This export is not available in this build."))
             return None

@@ -74,14 +74,7 @@ class ReviewWindow(QMainWindow):
 
     def _colour_grids(self, ev: Evaluation) -> None:
         """The thematic map follows the evaluation's period and scope: its grid grouping's figures."""
-        group = ev.groups.get("grid")
-        rows = group.rows if group is not None else ()
-        self.thematic.set_figures(
-            {
-                r.key: {"reported": r.reported, "overdue_rate": r.overdue_rate, "score": r.score(ev.weights)}
-                for r in rows
-            }
-        )
+        self.thematic.set_evaluation(ev)
 
     def _build_menus(self) -> None:
         view = self.menuBar().addMenu(self.tr("&View"))
