@@ -47,7 +47,7 @@ DEMO_ZONES: dict[str, Any] = {
 def seed_demo_zones(store: Store, count: int = DEMO_CAMERAS) -> list[str]:
     """Zones on `count` online demo cameras whose scenes show them, unless some camera has zones already
     (a site's own zones are never overwritten); returns the cameras given zones."""
-    chosen = []
+    chosen: list[str] = []
     for camera in cameras(store):
         if analytics_reads.zones(store, camera.code).version > 0:
             return []
