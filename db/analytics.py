@@ -265,10 +265,14 @@ class Leases:
             now = db_now(session)
             free = session.scalars(
                 select(AnalyticsLease)
-                .where((AnalyticsLease.holder.is_(None)) | (AnalyticsLease.expires_at < now))
+                .join(Device, Device.id == AnalyticsLease.device_id)
+                .where(
+                    (AnalyticsLease.holder.is_(None)) | (AnalyticsLease.expires_at < now),
+                    Device.stream_url.is_not(None),  # a camera whose stream was removed is not offered
+                )
                 .order_by(AnalyticsLease.device_id)
                 .limit(limit)
-                .with_for_update(skip_locked=True)
+                .with_for_update(skip_locked=True, of=AnalyticsLease)
             ).all()
             taken = []
             for lease in free:

@@ -144,6 +144,9 @@ class CameraWatch(threading.Thread):
             self._say({"state": "zones refused", "error": str(exc)}, None)
             log.error("camera %s: zones refused: %s", self.camera.code, exc)
             return
+        if not zones.zones:  # all zones deleted: nothing to decode for (the lease is kept, cheaply)
+            self._say({"state": "no zones"}, None)
+            return
         options = self.worker.options
         fps = options.fps or zones.live_fps()
         fps = min(max(fps, MIN_FPS), MAX_FPS)
