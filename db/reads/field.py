@@ -6,11 +6,14 @@ as PostgreSQL, where row-level security narrows the rows further to what the per
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import false, func, or_, select
+from sqlalchemy.orm import Session
 
+from gridwatch.db.calendar import WorkingCalendar
 from gridwatch.db.models import (
     Case,
     CheckIn,
@@ -246,6 +249,7 @@ class AttendanceDay:
     late, early_leave, or normal; `late` and `early_leave` both hold when both happened (the status then
     says late). A day off appears only when the person clocked on."""
 
+    person_id: int
     username: str
     name: str
     department_code: str | None
@@ -263,38 +267,55 @@ def attendance(
     store: Store, start: date, end: date, *, username: str | None = None, now: datetime | None = None
 ) -> list[AttendanceDay]:
     """Each active grid worker's attendance per day from `start` to `end` (inclusive, site dates), by
-    person then day: what the desk's personnel layer and the evaluation read. A day counts from the date
-    the person was given their first grid; today counts as absent only once its working hours are over
-    (before that a missing clock-on is not yet an absence)."""
-    moment = now or utcnow()
+    person then day: what the desk's personnel layer and the evaluation read (`attendance_in` for a
+    caller with its own session). A day counts from the date the person was given their first grid;
+    today counts as absent only once its working hours are over (before that a missing clock-on is not
+    yet an absence)."""
     with store.session() as session:
-        calendar = store.rules(session).calendar
-        tz = calendar.tz
-        query = (
-            select(
-                Person.id,
-                Person.username,
-                Person.name,
-                Department.code.label("department"),
-                func.min(GridAssignment.since).label("since"),
-            )
-            .join(GridAssignment, GridAssignment.person_id == Person.id)
-            .join(PersonRole, (PersonRole.person_id == Person.id) & (PersonRole.role == "grid_worker"))
-            .outerjoin(Department, Department.id == Person.department_id)
-            .where(Person.active)
-            .group_by(Person.id, Person.username, Person.name, Department.code)
-            .order_by(Person.username)
+        return attendance_in(session, store.rules(session).calendar, start, end, username=username, now=now)
+
+
+def attendance_in(
+    session: Session,
+    calendar: WorkingCalendar,
+    start: date,
+    end: date,
+    *,
+    username: str | None = None,
+    person_ids: Sequence[int] | None = None,
+    now: datetime | None = None,
+) -> list[AttendanceDay]:
+    """`attendance` in the caller's session and calendar, optionally for these people only."""
+    moment = now or utcnow()
+    tz = calendar.tz
+    query = (
+        select(
+            Person.id,
+            Person.username,
+            Person.name,
+            Department.code.label("department"),
+            func.min(GridAssignment.since).label("since"),
         )
-        if username is not None:
-            query = query.where(Person.username == username)
-        people = session.execute(query).all()
-        first = datetime.combine(start, datetime.min.time(), tz) - timedelta(hours=1)
-        last = datetime.combine(end + timedelta(days=1), datetime.min.time(), tz) + timedelta(hours=1)
-        clocks = session.execute(
-            select(CheckIn.person_id, CheckIn.kind, CheckIn.at, CheckIn.status)
-            .where(CheckIn.person_id.in_([p.id for p in people]), CheckIn.at >= first, CheckIn.at < last)
-            .order_by(CheckIn.person_id, CheckIn.at)
-        ).all()
+        .join(GridAssignment, GridAssignment.person_id == Person.id)
+        .join(PersonRole, (PersonRole.person_id == Person.id) & (PersonRole.role == "grid_worker"))
+        .outerjoin(Department, Department.id == Person.department_id)
+        .where(Person.active)
+        .group_by(Person.id, Person.username, Person.name, Department.code)
+        .order_by(Person.username)
+    )
+    if username is not None:
+        query = query.where(Person.username == username)
+    if person_ids is not None:
+        query = query.where(Person.id.in_(list(person_ids)))
+    people = session.execute(query).all()
+    midnight = datetime.min.time()
+    first = (datetime.combine(start, midnight, tz) - timedelta(hours=1)).astimezone(UTC)
+    last = (datetime.combine(end + timedelta(days=1), midnight, tz) + timedelta(hours=1)).astimezone(UTC)
+    clocks = session.execute(
+        select(CheckIn.person_id, CheckIn.kind, CheckIn.at, CheckIn.status)
+        .where(CheckIn.person_id.in_([p.id for p in people]), CheckIn.at >= first, CheckIn.at < last)
+        .order_by(CheckIn.person_id, CheckIn.at)
+    ).all()
     by_day: dict[tuple[int, date], list[tuple[str, datetime, str]]] = {}
     for c in clocks:
         local = _aware(c.at).astimezone(tz)
@@ -324,6 +345,7 @@ def attendance(
                 status = "late" if late else "early_leave" if early else "normal"
             out.append(
                 AttendanceDay(
+                    p.id,
                     p.username,
                     p.name,
                     p.department,
