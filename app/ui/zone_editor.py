@@ -15,7 +15,7 @@ from typing import Any
 
 import cv2
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QComboBox,
@@ -453,13 +453,15 @@ class ZoneOverlay(QWidget):
 
 def install_zone_tools(pane: Any, store: Store, username: str, report: Callable[[str], None]) -> None:
     """A camera pane's "Zones" (the editor, on the pane's current picture) and "Show zones" (the overlay)."""
-    code = pane.camera.code
-    zones_action = QAction(pane.tr("Zones"), pane)
+    code = pane.camera.code  # texts in the pane's own context (CameraPane), as lupdate files them
+    zones_action = QAction(QCoreApplication.translate("CameraPane", "Zones"), pane)
     zones_action.setObjectName("zonesAction")
-    zones_action.setToolTip(pane.tr("Draw this camera's analytics zones"))
-    show_action = QAction(pane.tr("Show zones"), pane)
+    zones_action.setToolTip(QCoreApplication.translate("CameraPane", "Draw this camera's analytics zones"))
+    show_action = QAction(QCoreApplication.translate("CameraPane", "Show zones"), pane)
     show_action.setObjectName("showZonesAction")
-    show_action.setToolTip(pane.tr("Show the analytics zones over the picture"))
+    show_action.setToolTip(
+        QCoreApplication.translate("CameraPane", "Show the analytics zones over the picture")
+    )
     show_action.setCheckable(True)
     anchor = pane.toolbar.actions()[-2]  # the spacer before the close button
     pane.toolbar.insertAction(anchor, zones_action)
@@ -486,7 +488,11 @@ def install_zone_tools(pane: Any, store: Store, username: str, report: Callable[
             report(str(exc))
             return
         if not saved:
-            report(pane.tr("%1 has no analytics zones yet.").replace("%1", pane.camera.name))
+            report(
+                QCoreApplication.translate("CameraPane", "%1 has no analytics zones yet.").replace(
+                    "%1", pane.camera.name
+                )
+            )
         pane.zone_overlay = ZoneOverlay(pane.video, list(saved), pane.video.picture_aspect)
         pane.zone_overlay.show()
 

@@ -344,6 +344,31 @@
         <source>Stream not available: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="457"/>
+        <source>Zones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="459"/>
+        <source>Draw this camera&apos;s analytics zones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="460"/>
+        <source>Show zones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="463"/>
+        <source>Show the analytics zones over the picture</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="492"/>
+        <source>%1 has no analytics zones yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>CaseDetail</name>
@@ -1364,32 +1389,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="606"/>
+        <location filename="../../app/ui/review/evaluation.py" line="609"/>
         <source>Export the evaluation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="608"/>
+        <location filename="../../app/ui/review/evaluation.py" line="611"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="608"/>
+        <location filename="../../app/ui/review/evaluation.py" line="611"/>
         <source>PDF (*.pdf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="624"/>
+        <location filename="../../app/ui/review/evaluation.py" line="627"/>
         <source>This export is not available in this build.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="628"/>
+        <location filename="../../app/ui/review/evaluation.py" line="631"/>
         <source>Could not write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="631"/>
+        <location filename="../../app/ui/review/evaluation.py" line="634"/>
         <source>Wrote %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2625,34 +2650,6 @@
     <message>
         <location filename="../../app/ui/zone_editor.py" line="422"/>
         <source>Saved (version %1): the analytics workers pick the zones up at their next renewal.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>pane</name>
-    <message>
-        <location filename="../../app/ui/zone_editor.py" line="457"/>
-        <source>Zones</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/zone_editor.py" line="459"/>
-        <source>Draw this camera&apos;s analytics zones</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/zone_editor.py" line="460"/>
-        <source>Show zones</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/zone_editor.py" line="462"/>
-        <source>Show the analytics zones over the picture</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/zone_editor.py" line="489"/>
-        <source>%1 has no analytics zones yet.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

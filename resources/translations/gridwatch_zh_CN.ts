@@ -345,6 +345,31 @@
         <source>Stream not available: %1</source>
         <translation>视频流不可用：%1</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="457"/>
+        <source>Zones</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="459"/>
+        <source>Draw this camera&apos;s analytics zones</source>
+        <translation>绘制该摄像机的智能分析区域</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="460"/>
+        <source>Show zones</source>
+        <translation>显示区域</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="463"/>
+        <source>Show the analytics zones over the picture</source>
+        <translation>在画面上显示智能分析区域</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="492"/>
+        <source>%1 has no analytics zones yet.</source>
+        <translation>%1 尚未设置智能分析区域。</translation>
+    </message>
 </context>
 <context>
     <name>CaseDetail</name>
@@ -1360,32 +1385,32 @@
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="606"/>
+        <location filename="../../app/ui/review/evaluation.py" line="609"/>
         <source>Export the evaluation</source>
         <translation>导出考评</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="608"/>
+        <location filename="../../app/ui/review/evaluation.py" line="611"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="608"/>
+        <location filename="../../app/ui/review/evaluation.py" line="611"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="624"/>
+        <location filename="../../app/ui/review/evaluation.py" line="627"/>
         <source>This export is not available in this build.</source>
         <translation>此版本不提供该导出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="628"/>
+        <location filename="../../app/ui/review/evaluation.py" line="631"/>
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="631"/>
+        <location filename="../../app/ui/review/evaluation.py" line="634"/>
         <source>Wrote %1</source>
         <translation>已写入 %1</translation>
     </message>
@@ -1499,37 +1524,37 @@
     <message>
         <location filename="../../app/ui/machine_case.py" line="47"/>
         <source>Confirm</source>
-        <translation type="unfinished"></translation>
+        <translation>确认立案</translation>
     </message>
     <message>
         <location filename="../../app/ui/machine_case.py" line="48"/>
         <source>Register the case with this category</source>
-        <translation type="unfinished"></translation>
+        <translation>按此类别立案</translation>
     </message>
     <message>
         <location filename="../../app/ui/machine_case.py" line="50"/>
         <source>Not a case</source>
-        <translation type="unfinished"></translation>
+        <translation>不是案件</translation>
     </message>
     <message>
         <location filename="../../app/ui/machine_case.py" line="51"/>
         <source>Reject it as a false alarm (counted per camera and detector)</source>
-        <translation type="unfinished"></translation>
+        <translation>作为误报不予受理（按摄像机和检测器统计）</translation>
     </message>
     <message>
         <location filename="../../app/ui/machine_case.py" line="54"/>
         <source>Category</source>
-        <translation type="unfinished">案件类别</translation>
+        <translation>类别</translation>
     </message>
     <message>
         <location filename="../../app/ui/machine_case.py" line="93"/>
         <source>No snapshot</source>
-        <translation type="unfinished"></translation>
+        <translation>无抓拍图</translation>
     </message>
     <message>
         <location filename="../../app/ui/machine_case.py" line="95"/>
         <source>%1 · zone %2 · detector %3 · confidence %4 · %5 detection(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · 区域 %2 · 检测器 %3 · 置信度 %4 · 检测 %5 次</translation>
     </message>
 </context>
 <context>
@@ -1720,12 +1745,12 @@
     <message>
         <location filename="../../app/ui/map/widget.py" line="449"/>
         <source>Watch camera</source>
-        <translation type="unfinished"></translation>
+        <translation>查看视频</translation>
     </message>
     <message>
         <location filename="../../app/ui/map/widget.py" line="451"/>
         <source>Analytics zones…</source>
-        <translation type="unfinished"></translation>
+        <translation>智能分析区域…</translation>
     </message>
     <message numerus="yes">
         <location filename="../../app/ui/map/widget.py" line="464"/>
@@ -2518,135 +2543,107 @@
     <message>
         <location filename="../../app/ui/zone_editor.py" line="179"/>
         <source>Analytics zones: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>智能分析区域：%1</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="187"/>
         <source>New zone</source>
-        <translation type="unfinished"></translation>
+        <translation>新建区域</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="189"/>
         <source>Close polygon</source>
-        <translation type="unfinished"></translation>
+        <translation>闭合多边形</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="191"/>
         <source>Delete zone</source>
-        <translation type="unfinished"></translation>
+        <translation>删除区域</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="199"/>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> 秒</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="204"/>
         <source>the detector&apos;s own</source>
-        <translation type="unfinished"></translation>
+        <translation>检测器默认类别</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="211"/>
         <source>Name</source>
-        <translation type="unfinished">名称</translation>
+        <translation>名称</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="212"/>
         <source>Detector</source>
-        <translation type="unfinished"></translation>
+        <translation>检测器</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="213"/>
         <source>Dwell time</source>
-        <translation type="unfinished"></translation>
+        <translation>停留时间</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="214"/>
         <source>Sensitivity</source>
-        <translation type="unfinished"></translation>
+        <translation>灵敏度</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="215"/>
         <source>Category</source>
-        <translation type="unfinished">案件类别</translation>
+        <translation>类别</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="237"/>
         <source>Click to add points, double-click to close the polygon, right-click to take a point back.</source>
-        <translation type="unfinished"></translation>
+        <translation>单击添加顶点，双击闭合多边形，右键撤回上一个顶点。</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="257"/>
         <source>Taking a picture from the camera…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在从摄像机抓取画面…</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="267"/>
         <source>This camera has no stream address: zones are drawn on a blank frame.</source>
-        <translation type="unfinished"></translation>
+        <translation>该摄像机没有视频流地址：在空白画面上绘制区域。</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="291"/>
         <source>No picture from the camera (%1): zones can still be drawn.</source>
-        <translation type="unfinished"></translation>
+        <translation>未取得摄像机画面（%1）：仍可绘制区域。</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="301"/>
         <source>Not watched by an analytics worker yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>尚无分析进程监视该摄像机。</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="303"/>
         <source>Worker: %1 · %2</source>
-        <translation type="unfinished"></translation>
+        <translation>分析进程：%1 · %2</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="308"/>
         <source>Zone %1 disabled: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>区域 %1 已停用：%2</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="370"/>
         <source>Click the zone&apos;s corners on the picture, then close the polygon.</source>
-        <translation type="unfinished"></translation>
+        <translation>在画面上单击区域的各个角点，然后闭合多边形。</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="378"/>
         <source>A zone needs at least 3 points; %1 drawn.</source>
-        <translation type="unfinished"></translation>
+        <translation>区域至少需要 3 个顶点；已绘制 %1 个。</translation>
     </message>
     <message>
         <location filename="../../app/ui/zone_editor.py" line="422"/>
         <source>Saved (version %1): the analytics workers pick the zones up at their next renewal.</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>pane</name>
-    <message>
-        <location filename="../../app/ui/zone_editor.py" line="457"/>
-        <source>Zones</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/zone_editor.py" line="459"/>
-        <source>Draw this camera&apos;s analytics zones</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/zone_editor.py" line="460"/>
-        <source>Show zones</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/zone_editor.py" line="462"/>
-        <source>Show the analytics zones over the picture</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/zone_editor.py" line="489"/>
-        <source>%1 has no analytics zones yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存（版本 %1）：分析进程将在下次续租时载入新区域。</translation>
     </message>
 </context>
 </TS>
