@@ -486,7 +486,10 @@ class EvaluationPane(QWidget):
         total row shows without scrolling on a desk's screen."""
         table = self.tables["department"]
         rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
-        wanted = rows + table.horizontalHeader().height() + self.tabs.tabBar().sizeHint().height() + 12
+        scroll = table.horizontalScrollBar().sizeHint().height()  # the English headers are wider than a desk
+        wanted = (
+            rows + table.horizontalHeader().height() + self.tabs.tabBar().sizeHint().height() + scroll + 12
+        )
         total = self.body.height()
         if self._splitter_moved or total <= 0:
             return
