@@ -218,3 +218,23 @@ def add_center_as(store: Store, code: str, name: str, *, actor: str) -> bool:
         if "admin" not in store.actor(session, actor).roles:
             raise Forbidden(f"Only an admin adds a center; {actor} is not one.")
         return add_center(session, code, name)
+
+
+def feasible(session: Session, case: Case, actor: ActsAt, actions: list[str]) -> list[str]:
+    """The actions the workflow allows, less the hops the tree rules out now: a held action by someone
+    not at the holding center, a hand-back or escalation from the top, a dispatch down with no center
+    below (what a desk enables and `case show` lists; `check_hop` judges the one taken)."""
+    trusted = bool(actor.roles & {"admin", "system"})
+    out = []
+    for action in actions:
+        if action in HELD_ACTIONS:
+            from_grid = action == "escalate" and escalates_from_grid(case, actor.roles)
+            if not trusted and not from_grid and actor.org_unit_id != case.holder_id:
+                continue
+            if action == "dispatch_down" and not centers_below(session, case.holder_id):
+                continue
+            top = action in ("hand_back", "escalate") and case.holder_id is None
+            if top and (not from_grid or case.grid_id is None or upper_center(session, case.grid_id) is None):
+                continue
+        out.append(action)
+    return out

@@ -26,7 +26,7 @@ from gridwatch.db.calendar import DEFAULT_WORK_PERIODS, WorkingCalendar
 from gridwatch.db.config import resolve_url
 from gridwatch.db.deadlines import DeadlineRule, Limit
 from gridwatch.db.errors import Conflict, Forbidden, NotFound, Refused, SignInFailed, StoreError
-from gridwatch.db.levels import HELD_ACTIONS, check_hop
+from gridwatch.db.levels import HELD_ACTIONS, check_hop, feasible
 from gridwatch.db.lifecycle import (
     HOUR,
     RECOMPUTE_DEADLINE,
@@ -392,7 +392,10 @@ class Store:
         """The one place that says what a person may do on a case now (state, roles, pending request)."""
         case = self.case(session, case_no)
         pending = (case.pending_request or {}).get("kind")
-        return self.workflow(session).allowed(case.state, self.actor(session, username).roles, pending)
+        person = self.actor(session, username)
+        return feasible(
+            session, case, person, self.workflow(session).allowed(case.state, person.roles, pending)
+        )
 
     # --- writing -----------------------------------------------------------------------------------------
 

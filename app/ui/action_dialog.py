@@ -8,7 +8,7 @@ refused input never throws their text away.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from PySide6.QtCore import QTimer
@@ -48,10 +48,12 @@ class ActionValues:
     urgency: str | None = None
     note: str = ""
     photo: str = ""  # feedback: the after-photo's file
+    center: str | None = None  # dispatch_down: the org code of the center below
 
     def to_input(self, action: str, expected_version: int) -> ActionInput:
         return ActionInput(
             department=self.department if action == "dispatch" else None,
+            center=self.center if action == "dispatch_down" else None,
             reason=self.reason.strip() or None,
             hours=self.hours if action == "request_extension" else None,
             category_code=self.category_code if action == "register" else None,
@@ -74,6 +76,7 @@ class DialogContext:
     tz: tzinfo  # the desk's time zone (the site calendar's), whatever the workstation's own
     pending: Mapping[str, object] | None
     message: str = ""  # shown above the fields: why the dialog came back
+    centers: list[tuple[str, str]] = field(default_factory=list)  # dispatch_down: code, name of those below
 
 
 class ActionDialog(QDialog):
@@ -99,6 +102,7 @@ class ActionDialog(QDialog):
         self.note.setFixedHeight(50)
         self.deadline = named("deadline", QLabel())
         self.photo = named("photo", QLineEdit())
+        self.center = named("center", QComboBox())
 
         if action == "dispatch":
             for code, name in context.departments:
@@ -112,6 +116,11 @@ class ActionDialog(QDialog):
             self._clock = QTimer(self, interval=1000)  # the preview follows the moment OK would be pressed
             self._clock.timeout.connect(self._show_deadline)
             self._clock.start()
+        if action == "dispatch_down":
+            for code, name in context.centers:
+                self.center.addItem(f"{name} ({code})", code)
+            self.center.setCurrentIndex(max(0, self.center.findData(values.center)))
+            form.addRow(self.tr("Center below"), self.center)
         if action == "register":
             for code, name in context.categories:
                 self.category.addItem(f"{code} {name}", code)
@@ -205,4 +214,5 @@ class ActionDialog(QDialog):
             urgency=self.urgency.currentData() if self.action == "register" else None,
             note=self.note.toPlainText(),
             photo=self.photo.text().strip(),
+            center=self.center.currentData() if self.action == "dispatch_down" else None,
         )

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from gridwatch.db.errors import InvalidInput, StoreError
 from gridwatch.db.lifecycle import dispatch_deadline
-from gridwatch.db.reads import reference
+from gridwatch.db.reads import levels, reference
 from gridwatch.db.reads.cases import CaseFile
 from gridwatch.db.reads.people import offered_actions
 from gridwatch.db.store import NewAttachment, Store, utcnow
@@ -138,6 +138,9 @@ class ActionController(QObject):
             tz=self.rules.calendar.tz,
             pending=case.pending_request if request_kind(action) else None,
             message=message,
+            centers=[(c.code or "", c.name) for c in levels.below(self.store, case.case_no)]
+            if action == "dispatch_down"
+            else [],
         )
         dialog = ActionDialog(action, context, values, self.window)
         seen = case.version
@@ -182,17 +185,18 @@ class ActionController(QObject):
     def _submit(self, action: str, values: ActionValues, case_id: int, case_no: str, seen: int) -> None:
         try:
             photo = self._read_photo(action, values)
-            self.store.act(case_no, action, actor=self.username, inp=values.to_input(action, seen))
+            # the photo in the action's own transaction: the handbook's after-photo counts (docs/LEVELS.md)
+            self.store.act(
+                case_no,
+                action,
+                actor=self.username,
+                inp=values.to_input(action, seen),
+                attachments=[photo] if photo is not None else [],
+            )
         except StoreError as exc:  # a Conflict names who changed the case and when
             self._refused(action, values, case_id, str(exc))
             return
         self.last_message = ""
-        if photo is not None:
-            try:
-                self.store.attach(case_no, photo, actor=self.username)
-            except StoreError as exc:
-                self.last_message = str(exc)
-                self.failed.emit(case_id, str(exc))
         self.acted.emit(case_id, action)
 
     @staticmethod

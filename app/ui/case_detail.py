@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gridwatch.db.reads import cases
+from gridwatch.db.reads import cases, levels
 from gridwatch.db.reads.cases import CaseFile
 from gridwatch.db.reads.reference import site_rules
 from gridwatch.db.store import Store
 from gridwatch.ui import texts
+from gridwatch.ui.machine_case import MachineCasePanel
 from gridwatch.ui.widgets import named
 
 PHOTO_KINDS = ("before", "after", "snapshot")
@@ -149,6 +150,8 @@ class CaseDetail(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title)
+        self.machine = MachineCasePanel(store, username, self)  # a detector's case: its snapshot first
+        layout.addWidget(self.machine)
         layout.addLayout(self.fields)
         layout.addWidget(self.tabs, 1)
 
@@ -164,6 +167,8 @@ class CaseDetail(QWidget):
             ("department", self.tr("Department")),
             ("deadline", self.tr("Deadline")),
             ("request", self.tr("Pending request")),
+            ("center", self.tr("Center")),
+            ("handbook", self.tr("Handbook")),
         ]
 
     @property
@@ -183,6 +188,7 @@ class CaseDetail(QWidget):
 
     def _render(self) -> None:
         view = self.view
+        self.machine.show_case(view)
         if view is None:
             self.title.setText(self.tr("No case selected"))
             for value in self._values.values():
@@ -229,9 +235,11 @@ class CaseDetail(QWidget):
                 else ""
             ),
         }
+        values.update(self._levels())
         for key, text in values.items():
             self._values[key].setText(text)
         self.fields.setRowVisible(self._values["request"], bool(request))
+        self.fields.setRowVisible(self._values["handbook"], bool(values["handbook"]))
         _fill(
             self.timeline,
             [
@@ -285,6 +293,26 @@ class CaseDetail(QWidget):
             ],
             [d.id for d in view.devices],
         )
+
+    def _levels(self) -> dict[str, str]:
+        """The center holding the case and its way there, and the handbook's standard beside the case
+        (docs/LEVELS.md)."""
+        assert self.view is not None
+        case = self.view.case
+        holding = levels.holding(self.store, case.case_no)
+        hops = levels.hops(self.store, case.case_no)
+        top = self.tr("top center")
+        way = " → ".join([hops[0].from_center or top, *(h.to_center or top for h in hops)]) if hops else ""
+        where = holding.holder.name if holding.holder.code else top
+        if holding.escalated:
+            where = self.tr("%1 · escalated").replace("%1", where)
+        standard = levels.standard(self.store, case.category_code, case.urgency)
+        shown = ""
+        if standard is not None:
+            shown = self.tr("%1 · limit %2 · %3 · after-photos %4").replace("%1", standard.standard)
+            shown = shown.replace("%2", standard.limit).replace("%3", standard.department_kind or "—")
+            shown = shown.replace("%4", str(standard.photos_after))
+        return {"center": f"{where} ({way})" if way else where, "handbook": shown}
 
     def _open_photo(self, item: QListWidgetItem) -> None:
         PhotoViewer(item.data(Qt.ItemDataRole.UserRole + 1), item.text(), self).open()

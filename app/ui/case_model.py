@@ -411,7 +411,8 @@ class CaseTableModel(QAbstractTableModel):
             state = texts.label(texts.states(), row.state)
             if row.pending_request:
                 state = f"{state} · {texts.label(texts.requests(), row.pending_request)}?"
-            return f"{state} · {self.tr('escalated')}" if row.escalated else state
+            escalated = self.tr("%1 · escalated")  # came up from a lower level (docs/LEVELS.md)
+            return escalated.replace("%1", state) if row.escalated else state
         if key == "category":
             return row.category_name
         if key == "source":

@@ -59,6 +59,9 @@ def actions() -> dict[str, str]:
         "check_pass": QCoreApplication.translate("Action", "Check passed"),
         "check_fail": QCoreApplication.translate("Action", "Check failed (rework)"),
         "close": QCoreApplication.translate("Action", "Close"),
+        "dispatch_down": QCoreApplication.translate("Action", "Dispatch down"),
+        "hand_back": QCoreApplication.translate("Action", "Hand back"),
+        "escalate": QCoreApplication.translate("Action", "Escalate"),
     }
 
 

@@ -150,6 +150,9 @@ def test_actions_follow_the_roles(store: Store, staff: dict[str, str], open_wind
         "approve_suspend",
         "refuse_suspend",
         "resume",
+        "dispatch_down",  # centers on the org tree (docs/LEVELS.md): none below, nothing above here
+        "hand_back",
+        "escalate",
     }
     assert dispatcher.controller.enabled_actions() == ["dispatch"]
     assert dispatcher.controller.actions["dispatch"].shortcut().toString() == "Ctrl+D"
