@@ -666,3 +666,9 @@ class WorkingClockEdge(Base):
     __tablename__ = "working_clock"
     edge: Mapped[datetime] = mapped_column(primary_key=True)
     worked: Mapped[float] = mapped_column(Float)
+
+
+# --- evaluation (migration 0013, issue 13): the daily series count cases by their handled and closed days --
+
+Index("ix_cases_handled_at", Case.handled_at)
+Index("ix_cases_closed_at", Case.closed_at)

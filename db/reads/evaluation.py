@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from gridwatch.db.errors import InvalidInput
@@ -490,29 +490,25 @@ def _days(session: Session, start: date, end: date, tz: str, units: Sequence[int
     counts: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     sources: dict[date, dict[str, int]] = defaultdict(dict)
 
-    def per_day(name: str, column: Any, *extra: ColumnElement[bool], by_source: bool = False) -> None:
-        day = _local_day(session, column, tz, lo).label("day")
-        columns = [day, func.count()] + ([Case.source] if by_source else [])
-        query = (
-            select(*columns)
-            .where(column >= lo, column < hi, scoped, *extra)
-            .group_by(*columns[:1], *columns[2:])
-        )
-        for row in session.execute(query):
-            d = row[0] if isinstance(row[0], date) else date.fromisoformat(str(row[0]))
-            counts[name][d] += int(row[1])
-            if by_source:
-                sources[d][str(row[2])] = int(row[1])
+    def on_time(column: Any) -> ColumnElement[int]:
+        late = and_(Case.deadline_at.is_not(None), column <= Case.deadline_at)
+        return func.coalesce(func.sum(case((late, 1), else_=0)), 0)
 
-    per_day("reported", Case.reported_at, by_source=True)
-    per_day("closed", Case.closed_at)
-    per_day("handled", Case.handled_at)
-    per_day("handled_on_time", Case.handled_at, Case.handled_at <= Case.deadline_at)
-    per_day(
-        "closed_on_time",
-        Case.closed_at,
-        and_(Case.deadline_at.is_not(None), Case.closed_at <= Case.deadline_at),
+    # one query per moment, each an index range over the period (migration 0013)
+    reported = _local_day(session, Case.reported_at, tz, lo).label("day")
+    query = select(reported, Case.source, func.count()).where(
+        Case.reported_at >= lo, Case.reported_at < hi, scoped
     )
+    for day, source, n in session.execute(query.group_by(reported, Case.source)):
+        d = _as_date(day)
+        counts["reported"][d] += int(n)
+        sources[d][str(source)] = int(n)
+    for name, column in (("handled", Case.handled_at), ("closed", Case.closed_at)):
+        day = _local_day(session, column, tz, lo).label("day")
+        query = select(day, func.count(), on_time(column)).where(column >= lo, column < hi, scoped)
+        for when, n, in_time in session.execute(query.group_by(day)):
+            counts[name][_as_date(when)] += int(n)
+            counts[f"{name}_on_time"][_as_date(when)] += int(in_time)
     out = []
     for i in range((end - start).days + 1):
         d = start + timedelta(days=i)
@@ -528,6 +524,11 @@ def _days(session: Session, start: date, end: date, tz: str, units: Sequence[int
             )
         )
     return tuple(out)
+
+
+def _as_date(value: Any) -> date:
+    """A day from SQL: a date on PostgreSQL, ISO text on SQLite."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def source_totals(days: Sequence[Day]) -> dict[str, int]:

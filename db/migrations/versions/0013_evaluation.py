@@ -1,9 +1,14 @@
-"""evaluation: reserved for issue 13 (evaluation weights, review) (filled by the work on it; an empty step changes nothing)
+"""evaluation: indexes on the handled and closed moments, for the evaluation's daily series (issue 13)
+
+The evaluation's charts count, per day of the period, the cases handled and closed that day; without
+an index each of those counts reads every case of the store (1,000,000 in bench/evaluation.py). The score
+weights need no table: they are the `score_weights` setting (db/seeds.py).
 
 Revision ID: 0013
 Revises: 0012
 """
 
+from alembic import op
 
 revision = "0013"
 down_revision = "0012"
@@ -12,8 +17,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_index("ix_cases_handled_at", "cases", ["handled_at"], unique=False)
+    op.create_index("ix_cases_closed_at", "cases", ["closed_at"], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index("ix_cases_closed_at", table_name="cases")
+    op.drop_index("ix_cases_handled_at", table_name="cases")
