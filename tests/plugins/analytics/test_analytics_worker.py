@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -148,3 +150,39 @@ def test_a_detector_that_raises_is_disabled_with_its_reason_and_the_camera_goes_
     assert "RuntimeError: model file unreadable" in status["disabled"]["B"]
     wait_for(lambda: worker.recorded, 30, "zone A still reports")
     assert reads.machine_case(store, worker.recorded[0].case_no).zone == "A"
+
+
+@pytest.mark.postgres
+def test_connections_dropped_mid_run_lose_no_detection_and_double_none(
+    pg_store: Store, pg_schema: str, tmp_path: Path, running: list
+) -> None:  # type: ignore[type-arg]
+    from sqlalchemy import func, text
+
+    from gridwatch.db.engine import make_engine
+    from gridwatch.db.models import Detection
+    from gridwatch.db.seeds import ensure_reference_data
+    from tests.conftest import PG_URL
+
+    with pg_store.session() as s:
+        ensure_reference_data(s)
+    add_cameras(pg_store, {"CAM1": str(stall_video(tmp_path / "street.mp4", seconds=60))})  # one stall
+    zone_store.save(pg_store, "CAM1", STALL_ZONES, actor="admin")
+    tag = f"gwt-analytics-{uuid.uuid4().hex[:8]}"
+    args = {"options": f"-csearch_path={pg_schema},public", "application_name": tag}
+    store = Store(engine=make_engine(PG_URL, connect_args=args))
+    worker = start(store, running, lease_s=6, fps=2)
+
+    def drop_connections() -> int:
+        with pg_store.session() as s:
+            return len(s.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                      "WHERE application_name = :tag"), {"tag": tag}).all())  # fmt: skip
+
+    wait_for(lambda: worker.watches and next(iter(worker.watches.values())).frames >= 2, 20, "watching")
+    assert drop_connections() >= 1  # the store's server side went away under the worker
+    wait_for(lambda: worker.recorded, 30, "the detection recorded after the drop")
+    drop_connections()
+    time.sleep(worker.renew_every * 2)  # renewals after the second drop
+    assert reads.watch_state(pg_store, "CAM1").holder == worker.holder  # type: ignore[union-attr]
+    with pg_store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Case).where(Case.source == "video")) == 1
+        assert s.scalar(select(func.count()).select_from(Detection)) == 1
