@@ -268,7 +268,7 @@ class MainWindow(QMainWindow):
         from gridwatch.ui.review.window import ReviewWindow
 
         if self.review_window is None:
-            self.review_window = ReviewWindow(self.store, self.login, self)
+            self.review_window = ReviewWindow(self.store, self.login, self, live=self.feed is not None)
             self.review_window.setWindowFlag(Qt.WindowType.Window)
             self.review_window.closure.decided.connect(self.reload_case)
         self.review_window.show()

@@ -78,7 +78,7 @@ def review(qtbot: QtBot) -> Iterator[list[ReviewWindow]]:
 
 
 def open_review(qtbot: QtBot, windows: list[ReviewWindow], store: Store, login: Login) -> ReviewWindow:
-    window = ReviewWindow(store, login, with_map=False)
+    window = ReviewWindow(store, login, with_map=False, live=False)
     qtbot.addWidget(window)
     window.show()
     windows.append(window)
@@ -239,3 +239,21 @@ def test_a_street_supervisor_on_postgresql_sees_only_the_street(
             for username in users.values():
                 conn.execute(text(f'DROP ROLE IF EXISTS "{username}"'))
         admin.dispose()
+
+
+def test_the_queue_follows_the_store(
+    store: Store, staff: dict[str, str], qtbot: QtBot, review: list[ReviewWindow]
+) -> None:
+    """A check passed at another desk joins the queue; a closure elsewhere leaves it, without a key."""
+    window = ReviewWindow(store, add_reviewer(store, "chief", ("supervisor",)), with_map=False, live=True)
+    qtbot.addWidget(window)
+    review.append(window)
+    try:
+        assert queue_numbers(window.closure) == []
+        number = drive(store, TO_CHECKED)
+        qtbot.waitUntil(lambda: queue_numbers(window.closure) == [number], timeout=15_000)
+        store.act(number, "close", actor="leader")
+        qtbot.waitUntil(lambda: queue_numbers(window.closure) == [], timeout=15_000)
+        assert window.closure.what.text() == "Nothing waits for a decision."
+    finally:
+        window.stop_live()

@@ -79,7 +79,7 @@ def run_review(
         login = choose_login(store, user, screenshot is not None)
         if login is None:
             return 1
-        window = ReviewWindow(store, login, default_basemap=basemap)
+        window = ReviewWindow(store, login, default_basemap=basemap, live=screenshot is None)
     except (StoreError, StoreUnavailable) as exc:
         if screenshot is None:
             QMessageBox.critical(None, "gridwatch", str(exc))

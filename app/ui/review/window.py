@@ -7,13 +7,15 @@ so on PostgreSQL a street's supervisor sees the street's cases only (docs/SECURI
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
+from gridwatch.db.feed import Change
 from gridwatch.db.reads.evaluation import Evaluation
 from gridwatch.db.store import Store
 from gridwatch.ui import texts
+from gridwatch.ui.feed import FeedThread
 from gridwatch.ui.login import Login
 from gridwatch.ui.review.closure import ClosureReview
 from gridwatch.ui.review.evaluation import EvaluationPane
@@ -21,6 +23,7 @@ from gridwatch.ui.review.thematic import ThematicMap
 from gridwatch.ui.widgets import named
 
 DEFAULT_SIZE = (1600, 960)
+REQUEUE_MS = 300
 
 
 class ReviewWindow(QMainWindow):
@@ -34,7 +37,9 @@ class ReviewWindow(QMainWindow):
         *,
         with_map: bool = True,
         default_basemap: str = "",
+        live: bool = True,
     ) -> None:
+        """`live`: follow the store's change feed (the queue re-reads when a case changes)."""
         super().__init__(parent)
         self.setObjectName("reviewWindow")
         self.store = store
@@ -63,6 +68,27 @@ class ReviewWindow(QMainWindow):
         self._build_menus()
         self.resize(*DEFAULT_SIZE)
         self.closure.table.setFocus()
+        self.feed: FeedThread | None = None
+        self._requeue = QTimer(self, singleShot=True, interval=REQUEUE_MS)
+        self._requeue.timeout.connect(self.closure.refresh)
+        if live:
+            self.start_live()
+
+    def start_live(self) -> None:
+        """A check passed or a request made at another desk shows in the queue within a moment."""
+        if self.feed is None:
+            self.feed = FeedThread(self.store, self)
+            self.feed.changes.connect(self._changed)
+            self.feed.start()
+
+    def stop_live(self) -> None:
+        if self.feed is not None:
+            self.feed.stop()
+            self.feed = None
+
+    def _changed(self, changes: list[Change]) -> None:
+        if any(change.table == "cases" for change in changes):
+            self._requeue.start()  # a burst of changes re-reads the queue once
 
     def _evaluation(self, store: Store) -> EvaluationPane:
         pane = EvaluationPane(store, self, username=self.login.username)
@@ -95,5 +121,6 @@ class ReviewWindow(QMainWindow):
             reload()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop_live()
         self.thematic.shutdown()
         super().closeEvent(event)
