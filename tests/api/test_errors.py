@@ -19,6 +19,7 @@ from gridwatch.api.service import MAX_BODY, Service
 from gridwatch.db import field as bookkeeping
 from gridwatch.db.accounts import disable_user
 from gridwatch.db.lifecycle import ActionInput
+from gridwatch.db.reads import cases as case_reads
 from gridwatch.db.reads import field as reads
 from gridwatch.db.store import MAX_ATTACHMENT_BYTES, Store
 from tests.api.conftest import IN_GRID, Field, Served
@@ -299,3 +300,44 @@ def test_a_remembered_token_or_key_revoked_elsewhere_or_its_person_disabled_stop
     expired = requests.get(tasks, headers=bearer, timeout=10)
     assert expired.status_code == 401
     assert expired.json()["error"] == "The token is unknown, expired or revoked: sign in again."
+
+
+def test_a_handler_acting_on_another_departments_case_is_refused(served: Field) -> None:
+    """SZ's handler on CGJ's case: hidden by row-level security on PostgreSQL (404), refused by the store's
+    same line on SQLite (403); CGJ's handler on a case CGJ once had and returned, now SZ's: still visible to
+    them on PostgreSQL, and refused (403), nothing changed."""
+    case_no = report(served).json()["case_no"]
+    leader = served.users["leader"]
+    served.owner.act(case_no, "register", actor=leader)
+    served.owner.act(case_no, "dispatch", actor=leader, inp=ActionInput(department="CGJ"))
+    other = requests.post(
+        served.url(f"/api/v1/cases/{case_no}/actions/accept"), headers=served.auth("h_sz"), timeout=10
+    )
+    if served.owner.is_postgres:
+        assert other.status_code == 404
+    else:
+        assert other.status_code == 403
+        assert other.json()["error"] == (
+            f"Case {case_no} is not with your department: a handler acts on their department's cases."
+        )
+    cgj = served.auth("h_cgj")
+    returned = requests.post(
+        served.url(f"/api/v1/cases/{case_no}/actions/request_return"),
+        data={"reason": "不属于本部门"},
+        headers=cgj,
+        timeout=10,
+    )
+    assert returned.status_code == 200, returned.text
+    served.owner.act(case_no, "approve_return", actor=leader)
+    served.owner.act(case_no, "dispatch", actor=leader, inp=ActionInput(department="SZ"))
+    before = case_reads.by_number(served.owner, case_no).case.version
+    again = requests.post(served.url(f"/api/v1/cases/{case_no}/actions/accept"), headers=cgj, timeout=10)
+    assert again.status_code == 403
+    assert again.json()["error"] == (
+        f"Case {case_no} is not with your department: a handler acts on their department's cases."
+    )
+    assert case_reads.by_number(served.owner, case_no).case.version == before
+    accepted = requests.post(
+        served.url(f"/api/v1/cases/{case_no}/actions/accept"), headers=served.auth("h_sz"), timeout=10
+    )
+    assert accepted.status_code == 200 and accepted.json()["state"] == "handling"

@@ -173,3 +173,19 @@ def test_apikey_add_list_revoke_on_the_command_line(served: Field) -> None:
     assert post(served, key).status_code == 401
     unknown = runner.invoke(app, ["apikey", "revoke", "nobody", "--db", db])
     assert unknown.exit_code == 1 and "No app named 'nobody'" in unknown.output
+
+
+def test_a_replayed_open311_post_is_the_same_request(served: Field) -> None:
+    key = key_of(served)
+    form = {"api_key": key, "service_code": "06010", "lat": IN_GRID[1], "long": IN_GRID[0]}
+    headers = {"Idempotency-Key": "mini-program-0001"}
+    first, again = (
+        requests.post(served.url("/open311/v2/requests.json"), data=form, headers=headers, timeout=10)
+        for _ in range(2)
+    )
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json()[0]["service_request_id"] == again.json()[0]["service_request_id"]
+    other = requests.post(served.url("/open311/v2/requests.json"), data=form, timeout=10)
+    assert other.json()[0]["service_request_id"] != first.json()[0]["service_request_id"]
+    listed = requests.get(served.url("/open311/v2/requests.json"), params={"api_key": key}, timeout=10)
+    assert len(listed.json()) == 2
