@@ -19,6 +19,7 @@ from gridwatch.db.imports import hotline
 from gridwatch.db.lifecycle import ActionInput
 from gridwatch.db.reads import cases as case_reads
 from gridwatch.db.reads import field as reads
+from gridwatch.db.reads import levels as level_reads
 from gridwatch.db.store import MAX_ATTACHMENT_BYTES, NewAttachment
 from gridwatch.db.validation import ATTACHMENT_KINDS
 
@@ -175,15 +176,14 @@ async def act(
     photos: Annotated[list[UploadFile] | None, File()] = None,
 ) -> CaseOut:
     """A workflow action on a case (accept, feedback, check_pass, request_extension …), through
-    `Store.act` as the person; the photos are attached after it (the after-photo of a feedback)."""
+    `Store.act` as the person, the photos in the same transaction (a feedback's after-photos count towards
+    the handbook's standard, docs/LEVELS.md; a refused action keeps none)."""
     attachments = await photos_of(photos or [], "after" if action in AFTER_PHOTO_ACTIONS else "before")
     store = svc.as_person(who)
 
     def write() -> CaseOut:
         inp = ActionInput(note=note, reason=reason, hours=hours, expected_version=expected_version)
-        case = store.act(case_no, action, actor=who, inp=inp)
-        for attachment in attachments:
-            store.attach(case_no, attachment, actor=who)
+        case = store.act(case_no, action, actor=who, inp=inp, attachments=attachments)
         return CaseOut(
             case_no=case.case_no,
             state=case.state,
@@ -256,6 +256,18 @@ class CaseFileOut(BaseModel):
     events: list[EventOut]
     attachments: list[AttachmentOut]
     allowed_actions: list[str]
+    standard: StandardOut | None = None  # the disposal handbook's row for the category (docs/LEVELS.md)
+
+
+class StandardOut(BaseModel):
+    """What counts as handled, the limit, who handles it and the photos the feedback must carry."""
+
+    category_code: str
+    standard: str
+    limit: str
+    department_kind: str | None
+    photos_before: int
+    photos_after: int
 
 
 @router.get("/cases/{case_no}", response_model=CaseFileOut)
@@ -283,7 +295,13 @@ def case_file(svc: Served, who: Person, case_no: Annotated[str, Path(max_length=
             AttachmentOut(**{k: getattr(a, k) for k in AttachmentOut.model_fields}) for a in found.attachments
         ],
         allowed_actions=list(found.allowed_actions),
+        standard=_standard(svc, who, c.category_code, c.urgency),
     )
+
+
+def _standard(svc: Service, who: str, category_code: str, urgency: str) -> StandardOut | None:
+    found = level_reads.standard(svc.as_person(who), category_code, urgency)
+    return None if found is None else StandardOut(**{k: getattr(found, k) for k in StandardOut.model_fields})
 
 
 @router.get("/cases/{case_no}/attachments/{attachment_id}", response_class=Response)
