@@ -134,3 +134,25 @@ def test_the_service_refuses_the_owners_connection(pg_store: Store, pg_schema: s
     )
     assert result.returncode == 1
     assert "does not run as the store's owner" in result.stderr.decode()
+
+
+def test_one_service_with_two_workers_shares_the_cameras_and_a_stop_gives_them_back(
+    pg_store: Store, service_url: str
+) -> None:
+    command = [sys.executable, "-m", "gridwatch", "serve", "analytics", "--db", service_url, "--workers", "2",
+               "--lease", str(LEASE_S)]  # fmt: skip
+    service = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for(
+            lambda: len(held := holders(pg_store)) == 4 and sorted(list(held.values()).count(h) for h in
+                                                                   set(held.values())) == [2, 2],
+            60, "two workers holding two cameras each",
+        )  # fmt: skip
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=60) == 0
+    finally:
+        if service.poll() is None:
+            service.kill()
+            service.wait()
+    with pg_store.session() as s:
+        assert s.scalar(select(AnalyticsLease.holder).where(AnalyticsLease.holder.is_not(None))) is None
