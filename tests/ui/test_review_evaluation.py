@@ -222,3 +222,19 @@ def test_a_community_supervisor_sees_only_their_community(
     )
     login = find_login(signed, signed.whoami() or "")
     assert login is not None and "supervisor" in login.roles
+
+
+def test_a_grid_workers_figures_drill_down_to_their_cases(
+    store: Store, staff: dict[str, str], qtbot: QtBot, pane: list[EvaluationPane]
+) -> None:
+    cases = seed(store)
+    p = open_pane(qtbot, pane, store)
+    table = p.tables["worker"]
+    columns = p.columns("worker")
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "worker")
+    assert table.item(row, columns.index("reports")).text() == "4"  # the grid worker's own reports
+    dialog = p.drill_cell(table, row, columns.index("reports"))
+    assert dialog is not None
+    mine = [cases[k] for k in ("on_time", "rework", "open_late", "extended")]
+    assert sorted(dialog.case_numbers()) == sorted(mine)
+    assert p.drill_cell(table, row, columns.index("days_on")) is None  # attendance counts clocks, not cases
