@@ -86,7 +86,7 @@ class SensorService:
         topic: str = f"{TOPIC_PREFIX}/+",
         client_id: str = CLIENT_ID,
         batch: int = 2000,
-        linger: float = 0.05,
+        linger: float = 0.0,
         sweep_every: float = 15.0,
         keep: timedelta = DEFAULT_RETENTION,
         session_expiry: int = SESSION_EXPIRY_S,
@@ -181,6 +181,8 @@ class SensorService:
             self.stop()
 
     def _take(self) -> list[_Message]:
+        """What has arrived, up to a batch, waiting `linger` for more (none by default: messages pile up
+        while a batch is being stored, so batches grow with the load, and a lone alarm goes at once)."""
         try:
             first = self._inbox.get(timeout=0.2)
         except queue.Empty:

@@ -1870,42 +1870,42 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../app/ui/review/window.py" line="42"/>
+        <location filename="../../app/ui/review/window.py" line="47"/>
         <source> — single-user store (SQLite)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="44"/>
+        <location filename="../../app/ui/review/window.py" line="49"/>
         <source>gridwatch — %1 — %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="44"/>
+        <location filename="../../app/ui/review/window.py" line="49"/>
         <source>Review station</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="49"/>
+        <location filename="../../app/ui/review/window.py" line="54"/>
         <source>Closure review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="51"/>
+        <location filename="../../app/ui/review/window.py" line="56"/>
         <source>Evaluation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="53"/>
+        <location filename="../../app/ui/review/window.py" line="58"/>
         <source>Thematic map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="80"/>
+        <location filename="../../app/ui/review/window.py" line="106"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="86"/>
+        <location filename="../../app/ui/review/window.py" line="112"/>
         <source>Re-read</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1991,9 +1991,9 @@
     <message numerus="yes">
         <location filename="../../app/ui/sensor_panel.py" line="155"/>
         <source>%n reading(s) in this range</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n reading in this range</numerusform>
+            <numerusform>%n readings in this range</numerusform>
         </translation>
     </message>
     <message>
@@ -2039,9 +2039,9 @@
     <message numerus="yes">
         <location filename="../../app/ui/sensor_panel.py" line="169"/>
         <source>%n open alarm(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n open alarm</numerusform>
+            <numerusform>%n open alarms</numerusform>
         </translation>
     </message>
     <message>

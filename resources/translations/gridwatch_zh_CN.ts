@@ -1865,42 +1865,42 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../app/ui/review/window.py" line="42"/>
+        <location filename="../../app/ui/review/window.py" line="47"/>
         <source> — single-user store (SQLite)</source>
         <translation> — 单用户存储 (SQLite)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="44"/>
+        <location filename="../../app/ui/review/window.py" line="49"/>
         <source>gridwatch — %1 — %2</source>
         <translation>gridwatch — %1 — %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="44"/>
+        <location filename="../../app/ui/review/window.py" line="49"/>
         <source>Review station</source>
         <translation>考评审核台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="49"/>
+        <location filename="../../app/ui/review/window.py" line="54"/>
         <source>Closure review</source>
         <translation>结案审核</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="51"/>
+        <location filename="../../app/ui/review/window.py" line="56"/>
         <source>Evaluation</source>
         <translation>考评</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="53"/>
+        <location filename="../../app/ui/review/window.py" line="58"/>
         <source>Thematic map</source>
         <translation>专题图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="80"/>
+        <location filename="../../app/ui/review/window.py" line="106"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="86"/>
+        <location filename="../../app/ui/review/window.py" line="112"/>
         <source>Re-read</source>
         <translation>刷新</translation>
     </message>
@@ -1953,7 +1953,7 @@
     <message>
         <location filename="../../app/ui/sensor_panel.py" line="182"/>
         <source>Sensor</source>
-        <translation type="unfinished">传感器</translation>
+        <translation>传感器</translation>
     </message>
 </context>
 <context>
@@ -1961,86 +1961,86 @@
     <message>
         <location filename="../../app/ui/sensor_panel.py" line="122"/>
         <source>Last</source>
-        <translation type="unfinished"></translation>
+        <translation>最近</translation>
     </message>
     <message>
         <location filename="../../app/ui/sensor_panel.py" line="143"/>
         <source>No sensor with this id.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有此编号的传感器。</translation>
     </message>
     <message>
         <location filename="../../app/ui/sensor_panel.py" line="153"/>
         <source>mean</source>
-        <translation type="unfinished"></translation>
+        <translation>均值</translation>
     </message>
     <message>
         <location filename="../../app/ui/sensor_panel.py" line="153"/>
         <source>maximum</source>
-        <translation type="unfinished"></translation>
+        <translation>最大值</translation>
     </message>
     <message>
         <location filename="../../app/ui/sensor_panel.py" line="153"/>
         <source>limit</source>
-        <translation type="unfinished"></translation>
+        <translation>限值</translation>
     </message>
     <message numerus="yes">
         <location filename="../../app/ui/sensor_panel.py" line="155"/>
         <source>%n reading(s) in this range</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>此时段 %n 条读数</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../../app/ui/sensor_panel.py" line="158"/>
         <source>online</source>
-        <translation type="unfinished">在线</translation>
+        <translation>在线</translation>
     </message>
     <message>
         <location filename="../../app/ui/sensor_panel.py" line="158"/>
         <source>offline</source>
-        <translation type="unfinished">离线</translation>
+        <translation>离线</translation>
     </message>
     <message>
         <location filename="../../app/ui/sensor_panel.py" line="161"/>
         <source>smoke!</source>
-        <translation type="unfinished"></translation>
+        <translation>烟雾报警！</translation>
     </message>
     <message>
         <location filename="../../app/ui/sensor_panel.py" line="161"/>
         <source>no smoke</source>
-        <translation type="unfinished"></translation>
+        <translation>无烟雾</translation>
     </message>
     <message>
         <location filename="../../app/ui/sensor_panel.py" line="165"/>
         <source>purifier on</source>
-        <translation type="unfinished">净化器开启</translation>
+        <translation>净化器开</translation>
     </message>
     <message>
         <location filename="../../app/ui/sensor_panel.py" line="165"/>
         <source>purifier off</source>
-        <translation type="unfinished">净化器关闭</translation>
+        <translation>净化器关</translation>
     </message>
     <message>
         <location filename="../../app/ui/sensor_panel.py" line="167"/>
         <source>fan on</source>
-        <translation type="unfinished"></translation>
+        <translation>风机开</translation>
     </message>
     <message>
         <location filename="../../app/ui/sensor_panel.py" line="167"/>
         <source>fan off</source>
-        <translation type="unfinished"></translation>
+        <translation>风机关</translation>
     </message>
     <message numerus="yes">
         <location filename="../../app/ui/sensor_panel.py" line="169"/>
         <source>%n open alarm(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 条未消除报警</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../../app/ui/sensor_panel.py" line="172"/>
         <source>last heard %1</source>
-        <translation type="unfinished"></translation>
+        <translation>最后通信 %1</translation>
     </message>
 </context>
 <context>

@@ -41,12 +41,12 @@ def test_the_chart_shows_the_last_hour_downsampled(qtbot: QtBot, sqlite_store: S
     assert len(mean) == POINTS  # 240 buckets of 15 s, 3 readings each
     assert {y for _, y in mean} == {1.25}
     assert [p.y() for p in panel.chart.limit.points()] == [2.0, 2.0]  # GB 18483's limit, dashed
-    assert panel.note.text() == "720 reading(s) in this range"
+    assert panel.note.text() == "720 readings in this range"
     assert panel.title.text() == "YY9 (YY9)"
     state = panel.state.text()
     assert state.startswith("online · 1.25 mg/m³ · purifier on · fan on · last heard ")
     panel.range.setCurrentIndex(1)  # 6 h: the older reading is in, its bucket's maximum is 3.0
-    assert panel.note.text() == "721 reading(s) in this range"
+    assert panel.note.text() == "721 readings in this range"
     assert max(p.y() for p in panel.chart.high.points()) == 3.0
 
 
@@ -61,7 +61,7 @@ def test_offline_and_back_in_the_panel(qtbot: QtBot, sqlite_store: Store) -> Non
     panel = SensorPanel(sqlite_store)
     qtbot.addWidget(panel)
     panel.show_sensor(sensor_reads.sensor(sqlite_store, "YG9").id)  # type: ignore[union-attr]
-    assert panel.state.text().startswith("offline · smoke! · 1 open alarm(s) · last heard ")
+    assert panel.state.text().startswith("offline · smoke! · 1 open alarm · last heard ")
     assert panel.chart.limit.points() == []  # a smoke detector has no line to cross
     ingest.ingest([Reading("YG9", utcnow(), 0.0)])
     panel.refresh()
