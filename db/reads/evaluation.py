@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select, text
 from sqlalchemy.orm import Session, aliased
 
 from gridwatch.db.errors import InvalidInput
@@ -49,6 +49,8 @@ from gridwatch.db.models import (
 from gridwatch.db.store import Store
 
 Grouping = GroupKey | Literal["total", "worker"]
+EVALUATION_GROUPS: tuple[GroupKey, ...] = ("department", "street", "grid", "source", "category")
+"""The groupings an evaluation shows unless asked for others (docs/DOMAIN.md "Metrics")."""
 WORKER_METRICS = ("reports", "valid_reports", "verified", "verified_on_time", "checked", "checked_on_time")
 """A grid worker's case figures (attendance counts clock records, not cases, and has no drill-down)."""
 MAX_DAYS = 366
@@ -197,7 +199,7 @@ def evaluate(
     scope: str | None = None,
     *,
     as_of: datetime | None = None,
-    groups: Sequence[GroupKey] = GROUP_KEYS,
+    groups: Sequence[GroupKey] = EVALUATION_GROUPS,
     series: bool = True,
     workers: bool = True,
 ) -> Evaluation:
@@ -208,6 +210,7 @@ def evaluate(
     """
     _check_period(start, end)
     with store.session() as session:
+        _interactive(session)
         calendar = store.rules(session).calendar
         tz = str(calendar.tz)
         units, scope_name = _scope(session, scope)
@@ -272,6 +275,7 @@ def drill(
     the number of cases returned."""
     _check_period(start, end)
     with store.session() as session:
+        _interactive(session)
         tz = str(store.rules(session).calendar.tz)
         units, _ = _scope(session, scope)
         if group == "worker":
@@ -291,6 +295,14 @@ def drill(
         moment = judged_moment(start, end, tz, as_of)
         query = case_ids_query(session, start, end, group, key, metric, tz=tz, as_of=moment, scope=units)
         return _refs(session, query)
+
+
+def _interactive(session: Session) -> None:
+    """No JIT for this transaction on PostgreSQL: the evaluation's wide aggregate over a large store costs
+    enough for the planner to compile it, and the compilation (about 0.3 s, measured by bench/evaluation.py)
+    outweighs what it saves on a query a supervisor waits for."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
 
 
 def _check_period(start: date, end: date) -> None:
