@@ -184,3 +184,42 @@ def test_a_case_no_detector_opened_shows_no_machine_panel(qtbot: QtBot, store: S
     qtbot.addWidget(detail)
     detail.show_case(case.id)
     assert detail.machine.isHidden()
+
+
+def test_a_camera_symbols_menu_on_the_map_opens_its_zone_editor(
+    qtbot: QtBot, store: Store, camera: str, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from gridwatch.layers.view import Extent, lonlat_to_mercator
+    from gridwatch.ui.application import make_application
+    from gridwatch.ui.login import find_login
+    from gridwatch.ui.main_window import MainWindow
+
+    make_application("en")
+    login = find_login(store, "dispatcher")
+    assert login is not None
+    ini = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(store, login, "dispatcher", ini, live=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.map.wait_loaded(10_000)
+    info = device(store, code=camera)
+    assert info is not None
+    from gridwatch.db.reads.devices import cameras
+
+    row = next(c for c in cameras(store) if c.code == camera)  # the camera's place
+    x, y = lonlat_to_mercator(row.lon, row.lat)
+    canvas = window.map.canvas
+    canvas.zoom_to(Extent(float(x) - 200, float(y) - 200, float(x) + 200, float(y) + 200))
+    canvas.wait_idle(10_000)
+    at = canvas.lonlat_to_screen(row.lon, row.lat)
+    assert window.map.camera_menu(at.x() + 300, at.y() + 300) is None  # nothing there
+    menu = window.map.camera_menu(at.x(), at.y())
+    assert menu is not None
+    zones = next(a for a in menu.actions() if a.objectName() == "cameraZonesAction")
+    zones.trigger()
+    editor = window.findChild(ZoneEditor)
+    assert editor is not None and editor.camera_code == camera and editor.isVisible()
+    editor.close()
+    window.close()
