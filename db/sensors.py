@@ -299,6 +299,7 @@ class Counts:
     stored: int = 0
     malformed: int = 0
     unknown: int = 0
+    failed: int = 0  # readings the store could not take (logged with the reason)
     alarms: int = 0
     cases: int = 0
     offline: int = 0

@@ -217,14 +217,19 @@ class SensorService:
                 self.ingest.ingest(readings)
                 break
             except (StoreUnavailable, StoreError) as exc:
+                # unreachable, or refused (a missing grant a DBA can fix): keep the batch, unacknowledged
                 if not self.store_down:
-                    log.warning(
-                        "Store unreachable, %d readings wait (not acknowledged): %s", len(readings), exc
-                    )
+                    what = "unreachable" if isinstance(exc, StoreUnavailable) else "refused the batch"
+                    log.warning("Store %s, %d readings wait (not acknowledged): %s", what, len(readings), exc)
                 self.store_down = True
                 if self._stop.wait(delay):
                     return  # stopping: nothing acknowledged, the broker keeps them
                 delay = min(delay * 2, 10.0)
+            except Exception:  # a reading the store cannot take: find it, keep the rest, live on
+                log.exception("A batch of %d readings failed; storing them one by one", len(readings))
+                if not self._one_by_one(readings):
+                    return  # the store went away meanwhile: nothing acknowledged
+                break
         if self.store_down:
             log.info("Store reachable again")
             self.store_down = False
@@ -233,6 +238,19 @@ class SensorService:
                 self.client.ack(m.mid, m.qos)
         if self.on_batch is not None:
             self.on_batch(len(readings))
+
+    def _one_by_one(self, readings: list[Reading]) -> bool:
+        """Store each reading alone, dropping (counting, logging) the ones that fail; False if the store
+        became unreachable (the caller then acknowledges nothing)."""
+        for reading in readings:
+            try:
+                self.ingest.ingest([reading])
+            except (StoreUnavailable, StoreError):
+                return False
+            except Exception as exc:
+                self.ingest.counts.failed += 1
+                log.error("Reading of %s at %s dropped: %s", reading.code, reading.at.isoformat(), exc)
+        return True
 
     def _report_pending(self) -> None:
         try:

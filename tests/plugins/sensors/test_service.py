@@ -125,6 +125,29 @@ def test_malformed_payloads_and_unknown_devices_are_counted(
     wait_for(lambda: count(store, SensorReading) == 2, what="the service still running")
 
 
+def test_a_reading_the_store_cannot_take_is_dropped_and_the_rest_stored(
+    store: Store, running: tuple[SensorService, Publisher]
+) -> None:
+    service, pub = running
+    real = service.ingest.ingest
+    poison = T0 + timedelta(seconds=13)
+
+    def picky(readings, now=None):  # type: ignore[no-untyped-def]
+        if any(r.at == poison for r in readings):
+            raise ValueError("value out of range for the column")  # what a driver might raise
+        return real(readings, now)
+
+    service.ingest.ingest = picky  # type: ignore[method-assign]
+    for second in (11, 12, 13, 14):
+        pub.send("YY0001", payload("lampblack", 1.0, at=T0 + timedelta(seconds=second), purifier=True))
+    wait_for(lambda: count(store, SensorReading) == 3 and service.ingest.counts.failed == 1, what="3 stored")
+    pub.send("YY0001", payload("lampblack", 1.0, at=T0 + timedelta(seconds=15), purifier=True))
+    wait_for(lambda: count(store, SensorReading) == 4, what="the service still running")
+    with store.session() as session:
+        seconds = sorted(int((at - T0).total_seconds()) for at in session.scalars(select(SensorReading.at)))
+    assert seconds == [11, 12, 14, 15]
+
+
 def test_a_bad_broker_url_is_a_clear_error(store: Store) -> None:
     with pytest.raises(BrokerUrlError, match="mqtt://HOST"):
         SensorService(SensorIngest(store), "http://127.0.0.1:1883")
