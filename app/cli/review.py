@@ -40,15 +40,21 @@ def review_command(
     require_reachable(db)
     from gridwatch.ui.review.run import run_review
 
-    chosen = basemap if basemap is not None else _demo_basemap(db)
-    raise typer.Exit(run_review(db, user, lang, screenshot, basemap=chosen, tab=tab))
+    demo = _is_demo(db)
+    chosen = basemap if basemap is not None else _demo_basemap() if demo else ""
+    # the demo signs in by itself, as `gridwatch demo` does: its supervisor who may also decide (admin)
+    raise typer.Exit(run_review(db, user, lang, screenshot, basemap=chosen, tab=tab, auto_sign_in=demo))
 
 
-def _demo_basemap(db: str | None) -> str:
-    """The demo basemap when the store is the demo's own (`gridwatch demo` shows it the same way)."""
+def _is_demo(db: str | None) -> bool:
     from gridwatch.db import config
+
+    return config.sqlite_file(config.choose_store(db).url) == config.demo_sqlite_path()
+
+
+def _demo_basemap() -> str:
+    """The demo basemap, as `gridwatch demo` shows it, if it was rendered."""
     from gridwatch.plugins.basemap.demo_cache import demo_basemap_path
 
-    path = config.sqlite_file(config.choose_store(db).url)
     demo = demo_basemap_path(1)
-    return str(demo) if path == config.demo_sqlite_path() and demo.is_file() else ""
+    return str(demo) if demo.is_file() else ""

@@ -157,3 +157,32 @@ def test_a_screenshot_of_the_evaluation_and_the_map(sqlite_store: Store, tmp_pat
         assert result.returncode == 0, result.stderr
         image = QImage(str(shot))
         assert (image.width(), image.height()) == (1600, 960)
+
+
+def test_the_demos_store_signs_in_by_itself(
+    sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`gridwatch review` on the demo's store opens as its reviewer without asking, like `gridwatch demo`;
+    any other store asks who is at the desk."""
+    import shutil
+
+    import gridwatch.ui.review.run as run
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("GRIDWATCH_DB", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    demo = tmp_path / "data" / "gridwatch" / "demo.sqlite"
+    demo.parent.mkdir(parents=True)
+    shutil.copy(sqlite_template, demo)
+    other = tmp_path / "site.sqlite"
+    shutil.copy(sqlite_template, other)
+    calls: list[bool] = []
+
+    def fake(*_args: object, auto_sign_in: bool = False, **_kw: object) -> int:
+        calls.append(auto_sign_in)
+        return 0
+
+    monkeypatch.setattr(run, "run_review", fake)
+    assert runner.invoke(app, ["review"]).exit_code == 0  # no store of its own: the demo's
+    assert runner.invoke(app, ["review", "--db", str(other)]).exit_code == 0
+    assert calls == [True, False]

@@ -66,8 +66,10 @@ def run_review(
     *,
     basemap: str = "",
     tab: str = "closure",
+    auto_sign_in: bool = False,
 ) -> int:
-    """Open the review station on a store; with `screenshot`, save the loaded window (showing `tab`)."""
+    """Open the review station on a store; with `screenshot`, save the loaded window (showing `tab`).
+    `auto_sign_in` (the demo's store) opens it as `reviewer` without asking, as `gridwatch demo` does."""
     app = make_application(lang)
     try:
         store = Store(store_url)
@@ -76,7 +78,7 @@ def run_review(
             if desk is None:
                 return 1
             store, user = desk
-        login = choose_login(store, user, screenshot is not None)
+        login = choose_login(store, user, screenshot is not None or auto_sign_in)
         if login is None:
             return 1
         window = ReviewWindow(store, login, default_basemap=basemap, live=screenshot is None)
