@@ -132,6 +132,12 @@ def test_the_live_pane_shows_the_zones_on_request(qtbot: QtBot, store: Store, ca
     assert any(c.red() > 200 and c.green() > 150 and c.blue() < 80 and c.alpha() > 200 for c in amber)
     pane.show_zones_action.setChecked(False)
     assert pane.zone_overlay is None and messages == []
+    pane.zones_action.trigger()  # the editor, on the pane's camera
+    editor = pane.zone_editor
+    qtbot.addWidget(editor)
+    assert editor.camera_code == camera and [z["name"] for z in editor.canvas.zones] == ["A"]
+    qtbot.waitUntil(lambda: editor.canvas.image is not None, timeout=20_000)
+    editor.close()
 
 
 def machine_case(store: Store, code: str) -> str:
