@@ -20,10 +20,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 from sqlalchemy import Integer, any_, bindparam, cast, delete, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from gridwatch.db.engine import StoreUnavailable
@@ -417,22 +419,26 @@ class SensorIngest:
         if self.store.is_postgres:
             # COPY (rows formatted in C) into a session-local table, then one INSERT … ON CONFLICT DO NOTHING:
             # COPY itself cannot skip a redelivered reading. sensor_readings has no row-level security.
-            cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            connection = session.connection()
+            connection.exec_driver_sql(
+                "CREATE TEMP TABLE IF NOT EXISTS gw_sensor_batch "
+                "(device_id int, at timestamptz, value float8, purifier bool, fan bool)"
+            )
+            raw = connection.connection.dbapi_connection
+            assert isinstance(raw, psycopg.Connection)  # the store's PostgreSQL driver (engine.py)
             try:
-                cursor.execute(
-                    "CREATE TEMP TABLE IF NOT EXISTS gw_sensor_batch "
-                    "(device_id int, at timestamptz, value float8, purifier bool, fan bool)"
-                )
-                with cursor.copy("COPY gw_sensor_batch FROM STDIN") as copy:
+                with raw.cursor() as cursor, cursor.copy("COPY gw_sensor_batch FROM STDIN") as copy:
                     for (device_id, at), r in rows.items():
                         copy.write_row((device_id, at, r.value, r.purifier, r.fan))
-                cursor.execute(
-                    "INSERT INTO sensor_readings SELECT * FROM gw_sensor_batch ON CONFLICT DO NOTHING"
-                )
-                stored = int(cursor.rowcount)
-                cursor.execute("TRUNCATE gw_sensor_batch")
-            finally:
-                cursor.close()
+            except (
+                psycopg.Error
+            ) as exc:  # as SQLAlchemy's own errors, so the store names an outage or refusal
+                raise DBAPIError.instance("COPY gw_sensor_batch", None, exc, psycopg.Error) from exc
+            result = connection.exec_driver_sql(
+                "INSERT INTO sensor_readings SELECT * FROM gw_sensor_batch ON CONFLICT DO NOTHING"
+            )
+            stored = int(result.rowcount)
+            connection.exec_driver_sql("TRUNCATE gw_sensor_batch")
             return stored
         values = [
             {"device_id": d, "at": at, "value": r.value, "purifier": r.purifier, "fan": r.fan}

@@ -89,3 +89,39 @@ def test_the_owner_is_refused(pg_store: Store, pg_schema: str) -> None:
     assert proc.returncode == 1
     assert "does not run as the store's owner" in out
     assert "--role system" in out
+
+
+def test_a_desk_reads_the_readings_and_only_the_service_writes_them(
+    pg_store: Store, pg_schema: str, sensor_login: str
+) -> None:
+    """Checked as the restricted roles themselves: a dispatcher's desk charts readings but cannot forge
+    one or an alarm; the service's person can write both."""
+    from gridwatch.db.accounts import sign_in
+    from gridwatch.db.errors import Forbidden
+    from gridwatch.db.reads import sensors as sensor_reads
+    from gridwatch.db.sensors import Reading, SensorIngest
+
+    ensure_devices(pg_store, FLEET)
+    dispatcher = f"gwt_{uuid.uuid4().hex[:8]}_disp"
+    add_user(
+        pg_store, actor="admin", username=dispatcher, name="调度", roles=["dispatcher"], password=PASSWORD
+    )
+    try:
+        service = sign_in(pg_url(pg_schema), sensor_login, PASSWORD)
+        SensorIngest(service).ingest([Reading("YY0001", datetime.now(UTC), 1.5, True, True)])
+        desk = sign_in(pg_url(pg_schema), dispatcher, PASSWORD)
+        info = sensor_reads.sensor(desk, "YY0001")
+        assert info is not None and info.value == 1.5
+        assert sensor_reads.series(desk, info.id).raw == 1
+        with pytest.raises(Forbidden):
+            SensorIngest(desk).ingest([Reading("YY0001", datetime.now(UTC), 9.0, False, True)])
+        with pytest.raises(Forbidden), desk.session() as session:
+            session.execute(text("INSERT INTO sensor_alarms (device_id, rule, started_at, raised_at) "
+                                 "VALUES (1, 'x', now(), now())"))  # fmt: skip
+        service.dispose()
+        desk.dispose()
+    finally:
+        admin = create_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP ROLE IF EXISTS "{dispatcher}"'))
+        admin.dispose()
