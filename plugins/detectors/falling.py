@@ -27,6 +27,7 @@ from gridwatch.plugins.detectors.api import (
     Frame,
     Zone,
 )
+from gridwatch.plugins.detectors.static import max_channel_diff
 
 
 class FallingConfig(DetectorConfig):
@@ -69,6 +70,7 @@ class FallingDetector(Detector):
         self.recent: deque[tuple[float, np.ndarray]] = deque(maxlen=int(fps * (config.pre_s + 8)) + 2)
         self.pending: list[tuple[_Track, float]] = []  # confirmed falls waiting for their post-roll
         self.kernel = np.ones((3, 3), np.uint8)
+        self.inside = (self.mask > 0).astype(np.uint8)
 
     def feed(self, frame: Frame) -> list[Finding]:
         t = frame.t_s
@@ -78,9 +80,9 @@ class FallingDetector(Detector):
         if self.bg is None:
             self.bg = g
             return []
-        fg = (cv2.absdiff(g, self.bg).max(axis=2) > self.threshold).astype(np.uint8)
-        fg &= self.mask > 0
-        fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, self.kernel)
+        diff = max_channel_diff(g, self.bg)
+        raw = cv2.threshold(diff, self.threshold, 1, cv2.THRESH_BINARY)[1].astype(np.uint8)
+        fg = cv2.morphologyEx(cv2.bitwise_and(raw, self.inside), cv2.MORPH_OPEN, self.kernel)
         cv2.accumulateWeighted(g, self.bg, 0.3, mask=(1 - fg))
         count, _, stats, centroids = cv2.connectedComponentsWithStats(fg, connectivity=8)
         blobs = [

@@ -17,6 +17,7 @@ import numpy as np
 from pydantic import Field
 
 from gridwatch.plugins.detectors.api import Detector, DetectorConfig, Finding, Frame, Zone
+from gridwatch.plugins.detectors.static import max_channel_diff
 
 SCALE = 2
 
@@ -58,7 +59,8 @@ class SmokeDetector(Detector):
 
     def feed(self, frame: Frame) -> list[Finding]:
         t = frame.t_s
-        small = cv2.resize(self.crop(frame.bgr), self.size, interpolation=cv2.INTER_AREA).astype(np.float32)
+        small8 = cv2.resize(self.crop(frame.bgr), self.size, interpolation=cv2.INTER_AREA)
+        small = small8.astype(np.float32)
         if self.t0 is None:
             self.t0 = t
         if self.bg is None:
@@ -68,15 +70,15 @@ class SmokeDetector(Detector):
                 self.bg = np.median(np.stack(self.warmup), axis=0).astype(np.float32)
                 self.warmup = []
             return []
-        hsv = cv2.resize(self.crop(frame.hsv), self.size, interpolation=cv2.INTER_NEAREST)
+        hsv = cv2.cvtColor(small8, cv2.COLOR_BGR2HSV)
         sat, val, hue = hsv[..., 1], hsv[..., 2], hsv[..., 0]
         # in colour: thin grey smoke over a green wall shifts each channel a little, the grey hardly
-        changed = (np.abs(small - self.bg).max(axis=2) > self.threshold) & self.inside
+        changed = (max_channel_diff(small, self.bg) > self.threshold) & self.inside
         smoke = changed & (sat <= self.cfg.max_saturation) & (val >= self.cfg.min_value)
         fire = changed & ((hue <= 25) | (hue >= 170)) & (sat >= 120) & (val >= 180)
         suspect = smoke | fire
         assert self.prev is not None
-        moving = suspect & (np.abs(small - self.prev).max(axis=2) > 4.0)
+        moving = suspect & (max_channel_diff(small, self.prev) > 4.0)
         self.prev = small
         count = int(np.count_nonzero(suspect))
         hit = bool(count >= self.min_pixels and np.count_nonzero(moving) >= 0.1 * count)

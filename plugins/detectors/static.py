@@ -50,6 +50,12 @@ class BinConfig(StaticConfig):
     absorb_s: float = Field(4 * 3600.0, gt=0)
 
 
+def max_channel_diff(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """|a - b| of two BGR float32 images, the largest of the three channels (OpenCV: no numpy reduce)."""
+    c0, c1, c2 = cv2.split(cv2.absdiff(a, b))
+    return cv2.max(cv2.max(c0, c1), c2)
+
+
 class StaticChangeDetector(Detector):
     """The shared engine (see the module docstring)."""
 
@@ -61,9 +67,10 @@ class StaticChangeDetector(Detector):
         self.cfg = config
         _, _, w, h = self.rect
         self.size = (max(w // SCALE, 1), max(h // SCALE, 1))
-        small_mask = cv2.resize(self.mask, self.size, interpolation=cv2.INTER_NEAREST) > 0
-        self.inside = small_mask
-        self.inside_count = max(int(small_mask.sum()), 1)
+        self.inside8 = cv2.resize(self.mask, self.size, interpolation=cv2.INTER_NEAREST)
+        self.inside = self.inside8 > 0
+        self.calm = self.inside8.copy()  # pixels nothing stood on last frame (where light is measured)
+        self.inside_count = max(int(self.inside.sum()), 1)
         s = zone.sensitivity
         self.threshold = 38.0 - 24.0 * s  # levels in any of B, G, R; 0.5 -> 26
         area = config.min_area * (1.5 - s)  # fraction of the zone
@@ -101,59 +108,59 @@ class StaticChangeDetector(Detector):
             self.warmup = []
             return []
         bg = self.bg
-        delta = g - bg
-        offset = np.median(delta[self.inside], axis=0)  # per channel: a light change, not an object
-        diff = np.abs(delta - offset).max(axis=2)
-        fg = diff > self.threshold
+        # a light change (a cloud, dusk) shifts the whole zone: measured where nothing was last frame
+        delta = (g - bg)[::3, ::3][self.calm[::3, ::3] > 0]
+        offset = np.median(delta, axis=0).astype(np.float32) if len(delta) > 20 else np.zeros(3, np.float32)
+        diff = max_channel_diff(g, bg + offset)
+        fg8 = cv2.threshold(diff, self.threshold, 255, cv2.THRESH_BINARY)[1].astype(np.uint8)
         if self.old_bg is not None:  # bare ground uncovered after an absorbed thing left: a ghost
-            ghost = fg & (np.abs(g - offset - self.old_bg).max(axis=2) <= self.threshold)
+            ghost = (fg8 > 0) & (max_channel_diff(g, self.old_bg + offset) <= self.threshold)
             if ghost.any():
-                bg[ghost] = g[ghost] - offset
-                self.old_bg[ghost] = np.nan
-                fg &= ~ghost
-        fg = cv2.morphologyEx(fg.astype(np.uint8), cv2.MORPH_OPEN, self.kernel).astype(bool) & self.inside
+                np.copyto(bg, g - offset, where=ghost[..., None])
+                np.copyto(self.old_bg, np.float32(-1e6), where=ghost[..., None])
+                fg8[ghost] = 0
+        opened = cv2.bitwise_and(cv2.morphologyEx(fg8, cv2.MORPH_OPEN, self.kernel), self.inside8)
+        fg = opened > 0
+        self.calm = cv2.bitwise_xor(opened, self.inside8)
         # slow background update where nothing is in front of it
-        alpha = min(0.05, 1.0 / (self.fps * 30.0))
-        calm = ~fg
-        bg[calm] += alpha * (g[calm] - offset - bg[calm])
+        cv2.accumulateWeighted(g - offset, bg, min(0.05, 1.0 / (self.fps * 30.0)), mask=self.calm)
 
-        fresh = fg & np.isnan(self.since)
-        self.since[fresh] = t
-        self.hits[fresh] = 0
-        self.look[fresh] = g[fresh]
+        since, hits, other_since = self.since, self.hits, self.other_since
+        fresh = fg & np.isnan(since)
+        np.putmask(since, fresh, t)
+        np.putmask(hits, fresh, 0)
+        np.copyto(self.look, g, where=fresh[..., None])
         # a different thing where another was (a passer-by, then the bags): once the new look has lasted
         # longer than a passer-by hides a thing (`gap_s`), the pixel's clock restarts from when it changed
-        other = fg & ~fresh & (np.abs(g - self.look).max(axis=2) > self.threshold)
-        self.other_since[fg & ~other] = np.nan
-        starts = other & np.isnan(self.other_since)
-        self.other_since[starts] = t
+        other = fg & ~fresh & (max_channel_diff(g, self.look) > self.threshold)
+        np.putmask(other_since, fg & ~other, np.nan)
+        np.putmask(other_since, other & np.isnan(other_since), t)
         with np.errstate(invalid="ignore"):
-            renewed = other & (t - self.other_since > self.cfg.gap_s)
+            renewed = other & (t - other_since > self.cfg.gap_s)
         if renewed.any():
-            self.since[renewed] = self.other_since[renewed]
-            self.hits[renewed] = np.floor((t - self.other_since[renewed]) * self.fps)
-            self.look[renewed] = g[renewed]
-            self.other_since[renewed] = np.nan
-        self.hits[fg] += 1
-        self.last_fg[fg] = t
+            np.copyto(since, other_since, where=renewed)
+            np.copyto(hits, np.floor((t - other_since) * self.fps), where=renewed)
+            np.copyto(self.look, g, where=renewed[..., None])
+            np.putmask(other_since, renewed, np.nan)
+        hits += fg
+        np.putmask(self.last_fg, fg, t)
         gone = ~fg & (t - self.last_fg > self.cfg.gap_s)
-        self.since[gone] = np.nan
-        self.hits[gone] = 0
-        self.other_since[gone] = np.nan
+        np.putmask(since, gone, np.nan)
+        np.putmask(hits, gone, 0)
+        np.putmask(other_since, gone, np.nan)
 
-        age = t - self.since  # nan where not foreground
+        age = t - since  # nan where not foreground
         with np.errstate(invalid="ignore"):
-            expected = age * self.fps + 1
-            steady = self.hits >= 0.7 * expected
+            steady = hits >= 0.7 * (age * self.fps + 1)
             staying = fg & steady & (age >= self.zone.dwell_s)
             absorb = fg & (age >= self.cfg.absorb_s)
         if absorb.any():
             if self.old_bg is None:
-                self.old_bg = np.full_like(bg, np.nan)
-            self.old_bg[absorb] = bg[absorb]
-            bg[absorb] = g[absorb] - offset
-            self.since[absorb] = np.nan
-            self.hits[absorb] = 0
+                self.old_bg = np.full_like(bg, -1e6)
+            np.copyto(self.old_bg, bg, where=absorb[..., None])
+            np.copyto(bg, g - offset, where=absorb[..., None])
+            np.putmask(since, absorb, np.nan)
+            np.putmask(hits, absorb, 0)
 
         if self.reported is not None:  # re-arm once the reported thing has mostly gone
             still = np.count_nonzero(fg & self.reported)

@@ -95,3 +95,20 @@ def test_a_busy_street_raises_nothing(tmp_path: Path) -> None:
     script = syn.busy_script(7, duration_s=120, scene_index=2)  # dusk, every zone watched
     assert {z["detector"] for z in script.zones} == set(syn.KINDS)
     assert scan(script, tmp_path) == []
+
+
+def test_a_thing_staying_past_absorb_s_becomes_background_and_its_leaving_is_no_event() -> None:
+    """In memory: a stall stays 60 s (absorbed into the background after 25 s); when it leaves, the bare
+    pavement it uncovers is not a new event; a second stall later is."""
+    script = syn.stall_script(3, stay_s=60, scene_index=3)
+    first = script.events[0]
+    second = syn.Stall(first.x + 150 if first.x < 250 else first.x - 150, first.y, 85.0, 200.0)
+    script.events = [first, second]
+    script.zones = [{**syn.ZONES["pavement"], "dwell_s": 10, "absorb_s": 25}]
+    script.duration_s = 105
+    analyser = CameraAnalyser(ZoneSet.from_data(script.zone_data()), 2.0)
+    found = []
+    for n in range(int(script.duration_s * 2)):
+        found += analyser.feed(script.frame(n / 2), n / 2)
+    assert [round(d.start_s) for d in found] == [round(first.t0), 85]
+    assert [d.end_s - d.start_s for d in found] == [10, 10]
