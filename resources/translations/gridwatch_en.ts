@@ -759,144 +759,144 @@
 <context>
     <name>ClosureReview</name>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="101"/>
+        <location filename="../../app/ui/review/closure.py" line="122"/>
         <source>Waiting for</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="102"/>
+        <location filename="../../app/ui/review/closure.py" line="123"/>
         <source>Case no.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="103"/>
+        <location filename="../../app/ui/review/closure.py" line="124"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="104"/>
+        <location filename="../../app/ui/review/closure.py" line="125"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="105"/>
+        <location filename="../../app/ui/review/closure.py" line="126"/>
         <source>Grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="106"/>
+        <location filename="../../app/ui/review/closure.py" line="127"/>
         <source>Since</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="122"/>
-        <source>Enter: approve · B: send back with a reason · ↑/↓: next/previous · F5: re-read</source>
+        <location filename="../../app/ui/review/closure.py" line="145"/>
+        <source>Enter: approve, Enter again: confirm · B: send back, Ctrl+Enter: send · ↑/↓: move · F5: re-read</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="157"/>
+        <location filename="../../app/ui/review/closure.py" line="182"/>
         <source>Before</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="157"/>
+        <location filename="../../app/ui/review/closure.py" line="182"/>
         <source>After</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="205"/>
+        <location filename="../../app/ui/review/closure.py" line="230"/>
         <source>Closure (check passed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="223"/>
+        <location filename="../../app/ui/review/closure.py" line="248"/>
         <source>%1 waiting: %2 to close, %3 requests</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="240"/>
+        <location filename="../../app/ui/review/closure.py" line="265"/>
         <source>Request: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="267"/>
+        <location filename="../../app/ui/review/closure.py" line="292"/>
         <source>no photo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="269"/>
+        <location filename="../../app/ui/review/closure.py" line="294"/>
         <source>Nothing waits for a decision.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="272"/>
+        <location filename="../../app/ui/review/closure.py" line="297"/>
         <source>Approve (Enter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="273"/>
-        <location filename="../../app/ui/review/closure.py" line="294"/>
+        <location filename="../../app/ui/review/closure.py" line="298"/>
+        <location filename="../../app/ui/review/closure.py" line="319"/>
         <source>Send back… (B)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="282"/>
+        <location filename="../../app/ui/review/closure.py" line="307"/>
         <source>checked, awaiting closure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="289"/>
+        <location filename="../../app/ui/review/closure.py" line="314"/>
         <source>%1 (Enter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="292"/>
+        <location filename="../../app/ui/review/closure.py" line="317"/>
         <source>%1… (B)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="303"/>
-        <location filename="../../app/ui/review/closure.py" line="367"/>
+        <location filename="../../app/ui/review/closure.py" line="328"/>
+        <location filename="../../app/ui/review/closure.py" line="392"/>
         <source>The workflow has no send back from closure: a failed check already went back to rework.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="308"/>
+        <location filename="../../app/ui/review/closure.py" line="333"/>
         <source>Your roles do not allow: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="333"/>
+        <location filename="../../app/ui/review/closure.py" line="358"/>
         <source>Asked: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="335"/>
+        <location filename="../../app/ui/review/closure.py" line="360"/>
         <source> (+%1 working hours)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="339"/>
+        <location filename="../../app/ui/review/closure.py" line="364"/>
         <source>No check on record.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="342"/>
+        <location filename="../../app/ui/review/closure.py" line="367"/>
         <source>%1 by %2 at %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="351"/>
+        <location filename="../../app/ui/review/closure.py" line="376"/>
         <source> · %1 rework(s) before</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="379"/>
+        <location filename="../../app/ui/review/closure.py" line="404"/>
         <source>Not possible for you on this case: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="392"/>
+        <location filename="../../app/ui/review/closure.py" line="434"/>
         <source>%1 done</source>
         <translation type="unfinished"></translation>
     </message>

@@ -756,144 +756,144 @@
 <context>
     <name>ClosureReview</name>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="101"/>
+        <location filename="../../app/ui/review/closure.py" line="122"/>
         <source>Waiting for</source>
         <translation>待办事项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="102"/>
+        <location filename="../../app/ui/review/closure.py" line="123"/>
         <source>Case no.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="103"/>
+        <location filename="../../app/ui/review/closure.py" line="124"/>
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="104"/>
+        <location filename="../../app/ui/review/closure.py" line="125"/>
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="105"/>
+        <location filename="../../app/ui/review/closure.py" line="126"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="106"/>
+        <location filename="../../app/ui/review/closure.py" line="127"/>
         <source>Since</source>
         <translation>等待自</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="122"/>
-        <source>Enter: approve · B: send back with a reason · ↑/↓: next/previous · F5: re-read</source>
-        <translation>Enter：同意 · B：退回（须填理由）· ↑/↓：上一件/下一件 · F5：刷新</translation>
+        <location filename="../../app/ui/review/closure.py" line="145"/>
+        <source>Enter: approve, Enter again: confirm · B: send back, Ctrl+Enter: send · ↑/↓: move · F5: re-read</source>
+        <translation>Enter：同意，再按 Enter 确认 · B：退回（填写理由），Ctrl+Enter 提交 · ↑/↓：上一件/下一件 · F5：刷新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="157"/>
+        <location filename="../../app/ui/review/closure.py" line="182"/>
         <source>Before</source>
         <translation>处置前</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="157"/>
+        <location filename="../../app/ui/review/closure.py" line="182"/>
         <source>After</source>
         <translation>处置后</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="205"/>
+        <location filename="../../app/ui/review/closure.py" line="230"/>
         <source>Closure (check passed)</source>
         <translation>待结案（核查通过）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="223"/>
+        <location filename="../../app/ui/review/closure.py" line="248"/>
         <source>%1 waiting: %2 to close, %3 requests</source>
         <translation>待审核 %1 件：待结案 %2 件，申请 %3 件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="240"/>
+        <location filename="../../app/ui/review/closure.py" line="265"/>
         <source>Request: %1</source>
         <translation>申请：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="267"/>
+        <location filename="../../app/ui/review/closure.py" line="292"/>
         <source>no photo</source>
         <translation>无照片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="269"/>
+        <location filename="../../app/ui/review/closure.py" line="294"/>
         <source>Nothing waits for a decision.</source>
         <translation>没有待审核的事项。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="272"/>
+        <location filename="../../app/ui/review/closure.py" line="297"/>
         <source>Approve (Enter)</source>
         <translation>同意 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="273"/>
-        <location filename="../../app/ui/review/closure.py" line="294"/>
+        <location filename="../../app/ui/review/closure.py" line="298"/>
+        <location filename="../../app/ui/review/closure.py" line="319"/>
         <source>Send back… (B)</source>
         <translation>退回… (B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="282"/>
+        <location filename="../../app/ui/review/closure.py" line="307"/>
         <source>checked, awaiting closure</source>
         <translation>已核查，待结案</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="289"/>
+        <location filename="../../app/ui/review/closure.py" line="314"/>
         <source>%1 (Enter)</source>
         <translation>%1 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="292"/>
+        <location filename="../../app/ui/review/closure.py" line="317"/>
         <source>%1… (B)</source>
         <translation>%1… (B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="303"/>
-        <location filename="../../app/ui/review/closure.py" line="367"/>
+        <location filename="../../app/ui/review/closure.py" line="328"/>
+        <location filename="../../app/ui/review/closure.py" line="392"/>
         <source>The workflow has no send back from closure: a failed check already went back to rework.</source>
         <translation>结案环节不可退回：核查不通过的案件已在核查时返工。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="308"/>
+        <location filename="../../app/ui/review/closure.py" line="333"/>
         <source>Your roles do not allow: %1</source>
         <translation>您的角色无权：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="333"/>
+        <location filename="../../app/ui/review/closure.py" line="358"/>
         <source>Asked: %1</source>
         <translation>申请理由：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="335"/>
+        <location filename="../../app/ui/review/closure.py" line="360"/>
         <source> (+%1 working hours)</source>
         <translation>（延长 %1 工作小时）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="339"/>
+        <location filename="../../app/ui/review/closure.py" line="364"/>
         <source>No check on record.</source>
         <translation>无核查记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="342"/>
+        <location filename="../../app/ui/review/closure.py" line="367"/>
         <source>%1 by %2 at %3</source>
         <translation>%1：%2，%3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="351"/>
+        <location filename="../../app/ui/review/closure.py" line="376"/>
         <source> · %1 rework(s) before</source>
         <translation> · 此前返工 %1 次</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="379"/>
+        <location filename="../../app/ui/review/closure.py" line="404"/>
         <source>Not possible for you on this case: %1</source>
         <translation>您不能对此案件执行：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="392"/>
+        <location filename="../../app/ui/review/closure.py" line="434"/>
         <source>%1 done</source>
         <translation>%1 已完成</translation>
     </message>

@@ -112,7 +112,8 @@ def test_enter_closes_exactly_the_selected_case(
     qtbot.keyClick(closure.table, Qt.Key.Key_Return)
     dialog = closure.controller.dialog
     assert dialog is not None and dialog.action == "close"
-    qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
+    assert dialog.focusWidget() is ok_button(dialog)  # the second Enter confirms
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
 
     assert cases.by_number(store, first).case.state == "closed"
     assert cases.by_number(store, second).case.state == "checked"
@@ -141,13 +142,14 @@ def test_send_back_needs_a_reason_and_refuses_the_request(
     assert not ok_button(dialog).isEnabled()  # type: ignore[attr-defined]
     dialog.accept()  # even pressed programmatically: no reason, no refusal
     assert cases.by_number(store, asked).case.pending_request is not None
-    dialog.reason.setPlainText("延期理由不充分")
+    assert dialog.focusWidget() is dialog.reason  # B lands in the reason
+    qtbot.keyClicks(dialog.reason, "not justified")  # typed (QTest types ASCII only)
     assert ok_button(dialog).isEnabled()  # type: ignore[attr-defined]
-    qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     after = cases.by_number(store, asked)
     assert after.case.pending_request is None and after.case.state == "handling"
-    assert (after.events[-1].action, after.events[-1].note) == ("refuse_extension", "延期理由不充分")
+    assert (after.events[-1].action, after.events[-1].note) == ("refuse_extension", "not justified")
     assert queue_numbers(closure) == [checked]
     # a checked case has no send back in the workflow: B opens nothing and says why
     qtbot.keyClick(closure.table, Qt.Key.Key_B)
@@ -182,7 +184,7 @@ def test_the_queue_moves_with_the_arrow_keys(
     assert closure.detail.view.case.case_no == numbers[1]
     qtbot.keyClick(closure.table, Qt.Key.Key_Up)
     assert closure.detail.view.case.case_no == numbers[0]
-    assert "Enter: approve" in closure.help.text() and "B: send back" in closure.help.text()
+    assert "Enter: approve" in closure.help.text() and "B: send back, Ctrl+Enter: send" in closure.help.text()
 
 
 @pytest.mark.postgres

@@ -7,7 +7,8 @@ Approve and send back run through the desk's `ActionController`: the same dialog
 `Store.act` with the version the reviewer looked at, the same conflict handling. Send back is the
 refusal of the request and always asks for a reason.
 
-Keys (also shown in the window): Enter approves, B sends back with a reason, ↑/↓ move, F5 re-reads.
+Keys (also shown in the window): Enter approves (Enter again confirms), B sends back with a reason
+(Ctrl+Enter sends it), ↑/↓ move, F5 re-reads.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -76,6 +78,25 @@ class _Keys(QObject):
         return False
 
 
+class _CtrlEnter(QObject):
+    """Ctrl+Enter anywhere in an action dialog presses OK (the dialog still refuses a missing reason)."""
+
+    def __init__(self, dialog: ActionDialog) -> None:
+        super().__init__(dialog)
+        self.dialog = dialog
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in APPROVE_KEYS
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.dialog.accept()
+            return True
+        return False
+
+
 class ClosureReview(QWidget):
     """The queue on the left; the selected decision, its photos and the case on the right."""
 
@@ -119,7 +140,11 @@ class ClosureReview(QWidget):
         self.count_label.setStyleSheet("font-weight: bold;")
         self.help = named(
             "reviewKeys",
-            QLabel(self.tr("Enter: approve · B: send back with a reason · ↑/↓: next/previous · F5: re-read")),
+            QLabel(
+                self.tr(
+                    "Enter: approve, Enter again: confirm · B: send back, Ctrl+Enter: send · ↑/↓: move · F5: re-read"  # noqa: E501  (one literal for lupdate)
+                )
+            ),
         )
         self.help.setStyleSheet("color: #555;")
         self.help.setWordWrap(True)
@@ -380,7 +405,24 @@ class ClosureReview(QWidget):
                     "%1", texts.label(texts.actions(), action)
                 )
             )
+            return None
+        self._keyboard(dialog)
         return dialog
+
+    def _keyboard(self, dialog: ActionDialog) -> None:
+        """Decided from the keyboard: an approval's second Enter presses OK (the note is optional), a
+        refusal starts in its reason and Ctrl+Enter sends it (Enter there is a new line; Tab leaves it)."""
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        for field in (dialog.reason, dialog.note):
+            field.setTabChangesFocus(True)
+        send = _CtrlEnter(dialog)
+        for widget in (dialog, dialog.reason, dialog.note, ok):
+            widget.installEventFilter(send)
+        if dialog.context.needs_reason:
+            dialog.reason.setFocus()
+        else:
+            ok.setDefault(True)
+            ok.setFocus()
 
     def _acted(self, case_id: int, action: str) -> None:
         row = self.table.currentRow()
