@@ -88,6 +88,12 @@ def _print_summary(summary: DemoSummary, as_json: bool) -> None:
         summary.counts,
         f"Demo district seeded (seed {summary.seed}) in {summary.seconds:.1f} s",
     )
+    if summary.levels is not None:  # docs/LEVELS.md: a case down the chain, one escalated up it
+        console.print(
+            f"Centers on the org tree: {len(summary.levels.centers)}. Watch a case go down the chain and "
+            f"one come up: gridwatch case hops {summary.levels.down_chain} · {summary.levels.up_chain}",
+            soft_wrap=True,
+        )
 
 
 @seed_app.command("demo")
@@ -108,7 +114,9 @@ def seed_demo_command(
         store.upgrade()
         moment = now.replace(tzinfo=SITE_TZ) if now is not None and now.tzinfo is None else now
         with _seed_progress(as_json) as progress:
-            summary = seed_demo(store, cases=cases, seed=seed, now=moment, replace=replace, progress=progress)
+            summary = seed_demo(
+                store, cases=cases, seed=seed, now=moment, replace=replace, progress=progress, levels=True
+            )
         _print_summary(summary, as_json)
     _demo_basemap(seed, as_json)
 
@@ -150,7 +158,7 @@ def demo_command(
             counts = table_counts(session) if seeded else {}
         if not seeded:
             with _seed_progress(as_json) as progress:
-                summary = seed_demo(store, cases=cases, progress=progress)
+                summary = seed_demo(store, cases=cases, progress=progress, levels=True)
             _print_summary(summary, as_json)
         elif as_json:
             print_json(

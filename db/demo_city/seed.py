@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
+from gridwatch.db.demo_city.levels import LevelsDemo, seed_levels
 from gridwatch.db.demo_city.plan import plan_demo
 from gridwatch.db.demo_city.writer import DemoWriter
 from gridwatch.db.errors import StoreError
@@ -73,6 +74,7 @@ class DemoSummary:
     now: datetime
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    levels: LevelsDemo | None = None  # the centers and the cases travelling them (docs/LEVELS.md)
 
 
 def seed_demo(
@@ -83,10 +85,12 @@ def seed_demo(
     now: datetime | None = None,
     replace: bool = False,
     progress: Callable[[str], None] = lambda step: None,
+    levels: bool = False,
 ) -> DemoSummary:
     """Build the demo district for `seed` and write it (and `cases` cases up to `now`) in one transaction.
 
-    `progress` hears each of SEED_STEPS as it is done, for a progress bar.
+    `progress` hears each of SEED_STEPS as it is done, for a progress bar. `levels`: then add the centers
+    on the org tree and run the cases that travel them (`demo_city.levels`, three cases more).
     """
     started = time.perf_counter()
     now = now or datetime.now(UTC)
@@ -111,6 +115,10 @@ def seed_demo(
         DemoWriter(session, rules, plan).write(progress)
         announce_reload(session, "*")
         summary.counts = table_counts(session)
+    if levels:
+        summary.levels = seed_levels(store, now)
+        with store.session() as session:
+            summary.counts = table_counts(session)
     store.refresh_statistics()
     progress("statistics")
     summary.seconds = time.perf_counter() - started
