@@ -99,6 +99,7 @@ def run_phase(
     clients: int,
     seconds: float,
     call: Callable[[requests.Session], int | tuple[int, str]],
+    server: int = 0,
 ) -> Phase:
     """`processes` × `clients` threads call `call` until `seconds` pass (processes, so the clients' own
     Python is not the limit); the latencies of the calls that succeeded, and the failures."""
@@ -136,18 +137,48 @@ def run_phase(
     workers = [fork.Process(target=process) for _ in range(processes)]
     for w in workers:
         w.start()
+    time.sleep(max(0.0, stop_at - seconds - time.time()))
+    cpu_before = tree_cpu(server) if server else 0.0
     results = [out.get() for _ in workers]
+    cpu_used = tree_cpu(server) - cpu_before if server else 0.0
     for w in workers:
         w.join()
     done = sorted(x for lat, _, _ in results for x in lat)
     phase = Phase(
         name, done, sum(f for _, f, _ in results), seconds, [n for _, _, made in results for n in made]
     )
+    phase.server_cpu = cpu_used
     print(
         f"  {name:<26} {len(done):>6} ok {phase.failures:>4} failed  {phase.rate:8.1f}/s  "
-        f"median {phase.median:6.1f} ms  p99 {phase.p99:6.1f} ms"
+        f"median {phase.median:6.1f} ms  p99 {phase.p99:6.1f} ms  service CPU {phase.cpu_ms:5.1f} ms/req"
     )
     return phase
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by process `pid` and its descendants (the service and its workers), from
+    /proc: what one request costs the service, whatever else the shared machine runs."""
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        used[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    total = 0.0
+    for proc, seconds in used.items():
+        walk = proc
+        while walk > 1 and walk != pid:
+            walk = parents.get(walk, 0)
+        if walk == pid:
+            total += seconds
+    return total
 
 
 @dataclass
@@ -157,6 +188,7 @@ class Phase:
     failures: int
     seconds: float
     made: list[str]
+    server_cpu: float = 0.0  # the service's CPU seconds during the phase
 
     @property
     def rate(self) -> float:
@@ -165,6 +197,11 @@ class Phase:
     @property
     def median(self) -> float:
         return statistics.median(self.latencies) * 1000 if self.latencies else float("nan")
+
+    @property
+    def cpu_ms(self) -> float:
+        """The service's CPU per successful request (ms), all its processes."""
+        return self.server_cpu / max(len(self.latencies), 1) * 1000
 
     @property
     def p99(self) -> float:
@@ -271,13 +308,13 @@ def with_server(
 ) -> list[Phase]:
     server = subprocess.Popen(command, env=env)
     try:
-        return bench(args, people, key)
+        return bench(args, people, key, server.pid)
     finally:
         server.terminate()
         server.wait(10)
 
 
-def bench(args: argparse.Namespace, people: list[str], key: str) -> list[Phase]:
+def bench(args: argparse.Namespace, people: list[str], key: str, server: int) -> list[Phase]:
     base = f"http://127.0.0.1:{args.port}"
     deadline = time.monotonic() + 30
     while True:
@@ -327,7 +364,9 @@ def bench(args: argparse.Namespace, people: list[str], key: str) -> list[Phase]:
             return 201, answer.json()["case_no"]
         return answer.status_code
 
-    reports = run_phase("report + 200 KB photo", args.client_processes, args.clients, args.seconds, report)
+    reports = run_phase(
+        "report + 200 KB photo", args.client_processes, args.clients, args.seconds, report, server
+    )
     reported = reports.made
 
     def get_request(http: requests.Session) -> int:
@@ -354,13 +393,16 @@ def bench(args: argparse.Namespace, people: list[str], key: str) -> list[Phase]:
         )
         return answer.status_code
 
-    gets = run_phase("GET requests (one id)", args.client_processes, args.clients, args.seconds, get_request)
+    gets = run_phase(
+        "GET requests (one id)", args.client_processes, args.clients, args.seconds, get_request, server
+    )
     batches = run_phase(
         f"positions ({POSITIONS_PER_BATCH}/batch)",
         args.client_processes,
         args.clients,
         args.seconds,
         positions,
+        server,
     )
     return [reports, gets, batches]
 

@@ -51,9 +51,15 @@ def rendered(rows: list[dict[str, Any]], fmt: str, root: str, item: str, status:
     return JSONResponse(rows, status)
 
 
-def app_person(svc: Served, api_key: Annotated[str | None, Query()] = None) -> str:
-    """The person of the client app whose key is in the query (GET)."""
-    return limited(svc, svc.app_key(api_key))
+async def app_person(svc: Served, api_key: Annotated[str | None, Query()] = None) -> str:
+    """The person of the client app whose key is in the query (GET): from memory on the event loop, or
+    looked up in a worker thread."""
+    return limited(svc, await key_person(svc, api_key))
+
+
+async def key_person(svc: Served, api_key: str | None) -> str:
+    username = svc.remembered_key(api_key)
+    return username if username is not None else await run_in_threadpool(svc.app_key, api_key)
 
 
 def limited(svc: Served, username: str) -> str:
@@ -135,7 +141,7 @@ async def post_request(
     """A citizen's report: a case with the source `citizen`, verified on site before registration."""
     if (lat is None or long is None) and not address_string:
         raise InvalidInput("Give lat and long, or address_string.")
-    who = limited(svc, await run_in_threadpool(svc.app_key, api_key))
+    who = limited(svc, await key_person(svc, api_key))
     attachments = await photos_of(media or [], "before")
     key = report_key(who, idempotency_key)
     if media_url:  # fetched only for a known app's report, held to the media policy (SSRF)

@@ -139,6 +139,17 @@ class Credentials:
             self._known.pop(bookkeeping.digest(secret), None)
             self._generation += 1
 
+    def remembered(self, secret: str) -> str | None:
+        """The person `secret` signs in if that is remembered and still valid, without any I/O (so the
+        event loop may ask); None means: look it up (`who`, in a worker thread)."""
+        with self._lock:
+            known = self._known.get(bookkeeping.digest(secret))
+        if known is None or known.until <= time.monotonic():
+            return None
+        if known.expires_at is not None and known.expires_at <= utcnow():
+            return None
+        return known.username
+
     def who(self, secret: str, look_up: Callable[[], tuple[str, datetime | None] | None]) -> str | None:
         self._start()
         key = bookkeeping.digest(secret)
@@ -207,6 +218,17 @@ class Service:
         if username is None:
             raise Unauthorized("The token is unknown, expired or revoked: sign in again.")
         return username
+
+    def remembered_bearer(self, authorization: str | None) -> str | None:
+        """`bearer` answered from memory only, or None (then call `bearer` in a worker thread)."""
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        return self.credentials.remembered("t" + token.strip())
+
+    def remembered_key(self, api_key: str | None) -> str | None:
+        """`app_key` answered from memory only, or None (then call `app_key` in a worker thread)."""
+        return self.credentials.remembered("k" + api_key) if api_key else None
 
     def app_key(self, api_key: str | None) -> str:
         """The person an Open311 client app's key reports as."""
