@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -48,6 +49,7 @@ MAX_SKEW = timedelta(minutes=10)
 DEFAULT_SILENCE = timedelta(minutes=5)
 DEFAULT_RETENTION = timedelta(days=30)
 DEFAULT_MERGE_WINDOW = timedelta(minutes=30)
+UNKNOWN_RETRY_S = 30.0
 SETTING_KEY = "sensor_rules"
 """A site's rule overrides in the settings table: {"rule name": {"above": …, "clear_below": …, …}}."""
 
@@ -332,6 +334,7 @@ class SensorIngest:
         self._loaded_at = 0.0
         self._rules: tuple[Rule, ...] | None = None
         self._overrides = rules
+        self._misses: dict[str, float] = {}  # unknown codes: when each was last looked up
 
     # devices and rules, read once and again when an unknown code shows up (at most every 30 s)
     def devices(self, *, refresh: bool = False) -> dict[str, DeviceRef]:
@@ -364,8 +367,33 @@ class SensorIngest:
         return self._rules or DEFAULT_RULES
 
     def device(self, code: str) -> DeviceRef | None:
+        """The sensor of this code; an unknown one is looked up in the store (a sensor added since the
+        list was read is found at its first message), each unknown code at most once per 30 s."""
         found = self.devices().get(code)
-        return found if found is not None else self.devices(refresh=True).get(code)
+        if found is not None:
+            return found
+        now = time.monotonic()
+        if now - self._misses.get(code, -UNKNOWN_RETRY_S) < UNKNOWN_RETRY_S:
+            return None
+        found = self._lookup(code)
+        if found is None:
+            if len(self._misses) > 10_000:  # a flood of made-up codes must not grow this without end
+                self._misses.clear()
+            self._misses[code] = now
+            return None
+        self._devices[code] = found
+        self._by_id[found.id] = found
+        self._misses.pop(code, None)
+        return found
+
+    def _lookup(self, code: str) -> DeviceRef | None:
+        with self.store.session() as session:
+            row = session.execute(
+                select(
+                    Device.id, Device.code, Device.subtype, Device.name, Device.lon, Device.lat, Device.online
+                ).where(Device.code == code, Device.kind == "sensor")
+            ).first()
+        return None if row is None else DeviceRef(*row)
 
     def accept(self, topic: str, data: bytes, received: datetime | None = None) -> list[Reading]:
         """A message's readings, or none (counted and logged) when it is malformed or its device unknown."""
@@ -387,6 +415,12 @@ class SensorIngest:
         except BadPayload as exc:
             self.counts.malformed += 1
             log.warning("Malformed sensor message dropped: %s", exc)
+            return []
+        except (StoreError, StoreUnavailable):
+            raise  # the device list could not be read: the caller keeps the message and tries again
+        except Exception:  # whatever else a message can do to the parser: it is that message's fault
+            self.counts.malformed += 1
+            log.exception("Sensor message on %s dropped", topic[:80])
             return []
 
     def ingest(self, readings: Sequence[Reading], now: datetime | None = None) -> IngestResult:

@@ -11,6 +11,7 @@ database restarting is a retried batch with back-off. Bad messages are counted a
 
 from __future__ import annotations
 
+import copy
 import logging
 import queue
 import socket
@@ -208,24 +209,25 @@ class SensorService:
                 self._housekeeping()
 
     def _handle(self, messages: list[_Message]) -> None:
-        readings: list[Reading] = []
-        for m in messages:
-            readings.extend(self.ingest.accept(m.topic, m.payload))
+        readings: list[Reading] | None = None
         delay = 0.5
         while True:
             try:
+                if readings is None:  # an unknown code re-reads the device list: the store may be down
+                    readings = self._accept(messages)
                 self.ingest.ingest(readings)
                 break
             except (StoreUnavailable, StoreError) as exc:
                 # unreachable, or refused (a missing grant a DBA can fix): keep the batch, unacknowledged
                 if not self.store_down:
                     what = "unreachable" if isinstance(exc, StoreUnavailable) else "refused the batch"
-                    log.warning("Store %s, %d readings wait (not acknowledged): %s", what, len(readings), exc)
+                    log.warning("Store %s, %d messages wait (not acknowledged): %s", what, len(messages), exc)
                 self.store_down = True
                 if self._stop.wait(delay):
                     return  # stopping: nothing acknowledged, the broker keeps them
                 delay = min(delay * 2, 10.0)
             except Exception:  # a reading the store cannot take: find it, keep the rest, live on
+                readings = readings or []
                 log.exception("A batch of %d readings failed; storing them one by one", len(readings))
                 if not self._one_by_one(readings):
                     return  # the store went away meanwhile: nothing acknowledged
@@ -237,7 +239,16 @@ class SensorService:
             if m.generation == self.generation and m.qos > 0:
                 self.client.ack(m.mid, m.qos)
         if self.on_batch is not None:
-            self.on_batch(len(readings))
+            self.on_batch(len(readings or []))
+
+    def _accept(self, messages: list[_Message]) -> list[Reading]:
+        """The batch's readings; counted once even when the store's answer makes it try again."""
+        before = copy.deepcopy(self.ingest.counts)
+        try:
+            return [r for m in messages for r in self.ingest.accept(m.topic, m.payload)]
+        except BaseException:
+            self.ingest.counts = before
+            raise
 
     def _one_by_one(self, readings: list[Reading]) -> bool:
         """Store each reading alone, dropping (counting, logging) the ones that fail; False if the store

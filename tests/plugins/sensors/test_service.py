@@ -19,6 +19,7 @@ import paho.mqtt.client as mqtt
 import pytest
 from sqlalchemy import func, select
 
+from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.models import Case, SensorAlarm, SensorReading
 from gridwatch.db.sensors import SensorIngest, ensure_devices, payload
 from gridwatch.db.store import Store
@@ -146,6 +147,27 @@ def test_a_reading_the_store_cannot_take_is_dropped_and_the_rest_stored(
     with store.session() as session:
         seconds = sorted(int((at - T0).total_seconds()) for at in session.scalars(select(SensorReading.at)))
     assert seconds == [11, 12, 14, 15]
+
+
+def test_a_sensor_added_while_the_service_runs_is_found_even_if_the_store_blinks(
+    store: Store, running: tuple[SensorService, Publisher]
+) -> None:
+    service, pub = running
+    ensure_devices(store, [("SW0009", "water_level", 118.1, 24.5)])  # after the service read its list
+    real = service.ingest._lookup
+    calls: list[str] = []
+
+    def blinking(code: str):  # type: ignore[no-untyped-def]
+        calls.append(code)
+        if len(calls) == 1:
+            raise StoreUnavailable("The store at … is not answering")
+        return real(code)
+
+    service.ingest._lookup = blinking  # type: ignore[method-assign]
+    pub.send("SW0009", payload("water_level", 0.12, at=T0))
+    wait_for(lambda: count(store, SensorReading) == 1, what="the new sensor's reading")
+    c = service.ingest.counts
+    assert (calls, c.received, c.unknown, c.stored) == (["SW0009", "SW0009"], 1, 0, 1)
 
 
 def test_a_bad_broker_url_is_a_clear_error(store: Store) -> None:
