@@ -295,10 +295,18 @@ class ZoneEditor(QDialog):
     def _show_watch_state(self) -> None:
         try:
             state = analytics_reads.watch_state(self.store, self.camera_code)
+            alarms = analytics_reads.false_alarms(self.store, self.camera_code)
         except (StoreError, StoreUnavailable):
-            state = None
+            state, alarms = None, []
+        counts = [
+            self.tr("%1: %2 false alarm(s) of %3 case(s)")
+            .replace("%1", a.detector)
+            .replace("%2", str(a.false_alarms))
+            .replace("%3", str(a.cases))
+            for a in alarms
+        ]
         if state is None or not state.status:
-            self.status.setText(self.tr("Not watched by an analytics worker yet."))
+            self.status.setText("\n".join([self.tr("Not watched by an analytics worker yet."), *counts]))
             return
         lines = [self.tr("Worker: %1 · %2").replace("%1", state.holder or "—").replace(
             "%2", str(state.status.get("state", "")))]  # fmt: skip
@@ -306,7 +314,7 @@ class ZoneEditor(QDialog):
             lines.append(str(state.status["error"]))
         for zone, reason in (state.status.get("disabled") or {}).items():
             lines.append(self.tr("Zone %1 disabled: %2").replace("%1", zone).replace("%2", str(reason)))
-        self.status.setText("\n".join(lines))
+        self.status.setText("\n".join([*lines, *counts]))
 
     # --- zones -----------------------------------------------------------------------------------------
 

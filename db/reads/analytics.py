@@ -120,8 +120,9 @@ def machine_case(store: Store, case_no: str) -> MachineCase | None:
         )
 
 
-def false_alarms(store: Store) -> list[FalseAlarms]:
-    """Per camera and detector: the cases its detections opened, and how many a desk rejected as 误报."""
+def false_alarms(store: Store, camera_code: str | None = None) -> list[FalseAlarms]:
+    """Per camera and detector (of one camera if given): the cases its detections opened, and how many a
+    desk rejected as 误报."""
     opened = (
         select(Detection.case_id, Detection.device_id, func.min(Detection.detector).label("detector"))
         .group_by(Detection.case_id, Detection.device_id)
@@ -146,6 +147,7 @@ def false_alarms(store: Store) -> list[FalseAlarms]:
             .select_from(opened)
             .join(Device, Device.id == opened.c.device_id)
             .outerjoin(false, false.c.case_id == opened.c.case_id)
+            .where(Device.code == camera_code if camera_code is not None else Device.id.is_not(None))
             .group_by(Device.code, Device.name, opened.c.detector)
             .order_by(Device.code, opened.c.detector)
         ).all()

@@ -345,27 +345,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="457"/>
+        <location filename="../../app/ui/zone_editor.py" line="465"/>
         <source>Zones</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="459"/>
+        <location filename="../../app/ui/zone_editor.py" line="467"/>
         <source>Draw this camera&apos;s analytics zones</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="460"/>
+        <location filename="../../app/ui/zone_editor.py" line="468"/>
         <source>Show zones</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="463"/>
+        <location filename="../../app/ui/zone_editor.py" line="471"/>
         <source>Show the analytics zones over the picture</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="492"/>
+        <location filename="../../app/ui/zone_editor.py" line="500"/>
         <source>%1 has no analytics zones yet.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2623,32 +2623,37 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="301"/>
+        <location filename="../../app/ui/zone_editor.py" line="302"/>
+        <source>%1: %2 false alarm(s) of %3 case(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="309"/>
         <source>Not watched by an analytics worker yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="303"/>
+        <location filename="../../app/ui/zone_editor.py" line="311"/>
         <source>Worker: %1 · %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="308"/>
+        <location filename="../../app/ui/zone_editor.py" line="316"/>
         <source>Zone %1 disabled: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="370"/>
+        <location filename="../../app/ui/zone_editor.py" line="378"/>
         <source>Click the zone&apos;s corners on the picture, then close the polygon.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="378"/>
+        <location filename="../../app/ui/zone_editor.py" line="386"/>
         <source>A zone needs at least 3 points; %1 drawn.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="422"/>
+        <location filename="../../app/ui/zone_editor.py" line="430"/>
         <source>Saved (version %1): the analytics workers pick the zones up at their next renewal.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -346,27 +346,27 @@
         <translation>视频流不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="457"/>
+        <location filename="../../app/ui/zone_editor.py" line="465"/>
         <source>Zones</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="459"/>
+        <location filename="../../app/ui/zone_editor.py" line="467"/>
         <source>Draw this camera&apos;s analytics zones</source>
         <translation>绘制该摄像机的智能分析区域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="460"/>
+        <location filename="../../app/ui/zone_editor.py" line="468"/>
         <source>Show zones</source>
         <translation>显示区域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="463"/>
+        <location filename="../../app/ui/zone_editor.py" line="471"/>
         <source>Show the analytics zones over the picture</source>
         <translation>在画面上显示智能分析区域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="492"/>
+        <location filename="../../app/ui/zone_editor.py" line="500"/>
         <source>%1 has no analytics zones yet.</source>
         <translation>%1 尚未设置智能分析区域。</translation>
     </message>
@@ -2616,32 +2616,37 @@
         <translation>未取得摄像机画面（%1）：仍可绘制区域。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="301"/>
+        <location filename="../../app/ui/zone_editor.py" line="302"/>
+        <source>%1: %2 false alarm(s) of %3 case(s)</source>
+        <translation>%1：%3 个案件中误报 %2 个</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="309"/>
         <source>Not watched by an analytics worker yet.</source>
         <translation>尚无分析进程监视该摄像机。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="303"/>
+        <location filename="../../app/ui/zone_editor.py" line="311"/>
         <source>Worker: %1 · %2</source>
         <translation>分析进程：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="308"/>
+        <location filename="../../app/ui/zone_editor.py" line="316"/>
         <source>Zone %1 disabled: %2</source>
         <translation>区域 %1 已停用：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="370"/>
+        <location filename="../../app/ui/zone_editor.py" line="378"/>
         <source>Click the zone&apos;s corners on the picture, then close the polygon.</source>
         <translation>在画面上单击区域的各个角点，然后闭合多边形。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="378"/>
+        <location filename="../../app/ui/zone_editor.py" line="386"/>
         <source>A zone needs at least 3 points; %1 drawn.</source>
         <translation>区域至少需要 3 个顶点；已绘制 %1 个。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="422"/>
+        <location filename="../../app/ui/zone_editor.py" line="430"/>
         <source>Saved (version %1): the analytics workers pick the zones up at their next renewal.</source>
         <translation>已保存（版本 %1）：分析进程将在下次续租时载入新区域。</translation>
     </message>

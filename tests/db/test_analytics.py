@@ -180,6 +180,7 @@ def test_false_alarms_are_counted_per_camera_and_detector(store: Store, staff: d
         reads.FalseAlarms("CAM1", "摄像机1", "occupancy", 1, 2),
         reads.FalseAlarms("CAM2", "摄像机2", "occupancy", 1, 1),
     ]
+    assert reads.false_alarms(store, "CAM2") == [reads.FalseAlarms("CAM2", "摄像机2", "occupancy", 1, 1)]
 
 
 @pytest.mark.postgres

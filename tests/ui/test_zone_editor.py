@@ -182,6 +182,9 @@ def test_a_machine_case_shows_its_snapshot_first_and_not_a_case_rejects_it_as_a_
     ]
     detail.show_case(case_id)
     assert not panel.false_button.isEnabled() and not panel.confirm_button.isEnabled()
+    editor = ZoneEditor(store, camera, "dispatcher", picture=np.zeros((360, 640, 3), np.uint8))
+    qtbot.addWidget(editor)
+    assert editor.status.text().endswith("occupancy: 1 false alarm(s) of 1 case(s)")  # where to retune
 
 
 def test_a_case_no_detector_opened_shows_no_machine_panel(qtbot: QtBot, store: Store, camera: str) -> None:
