@@ -48,6 +48,8 @@ DESK_STEPS = {
 }
 """The steps `DemoSimulation` (the desk) still takes when the field is simulated through the API; accept,
 feedback and the check are the field's."""
+DESK_DIRECT = frozenset({"grid_worker"})
+"""A grid worker's report is registered directly (docs/DOMAIN.md); a citizen's is verified first."""
 DESK_SOURCES = ("hotline", "video", "sensor")
 """Sources `DemoSimulation` still reports from; grid workers and citizens report through the API."""
 CATEGORIES = ("06010", "06012", "06036", "06042", "07001", "01001", "03005", "09001")

@@ -183,9 +183,11 @@ def demo_command(
     field = _demo_field(url, simulate) if screenshot is None else None
     if simulate and screenshot is None:
         if field is not None and field.simulate:  # the field acts through the API; the desk's steps stay here
-            from gridwatch.api.demo_field import DESK_SOURCES, DESK_STEPS
+            from gridwatch.api.demo_field import DESK_DIRECT, DESK_SOURCES, DESK_STEPS
 
-            simulation = DemoSimulation(Store(url), steps=DESK_STEPS, sources=DESK_SOURCES)
+            simulation = DemoSimulation(
+                Store(url), steps=DESK_STEPS, sources=DESK_SOURCES, direct_sources=DESK_DIRECT
+            )
         else:
             simulation = DemoSimulation(Store(url))
         threading.Thread(target=simulation.run, args=(stop,), name="demo-simulation", daemon=True).start()

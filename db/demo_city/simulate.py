@@ -65,10 +65,14 @@ class DemoSimulation:
         advance_per_tick: int = 2,
         steps: dict[str, str] | None = None,
         sources: tuple[str, ...] | None = None,
+        direct_sources: frozenset[str] = frozenset(),
     ) -> None:
         """`steps` and `sources` narrow what the simulation does as the administrator when the demo's field
-        is simulated through the HTTP API (app/api/demo_field.py): then only the desk's steps remain."""
+        is simulated through the HTTP API (app/api/demo_field.py): then only the desk's steps remain. A
+        reported case of one of `direct_sources` is registered directly (docs/DOMAIN.md: a grid worker's
+        report may be), whatever `steps` says for `reported`."""
         self.store = store
+        self.direct_sources = direct_sources
         self.steps = NEXT_STEP if steps is None else steps
         self.sources = tuple(SOURCES[:5]) if sources is None else sources
         self.rng = random.Random(seed)
@@ -129,14 +133,16 @@ class DemoSimulation:
     def _advance(self) -> list[tuple[str, str]]:
         with self.store.session() as session:
             rows = session.execute(
-                select(Case.case_no, Case.state, Case.version)
+                select(Case.case_no, Case.state, Case.version, Case.source)
                 .where(Case.state.in_(sorted(OPEN_STATES & set(self.steps))))
                 .order_by(func.random())
                 .limit(self.advance_per_tick)
             ).all()
         done = []
-        for case_no, state, version in rows:
-            action = self.steps.get(state)
+        for case_no, state, version, source in rows:
+            action = (
+                "register" if state == "reported" and source in self.direct_sources else self.steps.get(state)
+            )
             if action is None:
                 continue
             try:

@@ -8,9 +8,17 @@ import numpy as np
 import pytest
 import requests
 
-from gridwatch.api.demo_field import DEMO_PASSWORD, FieldSimulation, scene
+from gridwatch.api.demo_field import (
+    DEMO_PASSWORD,
+    DESK_DIRECT,
+    DESK_SOURCES,
+    DESK_STEPS,
+    FieldSimulation,
+    scene,
+)
 from gridwatch.api.service import Service
 from gridwatch.db import field as bookkeeping
+from gridwatch.db.demo_city.simulate import DemoSimulation
 from gridwatch.db.lifecycle import ActionInput
 from gridwatch.db.reads import cases as case_reads
 from gridwatch.db.reads import field as field_reads
@@ -86,3 +94,26 @@ def test_the_demo_field_reports_through_http_and_the_crew_closes_the_loop(served
         ]
         phones.close()
         quiet.close()
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_the_desk_registers_a_workers_report_and_sends_a_citizens_to_verify(served: Field) -> None:
+    """With the field through the API, the demo's desk simulation keeps only the desk's steps: a grid
+    worker's report is registered directly, a citizen's is sent to verify (docs/DOMAIN.md)."""
+    key = bookkeeping.add_api_key(served.service.keeper, "demo citizen app", served.users["app"])
+    with Served(Service(served.owner, demo_password=DEMO_PASSWORD)) as base:
+        phones = FieldSimulation(base, served.owner, app_key=key, seed=5, report_chance=1, citizen_chance=1)
+        (worker_case, _), (citizen_case, _) = phones.tick().reported
+        phones.close()
+    desk = DemoSimulation(
+        served.owner,
+        seed=1,
+        new_case_chance=0,
+        advance_per_tick=10,
+        steps=DESK_STEPS,
+        sources=DESK_SOURCES,
+        direct_sources=DESK_DIRECT,
+    )
+    assert sorted(desk.tick().advanced) == sorted([(worker_case, "register"), (citizen_case, "send_verify")])
+    # (the worker's case waits: this territory has no routing rule to dispatch it by)
+    assert desk.tick().advanced == [(citizen_case, "register")]
