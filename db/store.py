@@ -536,6 +536,7 @@ class Store:
         )
         if case is None:
             return None
+        seen = case.version  # before the UPDATE: the ORM brings the object up to the new version with it
         session.execute(
             update(Case)
             .where(Case.id == case.id)
@@ -558,7 +559,7 @@ class Store:
                 at=at,
                 note="repeat alarm merged",
                 data={},
-                case_version=case.version + 1,
+                case_version=seen + 1,
             )
         )
         session.flush()

@@ -174,6 +174,12 @@ def test_a_repeat_inside_the_merge_window_joins_the_open_case(store: Store, inge
         )
     assert alarms == [case.id] * 3
     assert merges == 2
+    with store.session() as session:
+        versions = session.scalars(
+            select(CaseEvent.case_version).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
+        ).all()
+    assert versions == [1, 2, 3]  # one event per version: the next action writes version 4
+    assert store.act(case.case_no, "register", actor="admin").version == 4
 
 
 def test_redelivered_readings_store_once_and_raise_nothing_twice(store: Store, ingest: SensorIngest) -> None:

@@ -9,7 +9,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import pytest
@@ -109,6 +109,13 @@ def test_a_desk_reads_the_readings_and_only_the_service_writes_them(
     try:
         service = sign_in(pg_url(pg_schema), sensor_login, PASSWORD)
         SensorIngest(service).ingest([Reading("YY0001", datetime.now(UTC), 1.5, True, True)])
+        t = datetime.now(UTC) - timedelta(minutes=5)
+        for start in (0, 60):  # a smoke alarm, cleared, again: merged under the case guard
+            SensorIngest(service).ingest([Reading("YG0001", t + timedelta(seconds=start), 1.0),
+                                          Reading("YG0001", t + timedelta(seconds=start + 10), 0.0)])  # fmt: skip
+        with pg_store.session() as session:
+            merged, version = session.execute(select(Case.merged_count, Case.version)).one()
+        assert (merged, version) == (1, 2)
         desk = sign_in(pg_url(pg_schema), dispatcher, PASSWORD)
         info = sensor_reads.sensor(desk, "YY0001")
         assert info is not None and info.value == 1.5
