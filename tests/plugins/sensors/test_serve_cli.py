@@ -111,8 +111,8 @@ def test_a_desk_reads_the_readings_and_only_the_service_writes_them(
         SensorIngest(service).ingest([Reading("YY0001", datetime.now(UTC), 1.5, True, True)])
         t = datetime.now(UTC) - timedelta(minutes=5)
         for start in (0, 60):  # a smoke alarm, cleared, again: merged under the case guard
-            SensorIngest(service).ingest([Reading("YG0001", t + timedelta(seconds=start), 1.0),
-                                          Reading("YG0001", t + timedelta(seconds=start + 10), 0.0)])  # fmt: skip
+            on, off = t + timedelta(seconds=start), t + timedelta(seconds=start + 10)
+            SensorIngest(service).ingest([Reading("YG0001", on, 1.0), Reading("YG0001", off, 0.0)])
         with pg_store.session() as session:
             merged, version = session.execute(select(Case.merged_count, Case.version)).one()
         assert (merged, version) == (1, 2)
