@@ -20,11 +20,12 @@ from sqlalchemy import ColumnElement, Select, and_, case, false, func, not_, or_
 from sqlalchemy.orm import Session
 
 from gridwatch.db.calendar import WorkingCalendar
+from gridwatch.db.levels import CENTER_KEY, LEVEL_KEY, TOP
 from gridwatch.db.models import Case, Category, Department, OrgUnit, Rating, Setting
 from gridwatch.db.queries import HANDLING_STEPS, overdue
 
-GroupKey = Literal["department", "street", "grid", "source", "category"]
-GROUP_KEYS: tuple[GroupKey, ...] = ("department", "street", "grid", "source", "category")
+GroupKey = Literal["department", "street", "grid", "source", "category", "level", "center"]
+GROUP_KEYS: tuple[GroupKey, ...] = ("department", "street", "grid", "source", "category", "level", "center")
 DEFAULT_WEIGHTS = {"handle": 30, "handle_on_time": 20, "rework": 20, "overdue": 20, "extension": 10}
 GRADES = ((90.0, "A"), (75.0, "B"), (60.0, "C"), (40.0, "D"))
 SATISFIED = ("satisfied", "basically")
@@ -258,6 +259,8 @@ KEY_COLUMNS: dict[GroupKey, Any] = {
     "grid": Case.grid_id,
     "source": Case.source,
     "category": Case.category_code,
+    "level": LEVEL_KEY,  # the level and center accountable for a case (docs/LEVELS.md)
+    "center": CENTER_KEY,
 }
 
 
@@ -306,6 +309,8 @@ class Names:
             return self.department.get(value, (str(value), str(value)))
         if by in ("street", "grid"):
             return self.org.get(value, (str(value), str(value)))
+        if by == "center":
+            return ("top", TOP) if value == 0 else self.org.get(value, (str(value), str(value)))
         if by == "category":
             return str(value), self.category.get(value, str(value))
         return str(value), str(value)
@@ -314,9 +319,11 @@ class Names:
         """The raw column value of a shown key: (found, value); "—" is the NULL value."""
         if key == NONE_KEY:
             return True, None
+        if by == "center" and key == "top":
+            return True, 0
         if by == "department":
             table = self.department
-        elif by in ("street", "grid"):
+        elif by in ("street", "grid", "center"):
             table = self.org
         else:
             return True, key

@@ -49,7 +49,10 @@ from gridwatch.db.models import (
 from gridwatch.db.store import Store
 
 Grouping = GroupKey | Literal["total", "worker"]
-EVALUATION_GROUPS: tuple[GroupKey, ...] = ("department", "street", "grid", "source", "category")
+EVALUATION_GROUPS: tuple[GroupKey, ...] = (
+    *("department", "street", "grid", "source", "category"),
+    *("level", "center"),  # the level and center accountable for a case (docs/LEVELS.md)
+)
 """The groupings an evaluation shows unless asked for others (docs/DOMAIN.md "Metrics")."""
 WORKER_METRICS = ("reports", "valid_reports", "verified", "verified_on_time", "checked", "checked_on_time")
 """A grid worker's case figures (attendance counts clock records, not cases, and has no drill-down)."""
