@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
 from gridwatch.layers import devices, personnel
+from gridwatch.layers.base import DETAIL_SCALE
 from gridwatch.layers.cases import LIGHT_COLOURS, TOP_CLASSES, URGENCY_SIZES, Light, Urgency
 from gridwatch.layers.org import OrgLevel, OrgStyle
 from gridwatch.layers.symbols import Shape, Symbol
@@ -115,8 +116,11 @@ def _outline(symbols: ET.Element, name: str, colour: int, width: float) -> None:
     )
 
 
-def _document(renderer: ET.Element) -> str:
-    root = ET.Element("qgis", version=QGIS_VERSION, styleCategories="Symbology")
+def _document(renderer: ET.Element, detail_only: bool = False) -> str:
+    """A QML document; `detail_only`: drawn from 1:DETAIL_SCALE in, as the desktop draws it."""
+    root = ET.Element("qgis", version=QGIS_VERSION, styleCategories="Symbology|Rendering")
+    if detail_only:
+        root.attrib.update(hasScaleBasedVisibilityFlag="1", minScale=f"{DETAIL_SCALE:g}", maxScale="0")
     root.append(renderer)
     body = ET.tostring(root, encoding="unicode")
     return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + body
@@ -172,13 +176,14 @@ def cases_qml() -> str:
 
 
 def devices_qml() -> str:
-    """Each kind with the desktop's shape and colour; an offline device in the desktop's grey."""
+    """Each kind with the desktop's shape and colour, an offline device in the desktop's grey; from street
+    level in, as on the desktop."""
     renderer, symbols = _categorized("kind", [(name, name) for name in DEVICE_KINDS.values()])
     for i, kind in enumerate(DEVICE_KINDS):
         online, offline = devices.SYMBOLS[kind * 2 + 1], devices.SYMBOLS[kind * 2]
         colour = f"if(\"online\", '{rgba(online.fill)}', '{rgba(offline.fill)}')"
         _marker(symbols, str(i), online, {"fillColor": colour})
-    return _document(renderer)
+    return _document(renderer, detail_only=True)
 
 
 def positions_qml() -> str:
@@ -190,9 +195,10 @@ def positions_qml() -> str:
 
 
 def tracks_qml() -> str:
+    """A worker's walk in the on-duty colour, from street level in (the desktop's tails)."""
     renderer, symbols = _single()
     _line(symbols, "0", personnel.ON_DUTY, TRACK_WIDTH_PX)
-    return _document(renderer)
+    return _document(renderer, detail_only=True)
 
 
 def org_units_qml(style: OrgStyle | None = None) -> str:

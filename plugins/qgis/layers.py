@@ -15,6 +15,8 @@ from .listener import built_in_listener_works
 
 GROUP = "gridwatch"
 PERIOD_DAYS = 30
+HIDDEN = {"period_cases"}
+"""Added switched off: closed cases of the period would bury the open ones on the map."""
 
 
 def tr(text):
@@ -69,8 +71,9 @@ def add_group(connection, project=None):
     root.insertChildNode(0, group)
     layers = make_layers(connection)
     invalid = [layer.name() for layer in layers.values() if not layer.isValid()]
-    for layer in layers.values():
+    for key, layer in layers.items():
         if layer.isValid():
             project.addMapLayer(layer, False)
-            group.addLayer(layer)
+            node = group.addLayer(layer)
+            node.setItemVisibilityChecked(key not in HIDDEN)
     return group, {k: v for k, v in layers.items() if v.isValid()}, invalid

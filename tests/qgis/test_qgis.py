@@ -17,6 +17,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from gridwatch.layers import devices, personnel
+from gridwatch.layers.base import DETAIL_SCALE
 from gridwatch.layers.cases import LIGHT_COLOURS, URGENCY_SIZES, Light, Urgency
 from gridwatch.layers.org import OrgLevel, OrgStyle
 from gridwatch.layers.qgis_styles import SHAPES
@@ -80,6 +81,19 @@ def test_a_plain_qgis_opens_the_published_layers_styled_as_the_desktop(gis: GisS
         for level in OrgLevel
     }
     assert seen["gis_tracks"]["wkb"] == "LineString" and seen["gis_tracks"]["count"] == 1
+    detail = {
+        view: info["detail_only"]
+        for view, info in seen.items()
+        if isinstance(info, dict) and "detail_only" in info
+    }
+    assert (
+        detail
+        == {
+            view: [True, DETAIL_SCALE] if view in ("gis_devices", "gis_tracks") else [False, 0.0]
+            for view in detail
+        }
+        and len(detail) == 7
+    )  # devices and workers' tails from street level in, as on the desktop
     assert seen["gis_grids"]["wkb"] == "MultiPolygon" and seen["gis_grids"]["count"] == 3
 
 
@@ -99,14 +113,14 @@ def test_the_plugin_adds_the_group_and_it_renders(gis: GisStore, tmp_path: Path)
         "devices": "devices", "grids": "org_units", "org_units": "",
     }  # fmt: skip
     assert seen["messages"] == []
+    assert "Cases of the last 30 days" not in seen["shown"] and len(seen["shown"]) == 6  # added switched off
     assert seen["zh_CN"] == ["未结案件", "网格", "各网格案件数"]
     image = QImage(str(png))
     assert (image.width(), image.height()) == (1400, 900)
     colours = {image.pixel(x, y) for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)}
-    for wanted in (LIGHT_COLOURS[Light.RED], LIGHT_COLOURS[Light.GREEN], devices.SYMBOLS[1].fill):
+    for wanted in (LIGHT_COLOURS[Light.RED], LIGHT_COLOURS[Light.GREEN]):
         assert wanted in colours, f"no {QColor.fromRgba(wanted).name()} in the rendered group"
-
-
+    assert devices.SYMBOLS[1].fill not in colours  # drawn at about 1:26,000: devices show from 1:25,000 in
 def test_a_case_reported_at_a_desk_refreshes_qgis_without_a_manual_refresh(gis: GisStore) -> None:
     """QGIS (the grid worker's sign-in) waits; a dispatcher reports a case in the worker's grid through the
     store API; the open-case layer repaints by itself and shows it; the devices layer is not repainted."""
@@ -137,7 +151,7 @@ def test_a_case_reported_at_a_desk_refreshes_qgis_without_a_manual_refresh(gis: 
     finally:
         if qgis.poll() is None:
             qgis.kill()
-    assert qgis.returncode == 0, err
+    assert qgis.returncode == 0, f"QGIS ended with {qgis.returncode}:\n{out}\n{err}"
     seen: dict[str, Any] = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
     assert case.case_no not in seen["before"] and case.case_no in seen["after"]
     assert seen["repaints"]["open_cases"] >= 1 and seen["repaints"]["period_cases"] >= 1

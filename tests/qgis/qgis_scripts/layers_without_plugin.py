@@ -27,6 +27,7 @@ def describe(layer):
         "crs": layer.crs().authid(),
         "count": layer.featureCount(),
         "renderer": renderer.type() if renderer else None,
+        "detail_only": [layer.hasScaleBasedVisibility(), layer.minimumScale()],
     }
     if renderer and renderer.type() == "categorizedSymbol":
         info["attr"] = renderer.classAttribute()

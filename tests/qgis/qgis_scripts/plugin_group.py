@@ -2,6 +2,7 @@
 through an authentication configuration, say what the group holds, and render it to a PNG (argv[1])."""
 
 import sys
+import time
 
 from common import auth_config, connection, finish, plugin_dir
 from fake_iface import Iface
@@ -47,8 +48,12 @@ def main():
     iface = Iface()
     plugin = gridwatch.classFactory(iface)
     plugin.initGui()
-    group = plugin.add_layers(connection(auth_config()))
+    authcfg = auth_config()
+    started = time.perf_counter()
+    group = plugin.add_layers(connection(authcfg))
+    opened = time.perf_counter() - started
     layers = [node.layer() for node in group.findLayers()]
+    shown = [node.layer() for node in group.findLayers() if node.isVisible()]
     out = {
         "group": group.name(),
         "layers": [layer.name() for layer in layers],
@@ -61,7 +66,10 @@ def main():
         "menu": iface.menu,
         "messages": iface.messages(),
     }
-    out["image"] = render(layers, sys.argv[1])
+    started = time.perf_counter()
+    out["image"] = render(shown, sys.argv[1])
+    out["shown"] = [layer.name() for layer in shown]
+    out["seconds"] = {"open": opened, "render": time.perf_counter() - started}
     # the plugin's own translation
     from gridwatch.plugin import install_translator
 
@@ -70,7 +78,7 @@ def main():
         QCoreApplication.translate("gridwatch", t) for t in ("Open cases", "Grids", "Cases per grid")
     ]
     plugin.unload()
-    del translator, layers, group, plugin
+    del translator, layers, shown, group, plugin
     finish(out)
 
 
