@@ -23,7 +23,7 @@ def review_command(
         None, "--screenshot", help="Open the window, wait until loaded, save it as this PNG and exit."
     ),
     tab: str = typer.Option(
-        "closure", "--tab", help="The tab a screenshot shows: closure, evaluation or map."
+        "closure", "--tab", help="The tab to open on (and a screenshot shows): closure, evaluation or map."
     ),
     basemap: str | None = typer.Option(
         None,

@@ -87,6 +87,7 @@ def run_review(
             QMessageBox.critical(None, "gridwatch", str(exc))
         print(exc, file=sys.stderr)
         return 1
+    window.tabs.setCurrentIndex(TABS.index(tab))
     window.show()
     if screenshot is not None:
         return save_screenshot(window, screenshot, tab)
