@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, select, text
 
 from gridwatch.db.accounts import add_user
+from gridwatch.db.analytics import Leases
 from gridwatch.db.models import AnalyticsHold, AnalyticsLease
 from gridwatch.db.seeds import ensure_reference_data
 from gridwatch.db.store import Store
@@ -67,6 +68,11 @@ def holders(store: Store) -> dict[str, str | None]:
     return {code: holder for code, holder in rows}
 
 
+def video_cases(store: Store) -> int:
+    with store.session() as s:
+        return int(s.scalar(text("SELECT count(*) FROM cases WHERE source = 'video'")) or 0)
+
+
 def test_a_killed_workers_cameras_move_to_the_other_and_no_camera_ever_has_two_holders(
     pg_store: Store, service_url: str
 ) -> None:
@@ -78,6 +84,7 @@ def test_a_killed_workers_cameras_move_to_the_other_and_no_camera_ever_has_two_h
                                                                    set(held.values())) == [2, 2],
             60, "the cameras shared two and two",
         )  # fmt: skip
+        wait_for(lambda: video_cases(pg_store) >= 1, 60, "a detection reported by the service's sign-in")
         pids = {h: int(h.split(":")[1]) for h in set(holders(pg_store).values()) if h}
         killed = next(h for h, pid in pids.items() if pid == first.pid)
         survivor = next(h for h in pids if h != killed)
@@ -123,6 +130,18 @@ def test_a_killed_workers_cameras_move_to_the_other_and_no_camera_ever_has_two_h
         # taken over at the survivor's next renewal after the lease ran out (a third of the lease time)
         assert following.started_at - previous.expires_at < timedelta(seconds=LEASE_S)
     assert all(h.ended_at is not None for h in holds)  # the survivor released at its clean stop
+    with pg_store.session() as s:  # the service's own sign-in reported them: its grants suffice
+        reporters = (
+            s.execute(
+                text(
+                    "SELECT DISTINCT p.username FROM cases c JOIN people p ON p.id = c.reporter_id "
+                    "JOIN detections d ON d.case_id = c.id WHERE c.source = 'video'"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert reporters == [make_url(service_url).username]
 
 
 def test_the_service_refuses_the_owners_connection(pg_store: Store, pg_schema: str) -> None:
@@ -156,3 +175,44 @@ def test_one_service_with_two_workers_shares_the_cameras_and_a_stop_gives_them_b
             service.wait()
     with pg_store.session() as s:
         assert s.scalar(select(AnalyticsLease.holder).where(AnalyticsLease.holder.is_not(None))) is None
+
+
+def test_the_lease_and_zone_tables_refuse_roles_without_the_right(pg_store: Store, pg_schema: str) -> None:
+    """Checked as restricted roles with their passwords, through raw SQL that skips the store's checks."""
+    from gridwatch.db.accounts import sign_in
+    from gridwatch.db.errors import Forbidden
+
+    with pg_store.session() as s:
+        ensure_reference_data(s)
+    add_cameras(pg_store, {"C1": "rtsp://127.0.0.1:9/c1"})
+    zone_store.save(pg_store, "C1", STALL_ZONES, actor="admin")
+    tag = uuid.uuid4().hex[:8]
+    users = {role: f"gwt_{tag}_{role}" for role in ("dispatcher", "handler")}
+    for role, username in users.items():
+        add_user(pg_store, actor="admin", username=username, name=role, roles=[role], password=PASSWORD)
+    try:
+        dispatcher = sign_in(pg_url(pg_schema), users["dispatcher"], PASSWORD)
+        handler = sign_in(pg_url(pg_schema), users["handler"], PASSWORD)
+        try:
+            with pytest.raises(Forbidden, match="permission denied for table analytics_leases"):
+                Leases(dispatcher, "intruder").claim(1)  # only the system role keeps leases
+            with (
+                pytest.raises(Forbidden, match="permission denied for table camera_zones"),
+                handler.session() as s,
+            ):
+                s.execute(text("UPDATE camera_zones SET zones = '{\"zones\": []}'"))
+            with (
+                pytest.raises(Forbidden, match="permission denied for table detections"),
+                dispatcher.session() as s,
+            ):
+                s.execute(text("DELETE FROM detections"))
+            assert zone_store.save(dispatcher, "C1", STALL_ZONES, actor=users["dispatcher"]) == 2
+        finally:
+            dispatcher.dispose()
+            handler.dispose()
+    finally:
+        admin = create_engine(PG_URL)
+        with admin.begin() as conn:
+            for username in users.values():
+                conn.execute(text(f'DROP ROLE IF EXISTS "{username}"'))
+        admin.dispose()
