@@ -75,3 +75,9 @@ def test_a_bad_bind_is_one_line() -> None:
     result = runner.invoke(app, ["serve", "api", "--bind", "8080"])
     assert result.exit_code == 1
     assert result.output.strip() == "--bind '8080': give HOST:PORT, e.g. 127.0.0.1:8080."
+
+
+def test_a_bad_media_allow_network_is_one_line() -> None:
+    result = runner.invoke(app, ["serve", "api", "--media-allow", "intranet"])
+    assert result.exit_code == 1
+    assert result.output.strip() == "--media-allow 'intranet': give a network, e.g. 10.1.2.0/24."
