@@ -168,6 +168,9 @@ def test_a_scope_narrows_the_window_to_it(
     p = open_pane(qtbot, pane, store, scope=C2)
     assert set(shown(p, "grid")) == {G2, TOTAL_KEY}
     assert shown(p, "grid")[TOTAL_KEY]["reported"] == "2"
+    p.scope.setCurrentIndex(p.scope.findData(None))  # picking another scope re-reads at once
+    assert shown(p, "grid")[TOTAL_KEY]["reported"] == "6" and p.evaluation is not None
+    assert p.evaluation.scope is None
 
 
 def test_the_thematic_map_colours_grids_by_the_evaluation(

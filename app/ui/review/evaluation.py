@@ -242,6 +242,7 @@ class EvaluationPane(QWidget):
         self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
         self.pdf_button.clicked.connect(lambda: self.export("pdf"))
         self.preset.currentIndexChanged.connect(self._preset_chosen)
+        self.scope.currentIndexChanged.connect(lambda _i: self.refresh() if self.evaluation else None)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("Period")))
         bar.addWidget(self.preset)
@@ -394,7 +395,9 @@ class EvaluationPane(QWidget):
         self.end.setEnabled(True)
         self.start.setDate(QDate(start.year, start.month, start.day))
         self.end.setDate(QDate(end.year, end.month, end.day))
+        self.scope.blockSignals(True)
         self.scope.setCurrentIndex(max(0, self.scope.findData(scope)))
+        self.scope.blockSignals(False)
         self.refresh()
 
     def period(self) -> tuple[date, date, str | None]:
