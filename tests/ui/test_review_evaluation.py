@@ -161,6 +161,24 @@ def test_an_empty_period_says_no_cases(
     assert p.stack.currentWidget() is p.body
 
 
+def test_a_bad_period_is_said_and_no_stale_numbers_stay(
+    store: Store, staff: dict[str, str], qtbot: QtBot, pane: list[EvaluationPane]
+) -> None:
+    seed(store)
+    p = open_pane(qtbot, pane, store)
+    messages: list[str] = []
+    p.message.connect(messages.append)
+    p.set_period(date(2025, 11, 30), date(2025, 11, 1))
+    assert messages == ["The period ends (2025-11-01) before it starts (2025-11-30)."]
+    assert p.no_cases.text() == messages[0] and p.stack.currentWidget() is p.no_cases
+    assert p.evaluation is None and not p.xlsx_button.isEnabled()
+    assert p.drill_cell(p.tables["department"], 0, 2) is None
+    p.set_period(date(2024, 1, 1), date(2025, 11, 30))
+    assert "at most 366 days" in messages[-1]
+    p.set_period(*NOV)
+    assert p.stack.currentWidget() is p.body and p.evaluation is not None
+
+
 def test_a_scope_narrows_the_window_to_it(
     store: Store, staff: dict[str, str], qtbot: QtBot, pane: list[EvaluationPane]
 ) -> None:

@@ -213,6 +213,7 @@ class EvaluationPane(QWidget):
         self.store = store
         self.username = username
         self.evaluation: Evaluation | None = None
+        self._started = False  # the first evaluation ran: a changed period or scope re-reads at once
         self.drill_dialog: DrillDown | None = None
         today = utcnow().astimezone(reference.site_rules(store).calendar.tz).date()
         self.today = today
@@ -242,7 +243,7 @@ class EvaluationPane(QWidget):
         self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
         self.pdf_button.clicked.connect(lambda: self.export("pdf"))
         self.preset.currentIndexChanged.connect(self._preset_chosen)
-        self.scope.currentIndexChanged.connect(lambda _i: self.refresh() if self.evaluation else None)
+        self.scope.currentIndexChanged.connect(lambda _i: self.refresh() if self._started else None)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("Period")))
         bar.addWidget(self.preset)
@@ -280,6 +281,7 @@ class EvaluationPane(QWidget):
         self.no_cases = named("noCases", QLabel(self.tr("No cases in this period and scope.")))
         self.no_cases.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_cases.setStyleSheet("font-size: 16px; color: #667;")
+        self.no_cases.setWordWrap(True)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.body)
         self.stack.addWidget(self.no_cases)
@@ -384,7 +386,7 @@ class EvaluationPane(QWidget):
             first, last = period_presets(self.today)[key]
             self.start.setDate(QDate(first.year, first.month, first.day))
             self.end.setDate(QDate(last.year, last.month, last.day))
-            if self.evaluation is not None:
+            if self._started:
                 self.refresh()
 
     def set_period(self, start: date, end: date, scope: str | None = None) -> None:
@@ -414,11 +416,17 @@ class EvaluationPane(QWidget):
     def refresh(self) -> None:
         start, end, scope = self.period()
         QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
+        self._started = True
         try:
             self.evaluation = evaluate(self.store, start, end, scope)
-        except (StoreError, StoreUnavailable) as exc:
+        except (StoreError, StoreUnavailable) as exc:  # a period backwards, too long, the store away
+            self.evaluation = None  # no stale numbers to drill into or export under the new period
             self.message.emit(str(exc))
-            self.summary.setText(str(exc))
+            self.summary.setText("")
+            self.no_cases.setText(str(exc))
+            self.stack.setCurrentWidget(self.no_cases)
+            self.xlsx_button.setEnabled(False)
+            self.pdf_button.setEnabled(False)
             return
         finally:
             QApplication.restoreOverrideCursor()
@@ -430,6 +438,7 @@ class EvaluationPane(QWidget):
         period = f"{ev.start:%Y-%m-%d} – {ev.end:%Y-%m-%d}"
         if ev.empty:
             self.summary.setText(f"{period} · {where}")
+            self.no_cases.setText(self.tr("No cases in this period and scope."))
             self.evaluated.emit(ev)
             self.stack.setCurrentWidget(self.no_cases)
             self.xlsx_button.setEnabled(False)
