@@ -447,6 +447,8 @@ class SensorIngest:
                 out.reported = self.report_pending()
             except (StoreError, StoreUnavailable) as exc:  # the alarm is stored: the next round reports it
                 log.warning("Sensor alarm kept for its report, which failed: %s", exc)
+            except Exception:  # the readings are committed whatever the report met: never store them again
+                log.exception("Sensor alarm kept for its report, which failed")
         return out
 
     def _insert(self, session: Session, rows: Mapping[tuple[int, datetime], Reading]) -> int:

@@ -268,6 +268,8 @@ class SensorService:
             self.ingest.report_pending()
         except (StoreUnavailable, StoreError) as exc:
             log.warning("Pending sensor alarms not reported yet: %s", exc)
+        except Exception:
+            log.exception("Pending sensor alarms not reported yet")
 
     def _housekeeping(self) -> None:
         try:
@@ -280,3 +282,5 @@ class SensorService:
                 log.info("Purged %d readings older than %s", self.ingest.purge(self.keep), self.keep)
         except (StoreUnavailable, StoreError) as exc:
             log.warning("Sensor housekeeping skipped: %s", exc)
+        except Exception:  # the worker must live: readings keep coming
+            log.exception("Sensor housekeeping failed")

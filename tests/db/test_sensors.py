@@ -257,3 +257,17 @@ def test_downsampled_series_for_the_desk(store: Store, ingest: SensorIngest) -> 
     assert series.high[0] == pytest.approx(1.5)
     assert series.raw == 360
     assert series.limit == 2.0
+
+
+def test_a_report_that_fails_keeps_the_alarm_and_the_readings_stay_stored(
+    store: Store, ingest: SensorIngest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(**_: object) -> Case:
+        raise RuntimeError("the report met something unforeseen")
+
+    monkeypatch.setattr(store, "report", broken)
+    result = ingest.ingest([Reading("YG0001", T0, 1.0)], now=T0)
+    assert (result.stored, len(result.raised), result.reported) == (1, 1, [])
+    monkeypatch.undo()
+    assert len(ingest.report_pending()) == 1
+    assert len(cases(store)) == 1
