@@ -416,6 +416,9 @@ def test_people_with_their_roles_and_the_actions_they_are_offered(
         Offer("approve_suspend", False),
         Offer("refuse_suspend", True),
         Offer("resume", False),
+        Offer("dispatch_down", False),  # centers on the org tree (docs/LEVELS.md)
+        Offer("hand_back", True),
+        Offer("escalate", True),
     ]
     assert [o.action for o in people.offered_actions(store, "handler")] == [
         "accept",
@@ -425,7 +428,7 @@ def test_people_with_their_roles_and_the_actions_they_are_offered(
         "resume",
         "feedback",
     ]
-    assert len(people.offered_actions(store, "admin")) == 24  # every action of the workflow
+    assert len(people.offered_actions(store, "admin")) == 27  # every action of the workflow
 
 
 def test_reference_lists_for_dialogs_and_filters(district: Store) -> None:
