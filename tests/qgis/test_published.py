@@ -22,7 +22,9 @@ from gridwatch.db.errors import Refused
 from gridwatch.db.imports import org_units
 from gridwatch.db.published import LAYERS, publish, published_styles
 from gridwatch.db.queries import light_of
+from gridwatch.db.store import Store
 from gridwatch.layers.qgis_styles import published_styles as generated_styles
+from tests.conftest import pg_url
 from tests.qgis.conftest import (
     COMMUNITY_1,
     GRID_11,
@@ -92,7 +94,8 @@ def test_the_views_are_typed_keyed_and_judge_the_caller(gis: GisStore) -> None:
     store.dispose()
     expected = {"Polygon": "MULTIPOLYGON", "Point": "POINT", "Line": "LINESTRING"}
     assert columns == sorted((view, expected[kind], 4490) for view, kind in LAYERS.items())
-    assert all("security_invoker=true" in options[view].split(",") for view in LAYERS), options
+    assert set(LAYERS) <= set(options)
+    assert all("security_invoker=true" in (o or "").split(",") for o in options.values()), options  # every view
     assert mine == {gis.cases["c1"]}  # CGJ's handler: CGJ's case only, through the view as from the table
     assert keys == (6, 6)
     dispatcher = gis.sign_in("dispatcher")
@@ -283,3 +286,33 @@ def test_a_case_reported_at_a_desk_is_announced_on_the_qgis_channel(gis: GisStor
         desk.dispose()
         payloads = [n.payload for n in listener.notifies(timeout=5, stop_after=1)]
     assert payloads == ["cases"]
+
+
+def test_gis_publish_on_the_command_line(gis: GisStore, sqlite_store: Store) -> None:
+    from sqlalchemy.engine import make_url
+    from typer.testing import CliRunner
+
+    from gridwatch.cli import app
+
+    runner = CliRunner()
+    owner_url = pg_url(gis.schema)
+    with gis.owner.engine.begin() as conn:
+        conn.execute(text("DELETE FROM layer_styles"))
+    as_admin = make_url(owner_url).set(username=gis.users["admin"], password=PASSWORD)
+    done = runner.invoke(app, ["gis", "publish", "--db", as_admin.render_as_string(hide_password=False)])
+    assert done.exit_code == 0, done.output
+    assert done.output.startswith("Published 7 layer styles and the working clock (")
+    assert published_styles(gis.owner) == generated_styles()
+    as_handler = make_url(owner_url).set(username=gis.users["h_cgj"], password=PASSWORD)
+    refused = runner.invoke(app, ["gis", "publish", "--db", as_handler.render_as_string(hide_password=False)])
+    assert refused.exit_code == 1
+    assert (
+        refused.output.strip()
+        == "Publishing the GIS layers' styles needs the role admin (or the store's owner)."
+    )
+    on_sqlite = runner.invoke(app, ["gis", "publish", "--db", str(sqlite_store.engine.url)])
+    assert on_sqlite.exit_code == 1
+    assert (
+        on_sqlite.output.strip()
+        == "GIS layers are published by a PostgreSQL store; an SQLite store has none."
+    )

@@ -121,6 +121,8 @@ def test_the_plugin_adds_the_group_and_it_renders(gis: GisStore, tmp_path: Path)
     for wanted in (LIGHT_COLOURS[Light.RED], LIGHT_COLOURS[Light.GREEN]):
         assert wanted in colours, f"no {QColor.fromRgba(wanted).name()} in the rendered group"
     assert devices.SYMBOLS[1].fill not in colours  # drawn at about 1:26,000: devices show from 1:25,000 in
+
+
 def test_a_case_reported_at_a_desk_refreshes_qgis_without_a_manual_refresh(gis: GisStore) -> None:
     """QGIS (the grid worker's sign-in) waits; a dispatcher reports a case in the worker's grid through the
     store API; the open-case layer repaints by itself and shows it; the devices layer is not repainted."""
