@@ -157,12 +157,18 @@ def _announce(session: Session) -> None:
 
 
 def watch_credentials(
-    keeper_store: Store, changed: Callable[[bool], None], stop: threading.Event, *, backoff: float = 1.0
+    keeper_store: Store,
+    changed: Callable[[bool], None],
+    stop: threading.Event,
+    *,
+    alive: Callable[[], bool] = lambda: True,
+    backoff: float = 1.0,
 ) -> None:
-    """Until `stop` is set, call `changed(True)` when listening starts and at every announced revocation
-    or change of a person of this store, and `changed(False)` when the connection is lost (nothing
-    remembered may be trusted then, until listening again). PostgreSQL only; runs in a thread."""
-    while not stop.is_set():
+    """Until `stop` is set or `alive()` says no (asked every second), call `changed(True)` when listening
+    starts and at every announced revocation or change of a person of this store, and `changed(False)`
+    when the connection is lost (nothing remembered may be trusted then, until listening again).
+    PostgreSQL only; runs in a thread, holding one connection."""
+    while not stop.is_set() and alive():
         raw = None
         try:
             with keeper_store.session() as session:  # as the service's role: its schema is visible to it
@@ -175,7 +181,7 @@ def watch_credentials(
             conn.execute(f"LISTEN {CREDENTIALS_CHANNEL}")
             conn.execute(f"LISTEN {FEED_CHANNEL}")
             changed(True)
-            while not stop.is_set():
+            while not stop.is_set() and alive():
                 for note in conn.notifies(timeout=1.0):
                     if note.channel == CREDENTIALS_CHANNEL:
                         if note.payload == schema:

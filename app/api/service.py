@@ -124,6 +124,7 @@ class Credentials:
         threading.Thread(
             target=bookkeeping.watch_credentials,
             args=(keeper, changed, stop),
+            kwargs={"alive": lambda: own() is not None},  # a service dropped without close() ends it too
             name="gridwatch-credentials",
             daemon=True,
         ).start()
@@ -194,7 +195,8 @@ class Service:
         """`gridwatch demo`'s shared password for its SQLite store (db/field.py password_sign_in)."""
         self.limiter = Limiter(rate, burst)
         self.sign_ins = Limiter(SIGN_IN_RATE, SIGN_IN_BURST)
-        self.credentials = Credentials(store, lambda: self.keeper)
+        own = weakref.ref(self)  # no cycle: a dropped service is freed at once, and its watch ends
+        self.credentials = Credentials(store, lambda: own().keeper)  # type: ignore[union-attr]
         self._keeper: Store | None = None
 
     @property
