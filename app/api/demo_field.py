@@ -3,11 +3,11 @@
 `DemoField.start` serves the field API over the demo's store on a free port of 127.0.0.1, in a thread of
 the demo's process, with a citizen app's key and the demo's shared password (an SQLite store has no
 passwords; db/field.py `password_sign_in`). `FieldSimulation` then plays the people in the street as
-their phones would: grid workers sign in and report with a photo, verify on site with a photo and check a
-department's work with the after-photo; a citizen app reports through Open311 with a photo; department
-crews accept and feed back with the after-photo. Everything goes over HTTP as those people, so the desk
-sees the loop close through the same door a real phone uses. The desk's own steps (register, dispatch,
-send to check, close) stay with `DemoSimulation`, acting as the demo's administrator.
+their phones would: grid workers sign in, clock on once a day, report with a photo, verify on site with a
+photo and check a department's work with the after-photo; a citizen app reports through Open311 with a
+photo; department crews accept and feed back with the after-photo. Everything goes over HTTP as those
+people, so the desk sees the loop close through the same door a real phone uses. The desk's own steps
+(register, dispatch, send to check, close) stay with `DemoSimulation`, acting as the demo's administrator.
 
 The store is read only to choose whose phone wakes up (`reads.field.waiting_field_work`): a real phone
 would be woken by its own person. A tick makes a handful of requests, so the demo stays light.
@@ -89,6 +89,7 @@ class FieldTick:
     reported: list[tuple[str, str]] = field(default_factory=list)
     done: list[tuple[str, str]] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    clocked: list[tuple[str, str]] = field(default_factory=list)  # (username, status) of a clock-on
 
 
 class FieldSimulation:
@@ -104,6 +105,7 @@ class FieldSimulation:
         seed: int | None = None,
         report_chance: float = 0.3,
         citizen_chance: float = 0.2,
+        clock_chance: float = 0.2,
         tasks_per_tick: int = 2,
         timeout: float = 10.0,
     ) -> None:
@@ -114,6 +116,8 @@ class FieldSimulation:
         self.rng = random.Random(seed)
         self.report_chance = report_chance
         self.citizen_chance = citizen_chance
+        self.clock_chance = clock_chance
+        self.clocked_on: set[tuple[str, str]] = set()  # (username, the day's date): once a day
         self.tasks_per_tick = tasks_per_tick
         self.timeout = timeout
         self.http = requests.Session()
@@ -193,6 +197,22 @@ class FieldSimulation:
         )
         return (answer.json()[0]["service_request_id"], "citizen") if answer.status_code == 201 else None
 
+    def clock_on(self) -> tuple[str, str] | None:
+        """A grid worker who has not yet today clocks on at their grid's spot (打卡, inside the geofence);
+        the desk's attendance then has their day (normal or late)."""
+        today = time.strftime("%Y-%m-%d")
+        waiting = [p for p in self.patrollers if (p.username, today) not in self.clocked_on]
+        if not waiting:
+            return None
+        walker = self.rng.choice(waiting)
+        answer = self._call(
+            walker.username, "POST", "/api/v1/clock/on", json={"lon": walker.lon, "lat": walker.lat}
+        )
+        if answer.status_code != 200:
+            return None
+        self.clocked_on.add((walker.username, today))
+        return walker.username, str(answer.json()["status"])
+
     def work(self, task: field_reads.FieldWork) -> tuple[str, str] | None:
         """The person opens their tasks and does this one: verify with a photo, check with the after-photo,
         accept, or feed back with the after-photo. None if it is not theirs any more or was refused."""
@@ -242,6 +262,8 @@ class FieldSimulation:
             out.reported.append(made)
         if self.rng.random() < self.citizen_chance and (made := self.citizen_report()):
             out.reported.append(made)
+        if self.rng.random() < self.clock_chance and (clocked := self.clock_on()):
+            out.clocked.append(clocked)
         for task in field_reads.waiting_field_work(self.store, self.tasks_per_tick):
             done = self.work(task)
             if done is None:

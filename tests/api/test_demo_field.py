@@ -22,7 +22,15 @@ from gridwatch.db.demo_city.simulate import DemoSimulation
 from gridwatch.db.lifecycle import ActionInput
 from gridwatch.db.reads import cases as case_reads
 from gridwatch.db.reads import field as field_reads
+from gridwatch.db.store import utcnow
 from tests.api.conftest import Field, Served
+
+
+def reads_today(served: Field) -> list[field_reads.AttendanceDay]:
+    with served.owner.session() as session:
+        calendar = served.owner.rules(session).calendar
+    day = utcnow().astimezone(calendar.tz).date()
+    return field_reads.attendance(served.owner, day, day)
 
 
 def events(served: Field, case_no: str) -> list[tuple[str, str | None]]:
@@ -38,9 +46,16 @@ def test_the_demo_field_reports_through_http_and_the_crew_closes_the_loop(served
             base + "/api/v1/sign-in", json={"username": served.users["worker"], "password": "x"}, timeout=10
         )
         assert wrong.status_code == 401
-        phones = FieldSimulation(base, served.owner, app_key=key, seed=3, report_chance=1, citizen_chance=1)
+        phones = FieldSimulation(
+            base, served.owner, app_key=key, seed=3, report_chance=1, citizen_chance=1, clock_chance=1
+        )
         tick = phones.tick()
         assert [source for _, source in tick.reported] == ["grid_worker", "citizen"]
+        assert [who for who, _ in tick.clocked] == ["worker"]  # once a day: the next tick does not
+        assert tick.clocked[0][1] in ("normal", "late")  # by the wall clock the test runs at
+        assert phones.tick().clocked == []
+        today = reads_today(served)
+        assert [(d.username, d.status) for d in today] == [("worker", tick.clocked[0][1])]
         for case_no, source in tick.reported:
             found = case_reads.by_number(served.owner, case_no)
             assert found.case.source == source
