@@ -76,23 +76,38 @@ def ancestors(session: Session, unit_id: int) -> list[int]:
     return out
 
 
+def _skeleton(session: Session) -> tuple[dict[int, int | None], set[int]]:
+    """The tree above the grids (districts, streets, communities: hundreds of rows, not the grids'
+    thousands) and the centers, read in two queries, so a walk up costs no more."""
+    parents: dict[int, int | None] = {
+        i: p for i, p in session.execute(select(OrgUnit.id, OrgUnit.parent_id).where(OrgUnit.level != "grid"))
+    }
+    return parents, set(session.scalars(select(Center.org_unit_id)))
+
+
+def _upper(parents: dict[int, int | None], centers: set[int], parent: int | None) -> int | None:
+    seen: set[int] = set()
+    while parent is not None and parent not in centers and parent not in seen:
+        seen.add(parent)
+        parent = parents.get(parent)
+    return parent
+
+
 def upper_center(session: Session, unit_id: int) -> int | None:
     """The nearest center strictly above `unit_id`; None: the top center."""
-    above = ancestors(session, unit_id)
-    if not above:
-        return None
-    centers = set(session.scalars(select(Center.org_unit_id).where(Center.org_unit_id.in_(above))))
-    return next((u for u in above if u in centers), None)
+    parent = session.scalar(select(OrgUnit.parent_id).where(OrgUnit.id == unit_id))
+    return _upper(*_skeleton(session), parent)
 
 
 def centers_below(session: Session, holder: int | None) -> list[CenterRef]:
     """The centers a case held by `holder` may be dispatched down to (the next center on each branch)."""
+    parents, centers = _skeleton(session)
     rows = session.execute(
         select(Center.org_unit_id, OrgUnit.code, Center.name, OrgUnit.level)
         .join(OrgUnit, OrgUnit.id == Center.org_unit_id)
         .order_by(OrgUnit.code)
     ).all()
-    return [CenterRef(*r) for r in rows if upper_center(session, r[0]) == holder]
+    return [CenterRef(*r) for r in rows if _upper(parents, centers, parents.get(r[0])) == holder]
 
 
 def _center_by_code(session: Session, code: str) -> int:
