@@ -814,89 +814,94 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="265"/>
+        <location filename="../../app/ui/review/closure.py" line="252"/>
+        <source> (the longest waiting; more wait)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="266"/>
         <source>Request: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="292"/>
+        <location filename="../../app/ui/review/closure.py" line="293"/>
         <source>no photo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="294"/>
+        <location filename="../../app/ui/review/closure.py" line="295"/>
         <source>Nothing waits for a decision.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="297"/>
+        <location filename="../../app/ui/review/closure.py" line="298"/>
         <source>Approve (Enter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="298"/>
-        <location filename="../../app/ui/review/closure.py" line="319"/>
+        <location filename="../../app/ui/review/closure.py" line="299"/>
+        <location filename="../../app/ui/review/closure.py" line="320"/>
         <source>Send back… (B)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="307"/>
+        <location filename="../../app/ui/review/closure.py" line="308"/>
         <source>checked, awaiting closure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="314"/>
+        <location filename="../../app/ui/review/closure.py" line="315"/>
         <source>%1 (Enter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="317"/>
+        <location filename="../../app/ui/review/closure.py" line="318"/>
         <source>%1… (B)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="328"/>
-        <location filename="../../app/ui/review/closure.py" line="392"/>
+        <location filename="../../app/ui/review/closure.py" line="329"/>
+        <location filename="../../app/ui/review/closure.py" line="393"/>
         <source>The workflow has no send back from closure: a failed check already went back to rework.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="333"/>
+        <location filename="../../app/ui/review/closure.py" line="334"/>
         <source>Your roles do not allow: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="358"/>
+        <location filename="../../app/ui/review/closure.py" line="359"/>
         <source>Asked: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="360"/>
+        <location filename="../../app/ui/review/closure.py" line="361"/>
         <source> (+%1 working hours)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="364"/>
+        <location filename="../../app/ui/review/closure.py" line="365"/>
         <source>No check on record.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="367"/>
+        <location filename="../../app/ui/review/closure.py" line="368"/>
         <source>%1 by %2 at %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="376"/>
+        <location filename="../../app/ui/review/closure.py" line="377"/>
         <source> · %1 rework(s) before</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="404"/>
+        <location filename="../../app/ui/review/closure.py" line="405"/>
         <source>Not possible for you on this case: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="434"/>
+        <location filename="../../app/ui/review/closure.py" line="435"/>
         <source>%1 done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1054,367 +1059,368 @@
 <context>
     <name>EvaluationPane</name>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="221"/>
+        <location filename="../../app/ui/review/evaluation.py" line="222"/>
         <source>Last 30 days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="222"/>
+        <location filename="../../app/ui/review/evaluation.py" line="223"/>
         <source>This month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="223"/>
+        <location filename="../../app/ui/review/evaluation.py" line="224"/>
         <source>Last month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="224"/>
+        <location filename="../../app/ui/review/evaluation.py" line="225"/>
         <source>Last 90 days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="225"/>
+        <location filename="../../app/ui/review/evaluation.py" line="226"/>
         <source>Custom</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="234"/>
+        <location filename="../../app/ui/review/evaluation.py" line="235"/>
         <source>Whole territory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="238"/>
+        <location filename="../../app/ui/review/evaluation.py" line="239"/>
         <source>Evaluate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="240"/>
+        <location filename="../../app/ui/review/evaluation.py" line="241"/>
         <source>Excel…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="241"/>
+        <location filename="../../app/ui/review/evaluation.py" line="242"/>
         <source>PDF…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="246"/>
+        <location filename="../../app/ui/review/evaluation.py" line="248"/>
         <source>Period</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="252"/>
+        <location filename="../../app/ui/review/evaluation.py" line="254"/>
         <source>Scope</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="256"/>
+        <location filename="../../app/ui/review/evaluation.py" line="258"/>
         <source>Export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="279"/>
+        <location filename="../../app/ui/review/evaluation.py" line="281"/>
+        <location filename="../../app/ui/review/evaluation.py" line="441"/>
         <source>No cases in this period and scope.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="285"/>
+        <location filename="../../app/ui/review/evaluation.py" line="288"/>
         <source>Double-click a number to list the cases behind it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="301"/>
+        <location filename="../../app/ui/review/evaluation.py" line="304"/>
         <source>By department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="302"/>
+        <location filename="../../app/ui/review/evaluation.py" line="305"/>
         <source>By street</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="303"/>
+        <location filename="../../app/ui/review/evaluation.py" line="306"/>
         <source>By grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="304"/>
+        <location filename="../../app/ui/review/evaluation.py" line="307"/>
         <source>By source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="305"/>
+        <location filename="../../app/ui/review/evaluation.py" line="308"/>
         <source>By category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="306"/>
+        <location filename="../../app/ui/review/evaluation.py" line="309"/>
         <source>By level</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="307"/>
+        <location filename="../../app/ui/review/evaluation.py" line="310"/>
         <source>By center</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="308"/>
+        <location filename="../../app/ui/review/evaluation.py" line="311"/>
         <source>Grid workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="313"/>
+        <location filename="../../app/ui/review/evaluation.py" line="316"/>
         <source>Code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="314"/>
+        <location filename="../../app/ui/review/evaluation.py" line="317"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="315"/>
+        <location filename="../../app/ui/review/evaluation.py" line="318"/>
         <source>Reported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="316"/>
+        <location filename="../../app/ui/review/evaluation.py" line="319"/>
         <source>Registered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="317"/>
+        <location filename="../../app/ui/review/evaluation.py" line="320"/>
         <source>Self-handled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="318"/>
+        <location filename="../../app/ui/review/evaluation.py" line="321"/>
         <source>To handle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="319"/>
+        <location filename="../../app/ui/review/evaluation.py" line="322"/>
         <source>Handled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="320"/>
+        <location filename="../../app/ui/review/evaluation.py" line="323"/>
         <source>Handled on time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="321"/>
+        <location filename="../../app/ui/review/evaluation.py" line="324"/>
         <source>Handle rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="322"/>
+        <location filename="../../app/ui/review/evaluation.py" line="325"/>
         <source>On-time handle rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="323"/>
+        <location filename="../../app/ui/review/evaluation.py" line="326"/>
         <source>Due to close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="324"/>
+        <location filename="../../app/ui/review/evaluation.py" line="327"/>
         <source>Closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="325"/>
+        <location filename="../../app/ui/review/evaluation.py" line="328"/>
         <source>Closed on time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="326"/>
+        <location filename="../../app/ui/review/evaluation.py" line="329"/>
         <source>Close rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="327"/>
+        <location filename="../../app/ui/review/evaluation.py" line="330"/>
         <source>On-time close rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="328"/>
+        <location filename="../../app/ui/review/evaluation.py" line="331"/>
         <source>Reworks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="329"/>
+        <location filename="../../app/ui/review/evaluation.py" line="332"/>
         <source>Rework rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="330"/>
+        <location filename="../../app/ui/review/evaluation.py" line="333"/>
         <source>Extended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="331"/>
+        <location filename="../../app/ui/review/evaluation.py" line="334"/>
         <source>Extension rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="332"/>
+        <location filename="../../app/ui/review/evaluation.py" line="335"/>
         <source>Overdue open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="333"/>
+        <location filename="../../app/ui/review/evaluation.py" line="336"/>
         <source>Overdue rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="334"/>
+        <location filename="../../app/ui/review/evaluation.py" line="337"/>
         <source>Late</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="335"/>
+        <location filename="../../app/ui/review/evaluation.py" line="338"/>
         <source>Rated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="336"/>
+        <location filename="../../app/ui/review/evaluation.py" line="339"/>
         <source>Satisfaction</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="337"/>
+        <location filename="../../app/ui/review/evaluation.py" line="340"/>
         <source>Score</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="338"/>
+        <location filename="../../app/ui/review/evaluation.py" line="341"/>
         <source>Grade</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="339"/>
+        <location filename="../../app/ui/review/evaluation.py" line="342"/>
         <source>User name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="340"/>
+        <location filename="../../app/ui/review/evaluation.py" line="343"/>
         <source>Reports</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="341"/>
+        <location filename="../../app/ui/review/evaluation.py" line="344"/>
         <source>Valid reports</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="342"/>
+        <location filename="../../app/ui/review/evaluation.py" line="345"/>
         <source>Valid rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="343"/>
+        <location filename="../../app/ui/review/evaluation.py" line="346"/>
         <source>Verified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="344"/>
+        <location filename="../../app/ui/review/evaluation.py" line="347"/>
         <source>Verified on time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="345"/>
+        <location filename="../../app/ui/review/evaluation.py" line="348"/>
         <source>On-time verify rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="346"/>
+        <location filename="../../app/ui/review/evaluation.py" line="349"/>
         <source>Checked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="347"/>
+        <location filename="../../app/ui/review/evaluation.py" line="350"/>
         <source>Checked on time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="348"/>
+        <location filename="../../app/ui/review/evaluation.py" line="351"/>
         <source>On-time check rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="349"/>
+        <location filename="../../app/ui/review/evaluation.py" line="352"/>
         <source>Days on</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="350"/>
+        <location filename="../../app/ui/review/evaluation.py" line="353"/>
         <source>Working days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="351"/>
+        <location filename="../../app/ui/review/evaluation.py" line="354"/>
         <source>Attendance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="352"/>
+        <location filename="../../app/ui/review/evaluation.py" line="355"/>
         <source>Early leave</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="353"/>
+        <location filename="../../app/ui/review/evaluation.py" line="356"/>
         <source>Outside fence</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="426"/>
+        <location filename="../../app/ui/review/evaluation.py" line="437"/>
         <source>whole territory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="440"/>
+        <location filename="../../app/ui/review/evaluation.py" line="452"/>
         <source>%1 · %2 — reported %3, to handle %4, handle rate %5, on-time close rate %6, satisfaction %7</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="463"/>
+        <location filename="../../app/ui/review/evaluation.py" line="475"/>
         <source>Total</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="465"/>
+        <location filename="../../app/ui/review/evaluation.py" line="477"/>
         <source>(none)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="609"/>
+        <location filename="../../app/ui/review/evaluation.py" line="621"/>
         <source>Export the evaluation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="611"/>
+        <location filename="../../app/ui/review/evaluation.py" line="623"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="611"/>
+        <location filename="../../app/ui/review/evaluation.py" line="623"/>
         <source>PDF (*.pdf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="627"/>
+        <location filename="../../app/ui/review/evaluation.py" line="639"/>
         <source>This export is not available in this build.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="631"/>
+        <location filename="../../app/ui/review/evaluation.py" line="643"/>
         <source>Could not write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="634"/>
+        <location filename="../../app/ui/review/evaluation.py" line="646"/>
         <source>Wrote %1</source>
         <translation type="unfinished"></translation>
     </message>

@@ -811,89 +811,94 @@
         <translation>待审核 %1 件：待结案 %2 件，申请 %3 件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="265"/>
+        <location filename="../../app/ui/review/closure.py" line="252"/>
+        <source> (the longest waiting; more wait)</source>
+        <translation>（仅列出等待最久的，另有更多）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/closure.py" line="266"/>
         <source>Request: %1</source>
         <translation>申请：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="292"/>
+        <location filename="../../app/ui/review/closure.py" line="293"/>
         <source>no photo</source>
         <translation>无照片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="294"/>
+        <location filename="../../app/ui/review/closure.py" line="295"/>
         <source>Nothing waits for a decision.</source>
         <translation>没有待审核的事项。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="297"/>
+        <location filename="../../app/ui/review/closure.py" line="298"/>
         <source>Approve (Enter)</source>
         <translation>同意 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="298"/>
-        <location filename="../../app/ui/review/closure.py" line="319"/>
+        <location filename="../../app/ui/review/closure.py" line="299"/>
+        <location filename="../../app/ui/review/closure.py" line="320"/>
         <source>Send back… (B)</source>
         <translation>退回… (B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="307"/>
+        <location filename="../../app/ui/review/closure.py" line="308"/>
         <source>checked, awaiting closure</source>
         <translation>已核查，待结案</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="314"/>
+        <location filename="../../app/ui/review/closure.py" line="315"/>
         <source>%1 (Enter)</source>
         <translation>%1 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="317"/>
+        <location filename="../../app/ui/review/closure.py" line="318"/>
         <source>%1… (B)</source>
         <translation>%1… (B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="328"/>
-        <location filename="../../app/ui/review/closure.py" line="392"/>
+        <location filename="../../app/ui/review/closure.py" line="329"/>
+        <location filename="../../app/ui/review/closure.py" line="393"/>
         <source>The workflow has no send back from closure: a failed check already went back to rework.</source>
         <translation>结案环节不可退回：核查不通过的案件已在核查时返工。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="333"/>
+        <location filename="../../app/ui/review/closure.py" line="334"/>
         <source>Your roles do not allow: %1</source>
         <translation>您的角色无权：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="358"/>
+        <location filename="../../app/ui/review/closure.py" line="359"/>
         <source>Asked: %1</source>
         <translation>申请理由：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="360"/>
+        <location filename="../../app/ui/review/closure.py" line="361"/>
         <source> (+%1 working hours)</source>
         <translation>（延长 %1 工作小时）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="364"/>
+        <location filename="../../app/ui/review/closure.py" line="365"/>
         <source>No check on record.</source>
         <translation>无核查记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="367"/>
+        <location filename="../../app/ui/review/closure.py" line="368"/>
         <source>%1 by %2 at %3</source>
         <translation>%1：%2，%3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="376"/>
+        <location filename="../../app/ui/review/closure.py" line="377"/>
         <source> · %1 rework(s) before</source>
         <translation> · 此前返工 %1 次</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="404"/>
+        <location filename="../../app/ui/review/closure.py" line="405"/>
         <source>Not possible for you on this case: %1</source>
         <translation>您不能对此案件执行：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="434"/>
+        <location filename="../../app/ui/review/closure.py" line="435"/>
         <source>%1 done</source>
         <translation>%1 已完成</translation>
     </message>
@@ -1050,367 +1055,368 @@
 <context>
     <name>EvaluationPane</name>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="221"/>
+        <location filename="../../app/ui/review/evaluation.py" line="222"/>
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="222"/>
+        <location filename="../../app/ui/review/evaluation.py" line="223"/>
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="223"/>
+        <location filename="../../app/ui/review/evaluation.py" line="224"/>
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="224"/>
+        <location filename="../../app/ui/review/evaluation.py" line="225"/>
         <source>Last 90 days</source>
         <translation>近 90 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="225"/>
+        <location filename="../../app/ui/review/evaluation.py" line="226"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="234"/>
+        <location filename="../../app/ui/review/evaluation.py" line="235"/>
         <source>Whole territory</source>
         <translation>全辖区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="238"/>
+        <location filename="../../app/ui/review/evaluation.py" line="239"/>
         <source>Evaluate</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="240"/>
+        <location filename="../../app/ui/review/evaluation.py" line="241"/>
         <source>Excel…</source>
         <translation>Excel…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="241"/>
+        <location filename="../../app/ui/review/evaluation.py" line="242"/>
         <source>PDF…</source>
         <translation>PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="246"/>
+        <location filename="../../app/ui/review/evaluation.py" line="248"/>
         <source>Period</source>
         <translation>时段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="252"/>
+        <location filename="../../app/ui/review/evaluation.py" line="254"/>
         <source>Scope</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="256"/>
+        <location filename="../../app/ui/review/evaluation.py" line="258"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="279"/>
+        <location filename="../../app/ui/review/evaluation.py" line="281"/>
+        <location filename="../../app/ui/review/evaluation.py" line="441"/>
         <source>No cases in this period and scope.</source>
         <translation>该时段和范围内没有案件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="285"/>
+        <location filename="../../app/ui/review/evaluation.py" line="288"/>
         <source>Double-click a number to list the cases behind it.</source>
         <translation>双击数字可列出其对应的案件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="301"/>
+        <location filename="../../app/ui/review/evaluation.py" line="304"/>
         <source>By department</source>
         <translation>按部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="302"/>
+        <location filename="../../app/ui/review/evaluation.py" line="305"/>
         <source>By street</source>
         <translation>按街道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="303"/>
+        <location filename="../../app/ui/review/evaluation.py" line="306"/>
         <source>By grid</source>
         <translation>按网格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="304"/>
+        <location filename="../../app/ui/review/evaluation.py" line="307"/>
         <source>By source</source>
         <translation>按来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="305"/>
+        <location filename="../../app/ui/review/evaluation.py" line="308"/>
         <source>By category</source>
         <translation>按类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="306"/>
+        <location filename="../../app/ui/review/evaluation.py" line="309"/>
         <source>By level</source>
         <translation>按层级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="307"/>
+        <location filename="../../app/ui/review/evaluation.py" line="310"/>
         <source>By center</source>
         <translation>按中心</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="308"/>
+        <location filename="../../app/ui/review/evaluation.py" line="311"/>
         <source>Grid workers</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="313"/>
+        <location filename="../../app/ui/review/evaluation.py" line="316"/>
         <source>Code</source>
         <translation>编码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="314"/>
+        <location filename="../../app/ui/review/evaluation.py" line="317"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="315"/>
+        <location filename="../../app/ui/review/evaluation.py" line="318"/>
         <source>Reported</source>
         <translation>上报数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="316"/>
+        <location filename="../../app/ui/review/evaluation.py" line="319"/>
         <source>Registered</source>
         <translation>立案数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="317"/>
+        <location filename="../../app/ui/review/evaluation.py" line="320"/>
         <source>Self-handled</source>
         <translation>自行处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="318"/>
+        <location filename="../../app/ui/review/evaluation.py" line="321"/>
         <source>To handle</source>
         <translation>应处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="319"/>
+        <location filename="../../app/ui/review/evaluation.py" line="322"/>
         <source>Handled</source>
         <translation>处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="320"/>
+        <location filename="../../app/ui/review/evaluation.py" line="323"/>
         <source>Handled on time</source>
         <translation>按期处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="321"/>
+        <location filename="../../app/ui/review/evaluation.py" line="324"/>
         <source>Handle rate</source>
         <translation>处置率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="322"/>
+        <location filename="../../app/ui/review/evaluation.py" line="325"/>
         <source>On-time handle rate</source>
         <translation>按期处置率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="323"/>
+        <location filename="../../app/ui/review/evaluation.py" line="326"/>
         <source>Due to close</source>
         <translation>应结案数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="324"/>
+        <location filename="../../app/ui/review/evaluation.py" line="327"/>
         <source>Closed</source>
         <translation>结案数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="325"/>
+        <location filename="../../app/ui/review/evaluation.py" line="328"/>
         <source>Closed on time</source>
         <translation>按期结案数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="326"/>
+        <location filename="../../app/ui/review/evaluation.py" line="329"/>
         <source>Close rate</source>
         <translation>结案率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="327"/>
+        <location filename="../../app/ui/review/evaluation.py" line="330"/>
         <source>On-time close rate</source>
         <translation>按期结案率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="328"/>
+        <location filename="../../app/ui/review/evaluation.py" line="331"/>
         <source>Reworks</source>
         <translation>返工数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="329"/>
+        <location filename="../../app/ui/review/evaluation.py" line="332"/>
         <source>Rework rate</source>
         <translation>返工率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="330"/>
+        <location filename="../../app/ui/review/evaluation.py" line="333"/>
         <source>Extended</source>
         <translation>延期数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="331"/>
+        <location filename="../../app/ui/review/evaluation.py" line="334"/>
         <source>Extension rate</source>
         <translation>延期率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="332"/>
+        <location filename="../../app/ui/review/evaluation.py" line="335"/>
         <source>Overdue open</source>
         <translation>超期待处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="333"/>
+        <location filename="../../app/ui/review/evaluation.py" line="336"/>
         <source>Overdue rate</source>
         <translation>超期待处置率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="334"/>
+        <location filename="../../app/ui/review/evaluation.py" line="337"/>
         <source>Late</source>
         <translation>超期数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="335"/>
+        <location filename="../../app/ui/review/evaluation.py" line="338"/>
         <source>Rated</source>
         <translation>评价数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="336"/>
+        <location filename="../../app/ui/review/evaluation.py" line="339"/>
         <source>Satisfaction</source>
         <translation>满意率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="337"/>
+        <location filename="../../app/ui/review/evaluation.py" line="340"/>
         <source>Score</source>
         <translation>综合得分</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="338"/>
+        <location filename="../../app/ui/review/evaluation.py" line="341"/>
         <source>Grade</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="339"/>
+        <location filename="../../app/ui/review/evaluation.py" line="342"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="340"/>
+        <location filename="../../app/ui/review/evaluation.py" line="343"/>
         <source>Reports</source>
         <translation>上报数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="341"/>
+        <location filename="../../app/ui/review/evaluation.py" line="344"/>
         <source>Valid reports</source>
         <translation>有效上报数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="342"/>
+        <location filename="../../app/ui/review/evaluation.py" line="345"/>
         <source>Valid rate</source>
         <translation>有效上报率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="343"/>
+        <location filename="../../app/ui/review/evaluation.py" line="346"/>
         <source>Verified</source>
         <translation>核实数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="344"/>
+        <location filename="../../app/ui/review/evaluation.py" line="347"/>
         <source>Verified on time</source>
         <translation>按时核实数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="345"/>
+        <location filename="../../app/ui/review/evaluation.py" line="348"/>
         <source>On-time verify rate</source>
         <translation>按时核实率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="346"/>
+        <location filename="../../app/ui/review/evaluation.py" line="349"/>
         <source>Checked</source>
         <translation>核查数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="347"/>
+        <location filename="../../app/ui/review/evaluation.py" line="350"/>
         <source>Checked on time</source>
         <translation>按时核查数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="348"/>
+        <location filename="../../app/ui/review/evaluation.py" line="351"/>
         <source>On-time check rate</source>
         <translation>按时核查率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="349"/>
+        <location filename="../../app/ui/review/evaluation.py" line="352"/>
         <source>Days on</source>
         <translation>出勤天数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="350"/>
+        <location filename="../../app/ui/review/evaluation.py" line="353"/>
         <source>Working days</source>
         <translation>工作日数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="351"/>
+        <location filename="../../app/ui/review/evaluation.py" line="354"/>
         <source>Attendance</source>
         <translation>出勤率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="352"/>
+        <location filename="../../app/ui/review/evaluation.py" line="355"/>
         <source>Early leave</source>
         <translation>早退</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="353"/>
+        <location filename="../../app/ui/review/evaluation.py" line="356"/>
         <source>Outside fence</source>
         <translation>范围外打卡</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="426"/>
+        <location filename="../../app/ui/review/evaluation.py" line="437"/>
         <source>whole territory</source>
         <translation>全辖区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="440"/>
+        <location filename="../../app/ui/review/evaluation.py" line="452"/>
         <source>%1 · %2 — reported %3, to handle %4, handle rate %5, on-time close rate %6, satisfaction %7</source>
         <translation>%1 · %2 — 上报 %3 件，应处置 %4 件，处置率 %5，按期结案率 %6，满意率 %7</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="463"/>
+        <location filename="../../app/ui/review/evaluation.py" line="475"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="465"/>
+        <location filename="../../app/ui/review/evaluation.py" line="477"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="609"/>
+        <location filename="../../app/ui/review/evaluation.py" line="621"/>
         <source>Export the evaluation</source>
         <translation>导出考评</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="611"/>
+        <location filename="../../app/ui/review/evaluation.py" line="623"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="611"/>
+        <location filename="../../app/ui/review/evaluation.py" line="623"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="627"/>
+        <location filename="../../app/ui/review/evaluation.py" line="639"/>
         <source>This export is not available in this build.</source>
         <translation>此版本不提供该导出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="631"/>
+        <location filename="../../app/ui/review/evaluation.py" line="643"/>
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="634"/>
+        <location filename="../../app/ui/review/evaluation.py" line="646"/>
         <source>Wrote %1</source>
         <translation>已写入 %1</translation>
     </message>

@@ -259,3 +259,20 @@ def test_the_queue_follows_the_store(
         assert window.closure.what.text() == "Nothing waits for a decision."
     finally:
         window.stop_live()
+
+
+def test_a_queue_longer_than_shown_says_so(
+    store: Store,
+    staff: dict[str, str],
+    qtbot: QtBot,
+    review: list[ReviewWindow],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gridwatch.db.reads import review as reads
+
+    numbers = [drive(store, TO_CHECKED) for _ in range(3)]
+    monkeypatch.setattr(reads, "QUEUE_LIMIT", 2)
+    monkeypatch.setattr(reads.queue, "__kwdefaults__", {"limit": 2})
+    closure = open_review(qtbot, review, store, add_reviewer(store, "chief", ("supervisor",))).closure
+    assert queue_numbers(closure) == numbers[:2]  # the two waiting longest
+    assert closure.count_label.text() == "2 waiting: 2 to close, 0 requests (the longest waiting; more wait)"

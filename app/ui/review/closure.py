@@ -249,6 +249,7 @@ class ClosureReview(QWidget):
             .replace("%1", str(len(self.items)))
             .replace("%2", str(closes))
             .replace("%3", str(len(self.items) - closes))
+            + (self.tr(" (the longest waiting; more wait)") if len(self.items) >= review.QUEUE_LIMIT else "")
         )
         chosen = next((r for r, i in enumerate(self.items) if shown and i.case.id == shown.case.id), None)
         if chosen is None and self.items:
