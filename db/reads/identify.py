@@ -22,7 +22,7 @@ class DeviceCard:
     subtype: str | None
     name: str
     online: bool
-    reading: dict[str, Any] = field(default_factory=dict)  # a sensor's last report (sensor_states, else attrs)
+    reading: dict[str, Any] = field(default_factory=dict)  # a sensor's last report: sensor_states, attrs
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def device_card(store: Store, device_id: int) -> DeviceCard | None:
         if row is None:
             return None
         reading = dict(row.attrs or {})
-        if row.kind == "sensor":  # the sensor service's newest reading wins over the device's seeded attributes
+        if row.kind == "sensor":  # the service's newest reading wins over the seeded attributes
             reading.update(sensor_reading(session, device_id, row.subtype))
     return DeviceCard(row.code, row.kind, row.subtype, row.name, row.online, reading)
 
