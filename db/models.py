@@ -672,3 +672,4 @@ class WorkingClockEdge(Base):
 
 Index("ix_cases_handled_at", Case.handled_at)
 Index("ix_cases_closed_at", Case.closed_at)
+Index("ix_cases_department_dispatched", Case.department_id, Case.dispatched_at)

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func, select, text
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, text, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from gridwatch.db.errors import InvalidInput
@@ -509,21 +509,23 @@ def _days(session: Session, start: date, end: date, tz: str, units: Sequence[int
         late = and_(Case.deadline_at.is_not(None), column <= Case.deadline_at)
         return func.coalesce(func.sum(case((late, 1), else_=0)), 0)
 
-    # one query per moment, each an index range over the period (migration 0013)
-    reported = _local_day(session, Case.reported_at, tz, lo).label("day")
-    query = select(reported, Case.source, func.count()).where(
-        Case.reported_at >= lo, Case.reported_at < hi, scoped
-    )
-    for day, source, n in session.execute(query.group_by(reported, Case.source)):
-        d = _as_date(day)
-        counts["reported"][d] += int(n)
-        sources[d][str(source)] = int(n)
-    for name, column in (("handled", Case.handled_at), ("closed", Case.closed_at)):
-        day = _local_day(session, column, tz, lo).label("day")
-        query = select(day, func.count(), on_time(column)).where(column >= lo, column < hi, scoped)
-        for when, n, in_time in session.execute(query.group_by(day)):
-            counts[name][_as_date(when)] += int(n)
-            counts[f"{name}_on_time"][_as_date(when)] += int(in_time)
+    if session.get_bind().dialect.name == "postgresql":
+        _days_in_one_scan(session, lo, hi, tz, scoped, counts, sources)
+    else:  # one query per moment, each an index range over the period (migration 0013)
+        reported = _local_day(session, Case.reported_at, tz, lo).label("day")
+        query = select(reported, Case.source, func.count()).where(
+            Case.reported_at >= lo, Case.reported_at < hi, scoped
+        )
+        for day, source, n in session.execute(query.group_by(reported, Case.source)):
+            d = _as_date(day)
+            counts["reported"][d] += int(n)
+            sources[d][str(source)] = int(n)
+        for name, column in (("handled", Case.handled_at), ("closed", Case.closed_at)):
+            day = _local_day(session, column, tz, lo).label("day")
+            query = select(day, func.count(), on_time(column)).where(column >= lo, column < hi, scoped)
+            for when, n, in_time in session.execute(query.group_by(day)):
+                counts[name][_as_date(when)] += int(n)
+                counts[f"{name}_on_time"][_as_date(when)] += int(in_time)
     out = []
     for i in range((end - start).days + 1):
         d = start + timedelta(days=i)
@@ -539,6 +541,76 @@ def _days(session: Session, start: date, end: date, tz: str, units: Sequence[int
             )
         )
     return tuple(out)
+
+
+def _days_in_one_scan(
+    session: Session,
+    lo: datetime,
+    hi: datetime,
+    tz: str,
+    scoped: ColumnElement[bool],
+    counts: dict[str, dict[date, int]],
+    sources: dict[date, dict[str, int]],
+) -> None:
+    """PostgreSQL: the three daily counts from one read of the period's cases (GROUPING SETS over the
+    reported day and source, the handled day, the closed day): a quarter of a year is a quarter of the
+    store, which the planner reads in full once rather than three times."""
+
+    def in_period(column: Any) -> ColumnElement[bool]:
+        return and_(column >= lo, column < hi)
+
+    def day_of(column: Any) -> Any:
+        return case((in_period(column), func.date(func.timezone(tz, column))))
+
+    def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    rday, hday, cday = (day_of(c) for c in (Case.reported_at, Case.handled_at, Case.closed_at))
+    on_time_h = and_(Case.deadline_at.is_not(None), Case.handled_at <= Case.deadline_at)
+    on_time_c = and_(Case.deadline_at.is_not(None), Case.closed_at <= Case.deadline_at)
+    query = (
+        select(
+            rday,
+            Case.source,
+            hday,
+            cday,
+            func.grouping(rday, Case.source),
+            func.grouping(hday),
+            count(in_period(Case.reported_at)),
+            count(in_period(Case.handled_at)),
+            count(and_(in_period(Case.handled_at), on_time_h)),
+            count(in_period(Case.closed_at)),
+            count(and_(in_period(Case.closed_at), on_time_c)),
+        )
+        .where(
+            or_(in_period(Case.reported_at), in_period(Case.handled_at), in_period(Case.closed_at)), scoped
+        )
+        .group_by(func.grouping_sets(tuple_(rday, Case.source), tuple_(hday), tuple_(cday)))
+    )
+    for (
+        r_day,
+        source,
+        h_day,
+        c_day,
+        not_reported,
+        not_handled,
+        rep,
+        han,
+        han_ok,
+        clo,
+        clo_ok,
+    ) in session.execute(query):
+        if not not_reported:
+            if r_day is not None:
+                counts["reported"][r_day] += int(rep)
+                sources[r_day][str(source)] = int(rep)
+        elif not not_handled:
+            if h_day is not None:
+                counts["handled"][h_day] += int(han)
+                counts["handled_on_time"][h_day] += int(han_ok)
+        elif c_day is not None:
+            counts["closed"][c_day] += int(clo)
+            counts["closed_on_time"][c_day] += int(clo_ok)
 
 
 def _as_date(value: Any) -> date:
