@@ -20,7 +20,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_index("ix_cases_handled_at", "cases", ["handled_at"], unique=False)
     op.create_index("ix_cases_closed_at", "cases", ["closed_at"], unique=False)
-    op.create_index("ix_cases_department_dispatched", "cases", ["department_id", "dispatched_at"], unique=False)
+    op.create_index("ix_cases_department_dispatched", "cases", ["department_id", "dispatched_at"])
 
 
 def downgrade() -> None:
