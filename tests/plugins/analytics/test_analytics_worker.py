@@ -186,3 +186,34 @@ def test_connections_dropped_mid_run_lose_no_detection_and_double_none(
     with pg_store.session() as s:
         assert s.scalar(select(func.count()).select_from(Case).where(Case.source == "video")) == 1
         assert s.scalar(select(func.count()).select_from(Detection)) == 1
+
+
+def test_a_falling_object_case_keeps_its_clip(
+    store: Store, staff: dict[str, str], tmp_path: Path, running: list
+) -> None:  # type: ignore[type-arg]
+    from gridwatch.plugins.detectors.synthetic import falling_script
+
+    script = falling_script(seed=0)
+    add_cameras(store, {"FACADE": str(script.write(tmp_path / "facade.avi", fps=10))})
+    zone_store.save(store, "FACADE", script.zone_data(), actor="dispatcher")
+    worker = start(store, running, lease_s=6)  # the zones' own rate: the falling detector asks for 5 fps
+    wait_for(lambda: worker.recorded, 40, "the fall reported")
+    watch = next(iter(worker.watches.values()))
+    assert watch.status["fps"] == 5.0
+    with store.session() as session:
+        case = session.scalar(select(Case).where(Case.case_no == worker.recorded[0].case_no))
+        assert case is not None and case.merge_key == "video:FACADE:falling:facade"
+        files = session.execute(
+            select(Attachment.mime, Attachment.data)
+            .where(Attachment.case_id == case.id)
+            .order_by(Attachment.id)
+        ).all()
+    assert [mime for mime, _ in files] == ["image/jpeg", "video/mp4"]
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(files[1][1])
+    capture = cv2.VideoCapture(str(clip))  # a real, decodable clip around the event
+    frames = 0
+    while capture.read()[0]:
+        frames += 1
+    capture.release()
+    assert frames >= 5
