@@ -99,6 +99,22 @@ def upper_center(session: Session, unit_id: int) -> int | None:
     return _upper(*_skeleton(session), parent)
 
 
+def center_of(session: Session, unit_id: int | None) -> int | None:
+    """The center a person at org node `unit_id` works for: that node if it runs one, else the nearest
+    center above it; None (the top) for a person without a node, or with no center above theirs."""
+    if unit_id is None:
+        return None
+    parents, centers = _skeleton(session)
+    if unit_id in centers:
+        return unit_id
+    parent = parents[unit_id] if unit_id in parents else upper_parent(session, unit_id)
+    return _upper(parents, centers, parent)
+
+
+def upper_parent(session: Session, unit_id: int) -> int | None:
+    return session.scalar(select(OrgUnit.parent_id).where(OrgUnit.id == unit_id))
+
+
 def centers_below(session: Session, holder: int | None) -> list[CenterRef]:
     """The centers a case held by `holder` may be dispatched down to (the next center on each branch)."""
     parents, centers = _skeleton(session)
@@ -136,7 +152,7 @@ def check_hop(session: Session, case: Case, action: str, actor: ActsAt, inp: Act
     trusted = bool(actor.roles & {"admin", "system"})
     from_grid = action == "escalate" and escalates_from_grid(case, actor.roles)
     holder = center_ref(session, case.holder_id)
-    if not trusted and not from_grid and actor.org_unit_id != case.holder_id:
+    if not trusted and not from_grid and center_of(session, actor.org_unit_id) != case.holder_id:
         raise Forbidden(f"Case {case.case_no} is held by {holder}: only its own center's staff {action} it.")
     if action == "dispatch":
         return inp
@@ -240,11 +256,12 @@ def feasible(session: Session, case: Case, actor: ActsAt, actions: list[str]) ->
     not at the holding center, a hand-back or escalation from the top, a dispatch down with no center
     below (what a desk enables and `case show` lists; `check_hop` judges the one taken)."""
     trusted = bool(actor.roles & {"admin", "system"})
+    mine = center_of(session, actor.org_unit_id) if set(actions) & set(HELD_ACTIONS) else None
     out = []
     for action in actions:
         if action in HELD_ACTIONS:
             from_grid = action == "escalate" and escalates_from_grid(case, actor.roles)
-            if not trusted and not from_grid and actor.org_unit_id != case.holder_id:
+            if not trusted and not from_grid and mine != case.holder_id:
                 continue
             if action == "dispatch_down" and not centers_below(session, case.holder_id):
                 continue

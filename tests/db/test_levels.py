@@ -593,3 +593,20 @@ def test_the_escalation_chain_passes_the_database_as_each_signed_in_person(
     finally:
         for store in stores.values():
             store.dispose()
+
+
+def test_staff_at_a_node_without_a_center_work_for_the_center_above_it(chain: Chain) -> None:
+    password = PASSWORD if chain.store.is_postgres else None
+    grid_desk = f"gwl_{chain.tag}_g1desk"
+    add_user(
+        chain.store, actor="admin", username=grid_desk, name="g1desk", roles=["dispatcher"],
+        password=password, org_unit="35020300100101",
+    )  # fmt: skip
+    chain.users["g1desk"] = grid_desk
+    no = chain.report("C1")
+    chain.act(no, "register", "top")
+    with pytest.raises(Forbidden, match="is held by the top center"):
+        chain.act(no, "dispatch", "g1desk", department="CGJ")
+    for who, center in (("top", "350203"), ("d", "350203001"), ("s1", "350203001001")):
+        chain.act(no, "dispatch_down", who, center=center)
+    assert chain.act(no, "dispatch", "g1desk", department="CGJ").department_id is not None

@@ -123,7 +123,10 @@ def _postgres_upgrade() -> None:
                 END IF;
                 RETURN NEW;
               END IF;
-              SELECT org_unit_id INTO me FROM people WHERE username = current_user AND active;
+              -- the center the caller works for: their node if it runs one, else the nearest center above
+              SELECT CASE WHEN EXISTS (SELECT 1 FROM centers c WHERE c.org_unit_id = p.org_unit_id)
+                          THEN p.org_unit_id ELSE gw_upper_center(p.org_unit_id) END
+                INTO me FROM people p WHERE p.username = current_user AND p.active;
               from_grid := NEW.last_action = 'escalate' AND OLD.holder_id IS NULL AND OLD.state = 'reported'
                            AND gw_has('grid_worker');
               IF NOT from_grid AND me IS DISTINCT FROM OLD.holder_id THEN
