@@ -33,6 +33,7 @@ from gridwatch.db.models import (
     AnalyticsWorker,
     Attachment,
     CameraZones,
+    Category,
     Detection,
     Device,
     Person,
@@ -138,6 +139,12 @@ def save_zones(
                 f"{actor} holds {', '.join(sorted(person.roles)) or 'none'}."
             )
         camera = _camera(session, camera_code)
+        for zone in doc["zones"]:  # a case needs a known category: refused now, not at the first detection
+            code = zone.get("category")
+            if code is not None and (not isinstance(code, str) or session.get(Category, code) is None):
+                raise InvalidInput(
+                    f"Zone '{zone['name']}': no category '{code}' in the store's category list."
+                )
         row = session.get(CameraZones, camera.id, with_for_update=True)
         current = row.version if row is not None else 0
         if expected_version is not None and expected_version != current:

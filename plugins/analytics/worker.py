@@ -20,7 +20,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -221,7 +221,12 @@ class CameraWatch(threading.Thread):
             except StoreUnavailable as exc:
                 log.warning("camera %s: the store is unreachable, detection kept: %s", self.camera.code, exc)
                 return
-            except StoreError as exc:  # refused for good (e.g. an unknown category): said, not retried
+            except StoreError as exc:
+                if finding.clip_mp4:  # the case matters more than its clip: once more without it
+                    log.warning("camera %s: clip refused (%s); reporting without it", self.camera.code, exc)
+                    self.pending[0] = replace(finding, clip_mp4=None)
+                    continue
+                # refused for good (e.g. an unknown category): said, not retried
                 log.error("camera %s: detection refused: %s", self.camera.code, exc)
                 self._say({**self.status, "refused": str(exc)}, None)
             else:

@@ -56,6 +56,9 @@ def test_zones_are_kept_per_camera_with_a_version(store: Store, staff: dict[str,
         Forbidden, match="needs the role admin, shift_leader or dispatcher; handler holds handler"
     ):
         analytics.save_zones(store, "CAM2", ZONES, actor="handler")
+    unknown = {"zones": [{**ZONES["zones"][0], "category": "99999"}]}
+    with pytest.raises(InvalidInput, match="Zone 'A': no category '99999' in the store's category list"):
+        analytics.save_zones(store, "CAM2", unknown, actor="dispatcher")
     assert reads.zones(store, "CAM2").version == 0  # nothing was written
 
 
