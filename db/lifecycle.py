@@ -355,6 +355,7 @@ EFFECTS: dict[str, Effect] = {
     "resume": _resume,
     "feedback": _feedback,
     "send_check": _send_check,
+    "recheck": _send_check,
     "check_pass": _check_pass,
     "check_fail": _check_fail,
     "close": _close,

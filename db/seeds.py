@@ -74,6 +74,8 @@ TRANSITIONS: tuple[TransitionSeed, ...] = (
     TransitionSeed("check_pass", "checking", "checked", "grid_worker"),
     TransitionSeed("check_fail", "checking", "dispatched", "grid_worker", True),
     TransitionSeed("close", "checked", "closed", "shift_leader"),
+    # the closure review doubts the check: a grid worker checks again on site (a new 30-minute clock)
+    TransitionSeed("recheck", "checked", "checking", "shift_leader", True),
     # Centers on the org tree (docs/LEVELS.md): the holder changes, the state stays; db/levels.py and the
     # guard of migration 0009 say which center a hop may reach.
     TransitionSeed("dispatch_down", "registered", "registered", "dispatcher"),

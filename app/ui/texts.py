@@ -58,6 +58,7 @@ def actions() -> dict[str, str]:
         "send_check": QCoreApplication.translate("Action", "Send to check"),
         "check_pass": QCoreApplication.translate("Action", "Check passed"),
         "check_fail": QCoreApplication.translate("Action", "Check failed (rework)"),
+        "recheck": QCoreApplication.translate("Action", "Send back to check"),
         "close": QCoreApplication.translate("Action", "Close"),
         "dispatch_down": QCoreApplication.translate("Action", "Dispatch down"),
         "hand_back": QCoreApplication.translate("Action", "Hand back"),

@@ -38,10 +38,10 @@ class ReviewItem:
         return "close" if self.kind == "close" else f"approve_{self.kind}"
 
     @property
-    def send_back_action(self) -> str | None:
-        """The action that says no, with a reason: refuse_<kind>. A checked case has none in the workflow
-        (a failed check already went back as check_fail), so the window offers no send back for it."""
-        return None if self.kind == "close" else f"refuse_{self.kind}"
+    def send_back_action(self) -> str:
+        """The action that says no, with a reason: a checked case goes back to an on-site check
+        (`recheck`), a request is refused (refuse_<kind>)."""
+        return "recheck" if self.kind == "close" else f"refuse_{self.kind}"
 
 
 def queue(store: Store, *, limit: int = QUEUE_LIMIT) -> list[ReviewItem]:

@@ -130,21 +130,26 @@
     </message>
     <message>
         <location filename="../../app/ui/texts.py" line="61"/>
-        <source>Close</source>
+        <source>Send back to check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/texts.py" line="62"/>
-        <source>Dispatch down</source>
+        <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/texts.py" line="63"/>
-        <source>Hand back</source>
+        <source>Dispatch down</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/texts.py" line="64"/>
+        <source>Hand back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="65"/>
         <source>Escalate</source>
         <translation type="unfinished"></translation>
     </message>
@@ -840,7 +845,6 @@
     </message>
     <message>
         <location filename="../../app/ui/review/closure.py" line="299"/>
-        <location filename="../../app/ui/review/closure.py" line="320"/>
         <source>Send back… (B)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -855,53 +859,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="318"/>
+        <location filename="../../app/ui/review/closure.py" line="317"/>
         <source>%1… (B)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="329"/>
-        <location filename="../../app/ui/review/closure.py" line="393"/>
-        <source>The workflow has no send back from closure: a failed check already went back to rework.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/review/closure.py" line="334"/>
+        <location filename="../../app/ui/review/closure.py" line="323"/>
         <source>Your roles do not allow: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="359"/>
+        <location filename="../../app/ui/review/closure.py" line="348"/>
         <source>Asked: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="361"/>
+        <location filename="../../app/ui/review/closure.py" line="350"/>
         <source> (+%1 working hours)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="365"/>
+        <location filename="../../app/ui/review/closure.py" line="354"/>
         <source>No check on record.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="368"/>
+        <location filename="../../app/ui/review/closure.py" line="357"/>
         <source>%1 by %2 at %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="377"/>
+        <location filename="../../app/ui/review/closure.py" line="366"/>
         <source> · %1 rework(s) before</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="405"/>
+        <location filename="../../app/ui/review/closure.py" line="387"/>
         <source>Not possible for you on this case: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="435"/>
+        <location filename="../../app/ui/review/closure.py" line="417"/>
         <source>%1 done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1043,7 +1041,7 @@
 <context>
     <name>Duration</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="137"/>
+        <location filename="../../app/ui/texts.py" line="138"/>
         <source>d</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1853,22 +1851,22 @@
 <context>
     <name>Request</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="107"/>
+        <location filename="../../app/ui/texts.py" line="108"/>
         <source>return</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="108"/>
+        <location filename="../../app/ui/texts.py" line="109"/>
         <source>extension</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="109"/>
+        <location filename="../../app/ui/texts.py" line="110"/>
         <source>suspension</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="110"/>
+        <location filename="../../app/ui/texts.py" line="111"/>
         <source>self-handling</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1919,42 +1917,42 @@
 <context>
     <name>Role</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="93"/>
+        <location filename="../../app/ui/texts.py" line="94"/>
         <source>Acceptor</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="94"/>
+        <location filename="../../app/ui/texts.py" line="95"/>
         <source>Shift leader</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="95"/>
+        <location filename="../../app/ui/texts.py" line="96"/>
         <source>Dispatcher</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="96"/>
+        <location filename="../../app/ui/texts.py" line="97"/>
         <source>Department handler</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="97"/>
+        <location filename="../../app/ui/texts.py" line="98"/>
         <source>Grid worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="98"/>
+        <location filename="../../app/ui/texts.py" line="99"/>
         <source>Supervisor</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="99"/>
+        <location filename="../../app/ui/texts.py" line="100"/>
         <source>Administrator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="100"/>
+        <location filename="../../app/ui/texts.py" line="101"/>
         <source>System</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2092,37 +2090,37 @@
 <context>
     <name>Source</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="71"/>
+        <location filename="../../app/ui/texts.py" line="72"/>
         <source>Grid worker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="72"/>
+        <location filename="../../app/ui/texts.py" line="73"/>
         <source>Citizen</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="73"/>
+        <location filename="../../app/ui/texts.py" line="74"/>
         <source>12345 hotline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="74"/>
+        <location filename="../../app/ui/texts.py" line="75"/>
         <source>Video AI</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="75"/>
+        <location filename="../../app/ui/texts.py" line="76"/>
         <source>Sensor alarm</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="76"/>
+        <location filename="../../app/ui/texts.py" line="77"/>
         <source>Superior transfer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="77"/>
+        <location filename="../../app/ui/texts.py" line="78"/>
         <source>Center</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2393,17 +2391,17 @@
 <context>
     <name>Urgency</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="84"/>
+        <location filename="../../app/ui/texts.py" line="85"/>
         <source>A Urgent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="85"/>
+        <location filename="../../app/ui/texts.py" line="86"/>
         <source>B Important</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="86"/>
+        <location filename="../../app/ui/texts.py" line="87"/>
         <source>C Normal</source>
         <translation type="unfinished"></translation>
     </message>

@@ -130,21 +130,26 @@
     </message>
     <message>
         <location filename="../../app/ui/texts.py" line="61"/>
+        <source>Send back to check</source>
+        <translation>退回核查</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="62"/>
         <source>Close</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="62"/>
+        <location filename="../../app/ui/texts.py" line="63"/>
         <source>Dispatch down</source>
         <translation>下派</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="63"/>
+        <location filename="../../app/ui/texts.py" line="64"/>
         <source>Hand back</source>
         <translation>退回上级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="64"/>
+        <location filename="../../app/ui/texts.py" line="65"/>
         <source>Escalate</source>
         <translation>上报（吹哨）</translation>
     </message>
@@ -837,7 +842,6 @@
     </message>
     <message>
         <location filename="../../app/ui/review/closure.py" line="299"/>
-        <location filename="../../app/ui/review/closure.py" line="320"/>
         <source>Send back… (B)</source>
         <translation>退回… (B)</translation>
     </message>
@@ -852,53 +856,47 @@
         <translation>%1 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="318"/>
+        <location filename="../../app/ui/review/closure.py" line="317"/>
         <source>%1… (B)</source>
         <translation>%1… (B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="329"/>
-        <location filename="../../app/ui/review/closure.py" line="393"/>
-        <source>The workflow has no send back from closure: a failed check already went back to rework.</source>
-        <translation>结案环节不可退回：核查不通过的案件已在核查时返工。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/review/closure.py" line="334"/>
+        <location filename="../../app/ui/review/closure.py" line="323"/>
         <source>Your roles do not allow: %1</source>
         <translation>您的角色无权：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="359"/>
+        <location filename="../../app/ui/review/closure.py" line="348"/>
         <source>Asked: %1</source>
         <translation>申请理由：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="361"/>
+        <location filename="../../app/ui/review/closure.py" line="350"/>
         <source> (+%1 working hours)</source>
         <translation>（延长 %1 工作小时）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="365"/>
+        <location filename="../../app/ui/review/closure.py" line="354"/>
         <source>No check on record.</source>
         <translation>无核查记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="368"/>
+        <location filename="../../app/ui/review/closure.py" line="357"/>
         <source>%1 by %2 at %3</source>
         <translation>%1：%2，%3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="377"/>
+        <location filename="../../app/ui/review/closure.py" line="366"/>
         <source> · %1 rework(s) before</source>
         <translation> · 此前返工 %1 次</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="405"/>
+        <location filename="../../app/ui/review/closure.py" line="387"/>
         <source>Not possible for you on this case: %1</source>
         <translation>您不能对此案件执行：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="435"/>
+        <location filename="../../app/ui/review/closure.py" line="417"/>
         <source>%1 done</source>
         <translation>%1 已完成</translation>
     </message>
@@ -1039,7 +1037,7 @@
 <context>
     <name>Duration</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="137"/>
+        <location filename="../../app/ui/texts.py" line="138"/>
         <source>d</source>
         <translation>天</translation>
     </message>
@@ -1848,22 +1846,22 @@
 <context>
     <name>Request</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="107"/>
+        <location filename="../../app/ui/texts.py" line="108"/>
         <source>return</source>
         <translation>回退</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="108"/>
+        <location filename="../../app/ui/texts.py" line="109"/>
         <source>extension</source>
         <translation>延期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="109"/>
+        <location filename="../../app/ui/texts.py" line="110"/>
         <source>suspension</source>
         <translation>挂账</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="110"/>
+        <location filename="../../app/ui/texts.py" line="111"/>
         <source>self-handling</source>
         <translation>自行处置</translation>
     </message>
@@ -1914,42 +1912,42 @@
 <context>
     <name>Role</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="93"/>
+        <location filename="../../app/ui/texts.py" line="94"/>
         <source>Acceptor</source>
         <translation>受理员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="94"/>
+        <location filename="../../app/ui/texts.py" line="95"/>
         <source>Shift leader</source>
         <translation>值班长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="95"/>
+        <location filename="../../app/ui/texts.py" line="96"/>
         <source>Dispatcher</source>
         <translation>派遣员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="96"/>
+        <location filename="../../app/ui/texts.py" line="97"/>
         <source>Department handler</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="97"/>
+        <location filename="../../app/ui/texts.py" line="98"/>
         <source>Grid worker</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="98"/>
+        <location filename="../../app/ui/texts.py" line="99"/>
         <source>Supervisor</source>
         <translation>监督考评</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="99"/>
+        <location filename="../../app/ui/texts.py" line="100"/>
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="100"/>
+        <location filename="../../app/ui/texts.py" line="101"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
@@ -2085,37 +2083,37 @@
 <context>
     <name>Source</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="71"/>
+        <location filename="../../app/ui/texts.py" line="72"/>
         <source>Grid worker</source>
         <translation>网格员上报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="72"/>
+        <location filename="../../app/ui/texts.py" line="73"/>
         <source>Citizen</source>
         <translation>公众举报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="73"/>
+        <location filename="../../app/ui/texts.py" line="74"/>
         <source>12345 hotline</source>
         <translation>12345热线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="74"/>
+        <location filename="../../app/ui/texts.py" line="75"/>
         <source>Video AI</source>
         <translation>视频智能识别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="75"/>
+        <location filename="../../app/ui/texts.py" line="76"/>
         <source>Sensor alarm</source>
         <translation>物联感知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="76"/>
+        <location filename="../../app/ui/texts.py" line="77"/>
         <source>Superior transfer</source>
         <translation>上级转办</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="77"/>
+        <location filename="../../app/ui/texts.py" line="78"/>
         <source>Center</source>
         <translation>坐席发现</translation>
     </message>
@@ -2386,17 +2384,17 @@
 <context>
     <name>Urgency</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="84"/>
+        <location filename="../../app/ui/texts.py" line="85"/>
         <source>A Urgent</source>
         <translation>A 紧急</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="85"/>
+        <location filename="../../app/ui/texts.py" line="86"/>
         <source>B Important</source>
         <translation>B 重要</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="86"/>
+        <location filename="../../app/ui/texts.py" line="87"/>
         <source>C Normal</source>
         <translation>C 普通</translation>
     </message>

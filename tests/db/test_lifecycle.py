@@ -159,6 +159,36 @@ def test_rework_counts_and_keeps_the_clock(store: Store, staff: dict[str, str]) 
         assert case.state == "dispatched" and case.rework_count == 1 and case.deadline_at == due
 
 
+def test_closure_review_sends_a_checked_case_back_to_an_on_site_check(
+    store: Store, staff: dict[str, str]
+) -> None:
+    no = new_case(store)
+    t = local(2025, 11, 3, 9, 10)
+    steps = [
+        ("register", "leader", {}),
+        ("dispatch", "dispatcher", {"department": "CGJ"}),
+        ("accept", "handler", {}),
+        ("feedback", "handler", {}),
+        ("send_check", "acceptor", {}),
+        ("check_pass", "worker", {}),
+    ]
+    for i, (action, who, kw) in enumerate(steps):
+        act(store, no, action, who, at=t + timedelta(minutes=10 * i), **kw)
+    with pytest.raises(InvalidInput, match="needs a reason"):
+        act(store, no, "recheck", "leader")
+    with pytest.raises(Forbidden):
+        act(store, no, "recheck", "acceptor", reason="照片不清")
+    act(store, no, "recheck", "leader", reason="照片不清", at=local(2025, 11, 3, 11, 0))
+    with store.session() as s:
+        case = store.case(s, no)
+        assert (case.state, case.rework_count, case.version) == ("checking", 0, 8)
+        # a new 30-minute check clock, like send_check's
+        assert case.stage_due_at == local(2025, 11, 3, 11, 30)
+        assert store.events(s, no)[-1].note == "照片不清"
+    act(store, no, "check_pass", "worker")
+    act(store, no, "close", "leader")
+
+
 def test_point_outside_every_grid_is_kept_in_the_center_queue(store: Store, staff: dict[str, str]) -> None:
     now = utcnow()
     with store.session() as s:

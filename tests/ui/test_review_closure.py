@@ -151,10 +151,17 @@ def test_send_back_needs_a_reason_and_refuses_the_request(
     assert after.case.pending_request is None and after.case.state == "handling"
     assert (after.events[-1].action, after.events[-1].note) == ("refuse_extension", "not justified")
     assert queue_numbers(closure) == [checked]
-    # a checked case has no send back in the workflow: B opens nothing and says why
+    # a checked case the reviewer doubts goes back to an on-site check, with a reason
     qtbot.keyClick(closure.table, Qt.Key.Key_B)
-    assert closure.controller.dialog is None
-    assert not closure.send_back_button.isEnabled()
+    dialog = closure.controller.dialog
+    assert dialog is not None and dialog.action == "recheck"
+    assert not ok_button(dialog).isEnabled()  # type: ignore[attr-defined]
+    qtbot.keyClicks(dialog.reason, "after-photo shows the old cover")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    back = cases.by_number(store, checked)
+    assert back.case.state == "checking"
+    assert (back.events[-1].action, back.events[-1].note) == ("recheck", "after-photo shows the old cover")
+    assert queue_numbers(closure) == []
 
 
 def test_a_supervisor_without_a_deciding_role_sees_the_queue_but_cannot_decide(
@@ -166,7 +173,7 @@ def test_a_supervisor_without_a_deciding_role_sees_the_queue_but_cannot_decide(
     closure = open_review(qtbot, review, store, login).closure
     assert queue_numbers(closure) == [checked]
     assert not closure.approve_button.isEnabled()
-    assert closure.refusal.text() == "Your roles do not allow: Close"
+    assert closure.refusal.text() == "Your roles do not allow: Close、Send back to check"
     qtbot.keyClick(closure.table, Qt.Key.Key_Return)
     assert closure.controller.dialog is None
     assert cases.by_number(store, checked).case.state == "checked"

@@ -314,22 +314,11 @@ class ClosureReview(QWidget):
         self.approve_button.setText(
             self.tr("%1 (Enter)").replace("%1", texts.label(texts.actions(), approve))
         )
-        self.send_back_button.setText(
-            self.tr("%1… (B)").replace("%1", texts.label(texts.actions(), back))
-            if back
-            else self.tr("Send back… (B)")
-        )
+        self.send_back_button.setText(self.tr("%1… (B)").replace("%1", texts.label(texts.actions(), back)))
         allowed = set(view.allowed_actions)
         self.approve_button.setEnabled(approve in allowed)
-        self.send_back_button.setEnabled(back is not None and back in allowed)
-        self.send_back_button.setToolTip(
-            ""
-            if back
-            else self.tr(
-                "The workflow has no send back from closure: a failed check already went back to rework."
-            )
-        )
-        missing = [a for a in (approve, back) if a and a not in allowed]
+        self.send_back_button.setEnabled(back in allowed)
+        missing = [a for a in (approve, back) if a not in allowed]
         self.refusal.setText(
             self.tr("Your roles do not allow: %1").replace(
                 "%1", "、".join(texts.label(texts.actions(), a) for a in missing)
@@ -387,13 +376,6 @@ class ClosureReview(QWidget):
     def send_back(self) -> ActionDialog | None:
         """Open the refusal's dialog; its OK stays disabled until a reason is written."""
         item = self.selected()
-        if item is not None and item.send_back_action is None:
-            self._say(
-                self.tr(
-                    "The workflow has no send back from closure: a failed check already went back to rework."
-                )
-            )
-            return None
         return self._start(item.send_back_action if item else None)
 
     def _start(self, action: str | None) -> ActionDialog | None:
