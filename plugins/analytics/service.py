@@ -31,6 +31,14 @@ def check_signed_in(store: Store) -> str:
             "with the role system (gridwatch user add analytics --name 视频分析 --role system), e.g. "
             "--db postgresql+psycopg://analytics@HOST/gridwatch."
         )
+    if who is not None:
+        with store.session() as session:
+            roles = store.actor(session, who).roles
+        if "system" not in roles:
+            raise Forbidden(
+                f"The analytics service signs in as a person with the role system; {who} holds "
+                f"{', '.join(sorted(roles)) or 'no role'} (gridwatch user add … --role system)."
+            )
     return who or "system"
 
 

@@ -181,6 +181,7 @@ def test_the_lease_and_zone_tables_refuse_roles_without_the_right(pg_store: Stor
     """Checked as restricted roles with their passwords, through raw SQL that skips the store's checks."""
     from gridwatch.db.accounts import sign_in
     from gridwatch.db.errors import Forbidden
+    from gridwatch.plugins.analytics.service import check_signed_in
 
     with pg_store.session() as s:
         ensure_reference_data(s)
@@ -207,6 +208,8 @@ def test_the_lease_and_zone_tables_refuse_roles_without_the_right(pg_store: Stor
             ):
                 s.execute(text("DELETE FROM detections"))
             assert zone_store.save(dispatcher, "C1", STALL_ZONES, actor=users["dispatcher"]) == 2
+            with pytest.raises(Forbidden, match=rf"role system; {users['dispatcher']} holds dispatcher \("):
+                check_signed_in(dispatcher)  # the service refuses to start as a desk person
         finally:
             dispatcher.dispose()
             handler.dispose()
