@@ -294,7 +294,9 @@ class AnalyticsWorker:
                 self.watches[device_id] = watch = CameraWatch(self, camera, valid_until)
                 watch.start()
             watch.valid_until = valid_until
-        share = self.options.max_cameras if self.options.max_cameras is not None else self.leases.fair_share()
+        share = self.leases.fair_share()  # also says this worker is alive, so the others leave it its share
+        if self.options.max_cameras is not None:
+            share = min(share, self.options.max_cameras)
         if len(self.watches) > share:  # a new worker came: give it cameras
             extra = [self.watches.pop(device_id) for device_id in sorted(self.watches)[share:]]
             for watch in extra:
