@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
-from sqlalchemy import Integer, any_, bindparam, cast, delete, insert, select, text, update
+from sqlalchemy import Connection, Integer, any_, bindparam, cast, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -455,26 +455,15 @@ class SensorIngest:
         if self.store.is_postgres:
             # COPY (rows formatted in C) into a session-local table, then one INSERT … ON CONFLICT DO NOTHING:
             # COPY itself cannot skip a redelivered reading. sensor_readings has no row-level security.
-            connection = session.connection()
-            connection.exec_driver_sql(
-                "CREATE TEMP TABLE IF NOT EXISTS gw_sensor_batch "
-                "(device_id int, at timestamptz, value float8, purifier bool, fan bool)"
+            connection = _copy_rows(
+                session,
+                "gw_sensor_batch (device_id int, at timestamptz, value float8, purifier bool, fan bool)",
+                ((device_id, at, r.value, r.purifier, r.fan) for (device_id, at), r in rows.items()),
             )
-            raw = connection.connection.dbapi_connection
-            assert isinstance(raw, psycopg.Connection)  # the store's PostgreSQL driver (engine.py)
-            try:
-                with raw.cursor() as cursor, cursor.copy("COPY gw_sensor_batch FROM STDIN") as copy:
-                    for (device_id, at), r in rows.items():
-                        copy.write_row((device_id, at, r.value, r.purifier, r.fan))
-            except (
-                psycopg.Error
-            ) as exc:  # as SQLAlchemy's own errors, so the store names an outage or refusal
-                raise DBAPIError.instance("COPY gw_sensor_batch", None, exc, psycopg.Error) from exc
             result = connection.exec_driver_sql(
                 "INSERT INTO sensor_readings SELECT * FROM gw_sensor_batch ON CONFLICT DO NOTHING"
             )
             stored = int(result.rowcount)
-            connection.exec_driver_sql("TRUNCATE gw_sensor_batch")
             return stored
         values = [
             {"device_id": d, "at": at, "value": r.value, "purifier": r.purifier, "fan": r.fan}
@@ -503,7 +492,7 @@ class SensorIngest:
         for device_id, series in by_device.items():
             state = states.get(device_id)
             ref = self._by_id[device_id]
-            phases: dict[str, Any] = json.loads(json.dumps(state.rules)) if state is not None else {}
+            phases: dict[str, Any] = {k: dict(v) for k, v in (state.rules or {}).items()} if state else {}
             last = state.last_at if state is not None else None
             fresh = [r for r in series if last is None or r.at > last]
             newest = fresh[-1] if fresh else None
@@ -562,38 +551,27 @@ class SensorIngest:
         return column.in_(ids)
 
     def _save_states(self, session: Session, saved: list[dict[str, Any]]) -> None:
-        """Every device's state in one statement (an upsert over arrays on PostgreSQL): a row per device per
+        """Every device's state in one statement (on PostgreSQL COPY, then one upsert): a row per device per
         batch would cost a round trip each. A batch of only redelivered readings keeps the newest values."""
         if self.store.is_postgres:
-            session.execute(
-                text(
-                    "INSERT INTO sensor_states (device_id, last_at, heard_at, value, purifier, fan, rules) "
-                    "SELECT v.device_id, v.last_at, v.heard_at, v.value, v.purifier, v.fan, "
-                    "CAST(v.rules AS json) "
-                    "FROM unnest(CAST(:d AS int[]), CAST(:l AS timestamptz[]), CAST(:h AS timestamptz[]), "
-                    "CAST(:v AS float8[]), CAST(:p AS bool[]), CAST(:f AS bool[]), CAST(:r AS text[]), "
-                    "CAST(:n AS bool[])) "
-                    "AS v(device_id, last_at, heard_at, value, purifier, fan, rules, newest) "
-                    "ON CONFLICT (device_id) DO UPDATE SET heard_at = excluded.heard_at, "
-                    "rules = excluded.rules, "
-                    "last_at = excluded.last_at, "
-                    "value = CASE WHEN excluded.last_at > sensor_states.last_at THEN excluded.value "
-                    "ELSE sensor_states.value END, "
-                    "purifier = CASE WHEN excluded.last_at > sensor_states.last_at THEN excluded.purifier "
-                    "ELSE sensor_states.purifier END, "
-                    "fan = CASE WHEN excluded.last_at > sensor_states.last_at THEN excluded.fan "
-                    "ELSE sensor_states.fan END"
-                ),
-                {
-                    "d": [x["device_id"] for x in saved],
-                    "l": [x["last_at"] for x in saved],
-                    "h": [x["heard_at"] for x in saved],
-                    "v": [x["value"] for x in saved],
-                    "p": [x["purifier"] for x in saved],
-                    "f": [x["fan"] for x in saved],
-                    "r": [json.dumps(x["rules"]) for x in saved],
-                    "n": [x["newest"] for x in saved],
-                },
+            connection = _copy_rows(
+                session,
+                "gw_state_batch (device_id int, last_at timestamptz, heard_at timestamptz, value float8, "
+                "purifier bool, fan bool, rules text)",
+                [_state_row(x) for x in saved],
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO sensor_states (device_id, last_at, heard_at, value, purifier, fan, rules) "
+                "SELECT device_id, last_at, heard_at, value, purifier, fan, CAST(rules AS json) "
+                "FROM gw_state_batch "
+                "ON CONFLICT (device_id) DO UPDATE SET heard_at = excluded.heard_at, "
+                "rules = excluded.rules, last_at = excluded.last_at, "
+                "value = CASE WHEN excluded.last_at > sensor_states.last_at THEN excluded.value "
+                "ELSE sensor_states.value END, "
+                "purifier = CASE WHEN excluded.last_at > sensor_states.last_at THEN excluded.purifier "
+                "ELSE sensor_states.purifier END, "
+                "fan = CASE WHEN excluded.last_at > sensor_states.last_at THEN excluded.fan "
+                "ELSE sensor_states.fan END"
             )
             return
         for x in saved:
@@ -683,6 +661,30 @@ class SensorIngest:
                 )
                 removed += int(result.rowcount or 0)  # type: ignore[attr-defined]
         return removed
+
+
+def _state_row(x: Mapping[str, Any]) -> tuple[Any, ...]:
+    rules = json.dumps(x["rules"])
+    return (x["device_id"], x["last_at"], x["heard_at"], x["value"], x["purifier"], x["fan"], rules)
+
+
+def _copy_rows(session: Session, table: str, rows: Iterable[tuple[Any, ...]]) -> Connection:
+    """COPY `rows` into the session-local table `table` ("name (column type, …)"), made on first use and
+    emptied first; the rows are formatted by psycopg in C. A driver error is raised as SQLAlchemy's, so the
+    store names an outage or a refusal as for any statement."""
+    name = table.split(" ", 1)[0]
+    connection = session.connection()
+    connection.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {table}")
+    connection.exec_driver_sql(f"TRUNCATE {name}")
+    raw = connection.connection.dbapi_connection
+    assert isinstance(raw, psycopg.Connection)  # the store's PostgreSQL driver (engine.py)
+    try:
+        with raw.cursor() as cursor, cursor.copy(f"COPY {name} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(f"COPY {name}", None, exc, psycopg.Error) from exc
+    return connection
 
 
 def _describe(ref: DeviceRef, rule: Rule, started: datetime, peak: float | None) -> str:
