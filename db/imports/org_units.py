@@ -41,6 +41,8 @@ LEVEL_ALIASES = {
     "网格": "grid",
 }
 CODE = re.compile(r"^[0-9A-Za-z]{1,15}$")
+GRID_CODE = re.compile(r"^([0-9]{14}|[0-9A-Z]{15})$")
+"""A grid's code (docs/DOMAIN.md), as migration 0012's trigger checks it."""
 OVERLAP_TOLERANCE_M2 = 1.0
 """Overlap area below which two grids are taken as touching (digitizing slivers)."""
 M_PER_DEGREE = 111_320.0
@@ -99,6 +101,7 @@ def upsert_org_units(
     rank.update({f.code: LEVELS.index(f.level or "") for f in accepted if f.code})
     accepted = [f for f in accepted if _resolve_parent(f, rank, report)]
     accepted = _reject_overlaps(accepted, stored, report, overlap_tolerance_m2)
+    accepted = _reject_outside_community(accepted, stored, report, overlap_tolerance_m2)
     now = datetime.now(UTC)
     done = report.total - len(accepted)
     for feature in accepted:
@@ -126,7 +129,7 @@ def _validate(features: Sequence[OrgFeature], report: ImportReport) -> list[OrgF
         elif level not in LEVELS:
             problem = f"level '{f.level or ''}' is not one of {', '.join(LEVELS)}."
         else:
-            problem = _check(f, report)
+            problem = _check(f, report) or _grid_code_problem(level, f.code)
         if problem:
             report.error(f.line, problem)
             continue
@@ -236,6 +239,49 @@ def _reject_overlaps(
             )
     dropped = {id(pool[j][3]) for j in rejected}
     return [f for f in accepted if id(f) not in dropped]
+
+
+def _grid_code_problem(level: str, code: str) -> str | None:
+    """A grid's code is 14 digits or 15 [0-9A-Z] (docs/DOMAIN.md): the same rule and words as the
+    database's trigger (migration 0012), which refuses a bad one from any client."""
+    if level == "grid" and not GRID_CODE.match(code):
+        return (
+            f"Grid code '{code}' is not well-formed: 14 digits (street 9 + community 3 + grid 2) "
+            "or 15 characters 0-9 A-Z."
+        )
+    return None
+
+
+def _reject_outside_community(
+    accepted: list[OrgFeature], stored: dict[str, OrgUnit], report: ImportReport, tolerance: float
+) -> list[OrgFeature]:
+    """Drop grids reaching out of their community (more than `tolerance` m²), as the database would refuse
+    them at commit (migration 0012), so the rest of the file still goes in and each is named."""
+    incoming = {f.code: f for f in accepted}
+    kept = []
+    for f in accepted:
+        parent_code = f.parent_code
+        if f.level != "grid" or f.geom is None or not parent_code:
+            kept.append(f)
+            continue
+        parent = incoming.get(parent_code)
+        level, name, area = (
+            (parent.level, parent.name, parent.geom)
+            if parent is not None
+            else (stored[parent_code].level, stored[parent_code].name, stored[parent_code].geom)
+            if parent_code in stored
+            else (None, None, None)
+        )
+        outside = area_m2(f.geom.difference(area)) if level == "community" and area is not None else 0.0
+        if outside > tolerance:
+            report.error(
+                f.line,
+                f"Grid {f.code} reaches {outside:,.0f} m² outside its community {parent_code} ({name}): "
+                "a grid lies inside its community.",
+            )
+        else:
+            kept.append(f)
+    return kept
 
 
 def _upsert(

@@ -1,8 +1,9 @@
 """The "gridwatch" layer group: the store's published views, styled by the store's own default styles
 (QGIS's `layer_styles` table, written from the desktop's styles), live where the store announces changes.
 
-The store's triggers send `pg_notify('qgis', <table>)` once per statement; QGIS listens on that channel
-only. Each live layer refreshes on its own table's message (setRefreshOnNofifyMessage: QGIS's spelling),
+The store's triggers send `pg_notify('qgis', '<schema>.<table>')` once per statement; QGIS listens on that
+channel only (the whole database's: the schema tells stores apart). Each live layer refreshes on its own
+table's message (setRefreshOnNofifyMessage: QGIS's spelling),
 so a new case repaints the case layers, not the whole canvas (listener.py says who listens).
 """
 
@@ -24,7 +25,7 @@ def tr(text):
 
 
 def published_layers():
-    """(key, view, title, geometry type, notify message or None, subset), top of the legend first."""
+    """(key, view, title, geometry type, table announcing its changes or None, subset), legend order."""
     since = (datetime.now(timezone.utc) - timedelta(days=PERIOD_DAYS)).strftime("%Y-%m-%d %H:%M:%S+00")
     return [
         ("positions", "gis_positions", tr("Grid workers"), QgsWkbTypes.Point, "positions", ""),
@@ -52,7 +53,7 @@ def make_layers(connection):
     for key, view, title, geometry_type, message, subset in published_layers():
         layer = QgsVectorLayer(connection.uri(view, geometry_type, subset), title, "postgres")
         if message and layer.isValid():  # (3.22 crashes switching it on for a layer without a provider)
-            layer.setRefreshOnNofifyMessage(message)  # (sic): QGIS's name
+            layer.setRefreshOnNofifyMessage(f"{connection.schema}.{message}")  # (sic): QGIS's name
             if built_in_listener_works():
                 layer.setRefreshOnNotifyEnabled(True)
         layers[key] = layer

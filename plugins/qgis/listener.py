@@ -1,5 +1,6 @@
 """Live layers: the store announces each change on PostgreSQL's channel `qgis` (a trigger per table sends
-`pg_notify('qgis', <table>)` once per statement), and each live layer repaints on its own table's message.
+`pg_notify('qgis', '<schema>.<table>')` once per statement), and each live layer repaints on its own
+table's message.
 
 QGIS has this built in (`setRefreshOnNotifyEnabled` with `setRefreshOnNofifyMessage`), but before QGIS
 3.36 its listener crashes for a layer that signs in through an authentication configuration (QGIS issue

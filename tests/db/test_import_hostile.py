@@ -229,7 +229,7 @@ def test_grids_at_absurd_coordinates_are_refused_and_the_store_keeps_working(
     path = _geojson(
         tmp_path / "grids.geojson",
         [
-            ("35020300100103", _square(118.02, 24.40, 0.01)),  # fine
+            ("35020300100201", _square(118.02, 24.40, 0.01)),  # fine (beside community 001: its street's)
             ("G1E300", _square(1e300, 1e300, 1e299)),
             ("GSWAP", _square(24.40, 118.02, 0.01)),
             ("GPARIS", _square(2.35, 48.85, 0.01)),
@@ -248,7 +248,7 @@ def test_grids_at_absurd_coordinates_are_refused_and_the_store_keeps_working(
     assert reasons[5] == "GNAN: the geometry has coordinates that are not numbers (NaN or infinite)."
     case = store.report(actor="system", source="sensor", category_code="06010", lon=118.025, lat=24.405)
     with store.session() as s:
-        assert s.scalar(select(OrgUnit.code).where(OrgUnit.id == case.grid_id)) == "35020300100103"
+        assert s.scalar(select(OrgUnit.code).where(OrgUnit.id == case.grid_id)) == "35020300100201"
 
 
 def test_grids_far_from_the_sites_districts_are_refused(store: Store, tmp_path: Path) -> None:

@@ -108,10 +108,12 @@ def test_the_plugin_adds_the_group_and_it_renders(gis: GisStore, tmp_path: Path)
     counts = {"positions": 1, "tracks": 1, "open_cases": 3, "period_cases": 2, "devices": 2, "grids": 3}
     assert seen["counts"] == {**counts, "org_units": 3}
     assert set(seen["styled"].values()) <= {"categorizedSymbol", "singleSymbol"}
+    tables = {"positions": "positions", "tracks": "positions", "open_cases": "cases", "period_cases": "cases",
+              "devices": "devices", "grids": "org_units"}  # fmt: skip
     assert {k: v[1] for k, v in seen["notify"].items()} == {
-        "positions": "positions", "tracks": "positions", "open_cases": "cases", "period_cases": "cases",
-        "devices": "devices", "grids": "org_units", "org_units": "",
-    }  # fmt: skip
+        **{k: f"{gis.schema}.{t}" for k, t in tables.items()},
+        "org_units": "",
+    }
     assert seen["messages"] == []
     assert "Cases of the last 30 days" not in seen["shown"] and len(seen["shown"]) == 6  # added switched off
     assert seen["zh_CN"] == ["未结案件", "网格", "各网格案件数"]

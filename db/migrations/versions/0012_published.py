@@ -14,8 +14,9 @@ PostgreSQL also gets (docs/QGIS.md):
   (docs/DOMAIN.md), its polygon lies inside its community's and overlaps no other grid of that community
   (1 m² tolerance, as `db/imports/org_units.py`); checked at commit, so moving a shared edge in one
   transaction is fine; refused with SQLSTATE GW001 (the store's `Refused`) and a one-line reason;
-- statement-level `pg_notify('qgis', <table>)` on cases, positions, devices and org units: QGIS listens
-  only on the channel `qgis` (`QgsVectorLayer.setRefreshOnNotifyEnabled`).
+- statement-level `pg_notify('qgis', '<schema>.<table>')` on cases, positions, devices and org units: QGIS
+  listens only on the channel `qgis` (`QgsVectorLayer.setRefreshOnNotifyEnabled`), which is the whole
+  database's, so the schema keeps two stores of one database apart.
 
 Revision ID: 0012
 Revises: 0011
@@ -246,7 +247,7 @@ def _postgres_upgrade() -> None:
     # --- QGIS's channel -------------------------------------------------------------------------------
     op.execute(
         """CREATE FUNCTION gw_qgis_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-           BEGIN PERFORM pg_notify('qgis', TG_TABLE_NAME); RETURN NULL; END $$"""
+           BEGIN PERFORM pg_notify('qgis', TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME); RETURN NULL; END $$"""
     )
     for table in NOTIFIED:
         op.execute(
