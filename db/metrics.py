@@ -448,6 +448,7 @@ def case_ids_query(
     tz: str = "Asia/Shanghai",
     as_of: datetime | None = None,
     scope: Sequence[int] | None = None,
+    columns: Sequence[Any] = (Case.id,),
 ) -> Select[Any]:
     """The SELECT of the cases behind one number (id, with the row's weight: a case's reworks for
     `reworks`, else 1), by the same condition the count used."""
@@ -462,11 +463,12 @@ def case_ids_query(
         rated = and_(Rating.rated_at >= lo, Rating.rated_at < hi)
         if metric == "satisfied":
             rated = and_(rated, Rating.rating.in_(SATISFIED))
-        return select(Case.id).join(Rating, Rating.case_id == Case.id).where(rated, where).order_by(Case.id)
+        query = select(*columns).select_from(Case).join(Rating, Rating.case_id == Case.id)
+        return query.where(rated, where).order_by(Case.id)
     m = measures(lo, hi, judged_moment(start, end, tz, as_of))
     # every count's condition implies the case was touched in the period: no OR of three ranges here, so
     # a department's late cases come from its (department, dispatched) index (migration 0013)
-    return select(Case.id).where(m[metric], where).order_by(Case.id)
+    return select(*columns).select_from(Case).where(m[metric], where).order_by(Case.id)
 
 
 def score_weights(session: Session) -> dict[str, float]:
