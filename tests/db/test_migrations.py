@@ -23,4 +23,4 @@ def test_upgrade_twice_changes_nothing(store: Store) -> None:
     store.upgrade()
     store.upgrade()
     with store.session() as session:
-        assert store.workflow(session).actions_from("checked") == ["close"]
+        assert store.workflow(session).actions_from("checked") == ["close", "recheck"]
