@@ -10,12 +10,29 @@ from __future__ import annotations
 import typer
 
 from gridwatch.cli.root import DbOption, JsonOption, app, console, open_store, print_json
+from gridwatch.db.errors import Forbidden
 from gridwatch.db.published import publish
+from gridwatch.db.store import Store
 
 gis_app = typer.Typer(
     help="What the store publishes for GIS clients (QGIS, ogr2ogr, GeoServer).", no_args_is_help=True
 )
 app.add_typer(gis_app, name="gis")
+
+
+def publish_after_upgrade(store: Store) -> None:
+    """`gridwatch db upgrade` on PostgreSQL publishes too, so QGIS opens a fresh store styled; a role that
+    may upgrade but not publish is told how to, and the upgrade still counts."""
+    from gridwatch.layers.qgis_styles import published_styles
+
+    if not store.is_postgres:
+        return
+    try:
+        done = publish(store, published_styles())
+    except Forbidden:
+        console.print("GIS layer styles not published: run `gridwatch gis publish` as an admin.")
+        return
+    console.print(f"Published {done.styles} GIS layer styles and the working clock (docs/QGIS.md).")
 
 
 @gis_app.command("publish")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from gridwatch.cli.gis import publish_after_upgrade
 from gridwatch.cli.root import DbOption, app, console, open_store
 
 db_app = typer.Typer(help="Create or upgrade the case store.", no_args_is_help=True)
@@ -16,3 +17,4 @@ def upgrade(db: str | None = DbOption) -> None:
     with open_store(db, create=True) as store:
         store.upgrade()
         console.print(f"Store ready: {store.engine.url.render_as_string(hide_password=True)}")
+        publish_after_upgrade(store)  # QGIS's styles (docs/QGIS.md); nothing on SQLite

@@ -333,6 +333,13 @@ def test_gis_publish_on_the_command_line(gis: GisStore, sqlite_store: Store) -> 
         refused.output.strip()
         == "Publishing the GIS layers' styles needs the role admin (or the store's owner)."
     )
+    with gis.owner.engine.begin() as conn:
+        conn.execute(text("DELETE FROM layer_styles"))
+    upgraded = runner.invoke(app, ["db", "upgrade", "--db", owner_url])  # the owner's upgrade publishes too
+    assert upgraded.exit_code == 0 and "Published 7 GIS layer styles and the working clock" in upgraded.output
+    assert published_styles(gis.owner) == generated_styles()
+    sqlite_upgrade = runner.invoke(app, ["db", "upgrade", "--db", str(sqlite_store.engine.url)])
+    assert sqlite_upgrade.exit_code == 0 and "GIS" not in sqlite_upgrade.output
     on_sqlite = runner.invoke(app, ["gis", "publish", "--db", str(sqlite_store.engine.url)])
     assert on_sqlite.exit_code == 1
     assert (
