@@ -52,6 +52,13 @@ class RefusalReporter(QObject):
         if self._committing and tag == "PostGIS" and "ERROR:" in message:
             self.show(message)
 
+    def close(self):
+        """Stop listening (the plugin unloads or reloads its layers)."""
+        try:
+            QgsApplication.messageLog().messageReceived.disconnect(self._logged)
+        except TypeError:  # already disconnected
+            pass
+
     def show(self, message):
         text = reason(message)
         if not text or text in self._this_commit:

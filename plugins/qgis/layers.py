@@ -7,8 +7,6 @@ table's message (setRefreshOnNofifyMessage: QGIS's spelling),
 so a new case repaints the case layers, not the whole canvas (listener.py says who listens).
 """
 
-from datetime import datetime, timedelta, timezone
-
 from qgis.core import QgsLayerTreeGroup, QgsProject, QgsVectorLayer, QgsWkbTypes
 from qgis.PyQt.QtCore import QCoreApplication
 
@@ -25,8 +23,8 @@ def tr(text):
 
 
 def published_layers():
-    """(key, view, title, geometry type, table announcing its changes or None, subset), legend order."""
-    since = (datetime.now(timezone.utc) - timedelta(days=PERIOD_DAYS)).strftime("%Y-%m-%d %H:%M:%S+00")
+    """(key, view, title, geometry type, table announcing its changes or None, subset), legend order.
+    The period's subset is SQL run by PostgreSQL, so "the last 30 days" moves with the clock."""
     return [
         ("positions", "gis_positions", tr("Grid workers"), QgsWkbTypes.Point, "positions", ""),
         ("tracks", "gis_tracks", tr("Patrol tracks"), QgsWkbTypes.LineString, "positions", ""),
@@ -37,7 +35,7 @@ def published_layers():
             tr("Cases of the last {days} days").format(days=PERIOD_DAYS),
             QgsWkbTypes.Point,
             "cases",
-            f"\"reported_at\" >= '{since}'",
+            f"\"reported_at\" >= now() - interval '{PERIOD_DAYS} days'",
         ),
         ("devices", "gis_devices", tr("Devices"), QgsWkbTypes.Point, "devices", ""),
         ("grids", "gis_grids", tr("Grids"), QgsWkbTypes.MultiPolygon, "org_units", ""),

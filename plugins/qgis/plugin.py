@@ -108,6 +108,9 @@ class GridwatchPlugin:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
         self._stop_listening()
+        for reporter in self.reporters:
+            reporter.close()
+        self.reporters = []
         if self.translator is not None:
             QCoreApplication.removeTranslator(self.translator)
             self.translator = None
@@ -128,6 +131,8 @@ class GridwatchPlugin:
             )
             return None
         self._stop_listening()
+        for reporter in self.reporters:
+            reporter.close()
         group, self.layers, invalid = add_group(connection, project)
         bar = self.iface.messageBar()
         self.reporters = [RefusalReporter(self.layers["grids"], bar)] if "grids" in self.layers else []
