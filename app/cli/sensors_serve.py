@@ -47,20 +47,22 @@ def serve_sensors(
 
     On PostgreSQL sign in as a person holding the role system (gridwatch user add … --role system), never
     as the owner: the service's cases are in that person's name."""
+    from gridwatch.db.errors import Forbidden
     from gridwatch.db.sensors import SensorIngest
-    from gridwatch.plugins.sensors.service import BrokerUrlError, SensorService
+    from gridwatch.plugins.sensors.service import BrokerUrlError, SensorService, check_signed_in
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     with open_store(db) as store:
-        if store.is_postgres and store.whoami() is None:
-            errors.print(
-                "[red]The sensor service does not run as the store's owner: sign in as a person holding the "
-                "role system (gridwatch user add sensors --name 传感器服务 --role system "
-                "--password-stdin).[/red]"
-            )
-            raise typer.Exit(EXIT_USER_ERROR)
+        try:
+            actor = check_signed_in(store)
+        except Forbidden as exc:
+            errors.print(f"[red]{exc}[/red]")
+            raise typer.Exit(EXIT_USER_ERROR) from None
         ingest = SensorIngest(
-            store, silence=timedelta(seconds=silence), merge_window=timedelta(minutes=merge_minutes)
+            store,
+            actor=actor,
+            silence=timedelta(seconds=silence),
+            merge_window=timedelta(minutes=merge_minutes),
         )
         try:
             service = SensorService(

@@ -83,12 +83,27 @@ def _count_cases(store: Store) -> int:
         return len(session.scalars(select(Case.id)).all())
 
 
-def test_the_owner_is_refused(pg_store: Store, pg_schema: str) -> None:
+def test_the_owner_and_a_desk_are_refused(pg_store: Store, pg_schema: str) -> None:
     proc = gridwatch("serve", "sensors", "--db", pg_url(pg_schema), "--broker", BROKER)
     out = proc.communicate(timeout=120)[0]
     assert proc.returncode == 1
     assert "does not run as the store's owner" in out
     assert "--role system" in out
+    dispatcher = f"gwt_{uuid.uuid4().hex[:8]}_disp"
+    add_user(
+        pg_store, actor="admin", username=dispatcher, name="调度", roles=["dispatcher"], password=PASSWORD
+    )
+    try:
+        url = pg_url(pg_schema).replace("gridwatch:gridwatch@", f"{dispatcher}:{quote(PASSWORD)}@")
+        proc = gridwatch("serve", "sensors", "--db", url, "--broker", BROKER)
+        out = proc.communicate(timeout=120)[0]
+        assert proc.returncode == 1
+        assert f"{dispatcher} holds dispatcher" in " ".join(out.split())
+    finally:
+        admin = create_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP ROLE IF EXISTS "{dispatcher}"'))
+        admin.dispose()
 
 
 def test_a_desk_reads_the_readings_and_only_the_service_writes_them(
