@@ -53,9 +53,30 @@ def look(symbol):
     }
 
 
+def browser(authcfg):
+    """What QGIS's PostGIS browser lists in the schema: each gis_* table with its geometry type and CRS."""
+    import os
+
+    from qgis.core import QgsDataSourceUri, QgsProviderRegistry
+
+    uri = QgsDataSourceUri()
+    uri.setConnection(os.environ["GW_HOST"], os.environ["GW_PORT"], os.environ["GW_DATABASE"], "", "",
+                      QgsDataSourceUri.SslPrefer, authcfg)  # fmt: skip
+    connection = (
+        QgsProviderRegistry.instance().providerMetadata("postgres").createConnection(uri.uri(False), {})
+    )
+    listed = {}
+    for table in connection.tables(os.environ["GW_SCHEMA"]):
+        if table.tableName().startswith("gis_"):
+            listed[table.tableName()] = [
+                [QgsWkbTypes.displayString(t.wkbType), t.crs.authid()] for t in table.geometryColumnTypes()
+            ] + [table.geometryColumn(), table.primaryKeyColumns()[:1]]  # a view: every column a candidate
+    return listed
+
+
 def main():
     authcfg = auth_config()
-    out = {}
+    out = {"browser": browser(authcfg)}
     for view, wkb in VIEWS.items():
         layer = QgsVectorLayer(plain_uri(view, wkb, authcfg), view, "postgres")
         out[view] = describe(layer)
