@@ -4,13 +4,15 @@ The sensor service (`gridwatch serve sensors`, plugins/sensors) and the demo fee
 one transaction stores a batch of readings, advances each rule (hysteresis and a minimum duration,
 docs/DOMAIN.md "Sensor thresholds") and records each alarm once, keyed by (device, rule, start). Only after
 that commit is the alarm reported through `Store.report` (source sensor, merged per (device, rule) like
-video), with a client key made from the alarm's id, so a report retried after a crash returns the first
-case: no alarm is lost (the MQTT message is acknowledged after the commit) and none is doubled.
+video), with a client key made from the alarm's (device, rule, start), so a report retried after a
+crash returns the first case: no alarm is lost (the MQTT message is acknowledged after the commit) and
+none is doubled.
 Topics and payloads: docs/SENSORS.md.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -609,24 +611,43 @@ class SensorIngest:
             rule = rules.get(alarm.rule)
             if ref is None or rule is None:
                 continue
-            case = self.store.report(
-                actor=self.actor,
-                source="sensor",
-                category_code=rule.category,
-                lon=ref.lon,
-                lat=ref.lat,
-                description=_describe(ref, rule, alarm.started_at, alarm.peak),
-                reported_at=min(alarm.raised_at, utcnow()),
-                device_id=ref.id,
-                merge_key=f"sensor:{ref.code}:{rule.name}",
-                merge_window=self.merge_window,
-                client_key=f"sensor-alarm:{alarm.id}",
-            )
-            with self.store.session() as session:
-                session.execute(update(SensorAlarm).where(SensorAlarm.id == alarm.id).values(case_id=case.id))
-            self.counts.cases += 1
-            done.append(case.case_no)
+            try:
+                done.append(self._report(alarm.id, ref, rule, alarm.started_at, alarm.raised_at, alarm.peak))
+            except StoreUnavailable:
+                raise  # the next round tries them all again
+            except Exception:  # this alarm's trouble must not hold back the others
+                log.exception("Sensor alarm %s of %s not reported yet", alarm.id, ref.code)
         return done
+
+    def _report(
+        self,
+        alarm_id: int,
+        ref: DeviceRef,
+        rule: Rule,
+        started: datetime,
+        raised: datetime,
+        peak: float | None,
+    ) -> str:
+        # the client key is the alarm's natural key (device, rule, start): a retried report returns the case
+        # the first attempt made, whatever happened to the alarm row's id
+        key = hashlib.sha256(f"{ref.code}|{rule.name}|{started.astimezone(UTC).isoformat()}".encode())
+        case = self.store.report(
+            actor=self.actor,
+            source="sensor",
+            category_code=rule.category,
+            lon=ref.lon,
+            lat=ref.lat,
+            description=_describe(ref, rule, started, peak),
+            reported_at=min(raised, utcnow()),
+            device_id=ref.id,
+            merge_key=f"sensor:{ref.code}:{rule.name}",
+            merge_window=self.merge_window,
+            client_key=f"sensor-{key.hexdigest()[:48]}",
+        )
+        with self.store.session() as session:
+            session.execute(update(SensorAlarm).where(SensorAlarm.id == alarm_id).values(case_id=case.id))
+        self.counts.cases += 1
+        return case.case_no
 
     def _reload_ref(self, device_id: int) -> DeviceRef | None:
         self.devices(refresh=True)

@@ -271,3 +271,23 @@ def test_a_report_that_fails_keeps_the_alarm_and_the_readings_stay_stored(
     monkeypatch.undo()
     assert len(ingest.report_pending()) == 1
     assert len(cases(store)) == 1
+
+
+def test_one_alarm_failing_to_report_does_not_hold_back_the_others(
+    store: Store, ingest: SensorIngest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = store.report
+
+    def picky(**kw: object) -> Case:
+        if kw["category_code"] == "10":  # the water alarm meets something unforeseen, every time
+            raise RuntimeError("unforeseen")
+        return real(**kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "report", picky)
+    water = [Reading("SW0001", T0 + timedelta(seconds=30 * i), 0.35) for i in range(5)]
+    result = ingest.ingest([*water, Reading("YG0001", T0 + timedelta(minutes=5), 1.0)], now=T0)
+    assert sorted(r.rule.name for r in result.raised) == ["smoke", "water_high"]
+    assert [c.category_code for c in cases(store)] == ["10001"]
+    monkeypatch.undo()
+    assert len(ingest.report_pending()) == 1
+    assert sorted(c.category_code for c in cases(store)) == ["10", "10001"]
