@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from typer.testing import CliRunner
 
 from gridwatch.cli.root import app
+from gridwatch.db.reads.evaluation import EVALUATION_GROUPS
 from gridwatch.db.store import Store
 from tests.cli.test_cases_cli import url_of
 from tests.db.test_evaluation import C2, seed
@@ -37,7 +38,7 @@ def seeded(store: Store, staff: dict[str, str]) -> Store:
 def test_the_workbook_from_the_command_line(seeded: Store, tmp_path: Path) -> None:
     out = tmp_path / "november.xlsx"
     code, text = evaluation(seeded, *NOV, "--format", "xlsx", "--out", str(out))
-    assert code == 0 and "8 sheets" in text, text
+    assert code == 0 and f"{len(EVALUATION_GROUPS) + 3} sheets" in text, text
     book = load_workbook(out)
     sheet = book["部门"]
     total = [c.value for c in sheet[sheet.max_row]]
@@ -50,7 +51,7 @@ def test_the_workbook_from_the_command_line(seeded: Store, tmp_path: Path) -> No
 def test_the_pdf_from_the_command_line(seeded: Store, tmp_path: Path, qapp: QApplication) -> None:
     out = tmp_path / "november.pdf"
     code, text = evaluation(seeded, *NOV, "--format", "pdf", "--out", str(out))
-    assert code == 0 and "12 pages" in text, text
+    assert code == 0 and f"{len(EVALUATION_GROUPS) + 7} pages" in text, text
     words = subprocess.run(
         ["pdftotext", "-l", "2", str(out), "-"], capture_output=True, text=True, check=True
     )

@@ -14,7 +14,8 @@ from gridwatch.reports.xlsx import display_width, write_workbook
 from tests.db.test_evaluation import NOV
 from tests.reports.conftest import EMPTY
 
-ZH_SHEETS = ["概况", "部门", "街道", "网格", "来源", "类别", "网格员", "每日"]
+ZH_GROUPS = {"department": "部门", "street": "街道", "grid": "网格", "source": "来源", "category": "类别",
+             "level": "层级", "center": "中心"}  # fmt: skip
 
 
 def rows_of(sheet: Worksheet) -> list[list[object]]:
@@ -26,9 +27,11 @@ def test_the_workbook_has_a_formatted_sheet_per_grouping_with_its_total(
 ) -> None:
     _, ev = november
     path = tmp_path / "evaluation.xlsx"
-    assert write_workbook(ev, path, "zh_CN") == ZH_SHEETS
+    sheets = ["概况", *(ZH_GROUPS[by] for by in ev.groups), "网格员", "每日"]  # the evaluation's groupings
+    assert sheets[1:6] == ["部门", "街道", "网格", "来源", "类别"]
+    assert write_workbook(ev, path, "zh_CN") == sheets
     book = load_workbook(path)
-    assert book.sheetnames == ZH_SHEETS
+    assert book.sheetnames == sheets
     departments = book["部门"]
     header = [c.value for c in departments[1]]
     assert header[:8] == [
@@ -83,16 +86,8 @@ def test_english_labels(november: tuple[Store, Evaluation], tmp_path: Path) -> N
     _, ev = november
     path = tmp_path / "en.xlsx"
     names = write_workbook(ev, path, "en")
-    assert names == [
-        "Summary",
-        "Departments",
-        "Streets",
-        "Grids",
-        "Sources",
-        "Categories",
-        "Grid workers",
-        "Daily",
-    ]
+    assert names[:6] == ["Summary", "Departments", "Streets", "Grids", "Sources", "Categories"]
+    assert names[-2:] == ["Grid workers", "Daily"] and len(names) == len(ev.groups) + 3
     sheet = load_workbook(path)["Departments"]
     assert [c.value for c in sheet[1]][:3] == ["Code", "Name", "Reported"]
     assert sheet.cell(row=sheet.max_row, column=2).value == "Total"
