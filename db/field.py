@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from gridwatch.db.accounts import USERNAME, sign_in
+from gridwatch.db.calendar import WorkingCalendar
 from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import InvalidInput, NotFound, SignInFailed
 from gridwatch.db.feed import CHANNEL as FEED_CHANNEL
@@ -308,6 +309,24 @@ class Clocked:
     at: datetime
 
 
+def clock_status(calendar: WorkingCalendar, kind: str, at: datetime, inside: bool) -> str:
+    """The status of a clock record (docs/DOMAIN.md "Grid workers' attendance"): `outside` the person's
+    grids; on a day off normal; on a working day late after the first period's start (on), early leave
+    before the last period's end (off). One rule for the API's clock and the demo's history."""
+    local = at.astimezone(calendar.tz)
+    second = local.hour * 3600 + local.minute * 60 + local.second
+    periods = calendar.periods
+    if not inside:
+        return "outside"
+    if not calendar.is_workday(local.date()):
+        return "normal"
+    if kind == "on" and second > periods[0][0]:
+        return "late"
+    if kind == "off" and second < periods[-1][1]:
+        return "early_leave"
+    return "normal"
+
+
 def clock(
     store: Store, username: str, kind: str, lon: float, lat: float, at: datetime | None = None
 ) -> Clocked:
@@ -326,19 +345,7 @@ def clock(
             session.scalars(select(GridAssignment.grid_id).where(GridAssignment.person_id == person.id))
         )
         calendar = store.rules(session).calendar
-        local = now.astimezone(calendar.tz)
-        second = local.hour * 3600 + local.minute * 60 + local.second
-        periods = calendar.periods
-        if place.grid_id is None or place.grid_id not in mine:
-            status = "outside"
-        elif not calendar.is_workday(local.date()):
-            status = "normal"
-        elif kind == "on" and second > periods[0][0]:
-            status = "late"
-        elif kind == "off" and second < periods[-1][1]:
-            status = "early_leave"
-        else:
-            status = "normal"
+        status = clock_status(calendar, kind, now, place.grid_id is not None and place.grid_id in mine)
         session.add(
             CheckIn(
                 person_id=person.id, grid_id=place.grid_id, kind=kind, at=now, lon=lon, lat=lat, status=status
@@ -351,6 +358,17 @@ def clock(
 # --- ratings --------------------------------------------------------------------------------------------
 
 
+def check_rating(case_no: str, state: str, reporter_id: int | None, rater_id: int, rating: str) -> None:
+    """What makes a rating acceptable (docs/DOMAIN.md "Satisfaction"): one of RATINGS, of a closed case,
+    by its reporter. `rate` and the demo's history (`demo_city.writer`) both ask it."""
+    if rating not in RATINGS:
+        raise InvalidInput(f"rating '{rating}': use one of {', '.join(RATINGS)}.")
+    if state != "closed":
+        raise InvalidInput(f"Case {case_no} is '{state}': only a closed case is rated.")
+    if reporter_id != rater_id:
+        raise InvalidInput(f"Case {case_no} was reported by someone else: only its reporter rates it.")
+
+
 def rate(store: Store, username: str, case_no: str, rating: str, comment: str | None) -> None:
     """The reporter rates a closed case (满意 / 基本满意 / 不满意), once."""
     if rating not in RATINGS:
@@ -358,10 +376,7 @@ def rate(store: Store, username: str, case_no: str, rating: str, comment: str | 
     with store.session() as session:
         person = store.actor(session, username)
         case = store.case(session, case_no)
-        if case.state != "closed":
-            raise InvalidInput(f"Case {case_no} is '{case.state}': only a closed case is rated.")
-        if case.reporter_id != person.id:
-            raise InvalidInput(f"Case {case_no} was reported by someone else: only its reporter rates it.")
+        check_rating(case_no, case.state, case.reporter_id, person.id, rating)
         if session.get(Rating, case.id) is not None:
             raise InvalidInput(f"Case {case_no} is rated already.")
         session.add(

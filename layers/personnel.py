@@ -2,6 +2,8 @@
 
 The dots show at every scale (where the workers are is the point of the layer); the tails only from
 `tail_max_scale_denominator` in, where they say which way someone walks instead of smudging the overview.
+A worker late, gone early or absent today (打卡, docs/DOMAIN.md "Grid workers' attendance") gets a
+coloured ring around the dot; on time, or not clocked on yet, none.
 """
 
 from __future__ import annotations
@@ -28,6 +30,19 @@ SYMBOLS = (
     Symbol(Shape.CIRCLE, OFF_DUTY, 9.0, stroke=0xFFFFFFFF, stroke_width=1.5),
     Symbol(Shape.CIRCLE, ON_DUTY, 12.0, stroke=0xFFFFFFFF, stroke_width=2.0, glyph=Glyph.DOT),
 )
+ATTENDANCE = ("", "late", "early_leave", "absent")
+"""Today's attendance class of a point (index); "" is on time or nothing to say (no ring)."""
+LATE_RING, EARLY_RING, ABSENT_RING = 0xFFFF8F00, 0xFF8E24AA, 0xFFD32F2F
+RING_SIZE, RING_WIDTH = 22.0, 3.0
+"""A ring's outer diameter and stroke, logical px: clear of the 12 px dot, the dot's white rim between."""
+# index = ATTENDANCE index; the first draws nothing (an empty footprint never covers a pixel)
+RINGS = (
+    Symbol(Shape.CIRCLE, 0x00000000, 1.0, stroke=0x00000000, stroke_width=0.0),
+    *(
+        Symbol(Shape.CIRCLE, 0x00000000, RING_SIZE, stroke=colour, stroke_width=RING_WIDTH)
+        for colour in (LATE_RING, EARLY_RING, ABSENT_RING)
+    ),
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +54,8 @@ class PersonnelData:
     track_x: NDArray[np.float64]
     track_y: NDArray[np.float64]
     track_owner: NDArray[np.int64]
+    attendance: NDArray[np.uint8]  # per point, an ATTENDANCE index
+    clock_minute: NDArray[np.int16]  # per point, the local minute of day the status rests on, -1 none
 
     @classmethod
     def build(
@@ -48,13 +65,19 @@ class PersonnelData:
         track_x: ArrayLike,
         track_y: ArrayLike,
         track_owner: ArrayLike,
+        attendance: ArrayLike | None = None,
+        clock_minute: ArrayLike | None = None,
     ) -> PersonnelData:
+        """`attendance` and `clock_minute` default to nothing known (no ring, no time)."""
+        n = len(points.ids)
         return cls(
             points,
             frozen_array(on_duty, np.bool_),
             frozen_array(track_x, np.float64),
             frozen_array(track_y, np.float64),
             frozen_array(track_owner, np.int64),
+            frozen_array(np.zeros(n) if attendance is None else attendance, np.uint8),
+            frozen_array(np.full(n, -1) if clock_minute is None else clock_minute, np.int16),
         )
 
 
@@ -75,6 +98,8 @@ def render_personnel(snapshot: PersonnelSnapshot, view: MapView, cancel: CancelT
     if tails_shown(snapshot, view):
         _draw_tails(image, d, view)
     cancel.check()
+    if d.attendance.any():  # rings first: the dot and its white rim sit inside them
+        draw_markers(image, view, d.points, d.attendance.astype(np.intp), RINGS, cancel)
     draw_markers(image, view, d.points, d.on_duty.astype(np.intp), SYMBOLS, cancel)
     return image
 
@@ -120,8 +145,11 @@ class PersonnelLayer(LayerModel):
         self.touch()
 
     def set_data(self, data: PersonnelData) -> None:
+        rings_before = self.legend()
         self._data = data
         self.touch()
+        if self.legend() != rings_before:  # a first late worker today: the legend gains their ring
+            self.appearance_changed.emit()
 
     def snapshot(self) -> PersonnelSnapshot:
         return PersonnelSnapshot(
@@ -137,11 +165,19 @@ class PersonnelLayer(LayerModel):
             int(self._data.points.ids[i]),
             "person",
             distance,
-            {"on_duty": bool(self._data.on_duty[i])},
+            {
+                "on_duty": bool(self._data.on_duty[i]),
+                "attendance": ATTENDANCE[int(self._data.attendance[i])],
+                "clock_minute": int(self._data.clock_minute[i]),
+            },
         )
 
     def legend(self) -> tuple[LegendEntry, ...]:
-        return (LegendEntry("person.on_duty", SYMBOLS[1]), LegendEntry("person.off_duty", SYMBOLS[0]))
+        """The dots, and the rings only when some worker wears one today."""
+        entries = [LegendEntry("person.on_duty", SYMBOLS[1]), LegendEntry("person.off_duty", SYMBOLS[0])]
+        shown = set(np.unique(self._data.attendance).tolist()) - {0}
+        entries += [LegendEntry(f"person.{ATTENDANCE[i]}", RINGS[i]) for i in sorted(shown)]
+        return tuple(entries)
 
     def identify(self, view: MapView, x_px: float, y_px: float, tolerance_px: float = 4.0) -> list[Feature]:
         return identify_markers(self._data.points, view, x_px, y_px, tolerance_px, 6.0, self._feature)

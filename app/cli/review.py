@@ -8,6 +8,7 @@ import typer
 
 from gridwatch.cli.reachable import require_reachable
 from gridwatch.cli.root import AsOption, DbOption, app, errors
+from gridwatch.db.demo_city.people import DEMO_REVIEWER
 
 TABS = ("closure", "evaluation", "map")
 
@@ -42,8 +43,11 @@ def review_command(
 
     demo = _is_demo(db)
     chosen = basemap if basemap is not None else _demo_basemap() if demo else ""
-    # the demo signs in by itself, as `gridwatch demo` does: its supervisor who may also decide (admin)
-    raise typer.Exit(run_review(db, user, lang, screenshot, basemap=chosen, tab=tab, auto_sign_in=demo))
+    # the demo signs in by itself, as `gridwatch demo` does: as its 督查长 (supervisor and shift leader)
+    prefer = DEMO_REVIEWER if demo else None
+    raise typer.Exit(
+        run_review(db, user, lang, screenshot, basemap=chosen, tab=tab, auto_sign_in=demo, prefer=prefer)
+    )
 
 
 def _is_demo(db: str | None) -> bool:

@@ -180,7 +180,8 @@ def demo_command(
     ensure_scenes()
     basemap = _demo_basemap(1, as_json)  # the seed `demo` seeds with
     stop = threading.Event()
-    field = _demo_field(url, simulate) if screenshot is None else None
+    # a screenshot shows the API's address too (served, no phones simulated: the picture stays still)
+    field = _demo_field(url, simulate and screenshot is None)
     if simulate and screenshot is None:
         if field is not None and field.simulate:  # the field acts through the API; the desk's steps stay here
             from gridwatch.api.demo_field import DESK_DIRECT, DESK_SOURCES, DESK_STEPS
@@ -209,6 +210,7 @@ def demo_command(
             speakers=speakers,
             open_camera=open_camera,
             basemap=basemap,
+            field_api=field.base if field is not None else "",
         )
     finally:
         stop.set()

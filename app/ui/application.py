@@ -100,10 +100,12 @@ def run_dispatcher(
     speakers: LoopbackSpeakers | None = None,
     open_camera: str | None = None,
     basemap: str = "",
+    field_api: str = "",
 ) -> int:
     """Open the dispatcher workstation on a store; with `screenshot`, save the loaded window and exit.
     `speakers` (the demo's loopback loudspeakers) show as speaking in the window; `open_camera` opens
-    that camera's pane at once; `basemap` is the map's basemap when the settings name none (the demo's)."""
+    that camera's pane at once; `basemap` is the map's basemap when the settings name none (the demo's);
+    `field_api` (the demo's field API address) shows in the status bar."""
     app = make_application(lang)
     try:
         store = Store(store_url)
@@ -151,6 +153,8 @@ def run_dispatcher(
     window = MainWindow(store, login, workspace, settings, live=screenshot is None, default_basemap=basemap)
     if speakers is not None:
         window.watch_speakers(speakers)
+    if field_api:
+        window.show_field_api(field_api)
     if open_camera is not None:
         pane = window.open_camera(code=open_camera)
         if pane is not None and pane.camera.speaker_code:

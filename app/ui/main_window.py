@@ -384,6 +384,14 @@ class MainWindow(QMainWindow):
             return self.talk.talk
         return self.video.talk_button() or (self.talk.talk if self.talk.speaker is not None else None)
 
+    def show_field_api(self, base: str) -> None:
+        """A permanent status-bar label with the field API's address (the demo serves one on 127.0.0.1),
+        so a phone or curl can be pointed at it without reading the terminal."""
+        label = self.findChild(QLabel, "fieldApiLabel") or named("fieldApiLabel", QLabel())
+        label.setText(self.tr("Field API %1").replace("%1", base))
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().insertPermanentWidget(0, label)
+
     def watch_speakers(self, service: LoopbackSpeakers) -> None:
         """Shows what the demo's loopback loudspeakers hear; their start-up problems go to the status bar."""
         self.monitor.watch(service)

@@ -17,6 +17,9 @@ from gridwatch.db.demo_city.territory import M_PER_DEG_LAT, M_PER_DEG_LON, Terri
 
 DEMO_DISPATCHER = "leader_dispatch"
 """Who `gridwatch demo` signs in by itself: a shift leader who also dispatches, so the whole desk works."""
+DEMO_REVIEWER = "leader_review"
+"""Who the review station signs in on the demo (`gridwatch review`): a 督查长, supervisor and shift leader,
+so the evaluation reads everything and the closure queue's 结案 can be decided."""
 ADMIN_ROLES = ("acceptor", "shift_leader", "dispatcher", "handler", "grid_worker", "supervisor", "admin")
 
 
@@ -173,6 +176,8 @@ def staff(rng: np.random.Generator, territory: Territory, depts: list[Department
         out.append(
             StaffSpec(f"gw{grid.code[6:]}", name, phone, ("grid_worker",), grid_code=grid.code, on_duty=True)
         )
+    # last, so nobody else's name moves; the history's rota leaves them out (`trail.Crew`), as the admin
+    out.append(StaffSpec(DEMO_REVIEWER, *names.next(), ("supervisor", "shift_leader"), on_duty=True))
     return out
 
 

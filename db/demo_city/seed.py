@@ -34,12 +34,14 @@ from gridwatch.db.models import (
     Person,
     PersonRole,
     Position,
+    Rating,
     RoutingRule,
 )
 from gridwatch.db.seeds import ensure_reference_data
 from gridwatch.db.store import Store
 
 DEMO_TABLES: tuple[type[Base], ...] = (
+    Rating,
     Attachment,
     CaseEvent,
     Case,

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gridwatch.db.demo_city.people import StaffSpec
+from gridwatch.db.demo_city.people import DEMO_REVIEWER, StaffSpec
 from gridwatch.db.demo_city.timeline import Step
 from gridwatch.db.errors import StoreError
 from gridwatch.db.seeds import TRANSITIONS, TransitionSeed
@@ -53,8 +53,8 @@ class Crew:
         self.handlers: dict[str, list[int]] = {}
         self.workers: dict[str, int] = {}
         for spec in staff:
-            if spec.username == "admin":
-                continue  # the admin holds every role; the demo's work is done by the crew
+            if spec.username in ("admin", DEMO_REVIEWER):
+                continue  # the admin holds every role, the reviewer reviews; the demo's work is the crew's
             person = person_ids[spec.username]
             for role in spec.roles:
                 self.by_role.setdefault(role, []).append(person)

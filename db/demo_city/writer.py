@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ from gridwatch.db.demo_city.devices import DeviceSpec
 from gridwatch.db.demo_city.plan import DemoPlan
 from gridwatch.db.demo_city.trail import Crew, trail
 from gridwatch.db.errors import StoreError
+from gridwatch.db.field import check_rating, clock_status
 from gridwatch.db.history import ImportContext, plan_case
 from gridwatch.db.imports.cases import parse_case_row
 from gridwatch.db.imports.report import RowProblem
@@ -30,6 +32,7 @@ from gridwatch.db.models import (
     Base,
     Case,
     CaseEvent,
+    CheckIn,
     Component,
     Department,
     Device,
@@ -38,9 +41,26 @@ from gridwatch.db.models import (
     Person,
     PersonRole,
     Position,
+    Rating,
     RoutingRule,
 )
 from gridwatch.db.queries import HANDLING_STEPS
+
+RATED_SOURCES = frozenset({"citizen", "hotline"})
+"""Whose reporters rate a closed case (docs/DOMAIN.md "Satisfaction"): the citizen app, the hotline's
+callback. The desk records both (the demo's reporter of them is an acceptor), so the rater is the reporter."""
+RATED_SHARE = 0.7
+"""Of those closed cases, how many the reporter rates; the rest never answer the callback."""
+RATING_SHARES = {"satisfied": 0.72, "basically": 0.2, "dissatisfied": 0.08}
+COMMENTS = {
+    "satisfied": ("处理及时，谢谢", "很快就修好了", "工作人员态度好", None, None),
+    "basically": ("处理了，但时间有点长", "基本解决，希望以后多巡查", None),
+    "dissatisfied": ("过了几天又出现了", "处理太慢", "问题没有彻底解决"),
+}
+ATTENDANCE_DAYS = 30
+"""Days of clock records the demo's grid workers have (today included), for the personnel layer and the
+evaluation's attendance."""
+LATE_SHARE, ABSENT_SHARE, EARLY_SHARE = 0.1, 0.04, 0.05
 
 
 class DemoWriter:
@@ -179,6 +199,48 @@ class DemoWriter:
                 for at, lon, lat in track
             ],
         )
+        self._check_ins()
+
+    def _check_ins(self) -> None:
+        """A month of 打卡 for every grid worker, at the start of today's patrol, judged by the API's own
+        rule (`clock_status`): most on time, some late, a few early leaves and absences; today's only up
+        to `now`. A separate generator stream, so the rest of the demo does not move."""
+        cal = self.rules.calendar
+        rng = np.random.default_rng([self.plan.seed, 6])
+        (start, _), (_, end) = cal.periods[0], cal.periods[-1]
+        today = self.now.astimezone(cal.tz).date()
+        days = [today - timedelta(days=n) for n in range(ATTENDANCE_DAYS - 1, -1, -1)]
+        rows = []
+        for s in self.plan.staff:
+            track = self.plan.tracks.get(s.username)
+            if not s.grid_code or not track:
+                continue
+            _, lon, lat = track[0]
+            for day in days:
+                draw = rng.random(4)
+                if not cal.is_workday(day) or draw[0] < ABSENT_SHARE:
+                    continue
+                midnight = datetime.combine(day, datetime.min.time(), cal.tz)
+                late = draw[1] < LATE_SHARE
+                on = start + (60 + draw[2] * 40 * 60 if late else -(5 + draw[2] * 20) * 60)
+                early = draw[3] < EARLY_SHARE
+                off = end + (-(10 + draw[2] * 50) * 60 if early else (draw[3] * 20) * 60)
+                for kind, second in (("on", on), ("off", off)):
+                    at = midnight + timedelta(seconds=round(second))
+                    if at > self.now:
+                        break
+                    rows.append(
+                        {
+                            "person_id": self.person_ids[s.username],
+                            "grid_id": self.unit_ids[s.grid_code],
+                            "kind": kind,
+                            "at": at,
+                            "lon": lon,
+                            "lat": lat,
+                            "status": clock_status(cal, kind, at, inside=True),
+                        }
+                    )
+        self._insert(CheckIn, rows)
 
     def _devices(self) -> None:
         for kind in ("loudspeaker", "camera", "sensor"):  # a camera's loudspeaker must have its id first
@@ -245,6 +307,7 @@ class DemoWriter:
         version, reworks, extensions, suspensions, a pending request."""
         crew = Crew(self.plan.staff, self.person_ids)
         updates, events = [], []
+        reporters: dict[str, int] = {}
         for n, case in enumerate(made):
             case_id = ids[case.row["case_no"]]
             done = trail(
@@ -257,6 +320,7 @@ class DemoWriter:
                 crew,
                 case.life.extension_hours,
             )
+            reporters[case.row["case_no"]] = done.reporter
             values: dict[str, Any] = {
                 "id": case_id,
                 "reporter_id": done.reporter,
@@ -274,6 +338,39 @@ class DemoWriter:
             self.session.execute(update(Case), [u for u in updates if tuple(sorted(u)) == keys])
         for start in range(0, len(events), 5_000):
             self._insert(CaseEvent, events[start : start + 5_000])
+        self._ratings(made, ids, reporters)
+
+    def _ratings(self, made: list[DemoCase], ids: dict[str, int], reporters: dict[str, int]) -> None:
+        """The reporters' ratings of closed citizen and hotline cases (满意 / 基本满意 / 不满意 with a
+        comment), some hours after closing and never after `now`; each checked by the rule `field.rate`
+        applies (`check_rating`). A separate generator stream, so the cases themselves do not move."""
+        rng = np.random.default_rng([self.plan.seed, 7])
+        kinds = list(RATING_SHARES)
+        shares = np.array(list(RATING_SHARES.values()))
+        rows = []
+        for case in made:
+            last = case.kept[-1]
+            if case.row["source"] not in RATED_SOURCES or last.to_state != "closed":
+                continue
+            answered, which, delay, pick = rng.random(4)
+            rated_at = last.at + timedelta(hours=2 + delay * 70)
+            if answered >= RATED_SHARE or rated_at > self.now:
+                continue
+            rating = kinds[int(np.searchsorted(np.cumsum(shares), which * shares.sum(), side="right"))]
+            case_no = case.row["case_no"]
+            reporter = reporters[case_no]
+            check_rating(case_no, last.to_state, reporter, reporter, rating)
+            comments = COMMENTS[rating]
+            rows.append(
+                {
+                    "case_id": ids[case_no],
+                    "rating": rating,
+                    "comment": comments[int(pick * len(comments))],
+                    "rated_at": rated_at,
+                    "rated_by_id": reporter,
+                }
+            )
+        self._insert(Rating, rows)
 
     def _clock(self, case: DemoCase) -> dict[str, Any]:
         """Counters and deadline for the reworks, extensions and finished suspensions a case had."""

@@ -363,6 +363,17 @@ def attendance_in(
     return out
 
 
+def today_attendance(store: Store, now: datetime | None = None) -> dict[int, AttendanceDay]:
+    """Each grid worker's attendance today (the site's date at `now`), by person id: what the desk's
+    personnel layer rings and names. Nobody is absent today until the day's working hours are over."""
+    moment = now or utcnow()
+    with store.session() as session:
+        calendar = store.rules(session).calendar
+        today = _aware(moment).astimezone(calendar.tz).date()
+        days = attendance_in(session, calendar, today, today, now=moment)
+    return {d.person_id: d for d in days}
+
+
 def _aware(moment: datetime) -> datetime:
     """A stored moment as UTC-aware (SQLite hands back naive UTC)."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

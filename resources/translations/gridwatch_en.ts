@@ -930,72 +930,92 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="67"/>
+        <location filename="../../app/ui/map/identify.py" line="66"/>
         <source>Grid worker %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="68"/>
+        <location filename="../../app/ui/map/identify.py" line="67"/>
         <source>no phone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="69"/>
+        <location filename="../../app/ui/map/identify.py" line="68"/>
         <source>no grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="77"/>
+        <location filename="../../app/ui/map/identify.py" line="82"/>
+        <source>absent</source>
+        <translation>absent</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="83"/>
+        <source>late %1</source>
+        <translation>late %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="83"/>
+        <source>left early %1</source>
+        <translation>left early %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="85"/>
+        <source>on time %1</source>
+        <translation>on time %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="90"/>
         <source>Camera %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="78"/>
+        <location filename="../../app/ui/map/identify.py" line="91"/>
         <source>Loudspeaker %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="79"/>
+        <location filename="../../app/ui/map/identify.py" line="92"/>
         <source>Sensor %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="83"/>
+        <location filename="../../app/ui/map/identify.py" line="96"/>
         <source>offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="87"/>
+        <location filename="../../app/ui/map/identify.py" line="100"/>
         <source>click to watch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="89"/>
+        <location filename="../../app/ui/map/identify.py" line="102"/>
         <source>click to talk</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="98"/>
+        <location filename="../../app/ui/map/identify.py" line="111"/>
         <source>lampblack %1 mg/m³ (limit %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="103"/>
+        <location filename="../../app/ui/map/identify.py" line="116"/>
         <source>purifier on</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="103"/>
+        <location filename="../../app/ui/map/identify.py" line="116"/>
         <source>purifier off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="105"/>
+        <location filename="../../app/ui/map/identify.py" line="118"/>
         <source>ALARM</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="105"/>
+        <location filename="../../app/ui/map/identify.py" line="118"/>
         <source>no alarm</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1510,6 +1530,21 @@
     </message>
     <message>
         <location filename="../../app/ui/map/legend.py" line="66"/>
+        <source>Clocked on late today</source>
+        <translation>Clocked on late today</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="67"/>
+        <source>Left early today</source>
+        <translation>Left early today</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="68"/>
+        <source>Absent today</source>
+        <translation>Absent today</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="69"/>
         <source>Cases, last 30 days: few → many</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1643,32 +1678,37 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="392"/>
+        <location filename="../../app/ui/main_window.py" line="391"/>
+        <source>Field API %1</source>
+        <translation>Field API %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="400"/>
         <source> (and %1 more)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="398"/>
+        <location filename="../../app/ui/main_window.py" line="406"/>
         <source>Loudspeaker %1 speaking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="436"/>
+        <location filename="../../app/ui/main_window.py" line="444"/>
         <source>● live</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="426"/>
+        <location filename="../../app/ui/main_window.py" line="434"/>
         <source>● reconnecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="429"/>
+        <location filename="../../app/ui/main_window.py" line="437"/>
         <source>Live updates interrupted, reconnecting: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="435"/>
+        <location filename="../../app/ui/main_window.py" line="443"/>
         <source>Live updates are back</source>
         <translation type="unfinished"></translation>
     </message>

@@ -926,72 +926,92 @@
         <translation>离岗</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="67"/>
+        <location filename="../../app/ui/map/identify.py" line="66"/>
         <source>Grid worker %1</source>
         <translation>网格员 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="68"/>
+        <location filename="../../app/ui/map/identify.py" line="67"/>
         <source>no phone</source>
         <translation>无电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="69"/>
+        <location filename="../../app/ui/map/identify.py" line="68"/>
         <source>no grid</source>
         <translation>无网格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="77"/>
+        <location filename="../../app/ui/map/identify.py" line="82"/>
+        <source>absent</source>
+        <translation>缺勤</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="83"/>
+        <source>late %1</source>
+        <translation>迟到 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="83"/>
+        <source>left early %1</source>
+        <translation>早退 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="85"/>
+        <source>on time %1</source>
+        <translation>按时 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/identify.py" line="90"/>
         <source>Camera %1 (%2)</source>
         <translation>摄像头 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="78"/>
+        <location filename="../../app/ui/map/identify.py" line="91"/>
         <source>Loudspeaker %1 (%2)</source>
         <translation>喇叭 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="79"/>
+        <location filename="../../app/ui/map/identify.py" line="92"/>
         <source>Sensor %1 (%2)</source>
         <translation>传感器 %1（%2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="83"/>
+        <location filename="../../app/ui/map/identify.py" line="96"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="87"/>
+        <location filename="../../app/ui/map/identify.py" line="100"/>
         <source>click to watch</source>
         <translation>点击观看</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="89"/>
+        <location filename="../../app/ui/map/identify.py" line="102"/>
         <source>click to talk</source>
         <translation>点击喊话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="98"/>
+        <location filename="../../app/ui/map/identify.py" line="111"/>
         <source>lampblack %1 mg/m³ (limit %2)</source>
         <translation>油烟 %1 mg/m³（限值 %2）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="103"/>
+        <location filename="../../app/ui/map/identify.py" line="116"/>
         <source>purifier on</source>
         <translation>净化器开启</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="103"/>
+        <location filename="../../app/ui/map/identify.py" line="116"/>
         <source>purifier off</source>
         <translation>净化器关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="105"/>
+        <location filename="../../app/ui/map/identify.py" line="118"/>
         <source>ALARM</source>
         <translation>报警</translation>
     </message>
     <message>
-        <location filename="../../app/ui/map/identify.py" line="105"/>
+        <location filename="../../app/ui/map/identify.py" line="118"/>
         <source>no alarm</source>
         <translation>无报警</translation>
     </message>
@@ -1506,6 +1526,21 @@
     </message>
     <message>
         <location filename="../../app/ui/map/legend.py" line="66"/>
+        <source>Clocked on late today</source>
+        <translation>今日迟到</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="67"/>
+        <source>Left early today</source>
+        <translation>今日早退</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="68"/>
+        <source>Absent today</source>
+        <translation>今日缺勤</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/map/legend.py" line="69"/>
         <source>Cases, last 30 days: few → many</source>
         <translation>近30天案件 少→多</translation>
     </message>
@@ -1639,32 +1674,37 @@
         <translation>%1：已%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="392"/>
+        <location filename="../../app/ui/main_window.py" line="391"/>
+        <source>Field API %1</source>
+        <translation>现场接口 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="400"/>
         <source> (and %1 more)</source>
         <translation>（另有 %1 条）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="398"/>
+        <location filename="../../app/ui/main_window.py" line="406"/>
         <source>Loudspeaker %1 speaking</source>
         <translation>喇叭 %1 正在播放</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="436"/>
+        <location filename="../../app/ui/main_window.py" line="444"/>
         <source>● live</source>
         <translation>● 实时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="426"/>
+        <location filename="../../app/ui/main_window.py" line="434"/>
         <source>● reconnecting…</source>
         <translation>● 正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="429"/>
+        <location filename="../../app/ui/main_window.py" line="437"/>
         <source>Live updates interrupted, reconnecting: %1</source>
         <translation>实时更新中断，正在重新连接：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="435"/>
+        <location filename="../../app/ui/main_window.py" line="443"/>
         <source>Live updates are back</source>
         <translation>实时更新已恢复</translation>
     </message>

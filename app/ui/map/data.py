@@ -16,11 +16,12 @@ from numpy.typing import NDArray
 
 from gridwatch.db.reads import map as columns
 from gridwatch.db.reads.cases import briefs
+from gridwatch.db.reads.field import today_attendance
 from gridwatch.db.store import Store, utcnow
 from gridwatch.layers.cases import CaseClass, CaseData, Light, Urgency, lights_at
 from gridwatch.layers.devices import DeviceData, DeviceKind
 from gridwatch.layers.org import OrgLevel
-from gridwatch.layers.personnel import PersonnelData
+from gridwatch.layers.personnel import ATTENDANCE, PersonnelData
 from gridwatch.layers.points import PointSet
 from gridwatch.layers.polygons import PolygonSet
 from gridwatch.layers.view import Extent, lonlat_to_mercator
@@ -143,19 +144,33 @@ def load_devices(store: Store) -> DeviceData:
     )
 
 
-def load_personnel(store: Store) -> PersonnelData:
-    """Each person's last TRACK_FIXES fixes, the newest one as their marker."""
+def load_personnel(store: Store, now: datetime | None = None) -> PersonnelData:
+    """Each person's last TRACK_FIXES fixes, the newest one as their marker, with today's attendance
+    (`today_attendance`, as of `now`): the ring class and the minute of the clock record it rests on."""
     fixes = columns.recent_fixes(store, TRACK_FIXES)
     person = fixes.person
     last = np.flatnonzero(fixes.rank == 1)
     x, y = lonlat_to_mercator(fixes.lon, fixes.lat)
     owner = np.searchsorted(person[last], person)  # person index of every fix (people sorted by id)
+    today = today_attendance(store, now)
+    ring = np.zeros(last.size, dtype=np.uint8)
+    minute = np.full(last.size, -1, dtype=np.int16)
+    for i, pid in enumerate(person[last].tolist()):
+        day = today.get(pid)
+        if day is None:
+            continue
+        ring[i] = ATTENDANCE.index(day.status) if day.status in ATTENDANCE else 0
+        moment = day.clock_off if day.status == "early_leave" else day.clock_on
+        if moment is not None:  # already local (attendance reads clock records in the site's zone)
+            minute[i] = moment.hour * 60 + moment.minute
     return PersonnelData.build(
         PointSet.from_mercator(x[last], y[last], person[last]).build_index(),
         fixes.on_duty[last],
         x,
         y,
         owner,
+        ring,
+        minute,
     )
 
 

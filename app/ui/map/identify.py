@@ -62,15 +62,28 @@ class Describer(QObject):
             if person is None:
                 return ""
             duty = self.tr("on duty") if person.on_duty else self.tr("off duty")
-            return " · ".join(
-                (
-                    self.tr("Grid worker %1").replace("%1", person.name),
-                    person.phone or self.tr("no phone"),
-                    "、".join(person.grids) or self.tr("no grid"),
-                    duty,
-                )
-            )
+            parts = [
+                self.tr("Grid worker %1").replace("%1", person.name),
+                person.phone or self.tr("no phone"),
+                "、".join(person.grids) or self.tr("no grid"),
+                duty,
+            ]
+            today = self._attendance(feature)
+            return " · ".join([*parts, today] if today else parts)
         return str(feature.properties.get("name", ""))
+
+    def _attendance(self, feature: Feature) -> str:
+        """Today's clock status as the personnel layer rings it: "迟到 08:52", "早退 16:40", "缺勤",
+        "按时 08:25"; "" when the worker has no record today (not clocked on yet, or a day off)."""
+        status = str(feature.properties.get("attendance", ""))
+        minute = int(feature.properties.get("clock_minute", -1))  # type: ignore[call-overload]
+        at = f"{minute // 60:02d}:{minute % 60:02d}" if minute >= 0 else ""
+        if status == "absent":
+            return self.tr("absent")
+        words = {"late": self.tr("late %1"), "early_leave": self.tr("left early %1")}.get(status)
+        if words is None:
+            return self.tr("on time %1").replace("%1", at) if at else ""
+        return words.replace("%1", at).strip()
 
     def _device(self, card: DeviceCard) -> str:
         what = {

@@ -63,6 +63,9 @@ class Legend(QWidget):
             "device.offline": self.tr("Device offline"),
             "person.on_duty": self.tr("Grid worker on duty"),
             "person.off_duty": self.tr("Grid worker off duty"),
+            "person.late": self.tr("Clocked on late today"),
+            "person.early_leave": self.tr("Left early today"),
+            "person.absent": self.tr("Absent today"),
             "density": self.tr("Cases, last 30 days: few → many"),
         }.get(key, key)
 

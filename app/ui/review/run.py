@@ -22,10 +22,14 @@ DECIDING_ROLES = frozenset({"shift_leader", "dispatcher", "admin"})
 """Roles that can take the queue's decisions (结案: shift leader; requests: dispatcher)."""
 
 
-def reviewer(store: Store) -> Login | None:
-    """Who an unattended run (a screenshot, the demo) opens the station as: a supervisor who can also
-    decide, else any supervisor, else anyone the review workspace admits."""
+def reviewer(store: Store, prefer: str | None = None) -> Login | None:
+    """Who an unattended run (a screenshot, the demo) opens the station as: `prefer` (the demo's 督查长)
+    if the store has them and the workspace admits them, else a supervisor who can also decide, else any
+    supervisor, else anyone the review workspace admits."""
     allowed = [p for p in people(store) if p.roles & WORKSPACES["review"].roles]
+    preferred = [p for p in allowed if p.username == prefer]
+    if preferred:
+        return preferred[0]
     ranked = sorted(
         allowed,
         key=lambda p: ("supervisor" not in p.roles, not (p.roles & DECIDING_ROLES), p.username),
@@ -33,7 +37,7 @@ def reviewer(store: Store) -> Login | None:
     return ranked[0] if ranked else None
 
 
-def choose_login(store: Store, user: str | None, unattended: bool) -> Login | None:
+def choose_login(store: Store, user: str | None, unattended: bool, prefer: str | None = None) -> Login | None:
     if user is not None:
         login = find_login(store, user)
         if login is None:
@@ -43,7 +47,7 @@ def choose_login(store: Store, user: str | None, unattended: bool) -> Login | No
             raise StoreError(f"'{user}' may not open the review station: it needs one of the roles {need}.")
         return login
     if unattended:
-        login = reviewer(store)
+        login = reviewer(store, prefer)
         if login is None:
             raise StoreError("The store has nobody who may open the review station (a supervisor).")
         return login
@@ -67,9 +71,11 @@ def run_review(
     basemap: str = "",
     tab: str = "closure",
     auto_sign_in: bool = False,
+    prefer: str | None = None,
 ) -> int:
     """Open the review station on a store; with `screenshot`, save the loaded window (showing `tab`).
-    `auto_sign_in` (the demo's store) opens it as `reviewer` without asking, as `gridwatch demo` does."""
+    `auto_sign_in` (the demo's store) opens it as `reviewer` without asking, as `gridwatch demo` does;
+    `prefer` names who that is when the store has them (the demo's 督查长)."""
     app = make_application(lang)
     try:
         store = Store(store_url)
@@ -78,7 +84,7 @@ def run_review(
             if desk is None:
                 return 1
             store, user = desk
-        login = choose_login(store, user, screenshot is not None or auto_sign_in)
+        login = choose_login(store, user, screenshot is not None or auto_sign_in, prefer)
         if login is None:
             return 1
         window = ReviewWindow(store, login, default_basemap=basemap, live=screenshot is None)
