@@ -156,25 +156,25 @@ def _postgres_upgrade() -> None:
                    {_point('d.lon', 'd.lat')} AS geom
             FROM devices d LEFT JOIN org_units g ON g.id = d.grid_id"""
     )
+    # each person's last fix by the (person_id, at) index: one probe per person, however long the history
+    last_fix = (
+        "CROSS JOIN LATERAL (SELECT f.at, f.lon, f.lat FROM positions f WHERE f.person_id = pe.id "
+        "ORDER BY f.at DESC, f.id DESC LIMIT 1) AS p"
+    )
     op.execute(
         f"""CREATE VIEW gis_positions {invoker} AS
-            SELECT DISTINCT ON (p.person_id) p.person_id AS id, pe.username, pe.name, pe.on_duty, p.at,
-                   {_point('p.lon', 'p.lat')} AS geom
-            FROM positions p JOIN people pe ON pe.id = p.person_id
-            ORDER BY p.person_id, p.at DESC"""
+            SELECT pe.id, pe.username, pe.name, pe.on_duty, p.at, {_point('p.lon', 'p.lat')} AS geom
+            FROM people pe {last_fix}"""
     )
     # a person's walk: their fixes of the 24 hours up to their last one
     op.execute(
         f"""CREATE VIEW gis_tracks {invoker} AS
-            SELECT p.person_id AS id, pe.username, pe.name, min(p.at) AS since, max(p.at) AS until,
-                   count(*) AS fixes,
-                   ST_MakeLine(ST_SetSRID(ST_MakePoint(p.lon, p.lat), {SRID}) ORDER BY p.at, p.id)
+            SELECT pe.id, pe.username, pe.name, min(f.at) AS since, max(f.at) AS until, count(*) AS fixes,
+                   ST_MakeLine(ST_SetSRID(ST_MakePoint(f.lon, f.lat), {SRID}) ORDER BY f.at, f.id)
                      ::geometry(LineString, {SRID}) AS geom
-            FROM positions p
-            JOIN people pe ON pe.id = p.person_id
-            JOIN (SELECT person_id, max(at) AS last FROM positions GROUP BY person_id) AS l
-              ON l.person_id = p.person_id AND p.at > l.last - interval '24 hours'
-            GROUP BY p.person_id, pe.username, pe.name
+            FROM people pe {last_fix}
+            JOIN positions f ON f.person_id = pe.id AND f.at > p.at - interval '24 hours'
+            GROUP BY pe.id, pe.username, pe.name
             HAVING count(*) >= 2"""
     )
     for view in VIEWS:
