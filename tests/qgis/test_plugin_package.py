@@ -56,7 +56,7 @@ def test_class_factory_is_lazy() -> None:
 
 
 def tr_strings() -> set[str]:
-    found = set()
+    found: set[str] = set()
     for path in PLUGIN.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
@@ -64,6 +64,7 @@ def tr_strings() -> set[str]:
                 and getattr(node.func, "id", None) == "tr"
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
             ):
                 found.add(node.args[0].value)
     return found

@@ -81,7 +81,7 @@ def test_the_views_are_typed_keyed_and_judge_the_caller(gis: GisStore) -> None:
                 "WHERE f_table_schema = current_schema() AND f_table_name LIKE 'gis%' ORDER BY 1"
             )
         ).all()
-        options = dict(
+        options: dict[str, str | None] = dict(
             conn.execute(
                 text(
                     "SELECT relname, array_to_string(reloptions, ',') FROM pg_class "
@@ -196,7 +196,7 @@ def test_the_light_in_sql_is_light_of(gis: GisStore) -> None:
 
 def test_the_views_light_is_the_fixtures(gis: GisStore) -> None:
     with gis.owner.engine.connect() as conn:
-        lights = dict(conn.execute(text("SELECT case_no, light FROM gis_cases")).all())
+        lights: dict[str, str | None] = dict(conn.execute(text("SELECT case_no, light FROM gis_cases")).all())
     assert lights[gis.cases["c1"]] == "red"  # dispatched a month ago
 
 
@@ -315,7 +315,8 @@ def test_gis_publish_on_the_command_line(gis: GisStore, sqlite_store: Store) -> 
     from sqlalchemy.engine import make_url
     from typer.testing import CliRunner
 
-    from gridwatch.cli import app
+    import gridwatch.cli  # noqa: F401  (registers the commands)
+    from gridwatch.cli.root import app
 
     runner = CliRunner()
     owner_url = pg_url(gis.schema)

@@ -45,9 +45,9 @@ def hex_colour(argb: int) -> str:
 
 def test_a_plain_qgis_opens_the_published_layers_styled_as_the_desktop(gis: GisStore) -> None:
     seen = run_qgis("layers_without_plugin.py", gis.qgis_env("h_cgj"))
-    kinds = {"Polygon": "MultiPolygon", "Point": "Point", "Line": "LineString"}
+    geometry = {"Polygon": "MultiPolygon", "Point": "Point", "Line": "LineString"}
     assert seen["browser"] == {
-        view: [[kinds[kind], "EPSG:4490"], "geom", ["id"]] for view, kind in LAYERS.items()
+        view: [[geometry[kind], "EPSG:4490"], "geom", ["id"]] for view, kind in LAYERS.items()
     }  # QGIS's PostGIS browser lists every view with its type and CRS
     cases = seen["gis_open_cases"]
     assert (cases["valid"], cases["wkb"], cases["crs"], cases["renderer"], cases["attr"]) == (
