@@ -66,8 +66,8 @@ fi
 
 if [ -d "$here/plugins/qgis" ]; then
   mkdir -p "$stage/qgis"
-  (cd "$here/plugins" && "$python" -m zipfile -c "$stage/qgis/gridwatch-qgis.zip" qgis)
-  qgis="qgis/gridwatch-qgis.zip"
+  # the zip QGIS's "Install from ZIP" takes: one gridwatch/ folder (a folder named qgis would shadow QGIS)
+  qgis="qgis/$(basename "$(bash "$here/installer/qgis_plugin.sh" "$stage/qgis")")"
 else
   qgis="none: this checkout has no plugins/qgis"
   echo "== no QGIS plugin: this checkout has no plugins/qgis"
