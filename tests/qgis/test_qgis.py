@@ -120,6 +120,7 @@ def test_the_plugin_adds_the_group_and_it_renders(gis: GisStore, tmp_path: Path)
         "org_units": "",
     }
     assert seen["messages"] == []
+    assert seen["dialog"] == [True, True]  # the connection dialog and the settings round-trip
     assert "Cases of the last 30 days" not in seen["shown"] and len(seen["shown"]) == 6  # added switched off
     assert seen["zh_CN"] == ["未结案件", "网格", "各网格案件数"]
     image = QImage(str(png))

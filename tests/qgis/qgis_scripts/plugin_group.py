@@ -70,6 +70,16 @@ def main():
     out["image"] = render(shown, sys.argv[1])
     out["shown"] = [layer.name() for layer in shown]
     out["seconds"] = {"open": opened, "render": time.perf_counter() - started}
+    # the connection dialog shows the settings and gives them back; the settings keep them
+    from gridwatch.plugin import ConnectionDialog
+
+    from gridwatch import connection as settings
+
+    chosen = connection(authcfg)
+    dialog = ConnectionDialog(chosen)
+    settings.save(dialog.connection())
+    out["dialog"] = [vars(dialog.connection()) == vars(chosen), vars(settings.load()) == vars(chosen)]
+    del dialog
     # the plugin's own translation
     from gridwatch.plugin import install_translator
 
