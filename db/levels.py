@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from gridwatch.db.errors import Forbidden, InvalidInput, NotFound
@@ -218,13 +218,18 @@ def accountable_center() -> ColumnElement[Any]:
 
 CENTER_KEY: ColumnElement[Any] = func.coalesce(accountable_center(), 0)
 """`report metrics --by center`'s key: the accountable center's org id, 0 for the top center."""
-LEVEL_KEY: ColumnElement[Any] = case(
-    (Case.close_type == "self_handled", literal("grid")),
-    else_=func.coalesce(
-        select(OrgUnit.level).where(OrgUnit.id == accountable_center()).scalar_subquery(), literal("top")
-    ),
-)
-"""`--by level`'s key: grid (a grid worker's self-handling), community, street, district or top."""
+SELF_HANDLED_KEY = -1
+LEVEL_KEY: ColumnElement[Any] = case((Case.close_type == "self_handled", SELF_HANDLED_KEY), else_=CENTER_KEY)
+"""`--by level`'s raw key: -1 for a grid worker's self-handling (the grid level), else `CENTER_KEY`; the
+metrics name each center by its org level and add up the centers of one level (`level_of`). A plain
+column expression, so a scan of a million cases groups by it without a lookup per case."""
+
+
+def level_of(key: int, levels: dict[int, str]) -> str:
+    """The level a `LEVEL_KEY` value stands for: grid, community, street, district or top."""
+    if key == SELF_HANDLED_KEY:
+        return "grid"
+    return levels.get(key, "top")
 
 
 def add_center(session: Session, code: str, name: str, phone: str | None = None) -> bool:

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, false, func, not_, or_
 from sqlalchemy.orm import Session
 
 from gridwatch.db.calendar import WorkingCalendar
-from gridwatch.db.levels import CENTER_KEY, LEVEL_KEY, TOP
+from gridwatch.db.levels import CENTER_KEY, LEVEL_KEY, SELF_HANDLED_KEY, TOP, level_of
 from gridwatch.db.models import Case, Category, Department, OrgUnit, Rating, Setting
 from gridwatch.db.queries import HANDLING_STEPS, overdue
 
@@ -297,9 +297,9 @@ class Names:
             r.id: (r.code, r.name)
             for r in session.execute(select(Department.id, Department.code, Department.name))
         }
-        self.org = {
-            r.id: (r.code, r.name) for r in session.execute(select(OrgUnit.id, OrgUnit.code, OrgUnit.name))
-        }
+        units = session.execute(select(OrgUnit.id, OrgUnit.code, OrgUnit.name, OrgUnit.level)).all()
+        self.org = {r.id: (r.code, r.name) for r in units}
+        self.level = {r.id: r.level for r in units}
         self.category = {r.code: r.name for r in session.execute(select(Category.code, Category.name))}
 
     def of(self, by: GroupKey, value: Any) -> tuple[str, str]:
@@ -311,6 +311,9 @@ class Names:
             return self.org.get(value, (str(value), str(value)))
         if by == "center":
             return ("top", TOP) if value == 0 else self.org.get(value, (str(value), str(value)))
+        if by == "level":
+            level = level_of(value, self.level)
+            return level, level
         if by == "category":
             return str(value), self.category.get(value, str(value))
         return str(value), str(value)
@@ -383,17 +386,22 @@ def compute_groups(
     for by, value, sums in _grouped(session, keys, rated, 2):
         ratings[by][value] = sums
     out: dict[GroupKey, list[MetricRow]] = {}
+    width = len(CASE_COUNTS) + 1
     for by in keys:
-        rows = []
+        # several raw values can show as one row (`level`: every center of one level): their sums add up
+        shown: dict[tuple[str, str], tuple[list[int], list[int], list[Any]]] = {}
         for value in set(raw[by]) | set(ratings[by]):
             counts: list[Any] | None = raw[by].get(value)
-            code, name = names.of(by, value)
-            ints = [int(x) for x in counts[:-2]] if counts else [0] * (len(CASE_COUNTS) + 1)
-            rated_n, satisfied = (int(x) for x in ratings[by].get(value, (0, 0)))
+            ints, rated, spans = shown.setdefault(names.of(by, value), ([0] * width, [0, 0], []))
+            if counts:
+                ints[:] = [a + int(b) for a, b in zip(ints, counts[:-2], strict=True)]
+                spans.extend(x for x in counts[-2:] if x is not None)
+            rated[:] = [a + int(b) for a, b in zip(rated, ratings[by].get(value, (0, 0)), strict=True)]
+        rows = []
+        for (code, name), (ints, (rated_n, satisfied), spans) in shown.items():
             estimated = None
             if calendar is not None:
-                first, last = counts[-2:] if counts else (None, None)
-                estimated = first is not None and last is not None and calendar.estimated(first, last)
+                estimated = bool(spans) and calendar.estimated(min(spans), max(spans))
             counted: dict[str, Any] = dict(zip((*CASE_COUNTS, "late"), ints, strict=True))
             rows.append(
                 MetricRow(
@@ -429,6 +437,12 @@ def key_condition(names: Names, by: GroupKey | Literal["total"], key: str) -> Co
     """The cases of one row of a grouping ("total": all of them)."""
     if by == "total":
         return true()
+    if by == "level":  # a level's row adds up its centers
+        if key == "grid":
+            return LEVEL_KEY == SELF_HANDLED_KEY
+        centers = [i for i, level in names.level.items() if level == key]
+        top = [0] if key == "top" else []
+        return and_(LEVEL_KEY != SELF_HANDLED_KEY, CENTER_KEY.in_([*top, *centers]))
     found, value = names.value(by, key)
     if not found:
         return false()

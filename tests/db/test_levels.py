@@ -24,7 +24,7 @@ from gridwatch.db import handbook
 from gridwatch.db.accounts import add_user, sign_in
 from gridwatch.db.errors import Forbidden, InvalidInput
 from gridwatch.db.lifecycle import ActionInput
-from gridwatch.db.metrics import compute
+from gridwatch.db.metrics import case_ids_query, compute
 from gridwatch.db.models import Case, Center, Department, HandbookEntry, OrgUnit
 from gridwatch.db.models import CaseEvent as CaseEventTable
 from gridwatch.db.reads import levels as reads
@@ -228,6 +228,32 @@ def test_an_escalation_climbs_the_chain_flagged_and_its_lateness_is_the_holders(
         s.level: s.closed for s in reads.closing_shares(chain.store, date(2026, 3, 2), date(2026, 3, 2))
     }
     assert shares == {"grid": 0, "community": 0, "street": 0, "district": 1, "top": 0}
+
+
+def test_the_centers_of_one_level_add_up_to_its_row_and_drill_down_to_their_cases(chain: Chain) -> None:
+    """Two street centers (S1, S2) each hold a dispatched case: one "street" row counts both."""
+    held = {}
+    for where, street in (("C1", "350203001"), ("C2", "350203002")):
+        no = chain.report(where, at=local(2026, 3, 2, 9, 0))
+        chain.act(no, "register", "top", at=local(2026, 3, 2, 9, 5))
+        chain.act(no, "dispatch_down", "top", at=local(2026, 3, 2, 9, 10), center="350203")
+        chain.act(no, "dispatch_down", "d", at=local(2026, 3, 2, 9, 15), center=street)
+        held[where] = chain.act(no, "dispatch", "s" + where[1], at=local(2026, 3, 2, 9, 20), department="CGJ")
+    assert {c.holder_id for c in held.values()} == {chain.units["S1"], chain.units["S2"]}
+    rows = _metrics(chain, "level")
+    assert {k: r.to_handle for k, r in rows.items()} == {"street": 2}
+    with chain.store.session() as s:
+        ids = s.scalars(
+            case_ids_query(
+                s, _day(local(2026, 3, 2)), _day(local(2026, 3, 6)), "level", "street", "to_handle"
+            )
+        ).all()
+        none = s.scalars(
+            case_ids_query(
+                s, _day(local(2026, 3, 2)), _day(local(2026, 3, 6)), "level", "district", "to_handle"
+            )
+        ).all()
+    assert sorted(ids) == sorted(c.id for c in held.values()) and none == []
 
 
 def test_lateness_goes_to_the_center_that_held_the_case_when_the_limit_passed(chain: Chain) -> None:
