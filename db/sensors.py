@@ -165,7 +165,8 @@ def payload(subtype: str, value: float | None, *, at: datetime | None = None, **
 
 @dataclass(frozen=True)
 class Rule:
-    """Raise when `value > above` (and `needs` holds) for `min_duration`; clear below `clear_below`."""
+    """Raise when `value > above` (and `needs` holds) for `min_duration`; clear below `clear_below` or when
+    `needs` stops holding. A rule that judges no value (`judges_value` False) watches `needs` alone."""
 
     name: str
     subtype: str
@@ -173,18 +174,26 @@ class Rule:
     above: float
     clear_below: float
     min_duration: timedelta
-    needs: str | None = None  # "purifier_off": the purifier reported off; "fan_on": the fan reported on
+    needs: str | None = None  # "purifier_off"; "fan_on_purifier_off": the fan runs, the purifier does not
     description: str = ""
+    judges_value: bool = True
 
     def on(self, r: Reading) -> bool:
-        return r.value is not None and r.value > self.above and self._needs(r)
+        over = not self.judges_value or (r.value is not None and r.value > self.above)
+        return over and self._needs(r) is True
 
     def off(self, r: Reading) -> bool:
-        return (r.value is not None and r.value < self.clear_below) or not self._needs(r)
+        under = self.judges_value and r.value is not None and r.value < self.clear_below
+        return under or self._needs(r) is False
 
-    def _needs(self, r: Reading) -> bool:
+    def _needs(self, r: Reading) -> bool | None:
+        """Whether the switches say what the rule needs; None while a switch has never been reported."""
         if self.needs == "purifier_off":
-            return r.purifier is False
+            return None if r.purifier is None else not r.purifier
+        if self.needs == "fan_on_purifier_off":
+            if r.purifier is True or r.fan is False:
+                return False
+            return None if r.purifier is None or r.fan is None else True
         return True
 
 
@@ -198,6 +207,17 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         timedelta(minutes=10),
         needs="purifier_off",
         description="油烟浓度超过 2.0 mg/m³ 且净化器关闭",
+    ),
+    Rule(
+        "purifier_off",
+        "lampblack",
+        "10003",
+        0.0,
+        0.0,
+        timedelta(minutes=30),
+        needs="fan_on_purifier_off",
+        description="风机运行而净化器关闭",
+        judges_value=False,
     ),
     Rule("smoke", "smoke", "10001", 0.5, 0.5, timedelta(0), description="烟感报警"),
     Rule("water_high", "water_level", "10", 0.3, 0.2, timedelta(minutes=2), description="积水水位超过 0.3 m"),
@@ -479,7 +499,14 @@ class SensorIngest:
     ) -> None:
         ids = sorted({d for d, _ in rows})
         query = (
-            select(SensorState.device_id, SensorState.last_at, SensorState.rules)
+            select(
+                SensorState.device_id,
+                SensorState.last_at,
+                SensorState.rules,
+                SensorState.value,
+                SensorState.purifier,
+                SensorState.fan,
+            )
             .where(self._among(SensorState.device_id, ids))
             .order_by(SensorState.device_id)
         )
@@ -496,7 +523,16 @@ class SensorIngest:
             ref = self._by_id[device_id]
             phases: dict[str, Any] = {k: dict(v) for k, v in (state.rules or {}).items()} if state else {}
             last = state.last_at if state is not None else None
-            fresh = [r for r in series if last is None or r.at > last]
+            # a message may carry only some fields: the others keep their last reported state (a purifier
+            # reported off stays off until a message says otherwise), for the rules and the state row
+            v, p, f = (state.value, state.purifier, state.fan) if state is not None else (None, None, None)
+            fresh = []
+            for r in series:
+                if last is None or r.at > last:
+                    v = r.value if r.value is not None else v
+                    p = r.purifier if r.purifier is not None else p
+                    f = r.fan if r.fan is not None else f
+                    fresh.append(replace(r, value=v, purifier=p, fan=f))
             newest = fresh[-1] if fresh else None
             for r in fresh:
                 for rule in rules_of.get(ref.subtype, []):

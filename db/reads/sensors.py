@@ -75,7 +75,7 @@ def sensor(store: Store, code: str | None = None, *, device_id: int | None = Non
             .select_from(SensorAlarm)
             .where(SensorAlarm.device_id == row.id, SensorAlarm.cleared_at.is_(None))
         )
-    limit = next((r.above for r in DEFAULT_RULES if r.subtype == row.subtype), None)
+    limit = next((r.above for r in DEFAULT_RULES if r.subtype == row.subtype and r.judges_value), None)
     return SensorInfo(
         row.id,
         row.code,
@@ -124,7 +124,7 @@ def series(
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(count > 0, total / count, np.nan)
     high = np.where(count > 0, high, np.nan)
-    limit = next((r.above for r in DEFAULT_RULES if r.subtype == subtype), None)
+    limit = next((r.above for r in DEFAULT_RULES if r.subtype == subtype and r.judges_value), None)
     if subtype == "smoke":
         limit = None
     return Series(

@@ -36,8 +36,8 @@ def ingest(store: Store) -> SensorIngest:
     return SensorIngest(store)
 
 
-def fume(minute: float, value: float, purifier: bool = False) -> Reading:
-    return Reading("YY0001", T0 + timedelta(minutes=minute), value, purifier, True)
+def fume(minute: float, value: float, purifier: bool = False, fan: bool = True) -> Reading:
+    return Reading("YY0001", T0 + timedelta(minutes=minute), value, purifier, fan)
 
 
 def cases(store: Store) -> list[Case]:
@@ -129,10 +129,11 @@ def test_fume_over_limit_needs_ten_minutes_with_the_purifier_off(store: Store, i
 
 def test_hysteresis_a_flicker_is_no_case(store: Store, ingest: SensorIngest) -> None:
     # 2.1 → 1.8 (above the clear line 1.6: still pending) → 2.1 … for 10 minutes: one alarm
-    series = [fume(m, 2.1 if m % 2 == 0 else 1.8) for m in range(0, 11)]
+    # (the fan reported off: the purifier rule, half an hour of fan without purifier, stays out of it)
+    series = [fume(m, 2.1 if m % 2 == 0 else 1.8, fan=False) for m in range(0, 11)]
     assert len(ingest.ingest(series, now=T0).raised) == 1
     # a flicker under 10 minutes (dropping below 1.6) restarts the clock: nothing
-    ingest2 = [fume(20 + m, 2.5 if m % 4 else 1.0) for m in range(0, 30)]
+    ingest2 = [fume(20 + m, 2.5 if m % 4 else 1.0, fan=False) for m in range(0, 30)]
     result = ingest.ingest(ingest2, now=T0)
     assert [c.cleared_at for c in result.cleared] == [T0 + timedelta(minutes=20)]
     assert result.raised == []
@@ -291,3 +292,29 @@ def test_one_alarm_failing_to_report_does_not_hold_back_the_others(
     monkeypatch.undo()
     assert len(ingest.report_pending()) == 1
     assert sorted(c.category_code for c in cases(store)) == ["10", "10001"]
+
+
+def test_purifier_off_while_the_fan_runs_for_half_an_hour(store: Store, ingest: SensorIngest) -> None:
+    """The other lampblack alarm (docs/DOMAIN.md): the concentration may be low, the purifier is off."""
+    series = [fume(m, 0.6, purifier=False) for m in range(0, 31)]  # fan on throughout
+    result = ingest.ingest(series, now=T0)
+    assert [(r.rule.name, r.raised_at) for r in result.raised] == [
+        ("purifier_off", T0 + timedelta(minutes=30))
+    ]
+    [case] = cases(store)
+    assert case.category_code == "10003"
+    result = ingest.ingest([Reading("YY0001", T0 + timedelta(minutes=31), None, None, False)], now=T0)
+    assert [c.rule for c in result.cleared] == ["purifier_off"]  # the fan stopped
+
+
+def test_a_switch_stays_as_last_reported(store: Store, ingest: SensorIngest) -> None:
+    """A monitor that reports its purifier only when it changes: later fume-only messages are judged with
+    the purifier off, and the state keeps the last concentration when a switch-only message arrives."""
+    ingest.ingest([Reading("YY0001", T0, None, False, True)], now=T0)
+    fumes = [Reading("YY0001", T0 + timedelta(minutes=m), 2.5) for m in range(1, 12)]
+    result = ingest.ingest(fumes, now=T0)
+    assert [r.rule.name for r in result.raised] == ["fume_over_limit"]
+    ingest.ingest([Reading("YY0001", T0 + timedelta(minutes=13), None, True, None)], now=T0)
+    info = sensor_reads.sensor(store, "YY0001")
+    assert info is not None
+    assert (info.value, info.purifier, info.fan, info.open_alarms) == (2.5, True, True, 0)
