@@ -24,6 +24,7 @@ from gridwatch.db.calendar import Source, UnknownCalendarYear, WorkingCalendar
 from gridwatch.db.errors import Forbidden, InvalidInput
 from gridwatch.db.holidays_law import Holiday, statutory_holidays
 from gridwatch.db.models import CalendarDay, Case, Person
+from gridwatch.db.published import publish_clock
 from gridwatch.db.store import MovedDeadline, Store, utcnow
 
 ADMIN = "admin"
@@ -248,6 +249,8 @@ def enter(store: Store, username: str, entries: Sequence[Entry], source: str) ->
             }
             why = f"Working calendar changed by {actor.name} ({actor.username}, {source})"
             moved = store.recompute_deadlines(session, actor, changed, why, now)
+            if store.is_postgres:  # the GIS layers' light reads the published clock (docs/QGIS.md)
+                publish_clock(session, calendar, now)
             return CalendarChange(written, changed, moved, {y: calendar.year_source(y) for y in years})
     except BaseException:
         if calendar is not None and previous is not None:

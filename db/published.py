@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, insert, select, text
+from sqlalchemy.orm import Session
 
+from gridwatch.db.calendar import WorkingCalendar
 from gridwatch.db.deadlines import working_clock
 from gridwatch.db.errors import Forbidden, InvalidInput
 from gridwatch.db.models import LayerStyle, WorkingClockEdge
@@ -89,19 +91,26 @@ def publish(
                     "type": LAYERS[view],
                 },
             )
-        calendar = store.rules(session).calendar
-        lo = (now - timedelta(days=CLOCK_DAYS_BACK)).timestamp()
-        hi = (now + timedelta(days=CLOCK_DAYS_AHEAD)).timestamp()
-        edges, worked = working_clock(calendar, lo, hi)
-        session.execute(delete(WorkingClockEdge))
-        # a period's end and the next start can coincide (back-to-back periods): one edge, the same total
-        clock = {datetime.fromtimestamp(float(e), UTC): float(w) for e, w in zip(edges, worked, strict=True)}
-        if clock:
-            session.execute(insert(WorkingClockEdge), [{"edge": e, "worked": w} for e, w in clock.items()])
+        clock = publish_clock(session, store.rules(session).calendar, now)
         moments = sorted(clock)
         return Published(
             len(styles), len(clock), moments[0] if moments else None, moments[-1] if moments else None
         )
+
+
+def publish_clock(session: Session, calendar: WorkingCalendar, now: datetime) -> dict[datetime, float]:
+    """Replace the published working clock with `calendar`'s around `now` (PostgreSQL; in the caller's
+    transaction): `gis publish` and every change of the working calendar (`calendar_admin.enter`) call it,
+    so the published light moves with the calendar the desks use."""
+    lo = (now - timedelta(days=CLOCK_DAYS_BACK)).timestamp()
+    hi = (now + timedelta(days=CLOCK_DAYS_AHEAD)).timestamp()
+    edges, worked = working_clock(calendar, lo, hi)
+    # a period's end and the next start can coincide (back-to-back periods): one edge, the same total
+    clock = {datetime.fromtimestamp(float(e), UTC): float(w) for e, w in zip(edges, worked, strict=True)}
+    session.execute(delete(WorkingClockEdge))
+    if clock:
+        session.execute(insert(WorkingClockEdge), [{"edge": e, "worked": w} for e, w in clock.items()])
+    return clock
 
 
 def published_styles(store: Store) -> dict[str, str]:

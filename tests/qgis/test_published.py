@@ -347,3 +347,53 @@ def test_gis_publish_on_the_command_line(gis: GisStore, sqlite_store: Store) -> 
         on_sqlite.output.strip()
         == "GIS layers are published by a PostgreSQL store; an SQLite store has none."
     )
+
+
+def test_a_calendar_change_moves_the_published_light_with_it(gis: GisStore) -> None:
+    """An admin makes a working day a holiday: the published working clock loses that day at once, and
+    `gw_light` still says what `light_of` says for a step across it."""
+    from datetime import date, time
+    from zoneinfo import ZoneInfo
+
+    from gridwatch.db.calendar_admin import Entry, enter
+
+    with gis.owner.session() as session:
+        calendar = gis.owner.rules(session).calendar
+    day = date.today() + timedelta(days=7)
+    while not calendar.is_workday(day):
+        day += timedelta(days=1)
+    tz = ZoneInfo("Asia/Shanghai")
+    start, end = datetime.combine(day, time(), tz), datetime.combine(day + timedelta(days=1), time(), tz)
+
+    def edges_that_day() -> int:
+        with gis.owner.engine.connect() as conn:
+            found = conn.execute(
+                text("SELECT count(*) FROM working_clock WHERE edge >= :a AND edge < :b"),
+                {"a": start, "b": end},
+            ).scalar()
+        return int(found or 0)
+
+    assert edges_that_day() >= 2
+    admin = gis.sign_in("admin")
+    enter(admin, gis.users["admin"], [Entry(day, False, "临时休假")], "test")
+    admin.dispose()
+    assert edges_that_day() == 0
+    step = Step("dispatched", "working_hours", start - timedelta(days=1), end + timedelta(hours=10))
+    with gis.owner.session() as session:
+        gis.owner.refresh_calendar(session)  # the owner's handle read the calendar before the change
+        rules = gis.owner.rules(session)
+        assert not rules.calendar.is_workday(day)
+    with gis.owner.engine.connect() as conn:
+        for hours in range(0, 60, 3):
+            at = start - timedelta(days=1) + timedelta(hours=hours)
+            sql = conn.execute(
+                text("SELECT gw_light(:s, :u, :a, :d, :at)"),
+                {
+                    "s": step.state,
+                    "u": step.limit_unit,
+                    "a": step.stage_started_at,
+                    "d": step.stage_due_at,
+                    "at": at,
+                },
+            ).scalar()
+            assert sql == light_of(rules, step, at), at
