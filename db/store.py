@@ -15,11 +15,24 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, func, select, text, update
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy import (
+    BindParameter,
+    Boolean,
+    Engine,
+    Float,
+    Integer,
+    TextClause,
+    bindparam,
+    func,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import TextualSelect
 
 from gridwatch.db import engine as engines
 from gridwatch.db.calendar import DEFAULT_WORK_PERIODS, WorkingCalendar
@@ -140,13 +153,21 @@ def once_more_if_disconnected(method: Callable[P, R]) -> Callable[P, R]:
 
 
 def with_client_key(method: Callable[P, R]) -> Callable[P, R]:
-    """Give a report its client key before the first attempt, so that a retry carries the same one."""
+    """Give a report its client key before the first attempt, so that a retry carries the same one.
+
+    A retry that raced the first attempt and lost on the key's unique constraint (SQLite; PostgreSQL's
+    INSERT skips the conflict itself) runs once more and finds the first case by its key."""
 
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         if kwargs.get("client_key") is None:
             kwargs["client_key"] = uuid.uuid4().hex
-        return method(*args, **kwargs)
+        try:
+            return method(*args, **kwargs)
+        except IntegrityError as exc:
+            if "client_key" not in str(exc.orig):
+                raise
+            return method(*args, **kwargs)
 
     return wrapper
 
@@ -441,6 +462,23 @@ class Store:
             if reported_at is not None:
                 DateWindow.load(session, now).check("reported_at", reported_at)
             person = self.actor(session, actor)
+            if self.is_postgres and not merge_key and client_key is not None:
+                return self._report_postgres(
+                    person=person,
+                    session=session,
+                    source=source,
+                    category_code=category_code,
+                    lon=lon,
+                    lat=lat,
+                    description=description,
+                    urgency=urgency,
+                    address=address,
+                    at=at,
+                    now=now,
+                    device_id=device_id,
+                    attachments=attachments,
+                    client_key=client_key,
+                )
             if client_key is not None:
                 first = session.scalar(select(Case).where(Case.client_key == client_key))
                 if first is not None:
@@ -512,6 +550,73 @@ class Store:
             for attachment in attachments:
                 self._add_attachment(session, case, event, attachment, now)
             return case
+
+    def _report_postgres(
+        self,
+        *,
+        person: Actor,
+        session: Session,
+        source: str,
+        category_code: str,
+        lon: float | None,
+        lat: float | None,
+        description: str,
+        urgency: str | None,
+        address: str | None,
+        at: datetime,
+        now: datetime,
+        device_id: int | None,
+        attachments: Sequence[NewAttachment],
+        client_key: str,
+    ) -> Case:
+        """A report on PostgreSQL in two statements: the case (numbered, placed in its grid and routed by
+        the database as it is inserted), then its event with the photos. A client key already used
+        inserts nothing (the unique constraint, also against a simultaneous retry) and returns the first
+        case. The same rows and values as the general path below (tests/db/test_report_retry.py)."""
+        rules = self.rules(session)
+        checked = [(new, *check_attachment(new.filename, new.kind, new.data)) for new in attachments]
+        values = {
+            "day": f"{at.astimezone(rules.calendar.tz):%Y%m%d}",
+            "source": source,
+            "category_code": category_code,
+            "urgency": urgency,
+            "description": description,
+            "address": address,
+            "lon": lon,
+            "lat": lat,
+            "located": lon is not None and lat is not None,
+            "device_id": device_id,
+            "person": person.id,
+            "at": at,
+            "due": rules.calendar.add_working(at, rules.register_dispatch_working_hours * HOUR),
+            "client_key": client_key,
+            "now": now,
+        }
+        case: Case | None = session.scalars(select(Case).from_statement(_INSERT_CASE), values).one_or_none()
+        if case is None:
+            first = session.scalar(select(Case).where(Case.client_key == client_key))
+            if first is not None:
+                return first
+            if session.get(Category, category_code) is None:
+                raise NotFound(f"No category with code '{category_code}'. Import the site's category list.")
+            raise StoreError(f"The client key '{client_key}' already names another person's report.")
+        event: dict[str, object] = {
+            "case_id": case.id,
+            "actor": person.id,
+            "role": sorted(person.roles)[0] if person.roles else None,
+            "at": at,
+            "note": description or None,
+            "data": {"source": source},
+        }
+        seen: set[str] = set()
+        rows = []
+        for new, filename, mime in checked:
+            digest = hashlib.sha256(new.data).hexdigest()
+            if digest not in seen:  # the same file twice in one report is stored once, as on any case
+                seen.add(digest)
+                rows.append((new, filename, mime, digest))
+        session.execute(_insert_event_with(len(rows)), event | _attachment_values(rows, now))
+        return case
 
     def _merge_repeat(
         self, session: Session, key: str, since: datetime, person: Actor, at: datetime, now: datetime
@@ -635,3 +740,106 @@ class Store:
 
     def count_cases(self, session: Session) -> int:
         return int(session.scalar(select(func.count(Case.id))) or 0)
+
+
+# --- the report on PostgreSQL in two statements (Store._report_postgres) ----------------------------------
+
+_SET_BY_REPORT = [
+    *("id", "case_no", "source", "category_code", "urgency", "description", "address", "lon", "lat"),
+    *("grid_id", "street_id", "outside_grid", "suggested_department_id", "device_id", "reporter_id"),
+    *("state", "reported_at", "stage_started_at", "stage_due_at", "client_key", "last_action", "version"),
+    *("updated_at", "updated_by_id"),
+]
+_DEFAULTS: dict[str, object] = {  # what the ORM fills in: the columns' Python-side defaults (0, false, {} …)
+    c.name: c.default.arg(None) if c.default.is_callable else c.default.arg
+    for c in Case.__table__.columns
+    if c.default is not None and c.name not in _SET_BY_REPORT
+}
+
+
+def _case_insert() -> TextualSelect:
+    """The case row as the general path writes it, with three look-ups done by the database in the same
+    statement: the case number (from the id sequence), the grid and street covering the point (as
+    GridLocator._locate_postgis), and the department the routing rules suggest (as suggest_department:
+    the first rule by position whose area prefixes the grid's code and whose category prefixes the
+    case's)."""
+    defaults = ", ".join(f":d_{name}" for name in _DEFAULTS)
+    sql = f"""
+        WITH n AS (SELECT nextval(pg_get_serial_sequence('cases', 'id')) AS id),
+        cat AS (SELECT default_urgency FROM categories WHERE code = :category_code),
+        place AS (
+          SELECT g.id AS grid_id, g.code AS grid_code, s.id AS street_id FROM org_units g
+          LEFT JOIN org_units c ON c.id = g.parent_id LEFT JOIN org_units s ON s.id = c.parent_id
+          WHERE :located AND g.level = 'grid'
+            AND ST_Covers(g.geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4490))
+          ORDER BY g.id LIMIT 1)
+        INSERT INTO cases ({", ".join([*_SET_BY_REPORT, *_DEFAULTS])})
+        SELECT n.id, :day || CASE WHEN n.id < 1000000 THEN lpad(n.id::text, 6, '0') ELSE n.id::text END,
+          :source, :category_code, coalesce(:urgency, cat.default_urgency), :description, :address,
+          :lon, :lat,
+          place.grid_id, place.street_id, place.grid_id IS NULL,
+          (SELECT r.department_id FROM routing_rules r
+            WHERE place.grid_id IS NOT NULL
+              AND (coalesce(r.area_code, '') = ''
+                   OR left(coalesce(place.grid_code, ''), length(r.area_code)) = r.area_code)
+              AND (coalesce(r.category_code, '') = ''
+                   OR left(:category_code, length(r.category_code)) = r.category_code)
+            ORDER BY r.position, r.id LIMIT 1),
+          :device_id, :person, 'reported', :at, :at, :due, :client_key, 'report', 1, :now, :person
+          {", " + defaults if defaults else ""}
+        FROM n CROSS JOIN cat LEFT JOIN place ON true
+        ON CONFLICT (client_key) DO NOTHING
+        RETURNING {", ".join(c.name for c in Case.__table__.columns)}"""
+    columns = Case.__table__.columns
+    binds: list[BindParameter[Any]] = [
+        bindparam("lon", type_=Float()),
+        bindparam("lat", type_=Float()),
+        bindparam("located", type_=Boolean()),
+        bindparam("at", type_=columns.reported_at.type),
+        bindparam("due", type_=columns.stage_due_at.type),
+        bindparam("now", type_=columns.updated_at.type),
+        *(bindparam(f"d_{name}", value, type_=columns[name].type) for name, value in _DEFAULTS.items()),
+    ]
+    return text(sql).bindparams(*binds).columns(*columns)
+
+
+_INSERT_CASE = _case_insert()
+
+_ATTACHMENT_FIELDS = ("kind", "filename", "mime", "size", "sha256", "data")
+
+
+def _insert_event_with(photos: int) -> TextClause:
+    """The report's event and its `photos` attachments (linked to the event) in one statement."""
+    event = """INSERT INTO case_events (case_id, action, from_state, to_state, actor_id, role, at, note, data,
+                                        case_version)
+               VALUES (:case_id, 'report', NULL, 'reported', :actor, :role, :at, :note, :data, 1)"""
+    columns = CaseEvent.__table__.columns
+    binds = [bindparam("at", type_=columns.at.type), bindparam("data", type_=columns.data.type)]
+    if not photos:
+        return text(event).bindparams(*binds)
+    rows = ", ".join(
+        "(" + ", ".join(f":{field}_{i}" for field in _ATTACHMENT_FIELDS) + ")" for i in range(photos)
+    )
+    sql = f"""WITH e AS ({event} RETURNING id)
+              INSERT INTO attachments (case_id, event_id, {", ".join(_ATTACHMENT_FIELDS)}, created_at)
+              SELECT :case_id, e.id, v.* , :created_at FROM e, (VALUES {rows}) AS v"""
+    kept = Attachment.__table__.columns
+    for i in range(photos):
+        binds += [bindparam(f"size_{i}", type_=Integer()), bindparam(f"data_{i}", type_=kept.data.type)]
+    return text(sql).bindparams(*binds, bindparam("created_at", type_=kept.created_at.type))
+
+
+def _attachment_values(
+    rows: Sequence[tuple[NewAttachment, str, str, str]], now: datetime
+) -> dict[str, object]:
+    values: dict[str, object] = {"created_at": now}
+    for i, (new, filename, mime, digest) in enumerate(rows):
+        values |= {
+            f"kind_{i}": new.kind,
+            f"filename_{i}": filename,
+            f"mime_{i}": mime,
+            f"size_{i}": len(new.data),
+            f"sha256_{i}": digest,
+            f"data_{i}": new.data,
+        }
+    return values
