@@ -10,6 +10,7 @@ piecewise-linear function `deadlines.working_clock` for a window around today.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
-from gridwatch.db.calendar import WorkingCalendar
+from gridwatch.db.calendar import UnknownCalendarYear, WorkingCalendar
 from gridwatch.db.deadlines import working_clock
 from gridwatch.db.errors import Forbidden, InvalidInput
 from gridwatch.db.models import LayerStyle, WorkingClockEdge
@@ -104,7 +105,9 @@ def publish_clock(session: Session, calendar: WorkingCalendar, now: datetime) ->
     so the published light moves with the calendar the desks use."""
     lo = (now - timedelta(days=CLOCK_DAYS_BACK)).timestamp()
     hi = (now + timedelta(days=CLOCK_DAYS_AHEAD)).timestamp()
-    edges, worked = working_clock(calendar, lo, hi)
+    with warnings.catch_warnings():  # years nobody entered yet: estimated, as `gridwatch calendar check` says
+        warnings.simplefilter("ignore", UnknownCalendarYear)
+        edges, worked = working_clock(calendar, lo, hi)
     # a period's end and the next start can coincide (back-to-back periods): one edge, the same total
     clock = {datetime.fromtimestamp(float(e), UTC): float(w) for e, w in zip(edges, worked, strict=True)}
     session.execute(delete(WorkingClockEdge))
