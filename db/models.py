@@ -519,7 +519,8 @@ class SensorState(Base):
 
 
 class SensorAlarm(Base):
-    """An alarm a rule raised: one per (device, rule, start), whatever restarts happen; its case once reported."""
+    """An alarm a rule raised: one per (device, rule, start), whatever restarts happen; its case once
+    reported."""
 
     __tablename__ = "sensor_alarms"
     __table_args__ = (UniqueConstraint("device_id", "rule", "started_at", name="uq_sensor_alarms_start"),)

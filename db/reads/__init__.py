@@ -13,6 +13,6 @@ table row or a session. Bulk map data comes as numpy columns. One module per thi
 | `people` | active people with their roles, and the actions a desk offers a person |
 | `reference` | the site rules, and the departments, categories and areas dialogs and filters list |
 | `devices` | one camera or loudspeaker for a pane or the talk panel, the wall's cameras and presets |
-| `evaluation` | a period's evaluation (考评): metrics per grouping with the total row, scores, grid workers, daily series; `drill`: the exact cases behind any number |
+| `evaluation` | a period's 考评: metrics per grouping and total, scores, grid workers, days; `drill` |
 | `review` | the review station's queue: checked cases awaiting 结案 and requests awaiting a decision |
 """
