@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Set up everything gridwatch needs on Debian 12: system packages, a venv with the project installed
-# editable, and (with --services) a running PostgreSQL+PostGIS and Mosquitto on 127.0.0.1.
+# editable, with --test what the test suite needs besides (test-packages.txt: Xvfb, an RTSP server, QGIS,
+# LibreOffice, poppler), and with --services a running PostgreSQL+PostGIS and Mosquitto on 127.0.0.1.
 # Idempotent: a second run installs nothing new and leaves running services alone.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 venv=${GRIDWATCH_VENV:-$here/.venv}
 services=0
-for a in "$@"; do [ "$a" = --services ] && services=1; done
+lists=("$here/installer/system-packages.txt")
+for a in "$@"; do
+  [ "$a" = --services ] && services=1
+  [ "$a" = --test ] && lists+=("$here/installer/test-packages.txt")
+done
 
 sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo"
-missing=$(grep -v '^#' "$here/installer/system-packages.txt" | grep -v '^$' | while read -r p; do
+missing=$(cat "${lists[@]}" | grep -v '^#' | grep -v '^$' | while read -r p; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || echo "$p"; done)
 if [ -n "$missing" ]; then
   echo "installing Debian packages: $(echo $missing | tr '\n' ' ')"

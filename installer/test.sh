@@ -4,7 +4,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
-bash installer/setup.sh --services
+bash installer/setup.sh --services --test
 venv=${GRIDWATCH_VENV:-$here/.venv}
 export PATH="$venv/bin:$PATH"
 export GRIDWATCH_TEST_PG=${GRIDWATCH_TEST_PG:-postgresql+psycopg://gridwatch:gridwatch@127.0.0.1:5432/gridwatch_test}

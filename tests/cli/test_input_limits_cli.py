@@ -45,7 +45,7 @@ def gw(store: Store, *args: str) -> tuple[int, str]:
 def libreoffice(source: Path, to: str, tmp_path: Path, infilter: str | None = None) -> Path:
     """Let LibreOffice Calc open `source` the way a user's double-click would, and save it as `to`."""
     soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice (libreoffice-calc-nogui, installer/system-packages.txt) is needed"
+    assert soffice, "LibreOffice (libreoffice-calc-nogui, installer/test-packages.txt) is needed"
     out = tmp_path / "lo"
     args = [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo-profile"]
     args += [f"--infilter={infilter}"] if infilter else []

@@ -108,7 +108,7 @@ def test_the_views_are_typed_keyed_and_judge_the_caller(gis: GisStore) -> None:
     dispatcher.dispose()
 
 
-@pytest.mark.skipif(shutil.which("ogrinfo") is None, reason="gdal-bin (installer/system-packages.txt)")
+@pytest.mark.skipif(shutil.which("ogrinfo") is None, reason="gdal-bin (installer/test-packages.txt)")
 def test_ogrinfo_lists_the_layers_with_their_type_and_srid(gis: GisStore) -> None:
     source = (
         f"PG:host=127.0.0.1 dbname=gridwatch_test user={gis.users['h_cgj']} password='{PASSWORD}' "

@@ -24,7 +24,7 @@ POPPLER = ("pdftoppm", "pdftotext", "pdffonts")
 @pytest.fixture(autouse=True)
 def _poppler() -> None:
     missing = [tool for tool in POPPLER if shutil.which(tool) is None]
-    assert not missing, f"install poppler-utils (installer/system-packages.txt): missing {missing}"
+    assert not missing, f"install poppler-utils (installer/test-packages.txt): missing {missing}"
 
 
 def page_text(pdf: Path, page: int | None = None) -> str:
