@@ -9,15 +9,19 @@ from datetime import UTC, datetime
 
 import cv2
 import numpy as np
+import pytest
 from shapely.geometry import MultiPolygon, box
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+from gridwatch.db.errors import InvalidInput
 from gridwatch.db.models import Attachment, Case, CaseEvent, Category, Department, OrgUnit, RoutingRule
 from gridwatch.db.store import NewAttachment, Store
+from gridwatch.db.validation import check_attachment
 
 
-def jpeg(seed: int) -> bytes:
-    image = np.random.default_rng(seed).integers(0, 255, (40, 40, 3), dtype=np.uint8)
+def jpeg(seed: int, side: int = 40) -> bytes:
+    """A JPEG of noise: as incompressible as a street photo."""
+    image = np.random.default_rng(seed).integers(0, 255, (side, side, 3), dtype=np.uint8)
     ok, data = cv2.imencode(".jpg", image)
     assert ok
     return bytes(data)
@@ -168,3 +172,43 @@ def test_simultaneous_retries_of_one_report_make_one_case(store: Store, staff: d
         assert s.scalars(select(Case.case_no)).all() == numbers[:1]
         assert len(s.scalars(select(CaseEvent.id)).all()) == 1
         assert len(s.scalars(select(Attachment.id)).all()) == 1
+
+
+def test_photos_are_stored_without_a_second_compression_and_documents_still_shrink(pg_store: Store) -> None:
+    """Migration 0014: lz4 gives up on an already compressed photo at once (pglz tried the whole of it)
+    and still compresses a text document."""
+    photo = jpeg(4, 160)  # ~60 KB: TOASTed
+    document = ("巡查记录 " * 20_000).encode()
+    case = pg_store.report(
+        actor="admin",
+        source="citizen",
+        category_code="06010",
+        lon=None,
+        lat=None,
+        attachments=[
+            NewAttachment("scene.jpg", photo, "before", "image/jpeg"),
+            NewAttachment("notes.txt", document, "document", "text/plain"),
+        ],
+    )
+    with pg_store.session() as s:
+        stored = s.execute(
+            text("SELECT pg_column_compression(data), data FROM attachments WHERE case_id = :id ORDER BY id"),
+            {"id": case.id},
+        ).all()
+        setting = s.execute(
+            text(
+                "SELECT attcompression FROM pg_attribute "
+                "WHERE attrelid = 'attachments'::regclass AND attname = 'data'"
+            )
+        ).scalar_one()
+    assert setting == "l"
+    assert [bytes(data) for _, data in stored] == [photo, document]
+    assert [how for how, _ in stored] in ([None, "lz4"], ["lz4", "lz4"])  # never pglz
+
+
+def test_a_long_chinese_text_file_is_text_wherever_the_sniffed_head_cuts_a_character() -> None:
+    """The first 4096 bytes end inside a 3-byte character here (4096 = 13 × 315 + 1)."""
+    notes = ("巡查记录 " * 400).encode()
+    assert check_attachment("notes.txt", "document", notes) == ("notes.txt", "text/plain")
+    with pytest.raises(InvalidInput, match="is not a photo"):
+        check_attachment("notes.txt", "document", notes[:4000] + b"\x00" + notes[4000:])
