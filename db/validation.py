@@ -8,6 +8,7 @@ The numbers are documented in docs/IMPORT.md ("Limits").
 
 from __future__ import annotations
 
+import codecs
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -217,10 +218,11 @@ def _ftyp(brands: tuple[bytes, ...] | None) -> Callable[[bytes], bool]:
 
 
 def _is_text(head: bytes) -> bool:
-    """UTF-8 or GB18030 text without control characters other than tab and line ends."""
+    """UTF-8 or GB18030 text without control characters other than tab and line ends. The head is cut at
+    SNIFF_BYTES, maybe inside a character: a character left incomplete at its end is not an error."""
     for encoding in ("utf-8", "gb18030"):
         try:
-            text = head.decode(encoding)
+            text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
         except UnicodeDecodeError:
             continue
         return not any(ord(c) < 32 and c not in "\t\r\n" for c in text)
