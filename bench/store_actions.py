@@ -1,6 +1,7 @@
 """Lifecycle actions through the store API: throughput of one client, and no lost update under contention.
 
 Run by hand:  python bench/store_actions.py [--cases 1000] [--clients 16] [--ops 150] [--hot 10]
+              python bench/store_actions.py --reports [--clients 8] [--seconds 5] [--before REV]
 
 Target (issue): ≥ 500 actions/s from one client on PostgreSQL; 16 concurrent clients on the same 1,000
 cases lose no update: every successful action has its event, every refused one got a Conflict.
@@ -14,23 +15,45 @@ cases lose no update: every successful action has its event, every refused one g
    conflicts). Then checks the store against what the clients saw: new case_events rows == successes,
    each case's version moved by exactly its successes, events per case == version, and no refusal other
    than Conflict.
+3. `--reports` (only this): `--clients` threads, each a signed-in grid worker through one service login
+   (`Store.acting_as`, as `gridwatch serve api`), report a case with a 200 KB photo for `--seconds`;
+   prints reports/s, median and p99, this process's CPU and the round trips per report. `--before REV`
+   first runs the same phase with commit REV's code (git archive, its own migrations) for ratios.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing as mp
+import os
 import random
+import subprocess
+import sys
+import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
+from pathlib import Path
 from typing import Any
 
 import psycopg
-from scratch_store import DEPARTMENT, median, pg_dsn, pg_engine, pg_schema, sqlite_store, verdict
+from scratch_store import (
+    DEPARTMENT,
+    PG_URL,
+    median,
+    percentile,
+    pg_dsn,
+    pg_engine,
+    pg_schema,
+    pg_url,
+    sqlite_store,
+    verdict,
+)
 from sqlalchemy import func, select
 
 from gridwatch.db.errors import Conflict, StoreError
@@ -41,6 +64,9 @@ from gridwatch.db.store import Store
 SCHEMA = "bench_store_actions"
 ACTOR = "admin"  # the seeded administrator may take every action the workflow allows
 TARGET_PER_S = 500.0
+REPORT_TARGET_PER_S = 200.0  # issue 11: a report with a 200 KB photo, sustained, through the API
+REPORT_TARGET_P99_MS = 100.0
+RATIOS = (("rate", "rate"), ("median", "median_ms"), ("p99", "p99_ms"), ("CPU", "cpu_ms"))
 LIFECYCLE: tuple[tuple[str, dict[str, Any]], ...] = (
     ("register", {"urgency": "B"}),
     ("dispatch", {"department": DEPARTMENT}),
@@ -206,13 +232,148 @@ def contend(store: Store, schema: str, label: str, numbers: list[str], clients: 
     return ok
 
 
+# --- reports with a photo, as the field API writes them (issue 11) ---------------------------------------
+
+
+def report_phase(seconds: float, clients: int) -> dict[str, float]:
+    """`clients` threads, each a signed-in grid worker through one service login (`Store.acting_as`, as
+    `gridwatch serve api` does), report a case with a 200 KB photo for `seconds`: reports/s, median and
+    p99 latency, this process's CPU per report and the statements per report."""
+    from api import PASSWORD, SERVICE_PASSWORD, photo, territory
+    from sqlalchemy import create_engine, event, text
+    from sqlalchemy.engine import make_url
+
+    from gridwatch.db.store import NewAttachment
+
+    tag = f"{os.getpid()}"
+    login = f"gwb_{tag}_svc"
+    admin = create_engine(PG_URL)
+    people: list[str] = []
+    with pg_schema(f"bench_store_reports_{tag}") as schema:
+        owner = Store(pg_url(schema))
+        try:
+            people = territory(owner, clients, tag)
+            assert PASSWORD  # the workers' passwords are the API's business; here the service acts for them
+            with admin.begin() as conn:
+                conn.execute(text(f"CREATE ROLE {login} LOGIN NOINHERIT PASSWORD '{SERVICE_PASSWORD}'"))
+                conn.execute(text(f"GRANT gridwatch_service TO {login}"))
+            url = make_url(pg_url(schema)).set(username=login, password=SERVICE_PASSWORD)
+            service = Store(url.render_as_string(hide_password=False))
+            photos = [NewAttachment("scene.jpg", photo(), "before", "image/jpeg")]
+
+            def report(who: str) -> None:
+                service.acting_as(who).report(
+                    actor=who,
+                    source="grid_worker",
+                    category_code="06010",
+                    lon=118.105,
+                    lat=24.465,
+                    description="bench",
+                    attachments=photos,
+                )
+
+            statements: list[str] = []
+            listen = event.listens_for(service.engine, "before_cursor_execute")
+            count = listen(lambda *args: statements.append(args[2]))
+            report(people[0])  # warm: the pool, the rules, the actor
+            statements.clear()
+            report(people[0])
+            event.remove(service.engine, "before_cursor_execute", count)
+            latencies: list[list[float]] = [[] for _ in people]
+            start = threading.Barrier(clients + 1)
+            stop = time.perf_counter() + 3600.0
+
+            def worker(i: int) -> None:
+                start.wait()
+                while (t := time.perf_counter()) < stop:
+                    report(people[i])
+                    latencies[i].append(time.perf_counter() - t)
+
+            threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+            for thread in threads:
+                thread.start()
+            cpu = time.process_time()
+            t0 = time.perf_counter()
+            stop = t0 + seconds
+            start.wait()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - t0
+            cpu = time.process_time() - cpu
+            done = [x for each in latencies for x in each]
+            service.dispose()
+            return {
+                "rate": len(done) / elapsed,
+                "median_ms": median(done) * 1000,
+                "p99_ms": percentile(done, 0.99) * 1000,
+                "cpu_ms": cpu / len(done) * 1000,
+                "statements": len(statements) + 2,  # + BEGIN and COMMIT, which psycopg sends itself
+            }
+        finally:
+            owner.dispose()
+            with admin.begin() as conn:
+                for name in [*people, f"gwb_{tag}_app", login]:
+                    conn.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
+            admin.dispose()
+
+
+def reports(args: argparse.Namespace) -> None:
+    """The report phase with the code as it is, and with `--before REV` first with that commit's code
+    (its own schema, migrated by its own migrations), from one run."""
+    runs: dict[str, dict[str, float]] = {}
+    print(
+        f"Reports with a 200 KB photo, {args.clients} signed-in workers through one service login, "
+        f"{args.seconds:.0f} s each; load average {os.getloadavg()} ({os.cpu_count()} cores)"
+    )
+    if args.before:
+        with tempfile.TemporaryDirectory() as tree:
+            root = Path(__file__).resolve().parents[1]
+            archive = subprocess.run(
+                ["git", "-C", str(root), "archive", args.before], check=True, capture_output=True
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
+            env = {**os.environ, "PYTHONPATH": tree}
+            command = [sys.executable, __file__, "--report-phase", str(args.seconds), str(args.clients)]
+            out = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+            runs[f"before ({args.before})"] = json.loads(out.strip().splitlines()[-1])
+    runs["now"] = report_phase(args.seconds, args.clients)
+    for label, run in runs.items():
+        print(
+            f"  {label:<22} {run['rate']:6.1f} reports/s  median {run['median_ms']:6.1f} ms  "
+            f"p99 {run['p99_ms']:6.1f} ms  client CPU {run['cpu_ms']:5.2f} ms/report  "
+            f"{run['statements']:.0f} round trips/report"
+        )
+    if len(runs) == 2:
+        old, new = runs.values()
+        print("  now/before: " + ", ".join(f"{k} ×{new[key] / old[key]:.2f}" for k, key in RATIOS))
+    now = runs["now"]
+    met = now["rate"] >= REPORT_TARGET_PER_S and now["p99_ms"] <= REPORT_TARGET_P99_MS
+    print(
+        f"  target (issue 11, through the API): ≥ {REPORT_TARGET_PER_S:.0f}/s with p99 ≤ "
+        f"{REPORT_TARGET_P99_MS:.0f} ms; the store alone: {verdict(met)}"
+    )
+    print(f"load average after: {os.getloadavg()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--ops", type=int, default=150, help="attempts per client and phase")
     parser.add_argument("--hot", type=int, default=10, help="cases the clients fight over in phase two")
+    parser.add_argument(
+        "--reports", action="store_true", help="only the report phase: 200 KB photos, signed-in workers"
+    )
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of the report phase")
+    parser.add_argument("--before", metavar="REV", help="first run the report phase with commit REV's code")
+    parser.add_argument("--report-phase", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.report_phase:
+        print(json.dumps(report_phase(float(args.report_phase[0]), int(args.report_phase[1]))))
+        return
+    if args.reports:
+        reports(args)
+        return
 
     print(f"One client, {args.cases:,} cases, median actions/s (target ≥ {TARGET_PER_S:.0f}/s on PostgreSQL)")
     with pg_schema(SCHEMA) as schema:
