@@ -159,3 +159,29 @@ def test_the_demo_review_station_signs_in_as_the_reviewer(
     result = runner.invoke(app, ["review", "--db", str(demo_path), "--screenshot", str(tmp_path / "r.png")])
     assert result.exit_code == 0, result.output
     assert len(opened) == 1 and f"({DEMO_REVIEWER})" in opened[0]
+
+
+def test_the_demo_hands_its_live_field_api_to_the_window(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`gridwatch demo` passes the address its field API serves on (one code path: the window's hook),
+    and the address answers while the window is open."""
+    import requests
+
+    from gridwatch.cli import seed
+    from gridwatch.ui import application
+
+    seen: list[tuple[str, int]] = []
+
+    def window(url: str, user: str, *args: object, field_api: str = "", **kwargs: object) -> int:
+        seen.append((field_api, requests.get(field_api + "/openapi.json", timeout=10).status_code))
+        return 0
+
+    monkeypatch.setattr(seed, "ensure_scenes", lambda: None)
+    monkeypatch.setattr(seed, "_demo_basemap", lambda *a: "")
+    monkeypatch.setattr(application, "run_dispatcher", window)
+    result = runner.invoke(app, ["demo", "--db", str(demo_path), "--screenshot", str(tmp_path / "d.png")])
+    assert result.exit_code == 0, result.output
+    ((address, status),) = seen
+    assert address.startswith("http://127.0.0.1:") and status == 200
+    assert f"Field API: {address}" in result.output.replace("\n", "")
