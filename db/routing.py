@@ -74,6 +74,7 @@ class GridLocator:
 
     @staticmethod
     def _locate_postgis(session: Session, lon: float, lat: float) -> Place:
+        # a report on PostgreSQL asks the same inside its INSERT (db/store.py `_case_insert`): change both
         row = session.execute(
             text(
                 "SELECT g.id, g.code, s.id FROM org_units g "
@@ -90,6 +91,7 @@ def suggest_department(session: Session, place: Place, category_code: str) -> in
     """The first rule, in order, whose area contains the grid and whose category prefixes the case's.
 
     A case outside every grid gets none: it waits in the center's own queue for a person to route it.
+    On PostgreSQL a report asks the same inside its INSERT (db/store.py `_case_insert`): change both.
     """
     if place.outside:
         return None
