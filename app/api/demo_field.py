@@ -31,6 +31,7 @@ import uvicorn
 from gridwatch.api.app import SERVE_OPTIONS, create_app
 from gridwatch.api.service import Service
 from gridwatch.db import field as bookkeeping
+from gridwatch.db.demo_city.ratings import RATED_SHARE, pick_rating
 from gridwatch.db.errors import InvalidInput
 from gridwatch.db.reads import field as field_reads
 from gridwatch.db.reads.people import active_people
@@ -90,6 +91,7 @@ class FieldTick:
     done: list[tuple[str, str]] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     clocked: list[tuple[str, str]] = field(default_factory=list)  # (username, status) of a clock-on
+    rated: list[tuple[str, str]] = field(default_factory=list)  # (case number, rating) by the citizen app
 
 
 class FieldSimulation:
@@ -118,6 +120,7 @@ class FieldSimulation:
         self.citizen_chance = citizen_chance
         self.clock_chance = clock_chance
         self.clocked_on: set[tuple[str, str]] = set()  # (username, the day's date): once a day
+        self.citizen_cases: list[str] = []  # the citizen app's reports not closed yet: rated once closed
         self.tasks_per_tick = tasks_per_tick
         self.timeout = timeout
         self.http = requests.Session()
@@ -195,7 +198,39 @@ class FieldSimulation:
             files=[("media", ("photo.jpg", self.before, "image/jpeg"))],
             timeout=self.timeout,
         )
-        return (answer.json()[0]["service_request_id"], "citizen") if answer.status_code == 201 else None
+        if answer.status_code != 201:
+            return None
+        case_no = str(answer.json()[0]["service_request_id"])
+        self.citizen_cases.append(case_no)
+        return case_no, "citizen"
+
+    def rate_closed(self, at_most: int = 3) -> list[tuple[str, str]]:
+        """The citizen app asks after its oldest open reports (Open311 `GET requests/{id}`); a closed one
+        its reporter rates, as often and as kindly as the seeded history's (`demo_city.ratings`), through
+        the rating extension, or lets go unanswered. Either way it is not asked after again."""
+        out: list[tuple[str, str]] = []
+        if not self.app_key:
+            return out
+        for case_no in self.citizen_cases[:at_most]:
+            asked = self.http.get(
+                f"{self.base}/open311/v2/requests/{case_no}.json",
+                params={"api_key": self.app_key},
+                timeout=self.timeout,
+            )
+            if asked.status_code != 200 or asked.json()[0]["status"] != "closed":
+                continue
+            self.citizen_cases.remove(case_no)
+            if self.rng.random() >= RATED_SHARE:
+                continue
+            rating, comment = pick_rating(self.rng.random(), self.rng.random())
+            answer = self.http.post(
+                f"{self.base}/open311/v2/requests/{case_no}/rating.json",
+                data={"api_key": self.app_key, "rating": rating, **({"comment": comment} if comment else {})},
+                timeout=self.timeout,
+            )
+            if answer.status_code == 201:
+                out.append((case_no, rating))
+        return out
 
     def clock_on(self) -> tuple[str, str] | None:
         """A grid worker who has not yet today clocks on at their grid's spot (打卡, inside the geofence);
@@ -264,6 +299,7 @@ class FieldSimulation:
             out.reported.append(made)
         if self.rng.random() < self.clock_chance and (clocked := self.clock_on()):
             out.clocked.append(clocked)
+        out.rated += self.rate_closed()
         for task in field_reads.waiting_field_work(self.store, self.tasks_per_tick):
             done = self.work(task)
             if done is None:

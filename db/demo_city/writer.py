@@ -21,6 +21,7 @@ from gridwatch.db.deadlines import Limit, due_at
 from gridwatch.db.demo_city.cases import DemoCase
 from gridwatch.db.demo_city.devices import DeviceSpec
 from gridwatch.db.demo_city.plan import DemoPlan
+from gridwatch.db.demo_city.ratings import RATED_SHARE, RATED_SOURCES, pick_rating
 from gridwatch.db.demo_city.trail import Crew, trail
 from gridwatch.db.errors import StoreError
 from gridwatch.db.field import check_rating, clock_status
@@ -46,17 +47,6 @@ from gridwatch.db.models import (
 )
 from gridwatch.db.queries import HANDLING_STEPS
 
-RATED_SOURCES = frozenset({"citizen", "hotline"})
-"""Whose reporters rate a closed case (docs/DOMAIN.md "Satisfaction"): the citizen app, the hotline's
-callback. The desk records both (the demo's reporter of them is an acceptor), so the rater is the reporter."""
-RATED_SHARE = 0.7
-"""Of those closed cases, how many the reporter rates; the rest never answer the callback."""
-RATING_SHARES = {"satisfied": 0.72, "basically": 0.2, "dissatisfied": 0.08}
-COMMENTS = {
-    "satisfied": ("处理及时，谢谢", "很快就修好了", "工作人员态度好", None, None),
-    "basically": ("处理了，但时间有点长", "基本解决，希望以后多巡查", None),
-    "dissatisfied": ("过了几天又出现了", "处理太慢", "问题没有彻底解决"),
-}
 ATTENDANCE_DAYS = 30
 """Days of clock records the demo's grid workers have (today included), for the personnel layer and the
 evaluation's attendance."""
@@ -345,8 +335,6 @@ class DemoWriter:
         comment), some hours after closing and never after `now`; each checked by the rule `field.rate`
         applies (`check_rating`). A separate generator stream, so the cases themselves do not move."""
         rng = np.random.default_rng([self.plan.seed, 7])
-        kinds = list(RATING_SHARES)
-        shares = np.array(list(RATING_SHARES.values()))
         rows = []
         for case in made:
             last = case.kept[-1]
@@ -356,16 +344,15 @@ class DemoWriter:
             rated_at = last.at + timedelta(hours=2 + delay * 70)
             if answered >= RATED_SHARE or rated_at > self.now:
                 continue
-            rating = kinds[int(np.searchsorted(np.cumsum(shares), which * shares.sum(), side="right"))]
+            rating, comment = pick_rating(which, pick)
             case_no = case.row["case_no"]
             reporter = reporters[case_no]
             check_rating(case_no, last.to_state, reporter, reporter, rating)
-            comments = COMMENTS[rating]
             rows.append(
                 {
                     "case_id": ids[case_no],
                     "rating": rating,
-                    "comment": comments[int(pick * len(comments))],
+                    "comment": comment,
                     "rated_at": rated_at,
                     "rated_by_id": reporter,
                 }

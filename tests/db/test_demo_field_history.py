@@ -16,7 +16,7 @@ from sqlalchemy import select
 from gridwatch.db.calendar import WorkingCalendar
 from gridwatch.db.demo_city import seed_demo
 from gridwatch.db.demo_city.people import DEMO_REVIEWER
-from gridwatch.db.demo_city.writer import RATED_SOURCES
+from gridwatch.db.demo_city.ratings import RATED_SOURCES
 from gridwatch.db.field import clock_status
 from gridwatch.db.metrics import compute, period_bounds
 from gridwatch.db.models import Case, CheckIn, OrgUnit, Person, Rating
