@@ -351,11 +351,12 @@ def test_cli_seed_demo_and_demo(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["counts"]["cases"] == 120 and data["now"] == NOW.isoformat()
+    # 120 plus the three cases that travel the centers (db/demo_city/levels.py)
+    assert data["counts"]["cases"] == 123 and data["now"] == NOW.isoformat()
     refused = runner.invoke(app, ["seed", "demo", "--db", db, "--cases", "10"])
     assert refused.exit_code == 1 and "--replace" in refused.output
     shown = runner.invoke(app, ["demo", "--db", db, "--no-window"])
-    assert shown.exit_code == 0 and "already seeded" in shown.output and "120" in shown.output
+    assert shown.exit_code == 0 and "already seeded" in shown.output and "123" in shown.output
     fresh = runner.invoke(
         app, ["demo", "--db", str(tmp_path / "fresh.sqlite"), "--cases", "50", "--no-window"]
     )
