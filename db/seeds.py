@@ -10,11 +10,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from gridwatch.db.handbook import ensure_handbook
-from gridwatch.db.models import Category, DeadlineRuleRow, Person, PersonRole, Setting, Transition
+from gridwatch.db.models import (
+    Category,
+    DeadlineRuleRow,
+    HandbookEntry,
+    Person,
+    PersonRole,
+    Setting,
+    Transition,
+)
 
 STATES = (
     "reported",
@@ -157,7 +165,8 @@ def ensure_reference_data(session: Session) -> int:
             )
             added += 1
     session.flush()
-    added += ensure_handbook(session)
+    if inspect(session.connection()).has_table(HandbookEntry.__tablename__):  # not below revision 0009
+        added += ensure_handbook(session)
     if session.scalar(select(DeadlineRuleRow.id).limit(1)) is None:
         for prefix, level, amount, unit in DEADLINE_RULES:
             session.add(DeadlineRuleRow(category_code=prefix, urgency=level, amount=amount, unit=unit))
