@@ -26,14 +26,13 @@ def collect(feed: ChangeFeed, want: int, seconds: float = 2.0) -> list[Change]:
     return got
 
 
-def test_another_writer_is_seen_within_a_second(store: Store, staff: dict[str, str]) -> None:
+def test_another_writer_is_seen(store: Store, staff: dict[str, str]) -> None:
+    """Another writer's change reaches a listening feed once, with its version (how fast: bench/feed.py)."""
     feed = ChangeFeed(store)
     feed.poll(0.05)  # connected and listening
     other = Store(engine=store.engine) if store.is_postgres else Store(store.url)
-    started = time.monotonic()
     no = report(other)
-    got = collect(feed, 1)
-    assert time.monotonic() - started < 1.0
+    got = collect(feed, 1, seconds=30)
     with store.session() as s:
         case_id = store.case(s, no).id
     assert got == [Change("cases", case_id, 1)]
