@@ -1073,368 +1073,373 @@
 <context>
     <name>EvaluationPane</name>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="222"/>
+        <location filename="../../app/ui/review/evaluation.py" line="226"/>
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="223"/>
+        <location filename="../../app/ui/review/evaluation.py" line="227"/>
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="224"/>
+        <location filename="../../app/ui/review/evaluation.py" line="228"/>
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="225"/>
+        <location filename="../../app/ui/review/evaluation.py" line="229"/>
         <source>Last 90 days</source>
         <translation>近 90 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="226"/>
+        <location filename="../../app/ui/review/evaluation.py" line="230"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="235"/>
+        <location filename="../../app/ui/review/evaluation.py" line="239"/>
         <source>Whole territory</source>
         <translation>全辖区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="239"/>
+        <location filename="../../app/ui/review/evaluation.py" line="243"/>
         <source>Evaluate</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="241"/>
+        <location filename="../../app/ui/review/evaluation.py" line="245"/>
         <source>Excel…</source>
         <translation>Excel…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="242"/>
+        <location filename="../../app/ui/review/evaluation.py" line="246"/>
         <source>PDF…</source>
         <translation>PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="248"/>
+        <location filename="../../app/ui/review/evaluation.py" line="252"/>
         <source>Period</source>
         <translation>时段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="254"/>
+        <location filename="../../app/ui/review/evaluation.py" line="258"/>
         <source>Scope</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="258"/>
+        <location filename="../../app/ui/review/evaluation.py" line="262"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="281"/>
-        <location filename="../../app/ui/review/evaluation.py" line="441"/>
+        <location filename="../../app/ui/review/evaluation.py" line="285"/>
+        <location filename="../../app/ui/review/evaluation.py" line="495"/>
         <source>No cases in this period and scope.</source>
         <translation>该时段和范围内没有案件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="288"/>
+        <location filename="../../app/ui/review/evaluation.py" line="292"/>
         <source>Double-click a number to list the cases behind it.</source>
         <translation>双击数字可列出其对应的案件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="304"/>
+        <location filename="../../app/ui/review/evaluation.py" line="308"/>
         <source>By department</source>
         <translation>按部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="305"/>
+        <location filename="../../app/ui/review/evaluation.py" line="309"/>
         <source>By street</source>
         <translation>按街道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="306"/>
+        <location filename="../../app/ui/review/evaluation.py" line="310"/>
         <source>By grid</source>
         <translation>按网格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="307"/>
+        <location filename="../../app/ui/review/evaluation.py" line="311"/>
         <source>By source</source>
         <translation>按来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="308"/>
+        <location filename="../../app/ui/review/evaluation.py" line="312"/>
         <source>By category</source>
         <translation>按类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="309"/>
+        <location filename="../../app/ui/review/evaluation.py" line="313"/>
         <source>By level</source>
         <translation>按层级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="310"/>
+        <location filename="../../app/ui/review/evaluation.py" line="314"/>
         <source>By center</source>
         <translation>按中心</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="311"/>
+        <location filename="../../app/ui/review/evaluation.py" line="315"/>
         <source>Grid workers</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="316"/>
+        <location filename="../../app/ui/review/evaluation.py" line="320"/>
         <source>Code</source>
         <translation>编码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="317"/>
+        <location filename="../../app/ui/review/evaluation.py" line="321"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="318"/>
+        <location filename="../../app/ui/review/evaluation.py" line="322"/>
         <source>Reported</source>
         <translation>上报数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="319"/>
+        <location filename="../../app/ui/review/evaluation.py" line="323"/>
         <source>Registered</source>
         <translation>立案数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="320"/>
+        <location filename="../../app/ui/review/evaluation.py" line="324"/>
         <source>Self-handled</source>
         <translation>自行处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="321"/>
+        <location filename="../../app/ui/review/evaluation.py" line="325"/>
         <source>To handle</source>
         <translation>应处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="322"/>
+        <location filename="../../app/ui/review/evaluation.py" line="326"/>
         <source>Handled</source>
         <translation>处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="323"/>
+        <location filename="../../app/ui/review/evaluation.py" line="327"/>
         <source>Handled on time</source>
         <translation>按期处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="324"/>
+        <location filename="../../app/ui/review/evaluation.py" line="328"/>
         <source>Handle rate</source>
         <translation>处置率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="325"/>
+        <location filename="../../app/ui/review/evaluation.py" line="329"/>
         <source>On-time handle rate</source>
         <translation>按期处置率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="326"/>
+        <location filename="../../app/ui/review/evaluation.py" line="330"/>
         <source>Due to close</source>
         <translation>应结案数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="327"/>
+        <location filename="../../app/ui/review/evaluation.py" line="331"/>
         <source>Closed</source>
         <translation>结案数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="328"/>
+        <location filename="../../app/ui/review/evaluation.py" line="332"/>
         <source>Closed on time</source>
         <translation>按期结案数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="329"/>
+        <location filename="../../app/ui/review/evaluation.py" line="333"/>
         <source>Close rate</source>
         <translation>结案率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="330"/>
+        <location filename="../../app/ui/review/evaluation.py" line="334"/>
         <source>On-time close rate</source>
         <translation>按期结案率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="331"/>
+        <location filename="../../app/ui/review/evaluation.py" line="335"/>
         <source>Reworks</source>
         <translation>返工数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="332"/>
+        <location filename="../../app/ui/review/evaluation.py" line="336"/>
         <source>Rework rate</source>
         <translation>返工率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="333"/>
+        <location filename="../../app/ui/review/evaluation.py" line="337"/>
         <source>Extended</source>
         <translation>延期数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="334"/>
+        <location filename="../../app/ui/review/evaluation.py" line="338"/>
         <source>Extension rate</source>
         <translation>延期率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="335"/>
+        <location filename="../../app/ui/review/evaluation.py" line="339"/>
         <source>Overdue open</source>
         <translation>超期待处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="336"/>
+        <location filename="../../app/ui/review/evaluation.py" line="340"/>
         <source>Overdue rate</source>
         <translation>超期待处置率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="337"/>
+        <location filename="../../app/ui/review/evaluation.py" line="341"/>
         <source>Late</source>
         <translation>超期数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="338"/>
+        <location filename="../../app/ui/review/evaluation.py" line="342"/>
         <source>Rated</source>
         <translation>评价数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="339"/>
+        <location filename="../../app/ui/review/evaluation.py" line="343"/>
         <source>Satisfaction</source>
         <translation>满意率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="340"/>
+        <location filename="../../app/ui/review/evaluation.py" line="344"/>
         <source>Score</source>
         <translation>综合得分</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="341"/>
+        <location filename="../../app/ui/review/evaluation.py" line="345"/>
         <source>Grade</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="342"/>
+        <location filename="../../app/ui/review/evaluation.py" line="346"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="343"/>
+        <location filename="../../app/ui/review/evaluation.py" line="347"/>
         <source>Reports</source>
         <translation>上报数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="344"/>
+        <location filename="../../app/ui/review/evaluation.py" line="348"/>
         <source>Valid reports</source>
         <translation>有效上报数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="345"/>
+        <location filename="../../app/ui/review/evaluation.py" line="349"/>
         <source>Valid rate</source>
         <translation>有效上报率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="346"/>
+        <location filename="../../app/ui/review/evaluation.py" line="350"/>
         <source>Verified</source>
         <translation>核实数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="347"/>
+        <location filename="../../app/ui/review/evaluation.py" line="351"/>
         <source>Verified on time</source>
         <translation>按时核实数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="348"/>
+        <location filename="../../app/ui/review/evaluation.py" line="352"/>
         <source>On-time verify rate</source>
         <translation>按时核实率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="349"/>
+        <location filename="../../app/ui/review/evaluation.py" line="353"/>
         <source>Checked</source>
         <translation>核查数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="350"/>
+        <location filename="../../app/ui/review/evaluation.py" line="354"/>
         <source>Checked on time</source>
         <translation>按时核查数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="351"/>
+        <location filename="../../app/ui/review/evaluation.py" line="355"/>
         <source>On-time check rate</source>
         <translation>按时核查率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="352"/>
+        <location filename="../../app/ui/review/evaluation.py" line="356"/>
         <source>Days on</source>
         <translation>出勤天数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="353"/>
+        <location filename="../../app/ui/review/evaluation.py" line="357"/>
         <source>Working days</source>
         <translation>工作日数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="354"/>
+        <location filename="../../app/ui/review/evaluation.py" line="358"/>
         <source>Attendance</source>
         <translation>出勤率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="355"/>
+        <location filename="../../app/ui/review/evaluation.py" line="359"/>
         <source>Early leave</source>
         <translation>早退</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="356"/>
+        <location filename="../../app/ui/review/evaluation.py" line="360"/>
         <source>Outside fence</source>
         <translation>范围外打卡</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="437"/>
+        <location filename="../../app/ui/review/evaluation.py" line="429"/>
+        <source>Counting…</source>
+        <translation>统计中…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/evaluation.py" line="491"/>
         <source>whole territory</source>
         <translation>全辖区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="452"/>
+        <location filename="../../app/ui/review/evaluation.py" line="506"/>
         <source>%1 · %2 — reported %3, to handle %4, handle rate %5, on-time close rate %6, satisfaction %7</source>
         <translation>%1 · %2 — 上报 %3 件，应处置 %4 件，处置率 %5，按期结案率 %6，满意率 %7</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="475"/>
+        <location filename="../../app/ui/review/evaluation.py" line="529"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="477"/>
+        <location filename="../../app/ui/review/evaluation.py" line="531"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="621"/>
+        <location filename="../../app/ui/review/evaluation.py" line="677"/>
         <source>Export the evaluation</source>
         <translation>导出考评</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="623"/>
+        <location filename="../../app/ui/review/evaluation.py" line="679"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="623"/>
+        <location filename="../../app/ui/review/evaluation.py" line="679"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="639"/>
+        <location filename="../../app/ui/review/evaluation.py" line="695"/>
         <source>This export is not available in this build.</source>
         <translation>此版本不提供该导出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="643"/>
+        <location filename="../../app/ui/review/evaluation.py" line="699"/>
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="646"/>
+        <location filename="../../app/ui/review/evaluation.py" line="702"/>
         <source>Wrote %1</source>
         <translation>已写入 %1</translation>
     </message>

@@ -6,6 +6,7 @@ figures, and a community's supervisor on PostgreSQL sees only what row-level sec
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from datetime import date
 
@@ -23,6 +24,7 @@ from gridwatch.layers.org import OrgLevel
 from gridwatch.layers.thematic import grid_km2
 from gridwatch.ui.application import make_application
 from gridwatch.ui.login import find_login
+from gridwatch.ui.review import evaluation as pane_module
 from gridwatch.ui.review.evaluation import KEY_ROLE, ROW_KEY_ROLE, TOTAL_KEY, EvaluationPane
 from gridwatch.ui.review.thematic import ThematicMap
 from tests.cli.test_cases_cli import url_of
@@ -42,6 +44,7 @@ def pane(qtbot: QtBot) -> Iterator[list[EvaluationPane]]:
     made: list[EvaluationPane] = []
     yield made
     for p in made:
+        p.shutdown()
         if p.drill_dialog is not None:
             p.drill_dialog.close()
 
@@ -53,9 +56,15 @@ def open_pane(
     qtbot.addWidget(p)
     p.resize(1500, 800)
     p.show()
-    p.set_period(*NOV, scope)
     made.append(p)
+    choose(p, *NOV, scope)
     return p
+
+
+def choose(p: EvaluationPane, start: date, end: date, scope: str | None = None) -> None:
+    """Pick a period as a person does and wait for its figures (the pane reads them off the GUI thread)."""
+    p.set_period(start, end, scope)
+    assert p.wait_loaded(30_000)
 
 
 def shown(p: EvaluationPane, group: str) -> dict[str, dict[str, str]]:
@@ -153,11 +162,11 @@ def test_an_empty_period_says_no_cases(
 ) -> None:
     seed(store)
     p = open_pane(qtbot, pane, store)
-    p.set_period(date(2024, 2, 1), date(2024, 2, 29))
+    choose(p, date(2024, 2, 1), date(2024, 2, 29))
     assert p.stack.currentWidget() is p.no_cases and p.no_cases.isVisible()
     assert p.no_cases.text() == "No cases in this period and scope."
     assert not p.xlsx_button.isEnabled() and not p.pdf_button.isEnabled()
-    p.set_period(*NOV)
+    choose(p, *NOV)
     assert p.stack.currentWidget() is p.body
 
 
@@ -168,15 +177,53 @@ def test_a_bad_period_is_said_and_no_stale_numbers_stay(
     p = open_pane(qtbot, pane, store)
     messages: list[str] = []
     p.message.connect(messages.append)
-    p.set_period(date(2025, 11, 30), date(2025, 11, 1))
+    choose(p, date(2025, 11, 30), date(2025, 11, 1))
     assert messages == ["The period ends (2025-11-01) before it starts (2025-11-30)."]
     assert p.no_cases.text() == messages[0] and p.stack.currentWidget() is p.no_cases
     assert p.evaluation is None and not p.xlsx_button.isEnabled()
     assert p.drill_cell(p.tables["department"], 0, 2) is None
-    p.set_period(date(2024, 1, 1), date(2025, 11, 30))
+    choose(p, date(2024, 1, 1), date(2025, 11, 30))
     assert "at most 366 days" in messages[-1]
-    p.set_period(*NOV)
+    choose(p, *NOV)
     assert p.stack.currentWidget() is p.body and p.evaluation is not None
+
+
+def test_a_slow_read_leaves_the_window_answering_and_only_the_newest_choice_shows(
+    store: Store,
+    staff: dict[str, str],
+    qtbot: QtBot,
+    pane: list[EvaluationPane],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The evaluation is read off the GUI thread: while a read is held up the window says it is counting;
+    a period and scope picked meanwhile are what it then shows, the held-up answer never."""
+    seed(store)
+    p = open_pane(qtbot, pane, store)
+    real = pane_module.evaluate
+    asked: list[tuple[date, date, str | None]] = []
+    started, release = threading.Event(), threading.Event()
+
+    def slow(store_: Store, start: date, end: date, scope: str | None = None) -> reads.Evaluation:
+        asked.append((start, end, scope))
+        if len(asked) == 1:
+            started.set()
+            assert release.wait(30)
+        return real(store_, start, end, scope)
+
+    monkeypatch.setattr(pane_module, "evaluate", slow)
+    answers: list[reads.Evaluation] = []
+    p.evaluated.connect(answers.append)
+    p.set_period(date(2024, 2, 1), date(2024, 2, 29))  # an empty month: would say "no cases"
+    assert started.wait(10) and p.busy
+    assert p.summary.text() == "Counting…"  # the GUI thread came back while the store is being read
+    assert not p.xlsx_button.isEnabled()
+    p.set_period(*NOV, C2)
+    release.set()
+    assert p.wait_loaded(30_000)
+    assert asked == [(date(2024, 2, 1), date(2024, 2, 29), None), (*NOV, C2)]
+    assert [(a.start, a.end, a.scope) for a in answers] == [(*NOV, C2)]  # the stale answer was dropped
+    assert p.evaluation is answers[0] and p.stack.currentWidget() is p.body
+    assert shown(p, "grid")[TOTAL_KEY]["reported"] == "2" and p.xlsx_button.isEnabled()
 
 
 def test_a_scope_narrows_the_window_to_it(
@@ -187,6 +234,7 @@ def test_a_scope_narrows_the_window_to_it(
     assert set(shown(p, "grid")) == {G2, TOTAL_KEY}
     assert shown(p, "grid")[TOTAL_KEY]["reported"] == "2"
     p.scope.setCurrentIndex(p.scope.findData(None))  # picking another scope re-reads at once
+    assert p.wait_loaded(30_000)
     assert shown(p, "grid")[TOTAL_KEY]["reported"] == "6" and p.evaluation is not None
     assert p.evaluation.scope is None
 

@@ -13,11 +13,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QResizeEvent
+from PySide6.QtCore import QCoreApplication, QDate, QElapsedTimer, QLocale, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -43,6 +42,7 @@ from gridwatch.db.reads.evaluation import CaseRef, Evaluation, WorkerRow, drill,
 from gridwatch.db.store import Store, utcnow
 from gridwatch.ui import texts
 from gridwatch.ui.case_detail import CaseDetail
+from gridwatch.ui.map.loader import Loader
 from gridwatch.ui.widgets import named
 
 KEY_ROLE = Qt.ItemDataRole.UserRole  # (group, row key, metric) of a drillable cell
@@ -215,6 +215,10 @@ class EvaluationPane(QWidget):
         self.evaluation: Evaluation | None = None
         self._started = False  # the first evaluation ran: a changed period or scope re-reads at once
         self.drill_dialog: DrillDown | None = None
+        self._asked = 0  # the number of the newest read asked for; older answers are dropped
+        self._loader = Loader(self)  # one worker thread: reads run in the order asked
+        self._loader.loaded.connect(self._loaded)
+        self._loader.failed.connect(self._load_failed)
         today = utcnow().astimezone(reference.site_rules(store).calendar.tz).date()
         self.today = today
         self.preset = named("periodPreset", QComboBox())
@@ -414,23 +418,73 @@ class EvaluationPane(QWidget):
     # --- reading and showing ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        """Read the evaluation of the chosen period and scope off the GUI thread (a quarter of a large store
+        takes about a second: the window keeps answering). The tables keep the last answer under a
+        "counting" line until the new one arrives; an answer to a period or scope changed meanwhile is
+        dropped, so only the newest choice is ever shown."""
         start, end, scope = self.period()
-        QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
         self._started = True
-        try:
-            self.evaluation = evaluate(self.store, start, end, scope)
-        except (StoreError, StoreUnavailable) as exc:  # a period backwards, too long, the store away
-            self.evaluation = None  # no stale numbers to drill into or export under the new period
-            self.message.emit(str(exc))
-            self.summary.setText("")
-            self.no_cases.setText(str(exc))
-            self.stack.setCurrentWidget(self.no_cases)
-            self.xlsx_button.setEnabled(False)
-            self.pdf_button.setEnabled(False)
+        self._asked += 1
+        self.setCursor(Qt.CursorShape.BusyCursor)
+        self.summary.setText(self.tr("Counting…"))
+        self.xlsx_button.setEnabled(False)  # an export waits for the answer (`export`)
+        self.pdf_button.setEnabled(False)
+        store = self.store
+
+        def work() -> Evaluation | Exception:
+            try:
+                return evaluate(store, start, end, scope)
+            except (StoreError, StoreUnavailable) as exc:  # a period backwards, too long, the store away
+                return exc
+
+        self._loader.request(str(self._asked), work)
+
+    @property
+    def busy(self) -> bool:
+        """An evaluation is being read."""
+        return self._loader.busy
+
+    def wait_loaded(self, timeout_ms: int = 30_000) -> bool:
+        """Run the event loop until the newest evaluation is shown (tests, exports, screenshots); False if
+        that took longer than `timeout_ms`."""
+        clock = QElapsedTimer()
+        clock.start()
+        while self._loader.busy:
+            if clock.hasExpired(timeout_ms):
+                return False
+            self._loader.wait(20)
+            QCoreApplication.sendPostedEvents()  # the finished read's queued signal
+            QCoreApplication.processEvents()
+        return True
+
+    def shutdown(self) -> None:
+        """Let a read in flight finish before the store goes away (the window closing)."""
+        self._loader.wait()
+
+    def _loaded(self, asked: str, answer: object) -> None:
+        if int(asked) != self._asked:
+            return  # the period or scope changed while this was read: its answer is stale
+        self.unsetCursor()
+        if isinstance(answer, Exception):
+            self._failed_with(str(answer))
+        elif isinstance(answer, Evaluation):
+            self.evaluation = answer
+            self._show(answer)
+
+    def _load_failed(self, asked: str, trace: str) -> None:
+        if int(asked) != self._asked:
             return
-        finally:
-            QApplication.restoreOverrideCursor()
-        self._show(self.evaluation)
+        self.unsetCursor()
+        self._failed_with(trace.strip().splitlines()[-1])
+
+    def _failed_with(self, message: str) -> None:
+        self.evaluation = None  # no stale numbers to drill into or export under the new period
+        self.message.emit(message)
+        self.summary.setText("")
+        self.no_cases.setText(message)
+        self.stack.setCurrentWidget(self.no_cases)
+        self.xlsx_button.setEnabled(False)
+        self.pdf_button.setEnabled(False)
 
     def _show(self, ev: Evaluation) -> None:
         total = ev.total
@@ -609,6 +663,8 @@ class EvaluationPane(QWidget):
 
     def export(self, kind: str, path: Path | None = None) -> Path | None:
         """Write the shown evaluation as an Excel workbook or a PDF (gridwatch.reports), asking where."""
+        if self.busy:
+            self.wait_loaded()  # export the period and scope chosen, not the answer before it
         if self.evaluation is None:
             return None
         ev = self.evaluation

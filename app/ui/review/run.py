@@ -115,6 +115,8 @@ def save_screenshot(window: ReviewWindow, path: Path, tab: str = "closure", time
     wait = getattr(window.thematic, "wait_loaded", None)
     if tab == "map" and callable(wait):
         wait(timeout_ms)
+    if tab == "evaluation":  # read off the GUI thread: shoot the figures, not the "counting" line
+        window.evaluation.wait_loaded(timeout_ms)
     settle = QEventLoop()
     QTimer.singleShot(400, settle.quit)
     settle.exec()

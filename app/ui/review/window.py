@@ -122,5 +122,6 @@ class ReviewWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.stop_live()
+        self.evaluation.shutdown()  # an evaluation read in flight finishes before the store goes
         self.thematic.shutdown()
         super().closeEvent(event)
