@@ -15,11 +15,11 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, text, tuple_
+from sqlalchemy import ARRAY, ColumnElement, DateTime, and_, bindparam, case, func, or_, select, text, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from gridwatch.db.errors import InvalidInput
@@ -321,12 +321,18 @@ def _days_read(store: Store, start: date, end: date, tz: str, units: Sequence[in
 
 
 def _interactive(session: Session) -> None:
-    """No JIT for this transaction on PostgreSQL: the evaluation's wide aggregate over a large store costs
-    enough for the planner to compile it, and the compilation (about 0.3 s, measured by bench/evaluation.py)
-    outweighs what it saves on a query a supervisor waits for."""
+    """Settings for this transaction on PostgreSQL, for a read a supervisor waits for (bench/evaluation.py,
+    1,000,000 cases):
+
+    - no JIT: compiling the wide aggregate (about 0.3 s) outweighs what it saves;
+    - 64 MB work_mem and 4× that for hashing: with the default 4 MB the planner sorted the cases for some
+      groupings (one plan read the whole table in department order by index, 3.7 s) and the daily series
+      spilled its sort to disk. The groups themselves are few (departments, grids, days), so the memory
+      really used stays small; the budget only lets the planner hash them in one pass."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
         session.execute(text("SET LOCAL work_mem = '64MB'"))
+        session.execute(text("SET LOCAL hash_mem_multiplier = 4"))
 
 
 def _check_period(start: date, end: date) -> None:
@@ -522,7 +528,7 @@ def _days(session: Session, start: date, end: date, tz: str, units: Sequence[int
         return func.coalesce(func.sum(case((late, 1), else_=0)), 0)
 
     if session.get_bind().dialect.name == "postgresql":
-        _days_in_one_scan(session, lo, hi, tz, scoped, counts, sources)
+        _days_in_one_scan(session, start, end, tz, scoped, counts, sources)
     else:  # one query per moment, each an index range over the period (migration 0013)
         reported = _local_day(session, Case.reported_at, tz, lo).label("day")
         query = select(reported, Case.source, func.count()).where(
@@ -557,8 +563,8 @@ def _days(session: Session, start: date, end: date, tz: str, units: Sequence[int
 
 def _days_in_one_scan(
     session: Session,
-    lo: datetime,
-    hi: datetime,
+    start: date,
+    end: date,
     tz: str,
     scoped: ColumnElement[bool],
     counts: dict[str, dict[date, int]],
@@ -566,18 +572,27 @@ def _days_in_one_scan(
 ) -> None:
     """PostgreSQL: the three daily counts from one read of the period's cases (GROUPING SETS over the
     reported day and source, the handled day, the closed day): a quarter of a year is a quarter of the
-    store, which the planner reads in full once rather than three times."""
+    store, which the planner reads in full once rather than three times.
+
+    A moment's local day is its bucket among the period's local midnights (`width_bucket` over their
+    instants, computed here by the zone's rules, daylight saving included): a binary search per moment
+    instead of a time-zone conversion, and a moment outside the period falls in bucket 0 or after the
+    last day, so a day's group counts its cases without a range test per count."""
+    zone = ZoneInfo(tz)
+    n = (end - start).days + 1
+    midnights = [datetime.combine(start + timedelta(days=i), time(), zone) for i in range(n + 1)]
+    lo, hi = midnights[0], midnights[-1]
+    edges = bindparam("midnights", midnights, type_=ARRAY(DateTime(timezone=True)))
 
     def in_period(column: Any) -> ColumnElement[bool]:
         return and_(column >= lo, column < hi)
 
-    def day_of(column: Any) -> Any:
-        return case((in_period(column), func.date(func.timezone(tz, column))))
-
     def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    rday, hday, cday = (day_of(c) for c in (Case.reported_at, Case.handled_at, Case.closed_at))
+    rday, hday, cday = (
+        func.width_bucket(c, edges) for c in (Case.reported_at, Case.handled_at, Case.closed_at)
+    )
     on_time_h = and_(Case.deadline_at.is_not(None), Case.handled_at <= Case.deadline_at)
     on_time_c = and_(Case.deadline_at.is_not(None), Case.closed_at <= Case.deadline_at)
     query = (
@@ -588,41 +603,38 @@ def _days_in_one_scan(
             cday,
             func.grouping(rday, Case.source),
             func.grouping(hday),
-            count(in_period(Case.reported_at)),
-            count(in_period(Case.handled_at)),
-            count(and_(in_period(Case.handled_at), on_time_h)),
-            count(in_period(Case.closed_at)),
-            count(and_(in_period(Case.closed_at), on_time_c)),
+            func.count(),
+            count(on_time_h),
+            count(on_time_c),
         )
         .where(
             or_(in_period(Case.reported_at), in_period(Case.handled_at), in_period(Case.closed_at)), scoped
         )
         .group_by(func.grouping_sets(tuple_(rday, Case.source), tuple_(hday), tuple_(cday)))
     )
+    days = {i + 1: start + timedelta(days=i) for i in range(n)}  # bucket → day; 0 and n + 1: outside
     for (
-        r_day,
+        r_bucket,
         source,
-        h_day,
-        c_day,
+        h_bucket,
+        c_bucket,
         not_reported,
         not_handled,
-        rep,
-        han,
-        han_ok,
-        clo,
-        clo_ok,
+        n_cases,
+        h_ok,
+        c_ok,
     ) in session.execute(query):
         if not not_reported:
-            if r_day is not None:
-                counts["reported"][r_day] += int(rep)
-                sources[r_day][str(source)] = int(rep)
+            if r_bucket in days:
+                counts["reported"][days[r_bucket]] += int(n_cases)
+                sources[days[r_bucket]][str(source)] = int(n_cases)
         elif not not_handled:
-            if h_day is not None:
-                counts["handled"][h_day] += int(han)
-                counts["handled_on_time"][h_day] += int(han_ok)
-        elif c_day is not None:
-            counts["closed"][c_day] += int(clo)
-            counts["closed_on_time"][c_day] += int(clo_ok)
+            if h_bucket in days:
+                counts["handled"][days[h_bucket]] += int(n_cases)
+                counts["handled_on_time"][days[h_bucket]] += int(h_ok)
+        elif c_bucket in days:
+            counts["closed"][days[c_bucket]] += int(n_cases)
+            counts["closed_on_time"][days[c_bucket]] += int(c_ok)
 
 
 def _as_date(value: Any) -> date:
