@@ -10,13 +10,14 @@ grouping.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, not_, or_, select, true, tuple_
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, not_, or_, select, text, true, tuple_
 from sqlalchemy.orm import Session
 
 from gridwatch.db.calendar import WorkingCalendar
@@ -334,6 +335,27 @@ class Names:
         return found is not None, found
 
 
+@contextmanager
+def by_period_indexes(session: Session) -> Iterator[None]:
+    """PostgreSQL: read a period's cases through its moments' indexes (a BitmapOr of the reported,
+    dispatched and checked ranges), not a scan of the whole table, for the statements run inside.
+
+    A store holds its cases roughly in the order they were reported, so a quarter's cases lie in about a
+    quarter of the table's pages; the planner prices a bitmap read of a quarter of the rows as reading
+    every page and scans the whole table instead (on 1,000,000 cases kept in report order: 8,816 pages
+    read instead of 33,427, the scan 154 ms instead of 268 ms; bench/evaluation.py). Where the order is
+    random the bitmap reads every page once, as the scan would."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    before = session.scalar(text("SELECT current_setting('enable_seqscan')"))
+    session.execute(text("SELECT set_config('enable_seqscan', 'off', true)"))
+    try:
+        yield
+    finally:
+        session.execute(text("SELECT set_config('enable_seqscan', :before, true)"), {"before": before})
+
+
 def compute(
     session: Session,
     start: date,
@@ -376,8 +398,9 @@ def compute_groups(
     raw: dict[GroupKey, dict[Any, list[Any]]] = {by: {} for by in keys}
     folds: list[Fold] = ["sum"] * (len(values) - 2)
     folds += ["min", "max"]
-    for by, value, sums in _grouped(session, keys, select(*values).select_from(Case).where(where), folds):
-        raw[by][value] = sums
+    with by_period_indexes(session):
+        for by, value, sums in _grouped(session, keys, select(*values).select_from(Case).where(where), folds):
+            raw[by][value] = sums
     rated = select(func.count(), _count(Rating.rating.in_(SATISFIED))).select_from(Rating)
     rated = rated.join(Case, Case.id == Rating.case_id).where(
         Rating.rated_at >= lo, Rating.rated_at < hi, in_scope(scope)

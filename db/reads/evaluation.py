@@ -28,6 +28,7 @@ from gridwatch.db.metrics import (
     GROUP_KEYS,
     GroupKey,
     MetricRow,
+    by_period_indexes,
     case_ids_query,
     compute_groups,
     in_scope,
@@ -317,7 +318,8 @@ def _days_read(store: Store, start: date, end: date, tz: str, units: Sequence[in
     """The daily series in a session of its own (read beside the tables, `evaluate`)."""
     with store.session() as session:
         _interactive(session)
-        return _days(session, start, end, tz, units)
+        with by_period_indexes(session):  # the reported, handled and closed moments' indexes
+            return _days(session, start, end, tz, units)
 
 
 def _interactive(session: Session) -> None:
