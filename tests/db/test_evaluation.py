@@ -203,6 +203,21 @@ def test_the_daily_series_counts_each_day(store: Store, seeded: dict[str, str]) 
     assert source_totals(ev.days) == {"grid_worker": 4, "citizen": 1, "hotline": 1}
 
 
+def test_a_day_of_the_series_is_the_same_in_any_period_that_holds_it(
+    store: Store, seeded: dict[str, str]
+) -> None:
+    """Each day's figures read alone or inside a longer period are the month's: a moment belongs to its
+    local day, never to the day before or after, also at a period's first and last day (PostgreSQL finds
+    the day among the period's local midnights)."""
+    month = {d.day: d for d in evaluate(store, *NOV, workers=False).days}
+    assert sum(d.reported + d.handled + d.closed for d in month.values()) > 0
+    for first, last in ((3, 3), (3, 5), (4, 6), (19, 21), (20, 20)):
+        start, end = date(2025, 11, first), date(2025, 11, last)
+        days = evaluate(store, start, end, workers=False).days
+        assert [d.day for d in days] == [date(2025, 11, n) for n in range(first, last + 1)]
+        assert list(days) == [month[d.day] for d in days], (first, last)
+
+
 def test_scores_follow_the_configured_weights(store: Store, seeded: dict[str, str]) -> None:
     before = {s.code: s for s in evaluate(store, *NOV, series=False).scores}
     assert set(before) == {"CGJ", "SZ"}
