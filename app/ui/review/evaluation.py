@@ -4,7 +4,9 @@ workers' figures, charts, and the exports.
 The figures are `gridwatch.db.reads.evaluation.evaluate`'s, the same counts `gridwatch report metrics`
 prints. Every count drills down: a double-click on a number lists exactly the cases behind it
 (`evaluation.drill`, by the same condition that counted them), each opening in the case detail; a rate
-drills down to its numerator's cases. An empty period says "no cases", never a division error.
+drills down to its numerator's cases. An empty period says "no cases", never a division error. The
+evaluation is read off the GUI thread (a quarter of a million-case store takes most of a second); only the
+answer to the newest period and scope is shown.
 """
 
 from __future__ import annotations
