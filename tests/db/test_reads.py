@@ -428,7 +428,7 @@ def test_people_with_their_roles_and_the_actions_they_are_offered(
         "resume",
         "feedback",
     ]
-    assert len(people.offered_actions(store, "admin")) == 27  # every action of the workflow
+    assert len(people.offered_actions(store, "admin")) == 28  # every action of the workflow
 
 
 def test_reference_lists_for_dialogs_and_filters(district: Store) -> None:
