@@ -14,9 +14,9 @@ import signal
 import threading
 from types import FrameType
 
-from gridwatch.db.errors import Forbidden
 from gridwatch.db.store import Store
 from gridwatch.plugins.analytics.worker import AnalyticsWorker, WorkerOptions
+from gridwatch.plugins.service import check_system_sign_in
 
 log = logging.getLogger(__name__)
 
@@ -24,22 +24,9 @@ log = logging.getLogger(__name__)
 def check_signed_in(store: Store) -> str:
     """The person the service acts as; on PostgreSQL the owner's connection is refused (docs/SECURITY.md:
     no service runs as the owner)."""
-    who = store.whoami()
-    if store.is_postgres and who is None:
-        raise Forbidden(
-            "The analytics service does not run as the store's owner: connect as its own sign-in, a person "
-            "with the role system (gridwatch user add analytics --name 视频分析 --role system), e.g. "
-            "--db postgresql+psycopg://analytics@HOST/gridwatch."
-        )
-    if who is not None:
-        with store.session() as session:
-            roles = store.actor(session, who).roles
-        if "system" not in roles:
-            raise Forbidden(
-                f"The analytics service signs in as a person with the role system; {who} holds "
-                f"{', '.join(sorted(roles)) or 'no role'} (gridwatch user add … --role system)."
-            )
-    return who or "system"
+    return check_system_sign_in(
+        store, "analytics", "analytics", "gridwatch user add analytics --name 视频分析 --role system"
+    )
 
 
 def run_worker(url: str, options: WorkerOptions, stop: threading.Event | None = None) -> None:

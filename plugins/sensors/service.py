@@ -28,9 +28,10 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from gridwatch.db.engine import StoreUnavailable
-from gridwatch.db.errors import Forbidden, StoreError
+from gridwatch.db.errors import StoreError
 from gridwatch.db.sensors import DEFAULT_RETENTION, TOPIC_PREFIX, Reading, SensorIngest
 from gridwatch.db.store import Store
+from gridwatch.plugins.service import check_system_sign_in
 
 log = logging.getLogger(__name__)
 
@@ -49,22 +50,8 @@ class BrokerUrlError(ValueError):
 def check_signed_in(store: Store) -> str:
     """The person the service acts as. On PostgreSQL it is its own sign-in holding the role system, never
     the owner (docs/SECURITY.md: no service runs as the owner); on SQLite the built-in `system`."""
-    who = store.whoami()
-    if store.is_postgres and who is None:
-        raise Forbidden(
-            "The sensor service does not run as the store's owner: sign in as a person holding the role "
-            "system (gridwatch user add sensors --name 传感器服务 --role system --password-stdin), e.g. "
-            "--db postgresql+psycopg://sensors@HOST/gridwatch."
-        )
-    if who is not None:
-        with store.session() as session:
-            roles = store.actor(session, who).roles
-        if "system" not in roles:
-            raise Forbidden(
-                f"The sensor service signs in as a person holding the role system; {who} holds "
-                f"{', '.join(sorted(roles)) or 'no role'} (gridwatch user add … --role system)."
-            )
-    return who or "system"
+    user_add = "gridwatch user add sensors --name 传感器服务 --role system --password-stdin"
+    return check_system_sign_in(store, "sensor", "sensors", user_add)
 
 
 def broker_address(url: str) -> tuple[str, int]:
