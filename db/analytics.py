@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Update, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from gridwatch.db.errors import Conflict, Forbidden, InvalidInput, NotFound, StoreError
@@ -339,6 +339,15 @@ class Leases:
                 return None
             return self._camera(session, device_id, lease.generation, lease.expires_at)
 
+    def _open_holds(self, device_ids: Collection[int]) -> Update:
+        """The update of this worker's open holds of `device_ids` (renewing pushes them on, releasing ends
+        them): the one definition of which hold rows a lease change touches."""
+        return update(AnalyticsHold).where(
+            AnalyticsHold.holder == self.holder,
+            AnalyticsHold.device_id.in_(device_ids),
+            AnalyticsHold.ended_at.is_(None),
+        )
+
     def renew(self, device_ids: Collection[int]) -> Renewal:
         """Push the leases of `device_ids` on; a lease that expired or was taken is lost (stop watching)."""
         result = Renewal()
@@ -360,15 +369,7 @@ class Leases:
                 )
             )
             if renewed:
-                session.execute(
-                    update(AnalyticsHold)
-                    .where(
-                        AnalyticsHold.holder == self.holder,
-                        AnalyticsHold.device_id.in_(renewed),
-                        AnalyticsHold.ended_at.is_(None),
-                    )
-                    .values(expires_at=expires)
-                )
+                session.execute(self._open_holds(renewed).values(expires_at=expires))
                 versions = session.execute(
                     select(CameraZones.device_id, CameraZones.version).where(
                         CameraZones.device_id.in_(renewed)
@@ -399,15 +400,7 @@ class Leases:
                 )
             )
             if mine:
-                session.execute(
-                    update(AnalyticsHold)
-                    .where(
-                        AnalyticsHold.holder == self.holder,
-                        AnalyticsHold.device_id.in_(mine),
-                        AnalyticsHold.ended_at.is_(None),
-                    )
-                    .values(ended_at=now)
-                )
+                session.execute(self._open_holds(mine).values(ended_at=now))
 
     def report(self, device_id: int, status: Mapping[str, Any], online: bool | None = None) -> None:
         """Say how a held camera is (shown to the desk) and, when it changed, whether its stream is online
