@@ -103,6 +103,19 @@ def seed_levels(store: Store, now: datetime) -> LevelsDemo:
         inp = ActionInput(at=now - timedelta(hours=hours_ago), **kw)  # type: ignore[arg-type]
         store.act(no, action, actor=who, inp=inp)
 
+    def handle_and_close(
+        no: str, department: str, desk: str, checker: str, note: str, hours_ago: float
+    ) -> None:
+        """The same end for a case sent down or up: the department's handler accepts it `hours_ago` and
+        reports back 1.8 h later, the desk that dispatched it sends it to check, the grid worker passes
+        it and the desk closes it."""
+        handler = handlers[department] or ""
+        act(no, "accept", handler, hours_ago)
+        act(no, "feedback", handler, hours_ago - 1.8, note=note)
+        act(no, "send_check", desk, hours_ago - 1.9)
+        act(no, "check_pass", checker, hours_ago - 2.3)
+        act(no, "close", desk, hours_ago - 2.4)
+
     def report(grid: str, category: str, description: str, hours_ago: float) -> str:
         lon, lat = points[grid]
         return store.report(
@@ -122,12 +135,7 @@ def seed_levels(store: Store, now: datetime) -> LevelsDemo:
     act(down, "dispatch_down", DISTRICT_DESK, 7.5, center=codes["street"])
     act(down, "dispatch_down", STREET_DESK, 7.2, center=codes["community"])
     act(down, "dispatch", COMMUNITY_DESK, 7.0, department=street_department)
-    handler = handlers[street_department] or ""
-    act(down, "accept", handler, 6.8)
-    act(down, "feedback", handler, 5.0, note="杂物已清运，通道恢复畅通")
-    act(down, "send_check", COMMUNITY_DESK, 4.9)
-    act(down, "check_pass", worker_a, 4.5)
-    act(down, "close", COMMUNITY_DESK, 4.4)
+    handle_and_close(down, street_department, COMMUNITY_DESK, worker_a, "杂物已清运，通道恢复畅通", 6.8)
 
     up = report(grid_codes[1], "09006", "早市占道经营，多次劝离无效", 6.0)
     act(up, "escalate", worker_b, 5.9, reason="劝离无效，网格内处置不了")
@@ -136,12 +144,7 @@ def seed_levels(store: Store, now: datetime) -> LevelsDemo:
     act(up, "escalate", STREET_DESK, 5.3, reason="需执法力量，超出街道职责")
     cgzf = f"{codes['district']}-CGZF"
     act(up, "dispatch", DISTRICT_DESK, 5.0, department=cgzf)
-    enforcer = handlers[cgzf] or ""
-    act(up, "accept", enforcer, 4.8)
-    act(up, "feedback", enforcer, 3.0, note="联合执法，摊点已清理")
-    act(up, "send_check", DISTRICT_DESK, 2.9)
-    act(up, "check_pass", worker_b, 2.5)
-    act(up, "close", DISTRICT_DESK, 2.4)
+    handle_and_close(up, cgzf, DISTRICT_DESK, worker_b, "联合执法，摊点已清理", 4.8)
 
     waiting = report(grid_codes[0], "09001", "游商聚集，劝离后又返回", 1.0)
     act(waiting, "escalate", worker_a, 0.9, reason="反复出现，需社区协调")
