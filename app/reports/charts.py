@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCharts import (
+    QAbstractBarSeries,
     QBarCategoryAxis,
     QBarSet,
     QChart,
@@ -143,6 +144,29 @@ def on_time_chart(days: Sequence[Day], lang: Lang) -> QChart:
     return chart
 
 
+def _bar_axes(
+    chart: QChart,
+    series: QAbstractBarSeries,
+    labels: list[str],
+    values: QValueAxis,
+    lang: Lang,
+    *,
+    horizontal: bool,
+) -> None:
+    """Add a bar series to its chart with a category axis of `labels` (a "no data" category when there
+    are none, so an empty period still draws an axis) and the caller's value axis: categories on the
+    left for horizontal bars, at the bottom otherwise."""
+    chart.addSeries(series)
+    categories = QBarCategoryAxis()
+    categories.append(labels or [text("no_data", lang)])
+    left, bottom = Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignBottom
+    chart.addAxis(categories, left if horizontal else bottom)
+    chart.addAxis(values, bottom if horizontal else left)
+    series.attachAxis(categories)
+    series.attachAxis(values)
+    _axis_font(categories, values)
+
+
 def departments_chart(group: Group, lang: Lang) -> QChart:
     """Departments compared: 处置率, 按期处置率, 按期结案率 side by side, one band per department (the
     busiest on top), names along the left where they have room."""
@@ -159,17 +183,10 @@ def departments_chart(group: Group, lang: Lang) -> QChart:
             rate = getattr(r, key)
             bars.append(0.0 if rate is None else rate * 100)
         series.append(bars)
-    chart.addSeries(series)
-    names = QBarCategoryAxis()
-    names.append([r.name for r in rows] or [text("no_data", lang)])
     rates = QValueAxis()
     rates.setRange(0, 100)
     rates.setLabelFormat("%d%%")
-    chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
-    chart.addAxis(rates, Qt.AlignmentFlag.AlignBottom)
-    series.attachAxis(names)
-    series.attachAxis(rates)
-    _axis_font(names, rates)
+    _bar_axes(chart, series, [r.name for r in rows], rates, lang, horizontal=True)
     return chart
 
 
@@ -196,18 +213,11 @@ def sources_chart(days: Sequence[Day], lang: Lang) -> QChart:
         series.append(bars)
     for _, counts in buckets:
         top = max(top, sum(counts.values()))
-    chart.addSeries(series)
-    x_axis = QBarCategoryAxis()
-    x_axis.append([label for label, _ in buckets] or [text("no_data", lang)])
     y_axis = QValueAxis()
     y_axis.setRange(0, max(top, 1) * 1.1)
     y_axis.applyNiceNumbers()
     y_axis.setLabelFormat("%d")
-    chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
-    chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
-    series.attachAxis(x_axis)
-    series.attachAxis(y_axis)
-    _axis_font(x_axis, y_axis)
+    _bar_axes(chart, series, [label for label, _ in buckets], y_axis, lang, horizontal=False)
     return chart
 
 
