@@ -30,7 +30,7 @@ from qgis.core import (
     QgsSpatialIndex,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QVariant
 
 OPEN_STATES = ("reported", "registered", "dispatched", "handling", "handled", "verifying", "checking", "checked",
                "suspended")  # fmt: skip
@@ -45,16 +45,17 @@ def _quoted(value):
     return QgsExpression.quotedValue(value)
 
 
-class CasesPerGrid(QgsProcessingAlgorithm):
-    """Each grid with the number of cases inside it reported in a period and matching a filter."""
+class _CaseAlgorithm(QgsProcessingAlgorithm):
+    """What both algorithms tell the toolbox the same way: their group, and a fresh instance of themselves.
+    Each names itself in NAME, TITLE and HELP (marked for lupdate, translated when QGIS asks)."""
 
-    GRIDS, CASES, START, END, FILTER, OUTPUT = "GRIDS", "CASES", "START", "END", "FILTER", "OUTPUT"
+    NAME = TITLE = HELP = ""
 
     def name(self):
-        return "casespergrid"
+        return self.NAME
 
     def displayName(self):  # noqa: N802
-        return tr("Cases per grid")
+        return tr(self.TITLE)
 
     def group(self):
         return tr("Case analysis")
@@ -63,14 +64,24 @@ class CasesPerGrid(QgsProcessingAlgorithm):
         return "cases"
 
     def shortHelpString(self):  # noqa: N802
-        return tr(
-            "Counts the cases inside each grid that were reported from START (inclusive) to END (exclusive) "
-            "and match FILTER (an expression on the case layer, e.g. \"category_code\" LIKE '06%'). "
-            "Without START or END that side is open."
-        )
+        return tr(self.HELP)
 
     def createInstance(self):  # noqa: N802
-        return CasesPerGrid()
+        return type(self)()
+
+
+class CasesPerGrid(_CaseAlgorithm):
+    """Each grid with the number of cases inside it reported in a period and matching a filter."""
+
+    GRIDS, CASES, START, END, FILTER, OUTPUT = "GRIDS", "CASES", "START", "END", "FILTER", "OUTPUT"
+    NAME = "casespergrid"
+    TITLE = QT_TRANSLATE_NOOP("gridwatch", "Cases per grid")
+    HELP = QT_TRANSLATE_NOOP(
+        "gridwatch",
+        "Counts the cases inside each grid that were reported from START (inclusive) to END (exclusive) "
+        "and match FILTER (an expression on the case layer, e.g. \"category_code\" LIKE '06%'). "
+        "Without START or END that side is open.",
+    )
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(
@@ -136,31 +147,17 @@ class CasesPerGrid(QgsProcessingAlgorithm):
         return {self.OUTPUT: dest}
 
 
-class OverdueHotSpots(QgsProcessingAlgorithm):
+class OverdueHotSpots(_CaseAlgorithm):
     """Square cells (a given size in metres) holding at least a given number of overdue open cases."""
 
     CASES, CELL, MIN_COUNT, OUTPUT = "CASES", "CELL", "MIN_COUNT", "OUTPUT"
-
-    def name(self):
-        return "overduehotspots"
-
-    def displayName(self):  # noqa: N802
-        return tr("Overdue hot spots")
-
-    def group(self):
-        return tr("Case analysis")
-
-    def groupId(self):  # noqa: N802
-        return "cases"
-
-    def shortHelpString(self):  # noqa: N802
-        return tr(
-            "Square cells of CELL metres holding at least MIN_COUNT overdue open cases (their light is red: "
-            "the store's own overdue), with the count and the case numbers."
-        )
-
-    def createInstance(self):  # noqa: N802
-        return OverdueHotSpots()
+    NAME = "overduehotspots"
+    TITLE = QT_TRANSLATE_NOOP("gridwatch", "Overdue hot spots")
+    HELP = QT_TRANSLATE_NOOP(
+        "gridwatch",
+        "Square cells of CELL metres holding at least MIN_COUNT overdue open cases (their light is red: "
+        "the store's own overdue), with the count and the case numbers.",
+    )
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(

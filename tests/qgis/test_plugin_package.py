@@ -59,14 +59,13 @@ def tr_strings() -> set[str]:
     found: set[str] = set()
     for path in PLUGIN.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", None) == "tr"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)
-            ):
-                found.add(node.args[0].value)
+            # tr("…") at the call, or QT_TRANSLATE_NOOP("gridwatch", "…") marking a class attribute
+            if not isinstance(node, ast.Call):
+                continue
+            at = {"tr": 0, "QT_TRANSLATE_NOOP": 1}.get(getattr(node.func, "id", ""))
+            arg = node.args[at] if at is not None and len(node.args) > at else None
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found.add(arg.value)
     return found
 
 
