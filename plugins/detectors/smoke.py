@@ -17,9 +17,7 @@ import numpy as np
 from pydantic import Field
 
 from gridwatch.plugins.detectors.api import Detector, DetectorConfig, Finding, Frame, Zone
-from gridwatch.plugins.detectors.static import max_channel_diff
-
-SCALE = 2
+from gridwatch.plugins.detectors.static import SCALE, max_channel_diff, scaled_zone
 
 
 class SmokeConfig(DetectorConfig):
@@ -39,9 +37,8 @@ class SmokeDetector(Detector):
         super().__init__(zone, config, fps)
         assert isinstance(config, SmokeConfig)
         self.cfg = config
-        _, _, w, h = self.rect
-        self.size = (max(w // SCALE, 1), max(h // SCALE, 1))
-        self.inside = cv2.resize(self.mask, self.size, interpolation=cv2.INTER_NEAREST) > 0
+        self.size, inside8 = scaled_zone(self.mask)
+        self.inside = inside8 > 0
         inside_count = max(int(self.inside.sum()), 1)
         s = zone.sensitivity
         self.threshold = 24.0 - 24.0 * s  # smoke is faint: 0.5 -> 12 levels in any of B, G, R

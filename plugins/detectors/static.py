@@ -56,6 +56,14 @@ def max_channel_diff(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return cv2.max(cv2.max(c0, c1), c2)
 
 
+def scaled_zone(mask: np.ndarray) -> tuple[tuple[int, int], np.ndarray]:
+    """The zone's (width, height) at 1/SCALE and its mask (255 inside) at that size: the detectors that
+    look at the zone at reduced resolution all cut it the same way, so a pixel means the same in each."""
+    h, w = mask.shape[:2]
+    size = (max(w // SCALE, 1), max(h // SCALE, 1))
+    return size, cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)
+
+
 class StaticChangeDetector(Detector):
     """The shared engine (see the module docstring)."""
 
@@ -65,9 +73,7 @@ class StaticChangeDetector(Detector):
         super().__init__(zone, config, fps)
         assert isinstance(config, StaticConfig)
         self.cfg = config
-        _, _, w, h = self.rect
-        self.size = (max(w // SCALE, 1), max(h // SCALE, 1))
-        self.inside8 = cv2.resize(self.mask, self.size, interpolation=cv2.INTER_NEAREST)
+        self.size, self.inside8 = scaled_zone(self.mask)
         self.inside = self.inside8 > 0
         self.calm = self.inside8.copy()  # pixels nothing stood on last frame (where light is measured)
         self.inside_count = max(int(self.inside.sum()), 1)
