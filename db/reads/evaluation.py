@@ -19,7 +19,20 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ARRAY, ColumnElement, DateTime, and_, bindparam, case, func, or_, select, text, tuple_
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    DateTime,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    text,
+    tuple_,
+)
 from sqlalchemy.orm import Session, aliased
 
 from gridwatch.db.errors import InvalidInput
@@ -371,6 +384,16 @@ def _refs(session: Session, query: Any) -> tuple[CaseRef, ...]:
 # --- grid workers ----------------------------------------------------------------------------------------
 
 
+def _grid_workers(*columns: Any) -> Select[Any]:
+    """`columns` of every person holding the grid_worker role (a role is held once: one row each),
+    active or not: a worker's past cases still count to them, the table lists the active ones."""
+    return (
+        select(*columns)
+        .join(PersonRole, PersonRole.person_id == Person.id)
+        .where(PersonRole.role == "grid_worker")
+    )
+
+
 def _worker_cases(
     session: Session,
     start: date,
@@ -388,9 +411,8 @@ def _worker_cases(
     after send_verify (their on-site photos, or the registration or rejection that followed), on time
     within `verify_minutes`."""
     lo, hi = period_bounds(start, end, tz)
-    who = select(Person.id, Person.username).join(PersonRole, PersonRole.person_id == Person.id)
     workers: dict[int, str] = {
-        r.id: r.username for r in session.execute(who.where(PersonRole.role == "grid_worker"))
+        r.id: r.username for r in session.execute(_grid_workers(Person.id, Person.username))
     }
     out: dict[tuple[str, str], set[int]] = defaultdict(set)
     if not workers:
@@ -467,10 +489,7 @@ def _workers(
     calendar: Any,
 ) -> list[WorkerRow]:
     """Every grid worker (in the scope: assigned a grid under it) with their figures, by username."""
-    query = select(Person.id, Person.username, Person.name).join(
-        PersonRole, PersonRole.person_id == Person.id
-    )
-    query = query.where(PersonRole.role == "grid_worker", Person.active.is_(True))
+    query = _grid_workers(Person.id, Person.username, Person.name).where(Person.active.is_(True))
     if units is not None:
         mine = select(GridAssignment.person_id).where(GridAssignment.grid_id.in_(list(units)))
         query = query.where(Person.id.in_(mine))
