@@ -47,3 +47,4 @@ def test_compiled_chinese_translation_loads(qapp: object) -> None:
     translator = QTranslator()
     assert translator.load(str(TS.with_suffix(".qm")))
     assert translator.translate("VideoPane", "Video lost") == "视频丢失"
+    assert translator.translate("Unit", "working hours") == "工作小时"  # a handbook limit, a deadline

@@ -267,7 +267,8 @@ class StandardOut(BaseModel):
 
     category_code: str
     standard: str
-    limit: str
+    limit_amount: float
+    limit_unit: str  # working_hours, working_days, hours or days
     department_kind: str | None
     photos_before: int
     photos_after: int

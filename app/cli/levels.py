@@ -94,7 +94,7 @@ def handbook_list(as_json: bool = JsonOption, db: str | None = DbOption) -> None
         table.add_row(
             f"{r.category_code} {r.category_name}",
             Text(r.standard),
-            r.limit,
+            f"{r.limit_amount:g} {r.limit_unit}",
             Text(r.department_kind or ""),
             f"{r.photos_before}/{r.photos_after}",
         )

@@ -184,14 +184,8 @@ class ActionDialog(QDialog):
         if self.context.deadline is None:
             return ""
         limit, deadline = self.context.deadline()
-        units = {
-            "working_hours": self.tr("working hours"),
-            "working_days": self.tr("working days"),
-            "hours": self.tr("hours"),
-            "days": self.tr("days"),
-        }
         when = deadline.astimezone(self.context.tz).strftime("%Y-%m-%d %H:%M")
-        return f"{when}  ({limit.amount:g} {units.get(limit.unit, limit.unit)})"
+        return f"{when}  ({limit.amount:g} {texts.label(texts.units(), limit.unit)})"
 
     def _reason_missing(self) -> bool:
         return self.context.needs_reason and not self.reason.toPlainText().strip()

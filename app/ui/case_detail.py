@@ -310,7 +310,8 @@ class CaseDetail(QWidget):
         shown = ""
         if standard is not None:
             shown = self.tr("%1 · limit %2 · %3 · after-photos %4").replace("%1", standard.standard)
-            shown = shown.replace("%2", standard.limit).replace("%3", standard.department_kind or "—")
+            limit = f"{standard.limit_amount:g} {texts.label(texts.units(), standard.limit_unit)}"
+            shown = shown.replace("%2", limit).replace("%3", standard.department_kind or "—")
             shown = shown.replace("%4", str(standard.photos_after))
         return {"center": f"{where} ({way})" if way else where, "handbook": shown}
 

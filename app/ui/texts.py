@@ -103,6 +103,17 @@ def roles() -> dict[str, str]:
 
 
 @cache
+def units() -> dict[str, str]:
+    """The units of a handling limit (docs/DOMAIN.md "Deadlines")."""
+    return {
+        "working_hours": QCoreApplication.translate("Unit", "working hours"),
+        "working_days": QCoreApplication.translate("Unit", "working days"),
+        "hours": QCoreApplication.translate("Unit", "hours"),
+        "days": QCoreApplication.translate("Unit", "days"),
+    }
+
+
+@cache
 def requests() -> dict[str, str]:
     return {
         "return": QCoreApplication.translate("Request", "return"),
@@ -120,7 +131,7 @@ def label(table: dict[str, str], code: str | None) -> str:
 
 
 def clear() -> None:
-    for table in (states, actions, sources, urgencies, roles, requests):
+    for table in (states, actions, sources, urgencies, roles, requests, units):
         table.cache_clear()
 
 

@@ -64,7 +64,8 @@ class Standard:
     department_kind: str | None
     photos_before: int
     photos_after: int
-    limit: str  # "4 working_hours": the clock's limit for the category (deadline_rules)
+    limit_amount: float  # the clock's limit for the category (deadline_rules), e.g. 4 …
+    limit_unit: str  # … working_hours (docs/DOMAIN.md units); each client says it in its language
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def _standard(
     name = session.scalar(select(Category.name).where(Category.code == entry.category_code))
     return Standard(
         entry.category_code, name or entry.category_code, entry.standard, entry.department_kind,
-        entry.photos_before, entry.photos_after, f"{limit.amount:g} {limit.unit}",
+        entry.photos_before, entry.photos_after, limit.amount, limit.unit,
     )  # fmt: skip
 
 

@@ -255,26 +255,6 @@
         <source>Images (*.jpg *.jpeg *.png)</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location filename="../../app/ui/action_dialog.py" line="188"/>
-        <source>working hours</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/action_dialog.py" line="189"/>
-        <source>working days</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/action_dialog.py" line="190"/>
-        <source>hours</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/action_dialog.py" line="191"/>
-        <source>days</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>AlertCenter</name>
@@ -1023,37 +1003,37 @@
 <context>
     <name>DrillDown</name>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="159"/>
+        <location filename="../../app/ui/review/evaluation.py" line="161"/>
         <source>Case no.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="160"/>
+        <location filename="../../app/ui/review/evaluation.py" line="162"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="161"/>
+        <location filename="../../app/ui/review/evaluation.py" line="163"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="162"/>
+        <location filename="../../app/ui/review/evaluation.py" line="164"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="163"/>
+        <location filename="../../app/ui/review/evaluation.py" line="165"/>
         <source>Reported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="164"/>
+        <location filename="../../app/ui/review/evaluation.py" line="166"/>
         <source>Deadline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="186"/>
+        <location filename="../../app/ui/review/evaluation.py" line="188"/>
         <source>%1 cases</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1061,7 +1041,7 @@
 <context>
     <name>Duration</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="138"/>
+        <location filename="../../app/ui/texts.py" line="149"/>
         <source>d</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1077,373 +1057,373 @@
 <context>
     <name>EvaluationPane</name>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="226"/>
+        <location filename="../../app/ui/review/evaluation.py" line="228"/>
         <source>Last 30 days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="227"/>
+        <location filename="../../app/ui/review/evaluation.py" line="229"/>
         <source>This month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="228"/>
+        <location filename="../../app/ui/review/evaluation.py" line="230"/>
         <source>Last month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="229"/>
+        <location filename="../../app/ui/review/evaluation.py" line="231"/>
         <source>Last 90 days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="230"/>
+        <location filename="../../app/ui/review/evaluation.py" line="232"/>
         <source>Custom</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="239"/>
+        <location filename="../../app/ui/review/evaluation.py" line="241"/>
         <source>Whole territory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="243"/>
+        <location filename="../../app/ui/review/evaluation.py" line="245"/>
         <source>Evaluate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="245"/>
+        <location filename="../../app/ui/review/evaluation.py" line="247"/>
         <source>Excel…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="246"/>
+        <location filename="../../app/ui/review/evaluation.py" line="248"/>
         <source>PDF…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="252"/>
+        <location filename="../../app/ui/review/evaluation.py" line="254"/>
         <source>Period</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="258"/>
+        <location filename="../../app/ui/review/evaluation.py" line="260"/>
         <source>Scope</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="262"/>
+        <location filename="../../app/ui/review/evaluation.py" line="264"/>
         <source>Export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="285"/>
-        <location filename="../../app/ui/review/evaluation.py" line="495"/>
+        <location filename="../../app/ui/review/evaluation.py" line="287"/>
+        <location filename="../../app/ui/review/evaluation.py" line="497"/>
         <source>No cases in this period and scope.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="292"/>
+        <location filename="../../app/ui/review/evaluation.py" line="294"/>
         <source>Double-click a number to list the cases behind it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="308"/>
+        <location filename="../../app/ui/review/evaluation.py" line="310"/>
         <source>By department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="309"/>
+        <location filename="../../app/ui/review/evaluation.py" line="311"/>
         <source>By street</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="310"/>
+        <location filename="../../app/ui/review/evaluation.py" line="312"/>
         <source>By grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="311"/>
+        <location filename="../../app/ui/review/evaluation.py" line="313"/>
         <source>By source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="312"/>
+        <location filename="../../app/ui/review/evaluation.py" line="314"/>
         <source>By category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="313"/>
+        <location filename="../../app/ui/review/evaluation.py" line="315"/>
         <source>By level</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="314"/>
+        <location filename="../../app/ui/review/evaluation.py" line="316"/>
         <source>By center</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="315"/>
+        <location filename="../../app/ui/review/evaluation.py" line="317"/>
         <source>Grid workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="320"/>
+        <location filename="../../app/ui/review/evaluation.py" line="322"/>
         <source>Code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="321"/>
+        <location filename="../../app/ui/review/evaluation.py" line="323"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="322"/>
+        <location filename="../../app/ui/review/evaluation.py" line="324"/>
         <source>Reported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="323"/>
+        <location filename="../../app/ui/review/evaluation.py" line="325"/>
         <source>Registered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="324"/>
+        <location filename="../../app/ui/review/evaluation.py" line="326"/>
         <source>Self-handled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="325"/>
+        <location filename="../../app/ui/review/evaluation.py" line="327"/>
         <source>To handle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="326"/>
+        <location filename="../../app/ui/review/evaluation.py" line="328"/>
         <source>Handled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="327"/>
+        <location filename="../../app/ui/review/evaluation.py" line="329"/>
         <source>Handled on time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="328"/>
+        <location filename="../../app/ui/review/evaluation.py" line="330"/>
         <source>Handle rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="329"/>
+        <location filename="../../app/ui/review/evaluation.py" line="331"/>
         <source>On-time handle rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="330"/>
+        <location filename="../../app/ui/review/evaluation.py" line="332"/>
         <source>Due to close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="331"/>
+        <location filename="../../app/ui/review/evaluation.py" line="333"/>
         <source>Closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="332"/>
+        <location filename="../../app/ui/review/evaluation.py" line="334"/>
         <source>Closed on time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="333"/>
+        <location filename="../../app/ui/review/evaluation.py" line="335"/>
         <source>Close rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="334"/>
+        <location filename="../../app/ui/review/evaluation.py" line="336"/>
         <source>On-time close rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="335"/>
+        <location filename="../../app/ui/review/evaluation.py" line="337"/>
         <source>Reworks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="336"/>
+        <location filename="../../app/ui/review/evaluation.py" line="338"/>
         <source>Rework rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="337"/>
+        <location filename="../../app/ui/review/evaluation.py" line="339"/>
         <source>Extended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="338"/>
+        <location filename="../../app/ui/review/evaluation.py" line="340"/>
         <source>Extension rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="339"/>
+        <location filename="../../app/ui/review/evaluation.py" line="341"/>
         <source>Overdue open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="340"/>
+        <location filename="../../app/ui/review/evaluation.py" line="342"/>
         <source>Overdue rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="341"/>
+        <location filename="../../app/ui/review/evaluation.py" line="343"/>
         <source>Late</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="342"/>
+        <location filename="../../app/ui/review/evaluation.py" line="344"/>
         <source>Rated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="343"/>
+        <location filename="../../app/ui/review/evaluation.py" line="345"/>
         <source>Satisfaction</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="344"/>
+        <location filename="../../app/ui/review/evaluation.py" line="346"/>
         <source>Score</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="345"/>
+        <location filename="../../app/ui/review/evaluation.py" line="347"/>
         <source>Grade</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="346"/>
+        <location filename="../../app/ui/review/evaluation.py" line="348"/>
         <source>User name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="347"/>
+        <location filename="../../app/ui/review/evaluation.py" line="349"/>
         <source>Reports</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="348"/>
+        <location filename="../../app/ui/review/evaluation.py" line="350"/>
         <source>Valid reports</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="349"/>
+        <location filename="../../app/ui/review/evaluation.py" line="351"/>
         <source>Valid rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="350"/>
+        <location filename="../../app/ui/review/evaluation.py" line="352"/>
         <source>Verified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="351"/>
+        <location filename="../../app/ui/review/evaluation.py" line="353"/>
         <source>Verified on time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="352"/>
+        <location filename="../../app/ui/review/evaluation.py" line="354"/>
         <source>On-time verify rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="353"/>
+        <location filename="../../app/ui/review/evaluation.py" line="355"/>
         <source>Checked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="354"/>
+        <location filename="../../app/ui/review/evaluation.py" line="356"/>
         <source>Checked on time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="355"/>
+        <location filename="../../app/ui/review/evaluation.py" line="357"/>
         <source>On-time check rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="356"/>
+        <location filename="../../app/ui/review/evaluation.py" line="358"/>
         <source>Days on</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="357"/>
+        <location filename="../../app/ui/review/evaluation.py" line="359"/>
         <source>Working days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="358"/>
+        <location filename="../../app/ui/review/evaluation.py" line="360"/>
         <source>Attendance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="359"/>
+        <location filename="../../app/ui/review/evaluation.py" line="361"/>
         <source>Early leave</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="360"/>
+        <location filename="../../app/ui/review/evaluation.py" line="362"/>
         <source>Outside fence</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="429"/>
+        <location filename="../../app/ui/review/evaluation.py" line="431"/>
         <source>Counting…</source>
         <translation>Counting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="491"/>
+        <location filename="../../app/ui/review/evaluation.py" line="493"/>
         <source>whole territory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="506"/>
+        <location filename="../../app/ui/review/evaluation.py" line="508"/>
         <source>%1 · %2 — reported %3, to handle %4, handle rate %5, on-time close rate %6, satisfaction %7</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="529"/>
+        <location filename="../../app/ui/review/evaluation.py" line="531"/>
         <source>Total</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="531"/>
+        <location filename="../../app/ui/review/evaluation.py" line="533"/>
         <source>(none)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="677"/>
+        <location filename="../../app/ui/review/evaluation.py" line="679"/>
         <source>Export the evaluation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="679"/>
+        <location filename="../../app/ui/review/evaluation.py" line="681"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="679"/>
+        <location filename="../../app/ui/review/evaluation.py" line="681"/>
         <source>PDF (*.pdf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="695"/>
+        <location filename="../../app/ui/review/evaluation.py" line="697"/>
         <source>This export is not available in this build.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="699"/>
+        <location filename="../../app/ui/review/evaluation.py" line="701"/>
         <source>Could not write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="702"/>
+        <location filename="../../app/ui/review/evaluation.py" line="704"/>
         <source>Wrote %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1896,22 +1876,22 @@
 <context>
     <name>Request</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="108"/>
+        <location filename="../../app/ui/texts.py" line="119"/>
         <source>return</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="109"/>
+        <location filename="../../app/ui/texts.py" line="120"/>
         <source>extension</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="110"/>
+        <location filename="../../app/ui/texts.py" line="121"/>
         <source>suspension</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="111"/>
+        <location filename="../../app/ui/texts.py" line="122"/>
         <source>self-handling</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2102,32 +2082,32 @@
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../app/ui/sign_in.py" line="25"/>
+        <location filename="../../app/ui/sign_in.py" line="40"/>
         <source>Sign in to gridwatch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/sign_in.py" line="40"/>
+        <location filename="../../app/ui/sign_in.py" line="55"/>
         <source>User name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/sign_in.py" line="41"/>
+        <location filename="../../app/ui/sign_in.py" line="56"/>
         <source>Password</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/sign_in.py" line="51"/>
+        <location filename="../../app/ui/sign_in.py" line="66"/>
         <source>Wrong user name or password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/sign_in.py" line="52"/>
+        <location filename="../../app/ui/sign_in.py" line="67"/>
         <source>This sign-in is disabled. Ask an administrator.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/sign_in.py" line="54"/>
+        <location filename="../../app/ui/sign_in.py" line="69"/>
         <source>This account is not a person of this store: sign in with your own user name.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2430,6 +2410,29 @@
     <message>
         <location filename="../../app/ui/review/thematic.py" line="154"/>
         <source>no data</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Unit</name>
+    <message>
+        <location filename="../../app/ui/texts.py" line="109"/>
+        <source>working hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="110"/>
+        <source>working days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="111"/>
+        <source>hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="112"/>
+        <source>days</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

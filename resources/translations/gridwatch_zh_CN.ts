@@ -256,26 +256,6 @@
         <source>Images (*.jpg *.jpeg *.png)</source>
         <translation>图片 (*.jpg *.jpeg *.png)</translation>
     </message>
-    <message>
-        <location filename="../../app/ui/action_dialog.py" line="188"/>
-        <source>working hours</source>
-        <translation>工作小时</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/action_dialog.py" line="189"/>
-        <source>working days</source>
-        <translation>工作日</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/action_dialog.py" line="190"/>
-        <source>hours</source>
-        <translation>小时</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/action_dialog.py" line="191"/>
-        <source>days</source>
-        <translation>天</translation>
-    </message>
 </context>
 <context>
     <name>AlertCenter</name>
@@ -1019,37 +999,37 @@
 <context>
     <name>DrillDown</name>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="159"/>
+        <location filename="../../app/ui/review/evaluation.py" line="161"/>
         <source>Case no.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="160"/>
+        <location filename="../../app/ui/review/evaluation.py" line="162"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="161"/>
+        <location filename="../../app/ui/review/evaluation.py" line="163"/>
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="162"/>
+        <location filename="../../app/ui/review/evaluation.py" line="164"/>
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="163"/>
+        <location filename="../../app/ui/review/evaluation.py" line="165"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="164"/>
+        <location filename="../../app/ui/review/evaluation.py" line="166"/>
         <source>Deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="186"/>
+        <location filename="../../app/ui/review/evaluation.py" line="188"/>
         <source>%1 cases</source>
         <translation>共 %1 件</translation>
     </message>
@@ -1057,7 +1037,7 @@
 <context>
     <name>Duration</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="138"/>
+        <location filename="../../app/ui/texts.py" line="149"/>
         <source>d</source>
         <translation>天</translation>
     </message>
@@ -1073,373 +1053,373 @@
 <context>
     <name>EvaluationPane</name>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="226"/>
+        <location filename="../../app/ui/review/evaluation.py" line="228"/>
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="227"/>
+        <location filename="../../app/ui/review/evaluation.py" line="229"/>
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="228"/>
+        <location filename="../../app/ui/review/evaluation.py" line="230"/>
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="229"/>
+        <location filename="../../app/ui/review/evaluation.py" line="231"/>
         <source>Last 90 days</source>
         <translation>近 90 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="230"/>
+        <location filename="../../app/ui/review/evaluation.py" line="232"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="239"/>
+        <location filename="../../app/ui/review/evaluation.py" line="241"/>
         <source>Whole territory</source>
         <translation>全辖区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="243"/>
+        <location filename="../../app/ui/review/evaluation.py" line="245"/>
         <source>Evaluate</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="245"/>
+        <location filename="../../app/ui/review/evaluation.py" line="247"/>
         <source>Excel…</source>
         <translation>Excel…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="246"/>
+        <location filename="../../app/ui/review/evaluation.py" line="248"/>
         <source>PDF…</source>
         <translation>PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="252"/>
+        <location filename="../../app/ui/review/evaluation.py" line="254"/>
         <source>Period</source>
         <translation>时段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="258"/>
+        <location filename="../../app/ui/review/evaluation.py" line="260"/>
         <source>Scope</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="262"/>
+        <location filename="../../app/ui/review/evaluation.py" line="264"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="285"/>
-        <location filename="../../app/ui/review/evaluation.py" line="495"/>
+        <location filename="../../app/ui/review/evaluation.py" line="287"/>
+        <location filename="../../app/ui/review/evaluation.py" line="497"/>
         <source>No cases in this period and scope.</source>
         <translation>该时段和范围内没有案件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="292"/>
+        <location filename="../../app/ui/review/evaluation.py" line="294"/>
         <source>Double-click a number to list the cases behind it.</source>
         <translation>双击数字可列出其对应的案件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="308"/>
+        <location filename="../../app/ui/review/evaluation.py" line="310"/>
         <source>By department</source>
         <translation>按部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="309"/>
+        <location filename="../../app/ui/review/evaluation.py" line="311"/>
         <source>By street</source>
         <translation>按街道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="310"/>
+        <location filename="../../app/ui/review/evaluation.py" line="312"/>
         <source>By grid</source>
         <translation>按网格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="311"/>
+        <location filename="../../app/ui/review/evaluation.py" line="313"/>
         <source>By source</source>
         <translation>按来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="312"/>
+        <location filename="../../app/ui/review/evaluation.py" line="314"/>
         <source>By category</source>
         <translation>按类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="313"/>
+        <location filename="../../app/ui/review/evaluation.py" line="315"/>
         <source>By level</source>
         <translation>按层级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="314"/>
+        <location filename="../../app/ui/review/evaluation.py" line="316"/>
         <source>By center</source>
         <translation>按中心</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="315"/>
+        <location filename="../../app/ui/review/evaluation.py" line="317"/>
         <source>Grid workers</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="320"/>
+        <location filename="../../app/ui/review/evaluation.py" line="322"/>
         <source>Code</source>
         <translation>编码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="321"/>
+        <location filename="../../app/ui/review/evaluation.py" line="323"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="322"/>
+        <location filename="../../app/ui/review/evaluation.py" line="324"/>
         <source>Reported</source>
         <translation>上报数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="323"/>
+        <location filename="../../app/ui/review/evaluation.py" line="325"/>
         <source>Registered</source>
         <translation>立案数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="324"/>
+        <location filename="../../app/ui/review/evaluation.py" line="326"/>
         <source>Self-handled</source>
         <translation>自行处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="325"/>
+        <location filename="../../app/ui/review/evaluation.py" line="327"/>
         <source>To handle</source>
         <translation>应处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="326"/>
+        <location filename="../../app/ui/review/evaluation.py" line="328"/>
         <source>Handled</source>
         <translation>处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="327"/>
+        <location filename="../../app/ui/review/evaluation.py" line="329"/>
         <source>Handled on time</source>
         <translation>按期处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="328"/>
+        <location filename="../../app/ui/review/evaluation.py" line="330"/>
         <source>Handle rate</source>
         <translation>处置率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="329"/>
+        <location filename="../../app/ui/review/evaluation.py" line="331"/>
         <source>On-time handle rate</source>
         <translation>按期处置率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="330"/>
+        <location filename="../../app/ui/review/evaluation.py" line="332"/>
         <source>Due to close</source>
         <translation>应结案数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="331"/>
+        <location filename="../../app/ui/review/evaluation.py" line="333"/>
         <source>Closed</source>
         <translation>结案数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="332"/>
+        <location filename="../../app/ui/review/evaluation.py" line="334"/>
         <source>Closed on time</source>
         <translation>按期结案数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="333"/>
+        <location filename="../../app/ui/review/evaluation.py" line="335"/>
         <source>Close rate</source>
         <translation>结案率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="334"/>
+        <location filename="../../app/ui/review/evaluation.py" line="336"/>
         <source>On-time close rate</source>
         <translation>按期结案率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="335"/>
+        <location filename="../../app/ui/review/evaluation.py" line="337"/>
         <source>Reworks</source>
         <translation>返工数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="336"/>
+        <location filename="../../app/ui/review/evaluation.py" line="338"/>
         <source>Rework rate</source>
         <translation>返工率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="337"/>
+        <location filename="../../app/ui/review/evaluation.py" line="339"/>
         <source>Extended</source>
         <translation>延期数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="338"/>
+        <location filename="../../app/ui/review/evaluation.py" line="340"/>
         <source>Extension rate</source>
         <translation>延期率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="339"/>
+        <location filename="../../app/ui/review/evaluation.py" line="341"/>
         <source>Overdue open</source>
         <translation>超期待处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="340"/>
+        <location filename="../../app/ui/review/evaluation.py" line="342"/>
         <source>Overdue rate</source>
         <translation>超期待处置率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="341"/>
+        <location filename="../../app/ui/review/evaluation.py" line="343"/>
         <source>Late</source>
         <translation>超期数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="342"/>
+        <location filename="../../app/ui/review/evaluation.py" line="344"/>
         <source>Rated</source>
         <translation>评价数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="343"/>
+        <location filename="../../app/ui/review/evaluation.py" line="345"/>
         <source>Satisfaction</source>
         <translation>满意率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="344"/>
+        <location filename="../../app/ui/review/evaluation.py" line="346"/>
         <source>Score</source>
         <translation>综合得分</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="345"/>
+        <location filename="../../app/ui/review/evaluation.py" line="347"/>
         <source>Grade</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="346"/>
+        <location filename="../../app/ui/review/evaluation.py" line="348"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="347"/>
+        <location filename="../../app/ui/review/evaluation.py" line="349"/>
         <source>Reports</source>
         <translation>上报数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="348"/>
+        <location filename="../../app/ui/review/evaluation.py" line="350"/>
         <source>Valid reports</source>
         <translation>有效上报数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="349"/>
+        <location filename="../../app/ui/review/evaluation.py" line="351"/>
         <source>Valid rate</source>
         <translation>有效上报率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="350"/>
+        <location filename="../../app/ui/review/evaluation.py" line="352"/>
         <source>Verified</source>
         <translation>核实数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="351"/>
+        <location filename="../../app/ui/review/evaluation.py" line="353"/>
         <source>Verified on time</source>
         <translation>按时核实数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="352"/>
+        <location filename="../../app/ui/review/evaluation.py" line="354"/>
         <source>On-time verify rate</source>
         <translation>按时核实率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="353"/>
+        <location filename="../../app/ui/review/evaluation.py" line="355"/>
         <source>Checked</source>
         <translation>核查数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="354"/>
+        <location filename="../../app/ui/review/evaluation.py" line="356"/>
         <source>Checked on time</source>
         <translation>按时核查数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="355"/>
+        <location filename="../../app/ui/review/evaluation.py" line="357"/>
         <source>On-time check rate</source>
         <translation>按时核查率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="356"/>
+        <location filename="../../app/ui/review/evaluation.py" line="358"/>
         <source>Days on</source>
         <translation>出勤天数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="357"/>
+        <location filename="../../app/ui/review/evaluation.py" line="359"/>
         <source>Working days</source>
         <translation>工作日数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="358"/>
+        <location filename="../../app/ui/review/evaluation.py" line="360"/>
         <source>Attendance</source>
         <translation>出勤率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="359"/>
+        <location filename="../../app/ui/review/evaluation.py" line="361"/>
         <source>Early leave</source>
         <translation>早退</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="360"/>
+        <location filename="../../app/ui/review/evaluation.py" line="362"/>
         <source>Outside fence</source>
         <translation>范围外打卡</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="429"/>
+        <location filename="../../app/ui/review/evaluation.py" line="431"/>
         <source>Counting…</source>
         <translation>统计中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="491"/>
+        <location filename="../../app/ui/review/evaluation.py" line="493"/>
         <source>whole territory</source>
         <translation>全辖区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="506"/>
+        <location filename="../../app/ui/review/evaluation.py" line="508"/>
         <source>%1 · %2 — reported %3, to handle %4, handle rate %5, on-time close rate %6, satisfaction %7</source>
         <translation>%1 · %2 — 上报 %3 件，应处置 %4 件，处置率 %5，按期结案率 %6，满意率 %7</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="529"/>
+        <location filename="../../app/ui/review/evaluation.py" line="531"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="531"/>
+        <location filename="../../app/ui/review/evaluation.py" line="533"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="677"/>
+        <location filename="../../app/ui/review/evaluation.py" line="679"/>
         <source>Export the evaluation</source>
         <translation>导出考评</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="679"/>
+        <location filename="../../app/ui/review/evaluation.py" line="681"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="679"/>
+        <location filename="../../app/ui/review/evaluation.py" line="681"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="695"/>
+        <location filename="../../app/ui/review/evaluation.py" line="697"/>
         <source>This export is not available in this build.</source>
         <translation>此版本不提供该导出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="699"/>
+        <location filename="../../app/ui/review/evaluation.py" line="701"/>
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="702"/>
+        <location filename="../../app/ui/review/evaluation.py" line="704"/>
         <source>Wrote %1</source>
         <translation>已写入 %1</translation>
     </message>
@@ -1891,22 +1871,22 @@
 <context>
     <name>Request</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="108"/>
+        <location filename="../../app/ui/texts.py" line="119"/>
         <source>return</source>
         <translation>回退</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="109"/>
+        <location filename="../../app/ui/texts.py" line="120"/>
         <source>extension</source>
         <translation>延期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="110"/>
+        <location filename="../../app/ui/texts.py" line="121"/>
         <source>suspension</source>
         <translation>挂账</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="111"/>
+        <location filename="../../app/ui/texts.py" line="122"/>
         <source>self-handling</source>
         <translation>自行处置</translation>
     </message>
@@ -2095,32 +2075,32 @@
 <context>
     <name>SignInDialog</name>
     <message>
-        <location filename="../../app/ui/sign_in.py" line="25"/>
+        <location filename="../../app/ui/sign_in.py" line="40"/>
         <source>Sign in to gridwatch</source>
         <translation>登录 gridwatch</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sign_in.py" line="40"/>
+        <location filename="../../app/ui/sign_in.py" line="55"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sign_in.py" line="41"/>
+        <location filename="../../app/ui/sign_in.py" line="56"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sign_in.py" line="51"/>
+        <location filename="../../app/ui/sign_in.py" line="66"/>
         <source>Wrong user name or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sign_in.py" line="52"/>
+        <location filename="../../app/ui/sign_in.py" line="67"/>
         <source>This sign-in is disabled. Ask an administrator.</source>
         <translation>该账号已停用，请联系系统管理员。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/sign_in.py" line="54"/>
+        <location filename="../../app/ui/sign_in.py" line="69"/>
         <source>This account is not a person of this store: sign in with your own user name.</source>
         <translation>该账号不是本系统的人员账号：请用您本人的用户名登录。</translation>
     </message>
@@ -2424,6 +2404,29 @@
         <location filename="../../app/ui/review/thematic.py" line="154"/>
         <source>no data</source>
         <translation>无数据</translation>
+    </message>
+</context>
+<context>
+    <name>Unit</name>
+    <message>
+        <location filename="../../app/ui/texts.py" line="109"/>
+        <source>working hours</source>
+        <translation>工作小时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="110"/>
+        <source>working days</source>
+        <translation>工作日</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="111"/>
+        <source>hours</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="112"/>
+        <source>days</source>
+        <translation>天</translation>
     </message>
 </context>
 <context>

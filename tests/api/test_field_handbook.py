@@ -27,7 +27,8 @@ def test_the_handbook_beside_the_case_and_its_after_photo_at_feedback(served: Fi
     assert shown.json()["standard"] == {
         "category_code": "06",
         "standard": "路面、绿地见本色，无暴露垃圾、无积存杂物",
-        "limit": "4 working_hours",
+        "limit_amount": 4.0,
+        "limit_unit": "working_hours",
         "department_kind": "环卫中心",
         "photos_before": 0,
         "photos_after": 1,

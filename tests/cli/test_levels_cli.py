@@ -61,7 +61,12 @@ def test_the_handbook_center_and_shares_commands(sqlite_store: Store, tmp_path: 
     assert gw(sqlite_store, "handbook", "import", str(good)) == (0, f"Imported 1 handbook rows from {good}\n")
     code, out = gw(sqlite_store, "handbook", "list", "--json")
     row = next(r for r in json.loads(out) if r["category_code"] == "06010")
-    assert (row["standard"], row["photos_after"], row["limit"]) == ("路面见本色", 1, "4 working_hours")
+    assert (row["standard"], row["photos_after"], row["limit_amount"], row["limit_unit"]) == (
+        "路面见本色",
+        1,
+        4,
+        "working_hours",
+    )
     code, out = gw(sqlite_store, "center", "list", "--json")
     assert [r["code"] for r in json.loads(out)] == [
         None, "350203", "350203001", "350203001001", "350203002", "350203002001",

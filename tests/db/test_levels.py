@@ -401,9 +401,16 @@ def test_the_handbook_imports_from_a_spreadsheet_and_its_after_photo_is_checked_
     assert handbook.import_file(chain.store, path, actor="admin") == 1
     shown = reads.standard(chain.store, "06010")
     assert shown is not None
-    assert (shown.standard, shown.limit, shown.department_kind, shown.photos_after) == (
+    assert (
+        shown.standard,
+        shown.limit_amount,
+        shown.limit_unit,
+        shown.department_kind,
+        shown.photos_after,
+    ) == (
         "垃圾清理干净，地面见本色",
-        "3 working_hours",
+        3,
+        "working_hours",
         "环卫中心",
         1,
     )

@@ -34,7 +34,7 @@ def test_a_district_desk_dispatches_down_and_sees_the_way_and_the_handbook(
     detail = window.detail
     assert detail._values["center"].text() == "D中心 (top center → 350203)"
     assert detail._values["handbook"].text() == (
-        "路面、绿地见本色，无暴露垃圾、无积存杂物 · limit 4 working_hours · 环卫中心 · after-photos 0"
+        "路面、绿地见本色，无暴露垃圾、无积存杂物 · limit 4 working hours · 环卫中心 · after-photos 0"
     )
     window.controller.actions["dispatch_down"].trigger()
     dialog = window.controller.dialog
