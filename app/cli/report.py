@@ -17,7 +17,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from gridwatch.cli.root import DbOption, app, console, errors, open_store, parse_day
+from gridwatch.cli.root import DbOption, FromOption, ToOption, app, console, errors, open_store
 from gridwatch.db.metrics import GROUP_KEYS, compute, total_row
 from gridwatch.db.spreadsheet import append_xlsx_row, neutralise
 
@@ -90,8 +90,8 @@ class Format(StrEnum):
 
 @report_app.command("metrics")
 def metrics(
-    start: date = typer.Option(..., "--from", parser=parse_day, help="First day (local), YYYY-MM-DD."),
-    end: date = typer.Option(..., "--to", parser=parse_day, help="Last day (local), included, YYYY-MM-DD."),
+    start: date = FromOption,
+    end: date = ToOption,
     by: str = typer.Option("department", "--by", help="Group by: " + ", ".join(GROUP_KEYS) + "."),
     fmt: Format = typer.Option(Format.table, "--format"),
     out: Path | None = typer.Option(None, "--out", help="Write to this file (required for xlsx)."),
@@ -253,8 +253,8 @@ class Language(StrEnum):
 
 @report_app.command("evaluation")
 def evaluation(
-    start: date = typer.Option(..., "--from", parser=parse_day, help="First day (local), YYYY-MM-DD."),
-    end: date = typer.Option(..., "--to", parser=parse_day, help="Last day (local), included, YYYY-MM-DD."),
+    start: date = FromOption,
+    end: date = ToOption,
     scope: str | None = typer.Option(
         None,
         "--scope",

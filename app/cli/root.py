@@ -118,5 +118,10 @@ def parse_day(text: str) -> date:
         raise typer.BadParameter(f"'{text}' is not a day ({exc}); {example}.") from None
 
 
+FromOption = typer.Option(..., "--from", parser=parse_day, help="First day (local), YYYY-MM-DD.")
+ToOption = typer.Option(..., "--to", parser=parse_day, help="Last day (local), included, YYYY-MM-DD.")
+"""A period's days as every report command takes them: both required, both included, local days."""
+
+
 def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
