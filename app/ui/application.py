@@ -23,16 +23,15 @@ from PySide6.QtCore import (
     QTranslator,
 )
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog
 
-from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import StoreError
 from gridwatch.db.store import Store
 from gridwatch.plugins.speakers.loopback import LoopbackSpeakers
 from gridwatch.ui import texts
-from gridwatch.ui.login import LoginDialog, find_login, people
+from gridwatch.ui.login import Login, LoginDialog, find_login, people
 from gridwatch.ui.main_window import MainWindow
-from gridwatch.ui.sign_in import signed_in_desk
+from gridwatch.ui.sign_in import open_desk
 from gridwatch.video.pane import VideoPane
 from gridwatch.video.state import StreamState
 
@@ -107,35 +106,29 @@ def run_dispatcher(
     that camera's pane at once; `basemap` is the map's basemap when the settings name none (the demo's);
     `field_api` (the demo's field API address) shows in the status bar."""
     app = make_application(lang)
-    try:
-        store = Store(store_url)
-        if store.is_postgres:
-            desk = signed_in_desk(store, user, unattended=screenshot is not None)
-            if desk is None:
-                return 1
-            store, user = desk
+
+    def build(store: Store, user: str | None) -> tuple[Login, str] | None:
         if user is not None:
             login = find_login(store, user)
             if login is None:
                 raise StoreError(f"No active person with username '{user}'.")
-            workspace = "dispatcher"
-        elif screenshot is not None:  # unattended: the first desk person
+            return login, "dispatcher"
+        if screenshot is not None:  # unattended: the first desk person
             candidates = people(store)
             if not candidates:
                 raise StoreError("The store has no people who may open the dispatcher desk.")
-            login, workspace = candidates[0], "dispatcher"
-        else:
-            dialog = LoginDialog(store)
-            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen() is None:
-                return 1
-            chosen = dialog.chosen()
-            assert chosen is not None
-            login, workspace = chosen
-    except (StoreError, StoreUnavailable) as exc:
-        if screenshot is None:
-            QMessageBox.critical(None, "gridwatch", str(exc))
-        print(exc, file=sys.stderr)
+            return candidates[0], "dispatcher"
+        dialog = LoginDialog(store)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen() is None:
+            return None
+        return dialog.chosen()
+
+    opened = open_desk(
+        store_url, user, build, unattended=screenshot is not None, show_errors=screenshot is None
+    )
+    if opened is None:
         return 1
+    store, (login, workspace) = opened
     if workspace == "review":  # a supervisor chose the review station at sign-in (gridwatch.ui.review)
         from gridwatch.ui.review.window import ReviewWindow
 

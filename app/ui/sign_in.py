@@ -7,13 +7,28 @@ person is chosen from a list (gridwatch.ui.login).
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+import sys
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gridwatch.db.accounts import sign_in
 from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import SignInFailed, StoreError
 from gridwatch.db.store import Store
 from gridwatch.ui.widgets import named
+
+T = TypeVar("T")
 
 
 class SignInDialog(QDialog):
@@ -89,3 +104,32 @@ def signed_in_desk(store: Store, user: str | None, *, unattended: bool) -> tuple
         store.dispose()
         raise StoreError(f"You are signed in to the store as '{signed_in}', not '{user}'.")
     return store, signed_in or user
+
+
+def open_desk(
+    store_url: str | None,
+    user: str | None,
+    build: Callable[[Store, str | None], T | None],
+    *,
+    unattended: bool,
+    show_errors: bool,
+) -> tuple[Store, T] | None:
+    """The opening every window launcher (dispatcher, review station, wall) shares: open the store, sign in
+    on PostgreSQL (`signed_in_desk`), then `build` the window's start on the store as the desk's person.
+    None when the person cancels (a sign-in dialog, or `build` returning None) or the store refuses: the
+    refusal is printed, and shown in a message box with `show_errors` (an attended window), so the
+    launcher only returns 1. Run it with the QApplication made: the sign-in dialog needs it."""
+    try:
+        store = Store(store_url)
+        if store.is_postgres:
+            desk = signed_in_desk(store, user, unattended=unattended)
+            if desk is None:
+                return None
+            store, user = desk
+        built = build(store, user)
+    except (StoreError, StoreUnavailable) as exc:
+        if show_errors:
+            QMessageBox.critical(None, "gridwatch", str(exc))
+        print(exc, file=sys.stderr)
+        return None
+    return None if built is None else (store, built)

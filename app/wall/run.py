@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QPoint, QRect, QTimer
 from PySide6.QtGui import QImage, QPainter, Qt
 
-from gridwatch.db.engine import StoreUnavailable
-from gridwatch.db.errors import StoreError
 from gridwatch.db.store import Store
 from gridwatch.ui.application import make_application
-from gridwatch.ui.sign_in import signed_in_desk
+from gridwatch.ui.sign_in import open_desk
 from gridwatch.video.state import StreamState
 from gridwatch.wall.control import WallControl
 from gridwatch.wall.controller import WallController
@@ -26,17 +23,14 @@ def run_wall(store_url: str | None, wall: str, user: str | None, screenshot: Pat
     """The wall runs as a signed-in person on PostgreSQL (docs/SECURITY.md); on SQLite as `user`, else
     $GRIDWATCH_USER, else the built-in admin."""
     app = make_application()
-    try:
-        store = Store(store_url)
-        if store.is_postgres:
-            desk = signed_in_desk(store, user, unattended=screenshot is not None)
-            if desk is None:
-                return 1
-            store, user = desk
-        controller = WallController(store, wall, user or os.environ.get("GRIDWATCH_USER") or "admin")
-    except (StoreError, StoreUnavailable) as exc:
-        print(exc, file=sys.stderr)
+
+    def build(store: Store, user: str | None) -> WallController:
+        return WallController(store, wall, user or os.environ.get("GRIDWATCH_USER") or "admin")
+
+    opened = open_desk(store_url, user, build, unattended=screenshot is not None, show_errors=False)
+    if opened is None:
         return 1
+    store, controller = opened
     controller.start(live=screenshot is None)
     if screenshot is not None:
         code = save_screenshot(controller, screenshot)

@@ -3,19 +3,17 @@ screenshot of it and exit."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog
 
-from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import StoreError
 from gridwatch.db.store import Store
 from gridwatch.ui.application import make_application
 from gridwatch.ui.login import Login, LoginDialog, find_login, people
 from gridwatch.ui.review.window import ReviewWindow
-from gridwatch.ui.sign_in import signed_in_desk
+from gridwatch.ui.sign_in import open_desk
 from gridwatch.ui.workspaces import WORKSPACES
 
 DECIDING_ROLES = frozenset({"shift_leader", "dispatcher", "admin"})
@@ -77,22 +75,19 @@ def run_review(
     `auto_sign_in` (the demo's store) opens it as `reviewer` without asking, as `gridwatch demo` does;
     `prefer` names who that is when the store has them (the demo's 督查长)."""
     app = make_application(lang)
-    try:
-        store = Store(store_url)
-        if store.is_postgres:
-            desk = signed_in_desk(store, user, unattended=screenshot is not None)
-            if desk is None:
-                return 1
-            store, user = desk
+
+    def build(store: Store, user: str | None) -> ReviewWindow | None:
         login = choose_login(store, user, screenshot is not None or auto_sign_in, prefer)
         if login is None:
-            return 1
-        window = ReviewWindow(store, login, default_basemap=basemap, live=screenshot is None)
-    except (StoreError, StoreUnavailable) as exc:
-        if screenshot is None:
-            QMessageBox.critical(None, "gridwatch", str(exc))
-        print(exc, file=sys.stderr)
+            return None
+        return ReviewWindow(store, login, default_basemap=basemap, live=screenshot is None)
+
+    opened = open_desk(
+        store_url, user, build, unattended=screenshot is not None, show_errors=screenshot is None
+    )
+    if opened is None:
         return 1
+    store, window = opened
     window.tabs.setCurrentIndex(TABS.index(tab))
     window.show()
     if screenshot is not None:
