@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -35,6 +36,20 @@ STAFF = {
     "worker": ["grid_worker"],
     "supervisor": ["supervisor"],
 }
+
+Step = tuple[str, str, dict[str, Any]]
+"""One workflow action in a test: (action, the `staff` username who takes it, its ActionInput fields)."""
+FULL_LOOP: tuple[Step, ...] = (
+    ("register", "leader", {}),
+    ("dispatch", "dispatcher", {"department": "CGJ"}),
+    ("accept", "handler", {}),
+    ("feedback", "handler", {}),
+    ("send_check", "acceptor", {}),
+    ("check_pass", "worker", {}),
+    ("close", "leader", {}),
+)
+"""A reported case's whole normal loop, register to close, each step by the `staff` account allowed to
+take it (a tuple, so no test changes it for the next; copy a step's fields before changing them)."""
 
 
 @pytest.fixture(scope="session")

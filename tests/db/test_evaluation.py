@@ -5,9 +5,8 @@ empty period, and a street supervisor's view limited by row-level security (sign
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 from shapely.geometry import MultiPolygon, box
@@ -29,23 +28,12 @@ from gridwatch.db.models import (
 )
 from gridwatch.db.reads.evaluation import WORKER_METRICS, Evaluation, drill, evaluate, source_totals
 from gridwatch.db.store import Store, utcnow
-from tests.conftest import PG_URL, local, pg_url
+from tests.conftest import FULL_LOOP, PG_URL, Step, local, pg_url
 
 NOV = (date(2025, 11, 1), date(2025, 11, 30))
 STREET, C1, C2 = "350203001", "350203001001", "350203001002"
 G1, G2 = C1 + "01", C2 + "01"
 X = {G1: 118.105, G2: 118.205}
-
-Step = tuple[str, str, dict[str, Any]]
-FULL: list[Step] = [
-    ("register", "leader", {}),
-    ("dispatch", "dispatcher", {"department": "CGJ"}),
-    ("accept", "handler", {}),
-    ("feedback", "handler", {}),
-    ("send_check", "acceptor", {}),
-    ("check_pass", "worker", {}),
-    ("close", "leader", {}),
-]
 
 
 def territory(store: Store) -> None:
@@ -74,7 +62,7 @@ def territory(store: Store) -> None:
                      roles=[PersonRole(role="handler")]))  # fmt: skip
 
 
-def run(store: Store, steps: list[Step], day: int, grid: str = G1,
+def run(store: Store, steps: Sequence[Step], day: int, grid: str = G1,
         source: str = "grid_worker", category: str = "09006") -> str:  # fmt: skip
     no = store.report(
         actor="worker" if source == "grid_worker" else "acceptor",
@@ -94,24 +82,23 @@ def run(store: Store, steps: list[Step], day: int, grid: str = G1,
 def seed(store: Store) -> dict[str, str]:
     """Cases with known outcomes in November 2025 (the totals the tests below state), ratings, clocks."""
     territory(store)
-    cases = {"on_time": run(store, FULL, 3)}
+    cases = {"on_time": run(store, FULL_LOOP, 3)}
     cases["rework"] = run(
         store,
-        FULL[:4]
-        + [("send_check", "acceptor", {}), ("check_fail", "worker", {"reason": "未清理"}),
+        [*FULL_LOOP[:4], ("send_check", "acceptor", {}), ("check_fail", "worker", {"reason": "未清理"}),
            ("accept", "handler", {}), ("feedback", "handler", {}), ("send_check", "acceptor", {}),
            ("check_pass", "worker", {})],
         4,
         grid=G2,
         category="06010",
     )  # fmt: skip
-    late: list[Step] = [(a, w, dict(kw)) for a, w, kw in FULL]
+    late: list[Step] = [(a, w, dict(kw)) for a, w, kw in FULL_LOOP]
     late[3] = ("feedback", "handler", {"at": local(2025, 11, 20, 9, 0)})  # handled after its deadline
     for i in range(4, 7):
         late[i] = (late[i][0], late[i][1], {"at": local(2025, 11, 20, 10, i)})
     late[5] = ("check_pass", "worker", {"at": local(2025, 11, 20, 11, 0)})  # 56 min after send_check: late
     cases["late"] = run(store, late, 5, source="hotline")
-    cases["open_late"] = run(store, FULL[:3], 6, grid=G2)  # still handling, past its deadline at the end
+    cases["open_late"] = run(store, FULL_LOOP[:3], 6, grid=G2)  # still handling, past its deadline at the end
     rejected: list[Step] = [("send_verify", "acceptor", {}), ("reject", "acceptor", {"reason": "重复"})]
     cases["rejected"] = run(store, rejected, 7, source="citizen")
     cases["extended"] = run(

@@ -12,7 +12,7 @@ from gridwatch.db.errors import Conflict, Forbidden, InvalidAction, InvalidInput
 from gridwatch.db.lifecycle import ActionInput
 from gridwatch.db.models import CaseEvent, Department, OrgUnit, RoutingRule
 from gridwatch.db.store import MAX_ATTACHMENT_BYTES, NewAttachment, Store, utcnow
-from tests.conftest import PG_URL, local
+from tests.conftest import FULL_LOOP, PG_URL, local
 
 LON, LAT = 118.09, 24.47
 
@@ -37,15 +37,7 @@ def act(store: Store, case_no: str, action: str, actor: str, **kw: object) -> No
 
 def test_whole_loop_leaves_one_event_per_step(store: Store, staff: dict[str, str]) -> None:
     no = new_case(store)
-    steps = [
-        ("register", "leader", {}),
-        ("dispatch", "dispatcher", {"department": "CGJ"}),
-        ("accept", "handler", {}),
-        ("feedback", "handler", {}),
-        ("send_check", "acceptor", {}),
-        ("check_pass", "worker", {}),
-        ("close", "leader", {}),
-    ]
+    steps = FULL_LOOP  # the whole loop, register to close
     t = local(2025, 11, 3, 9, 10)
     for i, (action, who, kw) in enumerate(steps):
         act(store, no, action, who, at=t + timedelta(minutes=10 * i), **kw)
@@ -143,13 +135,7 @@ def test_extension_and_suspension_move_the_deadline(store: Store, staff: dict[st
 
 def test_rework_counts_and_keeps_the_clock(store: Store, staff: dict[str, str]) -> None:
     no = new_case(store)
-    for action, who, kw in [
-        ("register", "leader", {}),
-        ("dispatch", "dispatcher", {"department": "CGJ"}),
-        ("accept", "handler", {}),
-        ("feedback", "handler", {}),
-        ("send_check", "acceptor", {}),
-    ]:
+    for action, who, kw in FULL_LOOP[:5]:  # up to send_check
         act(store, no, action, who, **kw)
     with store.session() as s:
         due = store.case(s, no).deadline_at
@@ -164,14 +150,7 @@ def test_closure_review_sends_a_checked_case_back_to_an_on_site_check(
 ) -> None:
     no = new_case(store)
     t = local(2025, 11, 3, 9, 10)
-    steps = [
-        ("register", "leader", {}),
-        ("dispatch", "dispatcher", {"department": "CGJ"}),
-        ("accept", "handler", {}),
-        ("feedback", "handler", {}),
-        ("send_check", "acceptor", {}),
-        ("check_pass", "worker", {}),
-    ]
+    steps = FULL_LOOP[:-1]  # checked on site, not yet closed
     for i, (action, who, kw) in enumerate(steps):
         act(store, no, action, who, at=t + timedelta(minutes=10 * i), **kw)
     with pytest.raises(InvalidInput, match="needs a reason"):

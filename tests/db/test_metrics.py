@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 import pytest
@@ -11,12 +12,10 @@ from gridwatch.db.lifecycle import ActionInput
 from gridwatch.db.metrics import MetricRow, compute, percent
 from gridwatch.db.models import Department, Person, PersonRole
 from gridwatch.db.store import Store, utcnow
-from tests.conftest import local
+from tests.conftest import FULL_LOOP, Step, local
 
 
-def run(
-    store: Store, steps: list[tuple[str, str, dict[str, object]]], day: int, category: str = "09006"
-) -> str:
+def run(store: Store, steps: Sequence[Step], day: int, category: str = "09006") -> str:
     no = store.report(
         actor="worker",
         source="grid_worker",
@@ -26,28 +25,18 @@ def run(
         reported_at=local(2025, 11, day, 9, 0),
     ).case_no
     for i, (action, who, kw) in enumerate(steps):
+        kw = dict(kw)
         at = kw.pop("at", local(2025, 11, day, 9, 10 + i))
         store.act(no, action, actor=who, inp=ActionInput(at=at, **kw))  # type: ignore[arg-type]
     return no
 
 
-FULL = [
-    ("register", "leader", {}),
-    ("dispatch", "dispatcher", {"department": "CGJ"}),
-    ("accept", "handler", {}),
-    ("feedback", "handler", {}),
-    ("send_check", "acceptor", {}),
-    ("check_pass", "worker", {}),
-    ("close", "leader", {}),
-]
-
-
 def test_department_metrics_from_known_cases(store: Store, staff: dict[str, str]) -> None:
-    run(store, FULL, 3)  # on time, closed
+    run(store, FULL_LOOP, 3)  # on time, closed
     run(
         store,
-        FULL[:4]
-        + [
+        [
+            *FULL_LOOP[:4],
             ("send_check", "acceptor", {}),
             ("check_fail", "worker", {"reason": "未清理"}),
             ("accept", "handler", {}),
@@ -57,13 +46,13 @@ def test_department_metrics_from_known_cases(store: Store, staff: dict[str, str]
         ],
         4,
     )  # one rework, checked, not closed
-    late = [dict(s[2]) for s in FULL]
-    late_steps = [(a, w, kw) for (a, w, _), kw in zip(FULL, late, strict=True)]
+    late = [dict(s[2]) for s in FULL_LOOP]
+    late_steps = [(a, w, kw) for (a, w, _), kw in zip(FULL_LOOP, late, strict=True)]
     late_steps[3] = ("feedback", "handler", {"at": local(2025, 11, 20, 9, 0)})  # handled after its deadline
     for i in range(4, 7):
         late_steps[i] = (late_steps[i][0], late_steps[i][1], {"at": local(2025, 11, 20, 10, i)})
     run(store, late_steps, 5)
-    run(store, FULL[:3], 6)  # still handling, deadline passed by the end of the period
+    run(store, FULL_LOOP[:3], 6)  # still handling, deadline passed by the end of the period
     run(store, [("reject", "acceptor", {"reason": "重复"})], 7)
     with store.session() as s:  # SZ's own handler: a handler acts on their department's cases
         sz_id = s.scalar(select(Department.id).where(Department.code == "SZ"))
@@ -96,7 +85,7 @@ def test_department_metrics_from_known_cases(store: Store, staff: dict[str, str]
 
 @pytest.mark.parametrize("by", ["street", "grid", "source", "category"])
 def test_every_grouping_runs(store: Store, staff: dict[str, str], by: str) -> None:
-    run(store, FULL, 3)
+    run(store, FULL_LOOP, 3)
     with store.session() as s:
         rows = compute(s, date(2025, 11, 1), date(2025, 11, 30), by)  # type: ignore[arg-type]
     assert sum(r.reported for r in rows) == 1
