@@ -61,6 +61,17 @@ def open_pane(
     return p
 
 
+Seeded = tuple[dict[str, str], EvaluationPane]
+
+
+@pytest.fixture
+def seeded(store: Store, staff: dict[str, str], qtbot: QtBot, pane: list[EvaluationPane]) -> Seeded:
+    """November 2025's known cases (name → case number, tests/db/test_evaluation.py's `seed`) and a pane
+    showing that month over the whole territory."""
+    cases = seed(store)
+    return cases, open_pane(qtbot, pane, store)
+
+
 def choose(p: EvaluationPane, start: date, end: date, scope: str | None = None) -> None:
     """Pick a period as a person does and wait for its figures (the pane reads them off the GUI thread)."""
     p.set_period(start, end, scope)
@@ -89,11 +100,8 @@ def cli_rows(store: Store, group: str) -> dict[str, dict[str, object]]:
     return {("total" if r.get("row") == "total" else r["key"]): r for r in rows}
 
 
-def test_the_numbers_in_the_window_are_report_metrics(
-    store: Store, staff: dict[str, str], qtbot: QtBot, pane: list[EvaluationPane]
-) -> None:
-    seed(store)
-    p = open_pane(qtbot, pane, store)
+def test_the_numbers_in_the_window_are_report_metrics(store: Store, seeded: Seeded) -> None:
+    _, p = seeded
     assert p.stack.currentWidget() is p.body
     for group in GROUPS:
         window, cli = shown(p, group), cli_rows(store, group)
@@ -114,10 +122,9 @@ def test_the_numbers_in_the_window_are_report_metrics(
 
 
 def test_every_number_drills_down_to_exactly_the_cases_counted(
-    store: Store, staff: dict[str, str], qtbot: QtBot, pane: list[EvaluationPane]
+    store: Store, qtbot: QtBot, seeded: Seeded
 ) -> None:
-    cases = seed(store)
-    p = open_pane(qtbot, pane, store)
+    cases, p = seeded
     table = p.tables["department"]
     columns = p.columns("department")
     checked = 0
@@ -157,11 +164,8 @@ def test_every_number_drills_down_to_exactly_the_cases_counted(
     assert rate is not None and rate.case_numbers() == [cases["on_time"]]
 
 
-def test_an_empty_period_says_no_cases(
-    store: Store, staff: dict[str, str], qtbot: QtBot, pane: list[EvaluationPane]
-) -> None:
-    seed(store)
-    p = open_pane(qtbot, pane, store)
+def test_an_empty_period_says_no_cases(seeded: Seeded) -> None:
+    _, p = seeded
     choose(p, date(2024, 2, 1), date(2024, 2, 29))
     assert p.stack.currentWidget() is p.no_cases and p.no_cases.isVisible()
     assert p.no_cases.text() == "No cases in this period and scope."
@@ -170,11 +174,8 @@ def test_an_empty_period_says_no_cases(
     assert p.stack.currentWidget() is p.body
 
 
-def test_a_bad_period_is_said_and_no_stale_numbers_stay(
-    store: Store, staff: dict[str, str], qtbot: QtBot, pane: list[EvaluationPane]
-) -> None:
-    seed(store)
-    p = open_pane(qtbot, pane, store)
+def test_a_bad_period_is_said_and_no_stale_numbers_stay(seeded: Seeded) -> None:
+    _, p = seeded
     messages: list[str] = []
     p.message.connect(messages.append)
     choose(p, date(2025, 11, 30), date(2025, 11, 1))
@@ -239,11 +240,8 @@ def test_a_scope_narrows_the_window_to_it(
     assert p.evaluation.scope is None
 
 
-def test_the_thematic_map_colours_grids_by_the_evaluation(
-    store: Store, staff: dict[str, str], qtbot: QtBot, pane: list[EvaluationPane]
-) -> None:
-    seed(store)
-    p = open_pane(qtbot, pane, store)
+def test_the_thematic_map_colours_grids_by_the_evaluation(store: Store, qtbot: QtBot, seeded: Seeded) -> None:
+    _, p = seeded
     thematic = ThematicMap(store)
     qtbot.addWidget(thematic)
     assert thematic.wait_loaded(15_000)
@@ -293,11 +291,8 @@ def test_a_community_supervisor_sees_only_their_community(
     assert login is not None and "supervisor" in login.roles
 
 
-def test_a_grid_workers_figures_drill_down_to_their_cases(
-    store: Store, staff: dict[str, str], qtbot: QtBot, pane: list[EvaluationPane]
-) -> None:
-    cases = seed(store)
-    p = open_pane(qtbot, pane, store)
+def test_a_grid_workers_figures_drill_down_to_their_cases(seeded: Seeded) -> None:
+    cases, p = seeded
     table = p.tables["worker"]
     columns = p.columns("worker")
     row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "worker")
