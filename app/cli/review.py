@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from gridwatch.cli.reachable import require_reachable
-from gridwatch.cli.root import AsOption, DbOption, app, errors
+from gridwatch.cli.root import AsOption, DbOption, LangOption, ScreenshotOption, app, errors
 from gridwatch.db.demo_city.people import DEMO_REVIEWER
 
 TABS = ("closure", "evaluation", "map")
@@ -17,12 +17,8 @@ TABS = ("closure", "evaluation", "map")
 def review_command(
     db: str | None = DbOption,
     user: str | None = AsOption,
-    lang: str | None = typer.Option(
-        None, "--lang", help="UI language: zh_CN or en. Default: setting, else locale."
-    ),
-    screenshot: Path | None = typer.Option(
-        None, "--screenshot", help="Open the window, wait until loaded, save it as this PNG and exit."
-    ),
+    lang: str | None = LangOption,
+    screenshot: Path | None = ScreenshotOption,
     tab: str = typer.Option(
         "closure", "--tab", help="The tab to open on (and a screenshot shows): closure, evaluation or map."
     ),

@@ -40,6 +40,10 @@ AsOption = typer.Option(
     "PostgreSQL you act as the user you sign in as (in the URL, or PGUSER/PGPASSWORD/~/.pgpass).",
 )
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON instead of a table.")
+LangOption = typer.Option(None, "--lang", help="UI language: zh_CN or en. Default: setting, else locale.")
+ScreenshotOption = typer.Option(
+    None, "--screenshot", help="Open the window, wait until loaded, save it as this PNG and exit."
+)
 
 EXIT_USER_ERROR = 1
 EXIT_UNREACHABLE = 3

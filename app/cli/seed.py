@@ -19,7 +19,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from gridwatch.cli.root import DbOption, JsonOption, app, console, open_store, print_json
+from gridwatch.cli.root import DbOption, JsonOption, ScreenshotOption, app, console, open_store, print_json
 from gridwatch.db.config import demo_sqlite_path
 from gridwatch.db.demo_city import DemoSummary, has_territory, seed_demo, table_counts
 from gridwatch.db.demo_city.people import DEMO_DISPATCHER
@@ -143,9 +143,7 @@ def demo_command(
     window: bool = typer.Option(True, "--window/--no-window", help="Open the dispatcher workstation."),
     simulate: bool = typer.Option(True, "--simulate/--no-simulate", help="Keep the district living."),
     lang: str | None = typer.Option(None, "--lang", help="UI language: zh_CN or en."),
-    screenshot: Path | None = typer.Option(
-        None, "--screenshot", help="Open the window, wait until loaded, save it as this PNG and exit."
-    ),
+    screenshot: Path | None = ScreenshotOption,
     open_camera: str | None = typer.Option(None, "--open-camera", hidden=True, help="Open this camera."),
 ) -> None:
     """Open the demo: its own store (demo.sqlite in the data directory), seeded the first time, and the

@@ -7,19 +7,15 @@ from pathlib import Path
 import typer
 
 from gridwatch.cli.reachable import require_reachable
-from gridwatch.cli.root import AsOption, DbOption, app
+from gridwatch.cli.root import AsOption, DbOption, LangOption, ScreenshotOption, app
 
 
 @app.command("dispatcher")
 def dispatcher_command(
     db: str | None = DbOption,
     user: str | None = AsOption,
-    lang: str | None = typer.Option(
-        None, "--lang", help="UI language: zh_CN or en. Default: setting, else locale."
-    ),
-    screenshot: Path | None = typer.Option(
-        None, "--screenshot", help="Open the window, wait until loaded, save it as this PNG and exit."
-    ),
+    lang: str | None = LangOption,
+    screenshot: Path | None = ScreenshotOption,
 ) -> None:
     """Open the dispatcher workstation: map, case queue, case detail and the lifecycle actions."""
     require_reachable(db)
