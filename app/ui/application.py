@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     QTranslator,
 )
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from gridwatch.db.errors import StoreError
 from gridwatch.db.store import Store
@@ -191,11 +191,18 @@ def save_screenshot(window: MainWindow, path: Path, timeout_ms: int = 15_000) ->
         wait(max(0, timeout_ms - clock.elapsed()))
     for pane in window.video.panes:  # a camera shows its picture, or why not
         _wait_settled(pane.video, max(0, timeout_ms - clock.elapsed()))
+    return shoot(window, window.store, path, settle_ms=300)  # the last frames and layout changes
+
+
+def shoot(window: QWidget, store: Store, path: Path, *, settle_ms: int) -> int:
+    """How every window's `--screenshot` ends, once its own content has loaded: let the events of
+    `settle_ms` run (late paints and layout changes), grab the window to the PNG at `path`, close the
+    window and the store. The exit code: 0 once the PNG is saved, else 1."""
     settle = QEventLoop()
-    QTimer.singleShot(300, settle.quit)  # the last frames and layout changes
+    QTimer.singleShot(settle_ms, settle.quit)
     settle.exec()
     path.parent.mkdir(parents=True, exist_ok=True)
     ok = window.grab().save(str(path))
     window.close()
-    window.store.dispose()
+    store.dispose()
     return 0 if ok else 1

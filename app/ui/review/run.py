@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+from PySide6.QtCore import QElapsedTimer
 from PySide6.QtWidgets import QDialog
 
 from gridwatch.db.errors import StoreError
 from gridwatch.db.store import Store
-from gridwatch.ui.application import make_application
+from gridwatch.ui.application import make_application, shoot
 from gridwatch.ui.login import Login, LoginDialog, find_login, people
 from gridwatch.ui.review.window import ReviewWindow
 from gridwatch.ui.sign_in import open_desk
@@ -112,11 +112,4 @@ def save_screenshot(window: ReviewWindow, path: Path, tab: str = "closure", time
         wait(timeout_ms)
     if tab == "evaluation":  # read off the GUI thread: shoot the figures, not the "counting" line
         window.evaluation.wait_loaded(timeout_ms)
-    settle = QEventLoop()
-    QTimer.singleShot(400, settle.quit)
-    settle.exec()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ok = window.grab().save(str(path))
-    window.close()
-    window.store.dispose()
-    return 0 if ok else 1
+    return shoot(window, window.store, path, settle_ms=400)
