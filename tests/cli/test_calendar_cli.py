@@ -103,11 +103,12 @@ def test_report_metrics_say_the_calendar_is_estimated(store: Store, staff: dict[
         "Council's holiday notice is not entered (gridwatch calendar check YEAR)."
     )
     code, out, err = gw(store, *args, "--format", "csv")
-    header, row = out.splitlines()
+    header, row, total = out.splitlines()
     assert code == 0 and header.endswith(",等级,估算日历") and row.endswith(",estimated")
+    assert total.startswith("total,") and total.endswith(",estimated")
     code, out, err = gw(store, *args)  # the table on a terminal
     assert code == 0 and "estimated calendar for 2027" in " ".join(err.split())
     gw(store, "calendar", "set", "2027-01-01", "--holiday", "--name", "元旦", "--as", "admin")
     code, out, err = gw(store, *args, "--format", "json")
     # one day entered does not make 2027 known: the figures still rest on the estimate
-    assert [r["estimated_calendar"] for r in json.loads(out)] == [True] and "2027" in err
+    assert [r["estimated_calendar"] for r in json.loads(out)] == [True, True] and "2027" in err
