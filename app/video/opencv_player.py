@@ -15,11 +15,12 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from gridwatch.video.state import OPEN_ATTEMPTS, BackOff, StreamState
 
-# Low-latency demuxing, and RTSP over TCP (no lost UDP packets smearing H.264 frames). Read by OpenCV's
-# FFmpeg backend at each open, so it must be set before the first VideoCapture.
-os.environ.setdefault(
-    "OPENCV_FFMPEG_CAPTURE_OPTIONS", "rtsp_transport;tcp|fflags;nobuffer|flags;low_delay|max_delay;0"
-)
+# Low-latency decoding, and RTSP over TCP (no lost UDP packets smearing H.264 frames). Read by OpenCV's
+# FFmpeg backend at each open, so it must be set before the first VideoCapture. It is process-wide: the
+# demo's analytics and `analytics scan` read recorded files in the same process, and `fflags;nobuffer`
+# broke those (a file's frame times doubled, a short file had no readable frame), so it is not used.
+CAPTURE_OPTIONS = "rtsp_transport;tcp|flags;low_delay|max_delay;0"
+os.environ.setdefault("OPENCV_FFMPEG_CAPTURE_OPTIONS", CAPTURE_OPTIONS)
 OPEN_TIMEOUT_MS = 5000
 READ_TIMEOUT_MS = 5000
 TIMEOUTS = [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, OPEN_TIMEOUT_MS, cv2.CAP_PROP_READ_TIMEOUT_MSEC, READ_TIMEOUT_MS]

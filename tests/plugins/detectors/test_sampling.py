@@ -37,6 +37,18 @@ def test_a_rate_above_the_files_takes_every_frame(tmp_path: Path) -> None:
     assert [t for t, _ in sampled_frames(path, 5.0)] == [0.0, 0.5, 1.0, 1.5, 2.0, 2.5]
 
 
+def test_files_sample_the_same_in_a_process_that_plays_live_video(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The desk's live-stream options are process-wide (the demo runs analytics beside the video panes);
+    with `fflags;nobuffer` among them a file's times doubled and a short file had no frame."""
+    from gridwatch.video.opencv_player import CAPTURE_OPTIONS
+
+    monkeypatch.setenv("OPENCV_FFMPEG_CAPTURE_OPTIONS", CAPTURE_OPTIONS)
+    test_a_file_is_sampled_at_the_live_rate_and_downscaled(tmp_path)
+    test_a_rate_above_the_files_takes_every_frame(tmp_path)
+
+
 def test_a_file_that_is_not_a_video_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "broken.mp4"
     path.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(200))
