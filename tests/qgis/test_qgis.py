@@ -199,8 +199,12 @@ def qgis_process_env(gis: GisStore, tmp_path: Path) -> dict[str, str]:
         encoding="utf-8",
     )
     service.chmod(0o600)
+    # qgis_process embeds Debian's Python, which finds its prefix through the first `python3` on PATH:
+    # with the test command's venv first it took the venv's interpreter and found no `qgis` module
+    inherited = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH")}
     return {
-        **os.environ,
+        **inherited,
+        "PATH": "/usr/bin:/bin",
         "QT_QPA_PLATFORM": "offscreen",
         "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "config"),
         "QGIS_PLUGINPATH": str(plugins),
