@@ -8,10 +8,11 @@ A camera code is hashed onto a scene, so the same camera always shows the same s
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
+import threading
+import uuid
 import zlib
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -59,25 +60,33 @@ def resolve_stream(url: str, *, substream: bool = False, directory: Path | None 
     return str(scene_path(camera_scene(code), substream=substream, directory=folder))
 
 
+_ENCODING = threading.Lock()
+"""Panes, wall tiles and the demo's analytics resolve demo streams from several threads at once: one of
+them encodes a missing scene, the others wait for it instead of encoding it again."""
+
+
 def ensure_scenes(directory: Path | None = None) -> Path:
     """Encodes the scenes that are not in `directory` yet; returns the directory."""
     folder = directory or cache_dir()
-    missing = [i for i in range(SCENES) if not scene_path(i, substream=True, directory=folder).exists()]
-    if missing:
-        folder.mkdir(parents=True, exist_ok=True)
-        for index in missing:
-            write_scene(index, folder)
+    with _ENCODING:
+        missing = [i for i in range(SCENES) if not scene_path(i, substream=True, directory=folder).exists()]
+        if missing:
+            folder.mkdir(parents=True, exist_ok=True)
+            for index in missing:
+                write_scene(index, folder)
     return folder
 
 
 def write_scene(index: int, folder: Path) -> None:
     """Writes scene `index` and its sub-stream; the sub-stream last, as the mark that both are done.
-    Each file is written under a temporary name and renamed, so a reader never sees half a file."""
+    Each file is written under a name of its own and renamed, so a reader never sees half a file and two
+    writers (processes, or threads of one: the name was once the process id only, and two threads wrote
+    one file into a corrupt cache) never share one."""
     main, sub = scene_path(index, directory=folder), scene_path(index, substream=True, directory=folder)
     frames = list(scene(index).frames())
     small = [cv2.resize(f, SUB_SIZE, interpolation=cv2.INTER_AREA) for f in frames]
     for path, pictures, size in ((main, frames, (WIDTH, HEIGHT)), (sub, small, SUB_SIZE)):
-        partial = path.with_name(f".{path.name}.{os.getpid()}.mp4")
+        partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.mp4")
         _encode(pictures, size, partial)
         partial.replace(path)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import cv2
@@ -44,7 +45,13 @@ def test_cameras_map_to_scenes_stably_and_neighbours_differ() -> None:
 
 @pytest.mark.slow
 def test_scenes_are_encoded_once_and_resolved_by_camera_code(tmp_path: Path) -> None:
-    folder = ensure_scenes(tmp_path)
+    # panes, wall tiles and the analytics resolve streams from several threads at once: each file readable
+    with ThreadPoolExecutor(3) as pool:
+        folders = list(pool.map(lambda _: ensure_scenes(tmp_path), range(3)))
+    folder = folders[0]
+    for index in range(SCENES):
+        for sub_stream in (False, True):
+            assert cv2.VideoCapture(str(scene_path(index, substream=sub_stream, directory=folder))).read()[0]
     main = cv2.VideoCapture(str(scene_path(0, directory=folder)))
     ok, image = main.read()
     assert ok and image.shape[:2] == (HEIGHT, WIDTH)
