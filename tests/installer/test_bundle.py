@@ -243,7 +243,8 @@ def test_upgrade_keeps_store_and_config_and_migrates(
     head = ScriptDirectory.from_config(migrations).get_current_head()
     with sqlite3.connect(store) as db:
         assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
-        assert db.execute("SELECT count(*) FROM cases").fetchone() == (15,)  # 12 and the three that travel the centers
+        # 12 and the three that travel the centers
+        assert db.execute("SELECT count(*) FROM cases").fetchone() == (15,)
     assert config.read_text(encoding="utf-8") == f'db = "{store}"\n'
 
 
