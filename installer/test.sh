@@ -17,4 +17,5 @@ fi
 echo "== ruff";          ruff check .
 echo "== mypy";          mypy -p gridwatch
 echo "== import-linter"; lint-imports
-echo "== pytest";        pytest "$@"
+# two workers (pytest-xdist): each has its own PostgreSQL schema, free ports and temporary files
+echo "== pytest";        pytest -n "${GRIDWATCH_TEST_WORKERS:-2}" "$@"
