@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from gridwatch.db.accounts import USERNAME, sign_in
@@ -195,8 +196,8 @@ def watch_credentials(
                             changed(True)
                     if stop.is_set():
                         break
-        except (psycopg.Error, DBAPIError, OSError, StoreUnavailable):
-            changed(False)
+        except (psycopg.Error, DBAPIError, OSError, StoreUnavailable, PoolTimeout):
+            changed(False)  # PoolTimeout: every pooled connection busy; the watch tries again
             stop.wait(backoff)
         finally:
             if raw is not None:

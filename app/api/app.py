@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 import uvicorn
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException
@@ -16,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gridwatch.api import errors, field, open311
 from gridwatch.api.media import MediaPolicy
-from gridwatch.api.service import BODY_TIMEOUT, BURST, MAX_BODY, RATE, Service
+from gridwatch.api.service import BODY_TIMEOUT, BURST, MAX_BODY, POOL, RATE, Service, pooled
 from gridwatch.db.store import Store
 
 
@@ -61,8 +63,17 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
 
+@asynccontextmanager
+async def threads_for_the_pool(_app: FastAPI) -> AsyncIterator[None]:
+    """As many threads for the store's work as the pool has connections (anyio's default is 40): a
+    request beyond waits on the event loop, holding no thread that would only wait for a connection."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = POOL
+    yield
+
+
 def create_app(service: Service, *, body_timeout: float = BODY_TIMEOUT) -> FastAPI:
     app = FastAPI(
+        lifespan=threads_for_the_pool,
         title="gridwatch field API and Open311 GeoReport v2",
         version="1",
         description="The command center's store for the field: grid workers' and departments' apps (/api/v1) "
@@ -104,7 +115,7 @@ def serve(
     networks Open311's media_url may reach besides public addresses (app/api/media.py)."""
     media = MediaPolicy.allowing(media_allow)
     if workers <= 1:
-        app = create_app(Service(store, rate=rate, burst=burst, media=media))
+        app = create_app(Service(pooled(store.url), rate=rate, burst=burst, media=media))
         uvicorn.Server(uvicorn.Config(app, host=host, port=port, **SERVE_OPTIONS)).run()
         return
     os.environ[WORKER_ENV] = json.dumps(
@@ -120,5 +131,5 @@ def worker_app() -> FastAPI:
     options = json.loads(os.environ[WORKER_ENV])
     media = MediaPolicy.allowing(options.get("media_allow", []))
     return create_app(
-        Service(Store(options["url"]), rate=options["rate"], burst=options["burst"], media=media)
+        Service(pooled(options["url"]), rate=options["rate"], burst=options["burst"], media=media)
     )

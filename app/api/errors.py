@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from gridwatch.api.service import Unauthorized
@@ -98,6 +99,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StoreUnavailable)
     async def down(request: Request, exc: StoreUnavailable) -> Response:
         line = "The case store is unreachable; nothing was saved. Retry later."
+        return answer(request, 503, line, headers={"Retry-After": str(RETRY_AFTER_DOWN)})
+
+    @app.exception_handler(PoolTimeout)
+    async def busy(request: Request, exc: PoolTimeout) -> Response:
+        """Every connection of the pool stayed busy for POOL_WAIT seconds (app/api/service.py)."""
+        line = "The service is busy; nothing was saved. Retry later."
         return answer(request, 503, line, headers={"Retry-After": str(RETRY_AFTER_DOWN)})
 
     @app.exception_handler(TooMany)

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from gridwatch.api.media import MediaPolicy
 from gridwatch.db import field as bookkeeping
+from gridwatch.db.engine import make_engine
 from gridwatch.db.store import Store, utcnow
 
 MAX_BODY = 32 * 1024 * 1024
@@ -30,6 +31,25 @@ tunnel). A client over it gets 429 with Retry-After."""
 BURST = 60.0
 SIGN_IN_RATE, SIGN_IN_BURST = 0.2, 5.0
 """Password attempts per user name: five at once, then one every five seconds (guessing is slow)."""
+
+
+POOL = 16
+"""PostgreSQL connections one service process keeps open, and the threads that use them: more requests
+than two cores serve at once. A request beyond them waits for a free connection rather than opening one
+of its own: a new PostgreSQL connection (a server process forked, a sign-in) costs more than ten
+requests' work, and with SQLAlchemy's default pool of 5 every burst opened and closed them by the dozen
+(a third of a GET's time went to connecting, bench/api.py)."""
+POOL_WAIT = 10.0
+"""Seconds a request waits for a free connection before it is answered 503 (busy; nothing saved)."""
+
+
+def pooled(url: str, size: int = POOL, wait: float = POOL_WAIT) -> Store:
+    """The service's store: on PostgreSQL a fixed pool of `size` connections for requests (no overflow to
+    open and close under load) and one more, which the revocation watch holds (`Credentials`); SQLite
+    (the demo) keeps its default."""
+    if not url.startswith("postgresql"):
+        return Store(url)
+    return Store(engine=make_engine(url, pool_size=size + 1, max_overflow=0, pool_timeout=wait))
 
 
 class Unauthorized(Exception):

@@ -15,7 +15,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from gridwatch.api.service import MAX_BODY, Service
+from gridwatch.api.service import MAX_BODY, Service, pooled
 from gridwatch.db import field as bookkeeping
 from gridwatch.db.accounts import disable_user
 from gridwatch.db.lifecycle import ActionInput
@@ -238,6 +238,32 @@ def test_the_store_down_is_503_with_retry_after_and_the_retry_makes_one_case(ser
         through.dispose()
         cable.close()
     assert [r.case_no for r in reads.requests(served.owner)] == [first.json()["case_no"]]
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_every_connection_busy_is_503_with_retry_after_and_nothing_saved(served: Field) -> None:
+    """The service's fixed pool (app/api/service.py POOL): a request that finds every connection taken
+    for the pool's wait is told to retry, and writes nothing; once one is free, the retry makes the case."""
+    tight = pooled(served.service.store.url, size=1, wait=0.3)
+    try:
+        with Served(Service(tight)) as base:
+            headers = served.auth("worker") | {"Idempotency-Key": f"busy-{uuid.uuid4()}"}
+            form = {"category": "06010", "lon": IN_GRID[0], "lat": IN_GRID[1]}
+            assert requests.get(base + "/api/v1/tasks", headers=headers, timeout=20).json() == []
+            deadline = time.monotonic() + 10
+            while tight.engine.pool.checkedout() != 1:  # type: ignore[attr-defined]
+                assert time.monotonic() < deadline, "the revocation watch took no connection"
+                time.sleep(0.02)
+            with tight.engine.connect():  # the requests' one connection, held by another request's work
+                busy = requests.post(base + "/api/v1/reports", data=form, headers=headers, timeout=20)
+            assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
+            assert busy.json()["error"] == "The service is busy; nothing was saved. Retry later."
+            assert reads.requests(served.owner) == []
+            again = requests.post(base + "/api/v1/reports", data=form, headers=headers, timeout=20)
+            assert again.status_code == 201, again.text
+    finally:
+        tight.dispose()
+    assert [r.case_no for r in reads.requests(served.owner)] == [again.json()["case_no"]]
 
 
 def test_a_body_that_stops_arriving_is_408_and_frees_the_worker(served: Field) -> None:
