@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 import urllib3
-from urllib3.exceptions import HTTPError
+from urllib3.exceptions import HTTPError, ReadTimeoutError
 
 from gridwatch.db.errors import InvalidInput
 from gridwatch.db.store import NewAttachment
@@ -58,6 +58,11 @@ def refuse(line: str) -> InvalidInput:
     return InvalidInput(f"media_url: {line}")
 
 
+def _late(policy: MediaPolicy) -> InvalidInput:
+    """The fetch's time is up, however it ran out: the citizen's app is told so, not an exception's name."""
+    return refuse(f"the photo did not arrive within {policy.timeout:g} s.")
+
+
 def _address(host: str, port: int, policy: MediaPolicy) -> str:
     """The host's first address, once every address it has is permitted."""
     try:
@@ -92,7 +97,7 @@ def fetch(url: str, policy: MediaPolicy) -> NewAttachment:
         address = _address(parts.hostname, port, policy)
         left = deadline - time.monotonic()
         if left <= 0:
-            raise refuse(f"the photo did not arrive within {policy.timeout:g} s.")
+            raise _late(policy)
         timeout = urllib3.Timeout(connect=min(left, 5.0), read=left)
         pool: urllib3.HTTPConnectionPool
         if parts.scheme == "https":  # to the checked address, with the name for TLS (SNI and certificate)
@@ -115,6 +120,8 @@ def fetch(url: str, policy: MediaPolicy) -> NewAttachment:
                 retries=False,
                 preload_content=False,
             )
+        except ReadTimeoutError:  # the read timeout is what was left of the whole fetch's time
+            raise _late(policy) from None
         except HTTPError as exc:
             raise refuse(f"the photo could not be fetched ({type(exc).__name__}).") from None
         try:
@@ -156,8 +163,10 @@ def _read(answer: urllib3.BaseHTTPResponse, policy: MediaPolicy, deadline: float
             if size > policy.max_bytes:
                 raise refuse(f"the photo is over {policy.max_bytes // 2**20} MB.")
             if time.monotonic() > deadline:
-                raise refuse(f"the photo did not arrive within {policy.timeout:g} s.")
+                raise _late(policy)
             chunks.append(chunk)
+    except ReadTimeoutError:
+        raise _late(policy) from None
     except HTTPError as exc:
         raise refuse(f"the photo could not be fetched ({type(exc).__name__}).") from None
     return b"".join(chunks)
