@@ -1,36 +1,37 @@
 """The field API served by `gridwatch serve api` on PostgreSQL, driven by real HTTP clients.
 
-Run by hand:  cd bench && python api.py [--compare] [--seconds 5] [--clients 8] [--client-processes 2]
-              [--workers 8] [--server-workers 2]
+Run by hand:  cd bench && python api.py [--compare] [--seconds 5] [--connections 16] [--workers 8]
+              [--server-workers 2]
+Needs wrk (Debian: apt-get install wrk), the load generator: C, so the clients take little of the two
+cores the service shares with them (Python clients took about half and capped every figure).
 
 Targets (issue 11): a report with a 200 KB photo sustained ≥ 200/s with p99 ≤ 100 ms; `GET requests`
 ≥ 1,000/s; positions ≥ 5,000 points/s in batches. A scratch schema gets a grid, `--workers` grid workers
 with their own login roles (signed in with their passwords through the API, as phones do) and a
 citizen app's key; the service runs in its own process, signed in as a NOINHERIT login role (member of
-gridwatch_service), so every request is `SET LOCAL ROLE` to its person. `--client-processes` ×
-`--clients` threads send requests for `--seconds` each phase, each over its own keep-alive connection:
+gridwatch_service), so every request is `SET LOCAL ROLE` to its person. wrk keeps `--connections`
+keep-alive connections busy for `--seconds` each phase, a random signed-in worker's token per request:
 - reports: multipart, category + position + a 200 KB JPEG, a fresh Idempotency-Key each;
 - GET requests: `requests.json?service_request_id=N` for a random reported case (one row), as the app;
+  an answer without the case counts as failed;
 - positions: batches of 500 fixes.
-Prints requests/s, median and p99 latency per phase, and the load average before and after; with
-`--compare`, the same phases first against the service as it was (one process, h11 + asyncio, a token
-lookup per request) and the ratios now/before, from one run.
+Prints requests/s, median and p99 latency per phase (wrk's, over every request), the service's CPU per
+request, and the load average before and after; with `--compare`, the same phases first against the
+service as it was (one process, h11 + asyncio, a token lookup per request) and the ratios now/before,
+from one run.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import random
-import statistics
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,13 +40,13 @@ import numpy as np
 import requests
 from scratch_store import PG_URL, pg_schema, pg_url
 from shapely.geometry import MultiPolygon, box
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from urllib3 import encode_multipart_formdata
 
 from gridwatch.db import field as bookkeeping
 from gridwatch.db.accounts import add_user
-from gridwatch.db.models import OrgUnit
+from gridwatch.db.models import Case, OrgUnit
 from gridwatch.db.store import Store, utcnow
 
 SCHEMA = "bench_api"
@@ -93,120 +94,187 @@ def territory(store: Store, workers: int, tag: str) -> list[str]:
     return names
 
 
+WRK_SCRIPT = """-- bench/api.py: one phase's requests for wrk (https://github.com/wg/wrk), written per phase
+local tokens = {TOKENS}
+local ids = {IDS}
+local method, path, content_type, expected = "METHOD", "PATH", "CONTENT_TYPE", EXPECTED
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("id", #threads)
+end
+function init(args)
+  wrong, sent = 0, 0
+  math.randomseed(RUN * 100 + id)
+  body = nil
+  if "BODY_FILE" ~= "" then
+    local f = assert(io.open("BODY_FILE", "rb"))
+    body = f:read("*a")
+    f:close()
+  end
+end
+function request()
+  sent = sent + 1
+  local headers = {["Authorization"] = "Bearer " .. tokens[math.random(#tokens)]}
+  if content_type ~= "" then headers["Content-Type"] = content_type end
+  -- a fresh Idempotency-Key per report: a new case each, as from many phones
+  headers["Idempotency-Key"] = string.format("bench-RUN-%d-%d", id, sent)
+  local target = path
+  if #ids > 0 then target = path .. ids[math.random(#ids)] end
+  return wrk.format(method, target, headers, body)
+end
+function response(status, headers, answer)
+  -- a GET must find its request: "[]" is a wrong answer even with 200
+  if status ~= expected or answer == "[]" then wrong = wrong + 1 end
+end
+function done(summary, latency, requests)
+  local w = 0
+  for _, t in ipairs(threads) do w = w + t:get("wrong") end
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "wrong": %d, "errors": %d, "us": %d, "p50": %d, "p99": %d}\\n',
+    summary.requests, w, e.connect + e.read + e.write + e.timeout, summary.duration,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def lua_list(items: list[str]) -> str:
+    return ", ".join(f'"{item}"' for item in items)
+
+
 def run_phase(
     name: str,
-    processes: int,
-    clients: int,
+    base: str,
+    connections: int,
     seconds: float,
-    call: Callable[[requests.Session], int | tuple[int, str]],
-    server: int = 0,
+    *,
+    method: str,
+    path: str,
+    tokens: list[str],
+    expected: int,
+    server: int,
+    body: bytes = b"",
+    content_type: str = "",
+    ids: list[str] | None = None,
 ) -> Phase:
-    """`processes` × `clients` threads call `call` until `seconds` pass (processes, so the clients' own
-    Python is not the limit); the latencies of the calls that succeeded, and the failures."""
-    stop_at = time.time() + 0.5 + seconds  # the same moment in every process (forked)
-    fork = multiprocessing.get_context("fork")
-    out: multiprocessing.Queue[tuple[list[float], int, list[str]]] = fork.Queue()
-
-    def process() -> None:
-        latencies: list[list[float]] = [[] for _ in range(clients)]
-        failures = [0] * clients
-        made: list[list[str]] = [[] for _ in range(clients)]
-
-        def client(i: int) -> None:
-            while time.time() < stop_at - seconds:
-                time.sleep(0.01)
-            with requests.Session() as http:
-                while time.time() < stop_at:
-                    t0 = time.perf_counter()
-                    status = call(http)
-                    if isinstance(status, tuple):
-                        status, number = status
-                        made[i].append(number)
-                    if status in (200, 201):
-                        latencies[i].append(time.perf_counter() - t0)
-                    else:
-                        failures[i] += 1
-
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        out.put(([x for lane in latencies for x in lane], sum(failures), [n for lane in made for n in lane]))
-
-    workers = [fork.Process(target=process) for _ in range(processes)]
-    for w in workers:
-        w.start()
-    time.sleep(max(0.0, stop_at - seconds - time.time()))
-    cpu_before = tree_cpu(server) if server else 0.0
-    results = [out.get() for _ in workers]
-    cpu_used = tree_cpu(server) - cpu_before if server else 0.0
-    for w in workers:
-        w.join()
-    done = sorted(x for lat, _, _ in results for x in lat)
+    """wrk (C, two threads) keeps `connections` keep-alive connections busy for `seconds`, each sending
+    its next request as soon as the last is answered: the load costs the shared two cores little, so the
+    service's figures are the service's. `ids` are appended to `path` at random, one per request."""
+    with tempfile.TemporaryDirectory() as folder:
+        body_file = ""
+        if body:
+            body_file = str(Path(folder) / "body")
+            Path(body_file).write_bytes(body)
+        script = Path(folder) / "phase.lua"
+        filled = WRK_SCRIPT
+        for placeholder, value in (
+            ("TOKENS", lua_list(tokens)),
+            ("IDS", lua_list(ids or [])),
+            ("METHOD", method),
+            ("PATH", path),
+            ("CONTENT_TYPE", content_type),
+            ("EXPECTED", str(expected)),
+            ("BODY_FILE", body_file),
+            ("RUN", str(random.randrange(1, 10**6))),
+        ):
+            filled = filled.replace(placeholder, value)
+        script.write_text(filled)
+        before = cpu_used(server)
+        finished = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                "2",
+                "-c",
+                str(connections),
+                "-d",
+                f"{seconds:g}s",
+                "--timeout",
+                "30s",
+                "-s",
+                str(script),
+                base,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        after = cpu_used(server)
+    figures = json.loads(finished.stdout.strip().splitlines()[-1])
     phase = Phase(
-        name, done, sum(f for _, f, _ in results), seconds, [n for _, _, made in results for n in made]
+        name,
+        ok=figures["requests"] - figures["wrong"],
+        failures=figures["wrong"] + figures["errors"],
+        seconds=figures["us"] / 1e6,
+        median=figures["p50"] / 1000,
+        p99=figures["p99"] / 1000,
+        server_cpu=after[0] - before[0],
+        database_cpu=after[1] - before[1],
     )
-    phase.server_cpu = cpu_used
     print(
-        f"  {name:<26} {len(done):>6} ok {phase.failures:>4} failed  {phase.rate:8.1f}/s  "
-        f"median {phase.median:6.1f} ms  p99 {phase.p99:6.1f} ms  service CPU {phase.cpu_ms:5.1f} ms/req"
+        f"  {name:<26} {phase.ok:>6} ok {phase.failures:>4} failed  {phase.rate:8.1f}/s  "
+        f"median {phase.median:6.1f} ms  p99 {phase.p99:6.1f} ms  CPU ms/req: service {phase.cpu_ms:4.1f} "
+        f"PostgreSQL {phase.database_ms:4.1f}"
     )
     return phase
 
 
-def tree_cpu(pid: int) -> float:
-    """CPU seconds used so far by process `pid` and its descendants (the service and its workers), from
-    /proc: what one request costs the service, whatever else the shared machine runs."""
+def cpu_used(service: int) -> tuple[float, float]:
+    """CPU seconds used so far by process `service` and its descendants (the service and its workers), and
+    by every PostgreSQL process (the server is shared: other work on it counts too), from /proc: what
+    one request costs each side, whatever else the shared machine runs."""
     parents: dict[int, int] = {}
     used: dict[int, float] = {}
+    database = 0.0
     tick = os.sysconf("SC_CLK_TCK")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
+                name, fields = f.read().split("(", 1)[1].rsplit(")", 1)
         except OSError:
             continue
-        parents[int(entry)] = int(fields[1])
-        used[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+        numbers = fields.split()
+        seconds = (int(numbers[11]) + int(numbers[12])) / tick
+        parents[int(entry)] = int(numbers[1])
+        used[int(entry)] = seconds
+        if name == "postgres":
+            database += seconds
     total = 0.0
     for proc, seconds in used.items():
         walk = proc
-        while walk > 1 and walk != pid:
+        while walk > 1 and walk != service:
             walk = parents.get(walk, 0)
-        if walk == pid:
+        if walk == service:
             total += seconds
-    return total
+    return total, database
 
 
 @dataclass
 class Phase:
     name: str
-    latencies: list[float]
-    failures: int
+    ok: int
+    failures: int  # wrong status or answer, and connection errors
     seconds: float
-    made: list[str]
-    server_cpu: float = 0.0  # the service's CPU seconds during the phase
+    median: float  # ms, of every request wrk timed
+    p99: float  # ms
+    server_cpu: float  # the service's CPU seconds during the phase
+    database_cpu: float  # PostgreSQL's
 
     @property
     def rate(self) -> float:
-        return len(self.latencies) / self.seconds
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.latencies) * 1000 if self.latencies else float("nan")
+        return self.ok / self.seconds
 
     @property
     def cpu_ms(self) -> float:
         """The service's CPU per successful request (ms), all its processes."""
-        return self.server_cpu / max(len(self.latencies), 1) * 1000
+        return self.server_cpu / max(self.ok, 1) * 1000
 
     @property
-    def p99(self) -> float:
-        done = self.latencies
-        return done[min(len(done) - 1, int(len(done) * 0.99))] * 1000 if done else float("nan")
+    def database_ms(self) -> float:
+        return self.database_cpu / max(self.ok, 1) * 1000
 
 
 def main() -> None:
@@ -214,8 +282,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--clients", type=int, default=8, help="client threads per client process")
-    parser.add_argument("--client-processes", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16, help="wrk's keep-alive connections")
     parser.add_argument("--workers", type=int, default=8, help="signed-in grid workers")
     parser.add_argument("--port", type=int, default=18080)
     parser.add_argument("--server-workers", type=int, default=2, help="gridwatch serve api --workers")
@@ -250,7 +317,7 @@ def main() -> None:
             if args.compare:
                 command = [sys.executable, __file__, "--baseline-server", "BENCH_API_DB", str(args.port)]
                 print("before: 1 process, h11 + asyncio, a token/key lookup per request")
-                runs["before"] = with_server(command, env, args, people, key)
+                runs["before"] = with_server(command, env, args, owner, people, key)
             command = [
                 sys.executable,
                 "-m",
@@ -269,7 +336,7 @@ def main() -> None:
             print(
                 f"now: gridwatch serve api --workers {args.server_workers} (httptools, uvloop, tokens kept)"
             )
-            runs["now"] = with_server(command, env, args, people, key)
+            runs["now"] = with_server(command, env, args, owner, people, key)
             verdicts(runs["now"])
             if "before" in runs:
                 print("ratios now/before (rate ↑ better, latency ↓ better):")
@@ -304,17 +371,22 @@ def baseline_server(url: str, port: int) -> None:
 
 
 def with_server(
-    command: list[str], env: dict[str, str], args: argparse.Namespace, people: list[str], key: str
+    command: list[str],
+    env: dict[str, str],
+    args: argparse.Namespace,
+    owner: Store,
+    people: list[str],
+    key: str,
 ) -> list[Phase]:
     server = subprocess.Popen(command, env=env)
     try:
-        return bench(args, people, key, server.pid)
+        return bench(args, owner, people, key, server.pid)
     finally:
         server.terminate()
         server.wait(10)
 
 
-def bench(args: argparse.Namespace, people: list[str], key: str, server: int) -> list[Phase]:
+def bench(args: argparse.Namespace, owner: Store, people: list[str], key: str, server: int) -> list[Phase]:
     base = f"http://127.0.0.1:{args.port}"
     deadline = time.monotonic() + 30
     while True:
@@ -333,12 +405,9 @@ def bench(args: argparse.Namespace, people: list[str], key: str, server: int) ->
         tokens.append(answer.json()["token"])
     jpeg = photo()
     print(
-        f"  load average {os.getloadavg()}; photo {len(jpeg) // 1024} KB; "
-        f"{args.client_processes}×{args.clients} clients, {len(tokens)} signed-in workers, "
-        f"{args.seconds:.0f} s per phase"
+        f"  load average {os.getloadavg()}; photo {len(jpeg) // 1024} KB; wrk, {args.connections} "
+        f"connections, {len(tokens)} signed-in workers, {args.seconds:.0f} s per phase"
     )
-
-    # the multipart body is encoded once: the clients share the machine with the service
     form, content_type = encode_multipart_formdata(
         [
             ("category", "06010"),
@@ -348,61 +417,42 @@ def bench(args: argparse.Namespace, people: list[str], key: str, server: int) ->
             ("photos", ("scene.jpg", jpeg, "image/jpeg")),
         ]
     )
-
-    def report(http: requests.Session) -> tuple[int, str] | int:
-        answer = http.post(
-            base + "/api/v1/reports",
-            data=form,
-            headers={
-                "Authorization": f"Bearer {random.choice(tokens)}",
-                "Idempotency-Key": uuid.uuid4().hex,
-                "Content-Type": content_type,
-            },
-            timeout=30,
-        )
-        if answer.status_code == 201:
-            return 201, answer.json()["case_no"]
-        return answer.status_code
-
+    common = {"connections": args.connections, "seconds": args.seconds, "tokens": tokens, "server": server}
     reports = run_phase(
-        "report + 200 KB photo", args.client_processes, args.clients, args.seconds, report, server
+        "report + 200 KB photo",
+        base,
+        method="POST",
+        path="/api/v1/reports",
+        body=form,
+        content_type=content_type,
+        expected=201,
+        **common,
     )
-    reported = reports.made
-
-    def get_request(http: requests.Session) -> int:
-        number = random.choice(reported)
-        answer = http.get(
-            base + "/open311/v2/requests.json",
-            params={"api_key": key, "service_request_id": number},
-            timeout=30,
-        )
-        return answer.status_code if answer.status_code != 200 or answer.json() else 500
-
+    with owner.session() as s:
+        reported = list(s.scalars(select(Case.case_no)))
+    assert len(reported) >= reports.ok, "fewer cases than answered reports"
+    gets = run_phase(
+        "GET requests (one id)",
+        base,
+        method="GET",
+        path=f"/open311/v2/requests.json?api_key={key}&service_request_id=",
+        ids=reported,
+        expected=200,
+        **common,
+    )
     fixes = [
         {"at": f"2026-12-01T01:{i // 60 % 60:02d}:{i % 60:02d}+00:00", "lon": 118.105, "lat": 24.465}
         for i in range(POSITIONS_PER_BATCH)
     ]
-    body = json.dumps({"positions": fixes}).encode()
-
-    def positions(http: requests.Session) -> int:
-        answer = http.post(
-            base + "/api/v1/positions",
-            data=body,
-            headers={"Authorization": f"Bearer {random.choice(tokens)}", "Content-Type": "application/json"},
-            timeout=30,
-        )
-        return answer.status_code
-
-    gets = run_phase(
-        "GET requests (one id)", args.client_processes, args.clients, args.seconds, get_request, server
-    )
     batches = run_phase(
         f"positions ({POSITIONS_PER_BATCH}/batch)",
-        args.client_processes,
-        args.clients,
-        args.seconds,
-        positions,
-        server,
+        base,
+        method="POST",
+        path="/api/v1/positions",
+        body=json.dumps({"positions": fixes}).encode(),
+        content_type="application/json",
+        expected=200,
+        **common,
     )
     return [reports, gets, batches]
 
