@@ -121,7 +121,14 @@ class GridIndex:
 
     def _build(self, live: npt.NDArray[np.intp]) -> None:
         xmin, ymin, xmax, ymax = shapely.total_bounds(self._geoms[live])
-        width, height = max(xmax - xmin, 1e-12), max(ymax - ymin, 1e-12)
+        # The cell size is chosen for the bounds' area, but the raster is at least one coarsest cell
+        # across its short side. Bounds narrower than that (grids drawn on one line: collinear vertices,
+        # zero area) got cells sized for an area the raster does not have, hundreds of millions of them
+        # (a MemoryError); so the short side counts as one coarsest cell at least. Up to an aspect of
+        # 32:1 nothing changes.
+        longest = max(xmax - xmin, ymax - ymin, 1e-12)
+        width = max(xmax - xmin, longest / _BASE_CELLS_PER_AXIS)
+        height = max(ymax - ymin, longest / _BASE_CELLS_PER_AXIS)
         target = min(max(live.size * _CELLS_PER_POLYGON, _MIN_CELLS), _MAX_CELLS)
         size = math.sqrt(width * height / target)
         levels = max(0, math.ceil(math.log2(max(width, height) / size / _BASE_CELLS_PER_AXIS)))

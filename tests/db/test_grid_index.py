@@ -35,6 +35,15 @@ def brute_force(polygons: list[Polygon | MultiPolygon], x: np.ndarray, y: np.nda
     return answer
 
 
+def strtree_reference(polygons: list[Polygon | MultiPolygon], x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The rule again, from shapely's STRtree: each point's lowest intersecting polygon, else OUTSIDE."""
+    point_idx, poly_idx = shapely.STRtree(polygons).query(shapely.points(x, y), predicate="intersects")
+    expected = np.full(x.shape, np.iinfo(np.int32).max, dtype=np.int32)
+    np.minimum.at(expected, point_idx, poly_idx.astype(np.int32))
+    expected[expected == np.iinfo(np.int32).max] = OUTSIDE
+    return expected
+
+
 def awkward_points(
     polygons: list[Polygon | MultiPolygon], seed: int, n_random: int
 ) -> tuple[np.ndarray, ...]:
@@ -123,6 +132,25 @@ def test_non_finite_far_and_empty_inputs(demo_like: list[Polygon | MultiPolygon]
         index.locate(np.zeros(2), np.zeros(3))
 
 
+@pytest.mark.parametrize("north_south", [False, True], ids=["east-west", "north-south"])
+def test_grids_drawn_on_one_line_answer_as_an_strtree_does(north_south: bool) -> None:
+    """Grids with no area, every vertex on one line (a grid digitised as a street's centre line): their
+    bounds had zero height (or width), the raster's cells were sized for that area and numbered in the
+    hundreds of millions (a MemoryError before a single point was routed)."""
+    along = np.array([0.0, 0.005, 0.010, 0.015, 0.025, 0.030, 0.035, 0.005, -0.010])
+    aside = np.array([0.0] * 7 + [1e-9, 0.0])  # the eighth point is a hair off the line
+    grids = [(0.0, 0.010, 0.020), (0.010, 0.030, 0.020)]  # grid 1 overlaps grid 0's second half
+
+    def street(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return (118.105 + b, 24.46 + a) if north_south else (118.10 + a, 24.47 + b)
+
+    polygons: list[Polygon | MultiPolygon] = [Polygon(np.c_[street(np.array(g), np.zeros(3))]) for g in grids]
+    x, y = street(along, aside)
+    got = GridIndex(polygons).locate(x, y)
+    np.testing.assert_array_equal(got, [0, 0, 0, 0, 1, 1, OUTSIDE, OUTSIDE, OUTSIDE])
+    np.testing.assert_array_equal(got, strtree_reference(polygons, x, y))
+
+
 def test_no_polygons_or_only_empty_ones_route_nothing() -> None:
     for polygons in ([], [Polygon()]):
         assert GridIndex(polygons).locate_one(1.0, 1.0) == OUTSIDE
@@ -133,8 +161,4 @@ def test_ten_thousand_grids_match_an_strtree_reference() -> None:
     polygons = voronoi_grids(10_000, seed=3)
     x, y = awkward_points(polygons, seed=4, n_random=200_000)
     got = GridIndex(polygons).locate(x, y)
-    point_idx, poly_idx = shapely.STRtree(polygons).query(shapely.points(x, y), predicate="intersects")
-    expected = np.full(x.shape, np.iinfo(np.int32).max, dtype=np.int32)
-    np.minimum.at(expected, point_idx, poly_idx.astype(np.int32))
-    expected[expected == np.iinfo(np.int32).max] = OUTSIDE
-    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(got, strtree_reference(polygons, x, y))
