@@ -71,6 +71,8 @@ EVALUATION_GROUPS: tuple[GroupKey, ...] = (
 """The groupings an evaluation shows unless asked for others (docs/DOMAIN.md "Metrics")."""
 WORKER_METRICS = ("reports", "valid_reports", "verified", "verified_on_time", "checked", "checked_on_time")
 """A grid worker's case figures (attendance counts clock records, not cases, and has no drill-down)."""
+CHECK_STARTS = ("send_check", "recheck")
+"""The transitions into checking (db/seeds.py); each starts a check's clock (lifecycle `_send_check`)."""
 MAX_DAYS = 366
 """The longest period one evaluation covers (a year, leap day included)."""
 
@@ -406,10 +408,11 @@ def _worker_cases(
     """(username, metric) → the cases behind a grid worker's case figures.
 
     Reports: cases they reported in the period (valid: registered or self-handled). Checks: their
-    check_pass/check_fail events in the period, on time when within `check_minutes` of the send_check
-    before it. Verifies: cases sent to verify in the period in one of their grids, done at the next event
-    after send_verify (their on-site photos, or the registration or rejection that followed), on time
-    within `verify_minutes`."""
+    check_pass/check_fail events in the period, on time when within `check_minutes` of the event that
+    started that check, the latest send_check or recheck before it (a recheck starts a new check, and
+    its own deadline, as a send_check does). Verifies: cases sent to verify in the period in one of
+    their grids, done at the next event after send_verify (their on-site photos, or the registration or
+    rejection that followed), on time within `verify_minutes`."""
     lo, hi = period_bounds(start, end, tz)
     workers: dict[int, str] = {
         r.id: r.username for r in session.execute(_grid_workers(Person.id, Person.username))
@@ -427,13 +430,13 @@ def _worker_cases(
         if registered_at is not None or close_type == "self_handled":
             out[(name, "valid_reports")].add(case_id)
     sent = aliased(CaseEvent)
-    last_send = (
+    stage_start = (  # the check's own stage: send_check, or recheck after a doubted closure
         select(func.max(sent.at))
-        .where(sent.case_id == CaseEvent.case_id, sent.action == "send_check", sent.at <= CaseEvent.at)
+        .where(sent.case_id == CaseEvent.case_id, sent.action.in_(CHECK_STARTS), sent.at <= CaseEvent.at)
         .scalar_subquery()
     )
     checks = (
-        select(CaseEvent.case_id, CaseEvent.actor_id, CaseEvent.at, last_send)
+        select(CaseEvent.case_id, CaseEvent.actor_id, CaseEvent.at, stage_start)
         .join(Case, Case.id == CaseEvent.case_id)
         .where(
             CaseEvent.action.in_(("check_pass", "check_fail")),
@@ -444,10 +447,10 @@ def _worker_cases(
         )
     )
     limit = timedelta(minutes=check_minutes)
-    for case_id, actor, at, sent_at in session.execute(checks):
+    for case_id, actor, at, started in session.execute(checks):
         name = workers[actor or 0]
         out[(name, "checked")].add(case_id)
-        if sent_at is not None and at - sent_at <= limit:
+        if started is not None and at - started <= limit:
             out[(name, "checked_on_time")].add(case_id)
     after = aliased(CaseEvent)
     done = (

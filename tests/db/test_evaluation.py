@@ -26,6 +26,7 @@ from gridwatch.db.models import (
     Rating,
     Setting,
 )
+from gridwatch.db.reads import cases as case_reads
 from gridwatch.db.reads.evaluation import WORKER_METRICS, Evaluation, drill, evaluate, source_totals
 from gridwatch.db.store import Store, utcnow
 from tests.conftest import FULL_LOOP, PG_URL, Step, local, pg_url
@@ -178,6 +179,36 @@ def test_grid_workers_figures_and_their_cases(store: Store, seeded: dict[str, st
         assert len(drill(store, *NOV, "worker", "worker", metric)) == getattr(worker, metric), metric
     assert {c.case_no for c in drill(store, *NOV, "worker", "worker", "checked_on_time")} == {
         seeded["on_time"], seeded["rework"]}  # fmt: skip
+
+
+def test_a_check_after_a_recheck_is_timed_from_the_recheck(store: Store, staff: dict[str, str]) -> None:
+    """The closure review sends a checked case back (recheck: checked → checking, a new 30-minute check):
+    the worker's second check is on time within 30 minutes of the recheck, however long after the
+    send_check, and late past them; a check is timed from the event that started its own checking."""
+    territory(store)
+
+    def rechecked(day: int, second_check: tuple[str, int, int]) -> str:
+        action, hh, mm = second_check
+        steps: list[Step] = [
+            *FULL_LOOP[:4],
+            ("send_check", "acceptor", {"at": local(2025, 11, day, 10, 0)}),
+            ("check_pass", "worker", {"at": local(2025, 11, day, 10, 56)}),  # 56 min: late
+            ("recheck", "leader", {"at": local(2025, 11, day, 14, 0), "reason": "照片看不清垃圾是否清走"}),
+            (action, "worker", {"at": local(2025, 11, day, hh, mm)}),
+        ]
+        if action == "check_fail":
+            steps[-1][2]["reason"] = "未清理"
+        return run(store, steps, day)
+
+    on_time = rechecked(11, ("check_pass", 14, 20))  # 20 min after the recheck, 4 h 20 after send_check
+    late = rechecked(12, ("check_fail", 14, 45))  # 45 min after the recheck
+    trail = [e.action for e in case_reads.by_number(store, on_time).events]
+    assert trail[-4:] == ["send_check", "check_pass", "recheck", "check_pass"]
+    (worker,) = [w for w in evaluate(store, *NOV).workers if w.username == "worker"]
+    assert (worker.checked, worker.checked_on_time) == (2, 1)
+    assert percent(worker.check_on_time_rate) == "50.00%"
+    assert {c.case_no for c in drill(store, *NOV, "worker", "worker", "checked")} == {on_time, late}
+    assert {c.case_no for c in drill(store, *NOV, "worker", "worker", "checked_on_time")} == {on_time}
 
 
 def test_the_daily_series_counts_each_day(store: Store, seeded: dict[str, str]) -> None:
