@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+import shapely
 
 from gridwatch.layers.cancel import CancelToken
 from gridwatch.layers.cases import CaseData, CasesLayer, CaseStyle, Light
@@ -12,7 +14,7 @@ from gridwatch.layers.points import PointSet
 from gridwatch.layers.raster import new_layer_image, pixels
 from gridwatch.layers.splat import splat
 from gridwatch.layers.symbols import Shape, Symbol, build_atlas
-from gridwatch.layers.view import MapView
+from gridwatch.layers.view import Extent, MapView
 
 VIEW = MapView(0.0, 0.0, 1.0, 200, 100)
 
@@ -58,6 +60,53 @@ def test_identify_case_nearest_first_and_misses() -> None:
     assert layer.identify(VIEW, 100.0 + 25, 50.0 + 25, tolerance_px=2) == []
     box = layer.identify_box(VIEW, 90, 40, 110, 60)
     assert sorted(f.feature_id for f in box) == [100, 101]
+
+
+def test_identify_and_box_select_find_cases_along_one_line() -> None:
+    """Cases on one latitude (a patrol along an east-west road) gave the point index bounds of no height:
+    its cells were sized for an area the points do not have, its columns reached a metre down the road,
+    and a click on any case further east found nothing."""
+    layer = CasesLayer(data=_cases([0.0, 30.0, 60.0, 90.0], [0.0, 0.0, 0.0, 0.0]))
+    layer.set_style(CaseStyle(cluster_above_resolution=10.0))
+    for x, case_id in ((0.0, 100), (60.0, 102), (90.0, 103)):
+        sx, sy = VIEW.world_to_screen(x, 0.0)
+        assert [f.feature_id for f in layer.identify(VIEW, float(sx), float(sy))] == [case_id]
+    left, top = VIEW.world_to_screen(25.0, 5.0)
+    right, bottom = VIEW.world_to_screen(95.0, -5.0)
+    box = layer.identify_box(VIEW, float(left), float(top), float(right), float(bottom))
+    assert [f.feature_id for f in box] == [101, 102, 103]
+
+
+T = np.linspace(0.0, 2_000.0, 10_000)
+E0, N0 = 13_146_000.0, 2_814_000.0
+LINES = {
+    "east-west": (E0 + T, np.full_like(T, N0)),
+    "north-south": (np.full_like(T, E0), N0 + T),
+    "diagonal": (E0 + T, N0 + T / 2),
+    "one spot": (np.full_like(T, E0), np.full_like(T, N0)),
+    # a cell's edge exactly on the last point: 1 / 0.04 is 25.0 but 1 // 0.04 is 24.0, and the box
+    # looked one column short of the point
+    "unit diagonal": (T / 2_000.0, T / 2_000.0),
+}
+
+
+@pytest.mark.parametrize("line", LINES)
+def test_the_point_index_answers_as_an_strtree_for_points_on_a_line(line: str) -> None:
+    """Boxes over points on one line, the box's edges on points included (the whole extent, a single
+    point), answer exactly what shapely's STRtree answers."""
+    x, y = LINES[line]
+    index = PointSet.from_mercator(x, y).index
+    tree = shapely.STRtree(shapely.points(x, y))
+    rng = np.random.default_rng(3)
+    boxes = [Extent(x.min(), y.min(), x.max(), y.max()), Extent(x[-1], y[-1], x[-1], y[-1])]
+    for i, j in rng.integers(0, x.size, (50, 2)):
+        boxes.append(Extent(min(x[i], x[j]), min(y[i], y[j]), max(x[i], x[j]), max(y[i], y[j])))
+        boxes.append(Extent(x[i] - 0.001, y[i] - 0.001, x[i] + 0.001, y[i] + 0.001))
+    for box in boxes:
+        expected = np.sort(tree.query(shapely.box(box.xmin, box.ymin, box.xmax, box.ymax), "intersects"))
+        np.testing.assert_array_equal(index.query(box), expected, err_msg=str(box))
+    assert index.query(boxes[0]).size == x.size
+    assert index.query(boxes[1]).size == (x.size if line == "one spot" else 1)
 
 
 def test_identify_cluster_gives_count_and_members() -> None:
