@@ -19,6 +19,11 @@ class StoreUnavailable(RuntimeError):
     """The store could not be reached; the message says where and what to check."""
 
 
+class StoreBusy(StoreUnavailable):
+    """Every connection of a fixed pool stayed in use for the pool's wait (a service under more load than
+    its pool serves): nothing was done; try again shortly."""
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the settings each backend needs for several writers at once."""
     if url.startswith("sqlite"):

@@ -31,6 +31,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import TextualSelect
 
@@ -211,6 +212,8 @@ class Store:
             if engines.sqlstate(exc) in REFUSALS:
                 raise refused(exc) from exc
             raise
+        except PoolTimeout as exc:
+            raise engines.StoreBusy(f"Every connection to the store stayed busy: {exc}") from exc
 
     def whoami(self, session: Session | None = None) -> str | None:
         """The person this handle is signed in as on PostgreSQL (their login role), or None where the

@@ -13,12 +13,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from gridwatch.api.service import Unauthorized
 from gridwatch.api.xml import as_xml
-from gridwatch.db.engine import StoreUnavailable
+from gridwatch.db.engine import StoreBusy, StoreUnavailable
 from gridwatch.db.errors import (
     Conflict,
     Forbidden,
@@ -101,8 +100,8 @@ def install(app: FastAPI) -> None:
         line = "The case store is unreachable; nothing was saved. Retry later."
         return answer(request, 503, line, headers={"Retry-After": str(RETRY_AFTER_DOWN)})
 
-    @app.exception_handler(PoolTimeout)
-    async def busy(request: Request, exc: PoolTimeout) -> Response:
+    @app.exception_handler(StoreBusy)
+    async def busy(request: Request, exc: StoreBusy) -> Response:
         """Every connection of the pool stayed busy for POOL_WAIT seconds (app/api/service.py)."""
         line = "The service is busy; nothing was saved. Retry later."
         return answer(request, 503, line, headers={"Retry-After": str(RETRY_AFTER_DOWN)})
