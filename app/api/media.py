@@ -5,15 +5,18 @@ A URL from the internet makes the service a client of whatever it names, so the 
 private, link-local, shared, multicast and reserved ranges are refused unless an operator allows a
 network, e.g. a site's own media server); the connection goes to the address that was checked (no
 second lookup a DNS answer could change); at most `MAX_REDIRECTS` redirects, each checked the same way;
-`MAX_MEDIA_BYTES` at most, `MEDIA_TIMEOUT` seconds in all; and the answer must say it is an image and its
+`MAX_MEDIA_BYTES` at most, `MEDIA_TIMEOUT` seconds in all (its sockets are shut then, however slowly the
+host trickles); and the answer must say it is an image and its
 bytes must be one (db/validation.py judges them, as for an upload). Any refusal is one line naming
 `media_url`, which Open311 answers in its own error format (400).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import HTTPError, ReadTimeoutError
 
 from gridwatch.db.errors import InvalidInput
@@ -63,6 +67,54 @@ def _late(policy: MediaPolicy) -> InvalidInput:
     return refuse(f"the photo did not arrive within {policy.timeout:g} s.")
 
 
+class Watch:
+    """The sockets of one fetch, shut when its time is up. A socket timeout bounds each read, not the
+    fetch: a host that trickles a byte now and then (headers or photo) would hold the worker thread, one
+    of the few the service has (app/api/service.py POOL), for as long as it liked."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(seconds, 0.0), self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> Watch:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._timer.cancel()
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                self._shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):  # the blocked read returns at once, with no more bytes
+            sock.shutdown(socket.SHUT_RDWR)
+
+    def connection(self, base: type[HTTPConnection]) -> type[HTTPConnection]:
+        """`base` whose every connection is watched."""
+        watch = self
+
+        class Watched(base):  # type: ignore[valid-type,misc]
+            def connect(self) -> None:
+                super().connect()
+                watch.add(self.sock)
+
+        return Watched
+
+
 def _address(host: str, port: int, policy: MediaPolicy) -> str:
     """The host's first address, once every address it has is permitted."""
     try:
@@ -81,6 +133,21 @@ def _address(host: str, port: int, policy: MediaPolicy) -> str:
 
 def fetch(url: str, policy: MediaPolicy) -> NewAttachment:
     """The photo at `url` as a case attachment (kind `before`), or InvalidInput saying why not."""
+    with Watch(policy.timeout) as watch:
+        try:
+            found = _fetch(url, policy, watch)
+        except (HTTPError, OSError, InvalidInput) as exc:
+            if watch.expired:  # whatever the cut-off answer looked like (no Content-Type, a short photo)
+                raise _late(policy) from None
+            if isinstance(exc, InvalidInput):
+                raise
+            raise refuse(f"the photo could not be fetched ({type(exc).__name__}).") from None
+        if watch.expired:
+            raise _late(policy)
+        return found
+
+
+def _fetch(url: str, policy: MediaPolicy, watch: Watch) -> NewAttachment:
     deadline = time.monotonic() + policy.timeout
     for _ in range(MAX_REDIRECTS + 1):
         parts = urlsplit(url.strip())
@@ -104,8 +171,10 @@ def fetch(url: str, policy: MediaPolicy) -> NewAttachment:
             pool = urllib3.HTTPSConnectionPool(
                 address, port, timeout=timeout, server_hostname=parts.hostname, assert_hostname=parts.hostname
             )
+            pool.ConnectionCls = watch.connection(HTTPSConnection)  # type: ignore[assignment]
         else:
             pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout)
+            pool.ConnectionCls = watch.connection(HTTPConnection)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         try:
             answer = pool.urlopen(
@@ -122,8 +191,6 @@ def fetch(url: str, policy: MediaPolicy) -> NewAttachment:
             )
         except ReadTimeoutError:  # the read timeout is what was left of the whole fetch's time
             raise _late(policy) from None
-        except HTTPError as exc:
-            raise refuse(f"the photo could not be fetched ({type(exc).__name__}).") from None
         try:
             if answer.status in (301, 302, 303, 307, 308):
                 target = answer.headers.get("Location")
@@ -167,6 +234,4 @@ def _read(answer: urllib3.BaseHTTPResponse, policy: MediaPolicy, deadline: float
             chunks.append(chunk)
     except ReadTimeoutError:
         raise _late(policy) from None
-    except HTTPError as exc:
-        raise refuse(f"the photo could not be fetched ({type(exc).__name__}).") from None
     return b"".join(chunks)

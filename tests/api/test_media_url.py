@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -28,6 +29,8 @@ class Host(BaseHTTPRequestHandler):
     """Seconds the slow host waits for the client to give up (the test's policy allows 1 s)."""
     slow: queue.Queue[tuple[str, int]] = queue.Queue()
     """What the slow host did with each fetch: ("hung up", bytes sent) or ("sent", the whole photo)."""
+    trickled: queue.Queue[str] = queue.Queue()
+    """What the trickling host saw: "hung up" or "sent" (its whole header, a byte every 0.2 s)."""
 
     def log_message(self, *_args: object) -> None:
         pass
@@ -85,6 +88,16 @@ class Host(BaseHTTPRequestHandler):
             else:  # a client that waits this long gets the rest of the photo
                 self.wfile.write(self.photo[100:])
                 self.slow.put(("sent", len(self.photo)))
+        elif self.path == "/trickle.jpg":  # a byte of a long header every 0.2 s: each read is quick
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Padding: ")
+            try:
+                for _ in range(int(self.patience / 0.2)):
+                    self.wfile.write(b"a")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+                self.trickled.put("sent")
+            except OSError:  # the client shut its end
+                self.trickled.put("hung up")
         else:
             self._send(404, b"no", "text/plain")
 
@@ -93,6 +106,7 @@ class Host(BaseHTTPRequestHandler):
 def host() -> Iterator[str]:
     Host.photo = jpeg()
     Host.slow = queue.Queue()
+    Host.trickled = queue.Queue()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Host)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -174,6 +188,14 @@ def test_a_bad_media_url_is_open311s_400_and_saves_nothing(served: Field, host: 
         )
         # The fetch was given up: the host saw the connection closed with 100 of the photo's bytes sent.
         assert Host.slow.get(timeout=30) == ("hung up", 100)
+        # A host that trickles its header, each read within the read timeout, is cut off at 1 s all the
+        # same: the fetch's sockets are shut when its time is up (without that, it waits the 10 s out).
+        trickle = post(base, key, host + "/trickle.jpg")
+        assert (trickle.status_code, trickle.json()) == (
+            400,
+            [{"code": 400, "description": "media_url: the photo did not arrive within 1 s."}],
+        )
+        assert Host.trickled.get(timeout=30) == "hung up"
         xml = requests.post(
             base + "/open311/v2/requests.xml",
             data={
