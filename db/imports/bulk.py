@@ -19,17 +19,28 @@ def is_postgres(session: Session) -> bool:
 
 
 def quiet_feed(session: Session) -> None:
-    """Silence the per-row change feed until the end of this transaction (PostgreSQL only)."""
+    """Silence the per-row change feed until the end of this transaction (PostgreSQL only).
+
+    The triggers honour it only for a role that may bulk-load: the owner, an admin or system (migration
+    0015); anyone else's changes are announced row by row whatever they set (docs/SECURITY.md)."""
     if is_postgres(session):
         session.execute(text("SET LOCAL gridwatch.quiet = 'on'"))
 
 
+RELOAD = text(
+    "SELECT pg_notify('gridwatch', json_build_object("
+    "'schema', current_schema(), 'table', CAST(:table AS text), 'id', NULL, 'version', 0)::text)"
+)
+
+
 def announce_reload(session: Session, *tables: str) -> None:
-    """Tell listeners, once per table, that many rows changed: delivered at commit, dropped on rollback."""
+    """Tell listeners, once per table, that many rows changed: delivered at commit, dropped on rollback.
+
+    The notice names the store's schema, as the triggers' do: the channel is the whole database's, and a
+    desk of another store sharing it (its feed keeps only its own schema's notices) has nothing to reload."""
     if is_postgres(session):
         for table in tables:
-            payload = json.dumps({"table": table, "id": None, "version": 0})
-            session.execute(text("SELECT pg_notify('gridwatch', :payload)"), {"payload": payload})
+            session.execute(RELOAD, {"table": table})
 
 
 def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
