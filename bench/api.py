@@ -17,8 +17,8 @@ keep-alive connections busy for `--seconds` each phase, a random signed-in worke
 - positions: batches of 500 fixes.
 Prints requests/s, median and p99 latency per phase (wrk's, over every request), the service's CPU per
 request, and the load average before and after; with `--compare`, the same phases first against the
-service as it was (one process, h11 + asyncio, a token lookup per request) and the ratios now/before,
-from one run.
+service as it was (one process, h11 + asyncio, a token lookup per request, SQLAlchemy's default pool,
+40 threads) and the ratios now/before, from one run.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from urllib3 import encode_multipart_formdata
 
+from gridwatch.api.service import POOL
 from gridwatch.db import field as bookkeeping
 from gridwatch.db.accounts import add_user
 from gridwatch.db.models import Case, OrgUnit
@@ -240,8 +242,8 @@ def cpu_used(service: int) -> tuple[float, float]:
         seconds = (int(numbers[11]) + int(numbers[12])) / tick
         parents[int(entry)] = int(numbers[1])
         used[int(entry)] = seconds
-        if name == "postgres":
-            database += seconds
+        if name == "postgres":  # and the server processes that ended (the postmaster reaped them)
+            database += seconds + (int(numbers[13]) + int(numbers[14])) / tick
     total = 0.0
     for proc, seconds in used.items():
         walk = proc
@@ -290,7 +292,7 @@ def main() -> None:
         "--compare",
         action="store_true",
         help="first run the same phases against the service as it was (one process, pure-Python HTTP "
-        "parser and event loop, a token lookup per request) and print the ratios",
+        "parser and event loop, a token lookup per request, default pool, 40 threads) and print the ratios",
     )
     parser.add_argument("--baseline-server", nargs=2, metavar=("URL_ENV", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -316,7 +318,9 @@ def main() -> None:
             runs: dict[str, list[Phase]] = {}
             if args.compare:
                 command = [sys.executable, __file__, "--baseline-server", "BENCH_API_DB", str(args.port)]
-                print("before: 1 process, h11 + asyncio, a token/key lookup per request")
+                print(
+                    "before: 1 process, h11 + asyncio, a token lookup per request, default pool, 40 threads"
+                )
                 runs["before"] = with_server(command, env, args, owner, people, key)
             command = [
                 sys.executable,
@@ -334,7 +338,8 @@ def main() -> None:
                 url,
             ]
             print(
-                f"now: gridwatch serve api --workers {args.server_workers} (httptools, uvloop, tokens kept)"
+                f"now: gridwatch serve api --workers {args.server_workers} (httptools, uvloop, tokens kept, "
+                f"{POOL} connections and threads per process)"
             )
             runs["now"] = with_server(command, env, args, owner, people, key)
             verdicts(runs["now"])
@@ -356,7 +361,12 @@ def main() -> None:
 
 def baseline_server(url: str, port: int) -> None:
     """The service as it was measured before (issue 11's first session): one process, the pure-Python
-    HTTP parser and event loop, and a token or key lookup in a transaction of its own per request."""
+    HTTP parser and event loop, a token or key lookup in a transaction of its own per request,
+    SQLAlchemy's default pool (5 connections, 10 more opened and closed as needed) and anyio's 40
+    threads."""
+    from contextlib import asynccontextmanager
+
+    import anyio.to_thread
     import uvicorn
 
     from gridwatch.api.app import SERVE_OPTIONS, create_app
@@ -365,6 +375,13 @@ def baseline_server(url: str, port: int) -> None:
     service = Service(Store(url), rate=0)
     service.credentials.memory = 0  # nothing remembered
     app = create_app(service)
+
+    @asynccontextmanager
+    async def forty_threads(_app: object) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = 40
+        yield
+
+    app.router.lifespan_context = forty_threads
     uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, http="h11", loop="asyncio", **SERVE_OPTIONS)
     ).run()

@@ -36,6 +36,9 @@ MAX_MEDIA_BYTES = MAX_ATTACHMENT_BYTES
 MEDIA_TIMEOUT = 10.0
 """Seconds for the whole fetch (connect, redirects, body): a slow host does not hold a worker longer."""
 MAX_REDIRECTS = 3
+FETCHERS = 16
+"""Photos fetched at once by one service process, on threads of their own: a slow photo host holds none
+of the threads that serve the store (app/api/service.py POOL)."""
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 

@@ -18,7 +18,6 @@ from starlette.concurrency import run_in_threadpool
 
 from gridwatch.api.errors import TooMany
 from gridwatch.api.field import Served, photos_of
-from gridwatch.api.media import fetch as fetch_media
 from gridwatch.api.service import report_key
 from gridwatch.api.xml import as_xml
 from gridwatch.db import field as bookkeeping
@@ -145,7 +144,7 @@ async def post_request(
     attachments = await photos_of(media or [], "before")
     key = report_key(who, idempotency_key)
     if media_url:  # fetched only for a known app's report, held to the media policy (SSRF)
-        attachments.append(await run_in_threadpool(fetch_media, media_url, svc.media))
+        attachments.append(await svc.fetch_media(media_url))
     text = description + (f"\nmedia_url: {media_url}" if media_url else "")
     store = svc.as_person(who)
 

@@ -7,18 +7,21 @@ database checks that person's rights, not the service's (docs/SECURITY.md "The f
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import threading
 import time
 import weakref
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from gridwatch.api import media as photos
 from gridwatch.api.media import MediaPolicy
 from gridwatch.db import field as bookkeeping
 from gridwatch.db.engine import make_engine
-from gridwatch.db.store import Store, utcnow
+from gridwatch.db.store import NewAttachment, Store, utcnow
 
 MAX_BODY = 32 * 1024 * 1024
 """Bytes in one request: a report's photos (20 MB each at most, docs/ARCHITECTURE.md) and its fields."""
@@ -33,12 +36,15 @@ SIGN_IN_RATE, SIGN_IN_BURST = 0.2, 5.0
 """Password attempts per user name: five at once, then one every five seconds (guessing is slow)."""
 
 
-POOL = 16
-"""PostgreSQL connections one service process keeps open, and the threads that use them: more requests
-than two cores serve at once. A request beyond them waits for a free connection rather than opening one
-of its own: a new PostgreSQL connection (a server process forked, a sign-in) costs more than ten
-requests' work, and with SQLAlchemy's default pool of 5 every burst opened and closed them by the dozen
-(a third of a GET's time went to connecting, bench/api.py)."""
+POOL = 4
+"""PostgreSQL connections one service process keeps open for requests, and the threads that use them.
+Few, because the process has one GIL: its threads take turns anyway, and sixteen of them spent their
+time handing it over (bench/api.py, two processes on two cores: GET requests 692/s with 16, 769/s with
+8, 828–1,068/s with 4, 863/s with 2). A request beyond them waits for a free connection rather than
+opening one of its own: a new PostgreSQL connection (a server process forked, a sign-in) costs more
+than ten requests' work, and with SQLAlchemy's default pool of 5 overflowing to 15, every burst opened
+and closed them by the dozen (a third of a GET's time went to connecting). Fetching an Open311
+media_url, which waits on another host, has threads of its own (app/api/media.py FETCHERS)."""
 POOL_WAIT = 10.0
 """Seconds a request waits for a free connection before it is answered 503 (busy; nothing saved)."""
 
@@ -218,6 +224,7 @@ class Service:
         own = weakref.ref(self)  # no cycle: a dropped service is freed at once, and its watch ends
         self.credentials = Credentials(store, lambda: own().keeper)  # type: ignore[union-attr]
         self._keeper: Store | None = None
+        self._fetchers = ThreadPoolExecutor(photos.FETCHERS, thread_name_prefix="gridwatch-media")
 
     @property
     def keeper(self) -> Store:
@@ -229,6 +236,10 @@ class Service:
 
     def as_person(self, username: str) -> Store:
         return self.store.acting_as(username)
+
+    async def fetch_media(self, url: str) -> NewAttachment:
+        """Open311's media_url as an attachment, fetched on the media threads (not the store's)."""
+        return await asyncio.get_running_loop().run_in_executor(self._fetchers, photos.fetch, url, self.media)
 
     def bearer(self, authorization: str | None) -> str:
         """The person an `Authorization: Bearer …` header signs in."""
@@ -272,6 +283,7 @@ class Service:
 
     def close(self) -> None:
         self.credentials.close()
+        self._fetchers.shutdown(wait=False, cancel_futures=True)
 
 
 def report_key(who: str, idempotency_key: str | None) -> str | None:
