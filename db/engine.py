@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import select
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -30,10 +31,37 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    # No pre-ping round trip per transaction: the store retries a write once when the server dropped the
-    # pooled connection (Store.act/report/attach), which costs nothing while the connection is healthy.
+    # No pre-ping round trip per transaction (pool_pre_ping): a pooled connection the server closed is
+    # found at checkout by a look at its socket, which asks the server nothing; and a write the server
+    # cut off in flight runs once more (Store.act/report/attach).
     kwargs.setdefault("connect_args", {"connect_timeout": 5, "application_name": "gridwatch"})
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "checkout", _closed_by_server)
+    return engine
+
+
+def _closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Replace a pooled connection the server has closed (a restart, an ended backend) before anyone uses it.
+
+    An idle connection in the pool is owed nothing by the server: if its socket has input, that is the
+    server's last word (FATAL "terminating connection …") or the end of the stream, and the first statement
+    on it would fail although the server may be back. A zero-timeout poll of the socket sees this without a
+    round trip (pool_pre_ping would cost one per transaction); raising DisconnectionError makes the pool
+    open a fresh connection in its place. The pool never holds a LISTEN connection (the feed's is its own
+    and invalidated when closed), so no notification is mistaken for a farewell; anything else unasked for
+    costs one reconnect, never an error. A server that vanished without closing (a cut cable) is not seen
+    here: that statement fails, and a write runs once more (Store.act/report/attach)."""
+    if dbapi_connection.closed or _has_input(dbapi_connection.fileno()):  # closed: the driver saw it end
+        raise DisconnectionError("the server closed this pooled connection while it was idle")
+
+
+def _has_input(fd: int) -> bool:
+    """Whether the socket has something to read (or hung up), without waiting."""
+    if hasattr(select, "poll"):  # select.select is limited to descriptors below 1024 (a desk opens many)
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        return bool(poller.poll(0))
+    return bool(select.select([fd], [], [], 0)[0])  # Windows: no poll, and no limit on a socket's number
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

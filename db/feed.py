@@ -119,11 +119,7 @@ class ChangeFeed:
         if self.problem is None:
             log.warning("change feed lost the store (%s); trying again", first_line(exc))
         self.problem = first_line(exc)
-        self._drop()
-        if isinstance(exc, (StoreUnavailable, psycopg.OperationalError)):
-            # the server dropped us: the store's pooled connections are likely dead too (a restart), and
-            # the window's next read would fail on one; they are opened afresh instead
-            self.store.engine.dispose()
+        self._drop()  # pooled connections the server closed with it are replaced at checkout (engine.py)
         self._retry_at = time.monotonic() + self._backoff
         self._backoff = min(self._backoff * 2, self.max_backoff)
 

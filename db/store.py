@@ -134,10 +134,12 @@ ACTOR_TTL = 10.0
 
 
 def once_more_if_disconnected(method: Callable[P, R]) -> Callable[P, R]:
-    """Run a write again, once, when it failed only because the server had dropped the pooled connection.
+    """Run a write again, once, when it failed only because the server had dropped its connection.
 
-    The failed attempt committed nothing (its transaction died with the connection), so nothing is lost
-    or doubled; a second failure is reported as the store being unreachable.
+    A connection the server closed while it sat in the pool is replaced before use (engine.py, for reads
+    and writes alike); this is for one dropped after the write took it. The failed attempt committed
+    nothing (its transaction died with the connection), so nothing is lost or doubled; a second failure is
+    reported as the store being unreachable.
     """
 
     @functools.wraps(method)

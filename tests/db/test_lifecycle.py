@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 from shapely.geometry import MultiPolygon, box
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import Connection, create_engine, event, select, text
+from sqlalchemy.orm import Session
 
 from gridwatch.db.errors import Conflict, Forbidden, InvalidAction, InvalidInput, NotFound
 from gridwatch.db.lifecycle import ActionInput
@@ -230,14 +231,26 @@ def test_postgres_refuses_to_rewrite_history(store: Store, staff: dict[str, str]
 
 @pytest.mark.parametrize("store", ["postgres"], indirect=True)
 def test_a_dropped_connection_is_retried_once_and_loses_nothing(store: Store, staff: dict[str, str]) -> None:
+    """The server drops the connection just after the action took it from the pool (too late for the
+    pool's look at it): the action runs once more on a fresh connection, and happens once."""
     no = new_case(store)
-    with store.engine.connect() as conn:  # the one pooled connection the next action will reuse
-        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
     killer = create_engine(PG_URL)
-    with killer.connect() as conn:
-        assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
-    killer.dispose()
-    act(store, no, "register", "leader")
+    dropped: list[int] = []
+
+    def drop_once(_session: Session, _transaction: object, connection: Connection) -> None:
+        if not dropped:
+            dropped.append(connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+            with killer.connect() as conn:  # returns when the server process has ended
+                ended = conn.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": dropped[0]})
+                assert ended.scalar_one()
+
+    event.listen(store._sessions, "after_begin", drop_once)
+    try:
+        act(store, no, "register", "leader")
+    finally:
+        event.remove(store._sessions, "after_begin", drop_once)
+        killer.dispose()
+    assert len(dropped) == 1
     with store.session() as s:
         assert store.case(s, no).state == "registered"
         assert [e.action for e in store.events(s, no)] == ["report", "register"]
