@@ -3,8 +3,11 @@ sensitivity, validated by the detectors and saved through the store (docs/ANALYT
 
 Opened from a camera pane's toolbar ("Zones") or a camera's map symbol (right-click). Points are kept as
 fractions (0-1) of the picture, so zones survive a change of resolution. A click adds a point to the zone
-being drawn, a double-click (or "Close polygon") closes it, a right-click takes the last point back. The
-pane's "Show zones" draws the saved zones over the live picture (`ZoneOverlay`).
+being drawn, a double-click (or "Close polygon") closes it, a right-click takes the last point back. A
+drawn zone's corners are tuned in place, as in a GIS editor's vertex tool: drag a corner (it stays on the
+picture), Esc during the drag puts it back, a double-click on an edge adds a corner there and Delete takes
+away the corner under the cursor. The pane's "Show zones" draws the saved zones over the live picture
+(`ZoneOverlay`).
 """
 
 from __future__ import annotations
@@ -15,8 +18,18 @@ from typing import Any
 
 import cv2
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtCore import QCoreApplication, QEvent, QLineF, QObject, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -47,6 +60,7 @@ Point = tuple[float, float]
 ZONE_COLOUR = QColor(255, 200, 0)  # amber, as the snapshots draw zones
 SELECTED_COLOUR = QColor(0, 200, 255)
 DRAFT_COLOUR = QColor(255, 80, 80)
+GRAB_PX = 8.0  # how near (widget pixels, whatever the picture's scale) a press must be to take a corner
 COMMON_KEYS = ("name", "detector", "polygon", "dwell_s", "sensitivity", "category")
 
 
@@ -63,8 +77,11 @@ def draw_zones(
     zones: list[dict[str, Any]],
     selected: int = -1,
     draft: Sequence[Point] = (),
+    handles: bool = False,
+    hot: tuple[int, int] | None = None,
 ) -> None:
-    """The zones' outlines and names over a picture drawn in `picture`."""
+    """The zones' outlines and names over a picture drawn in `picture`; with `handles` (the editor) each
+    corner is marked, the `hot` one (zone, corner: under the cursor or being dragged) larger."""
 
     def screen(point: Point) -> QPointF:
         return QPointF(picture.x() + point[0] * picture.width(), picture.y() + point[1] * picture.height())
@@ -81,6 +98,11 @@ def draw_zones(
         painter.setBrush(fill)
         painter.drawPolygon(QPolygonF(points))
         painter.drawText(points[0] + QPointF(4, -4), str(zone.get("name", "")))
+        if handles:
+            for corner, p in enumerate(points):
+                size = 10.0 if hot == (index, corner) else 6.0
+                painter.setBrush(QColor(255, 255, 255) if size > 6.0 else QColor(20, 20, 20))
+                painter.drawRect(QRectF(p.x() - size / 2, p.y() - size / 2, size, size))
     if draft:
         painter.setPen(QPen(DRAFT_COLOUR, 2, Qt.PenStyle.DashLine))
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -97,20 +119,31 @@ def to_qimage(frame_bgr: np.ndarray) -> QImage:
 
 
 class ZoneCanvas(QWidget):
-    """The camera's picture with its zones; clicks draw the zone being edited."""
+    """The camera's picture with its zones; clicks draw the zone being edited, a drawn zone's corners are
+    dragged, added on an edge (double-click) and taken away (Delete) in place.
 
-    changed = Signal()
+    Corners are taken only while no zone is being drawn (a zone is selected and the draft is empty):
+    "New zone" clears the selection, so a new zone's first point may fall on another zone's corner."""
+
+    changed = Signal()  # a double-click closes the draft
+    picked = Signal(int)  # a zone's corner was taken or added: that zone becomes the selected one
+    refused = Signal(str)  # why a corner edit was not made
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("zoneCanvas")
         self.setMinimumSize(480, 270)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMouseTracking(True)  # the cursor says when a corner can be taken
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Esc and Delete reach the canvas, not the dialog
         self.image: QImage | None = None
         self.zones: list[dict[str, Any]] = []
         self.selected = -1
         self.draft: list[Point] = []
         self.message = ""
+        self.hover: tuple[int, int] | None = None  # (zone, corner) under the cursor
+        # the corner being dragged: (zone, corner), where it was, where the press was
+        self.drag: tuple[int, int, Point, QPointF] | None = None
 
     def picture_rect(self) -> QRectF:
         width, height = (self.image.width(), self.image.height()) if self.image else (640, 360)
@@ -124,6 +157,82 @@ class ZoneCanvas(QWidget):
             return None
         return (round(fx, 4), round(fy, 4))
 
+    def screen_at(self, point: Sequence[float]) -> QPointF:
+        """Where a fraction of the picture is on the widget."""
+        picture = self.picture_rect()
+        return QPointF(
+            picture.x() + float(point[0]) * picture.width(), picture.y() + float(point[1]) * picture.height()
+        )
+
+    def editing(self) -> bool:
+        """Whether presses take corners (a zone is selected, none is being drawn) rather than add points."""
+        return self.selected >= 0 and not self.draft
+
+    def _zone_order(self) -> list[int]:
+        """The selected zone first: where zones share a corner, the one being tuned keeps it."""
+        others = [i for i in range(len(self.zones)) if i != self.selected]
+        return ([self.selected] if 0 <= self.selected < len(self.zones) else []) + others
+
+    def corner_at(self, position: QPointF) -> tuple[int, int] | None:
+        """The (zone, corner) within GRAB_PX of a widget position, the nearest of the first zone that has
+        one; None when no corner is that near."""
+        for zone in self._zone_order():
+            near = [
+                (QLineF(position, self.screen_at(p)).length(), corner)
+                for corner, p in enumerate(self.zones[zone].get("polygon", []))
+            ]
+            hits = [hit for hit in near if hit[0] <= GRAB_PX]
+            if hits:
+                return zone, min(hits)[1]
+        return None
+
+    def edge_at(self, position: QPointF) -> tuple[int, int, Point] | None:
+        """The (zone, index a new corner takes, its fraction) of the edge within GRAB_PX of a widget
+        position: the corner goes where the edge passes nearest the position."""
+        for zone in self._zone_order():
+            polygon = self.zones[zone].get("polygon", [])
+            best: tuple[float, int, QPointF] | None = None
+            for corner in range(len(polygon)):
+                a, b = self.screen_at(polygon[corner]), self.screen_at(polygon[(corner + 1) % len(polygon)])
+                edge = b - a
+                length2 = QPointF.dotProduct(edge, edge)
+                if length2 == 0.0:
+                    continue
+                t = min(max(QPointF.dotProduct(position - a, edge) / length2, 0.0), 1.0)
+                foot = a + edge * t
+                distance = QLineF(position, foot).length()
+                if distance <= GRAB_PX and (best is None or distance < best[0]):
+                    best = (distance, corner + 1, foot)
+            if best is not None:
+                return zone, best[1], self._clamped(best[2])
+        return None
+
+    def _clamped(self, position: QPointF) -> Point:
+        """The fraction under a widget position, brought onto the picture (the store keeps 0-1 only)."""
+        picture = self.picture_rect()
+        fx = (position.x() - picture.x()) / picture.width()
+        fy = (position.y() - picture.y()) / picture.height()
+        return (round(min(max(fx, 0.0), 1.0), 4), round(min(max(fy, 0.0), 1.0), 4))
+
+    def _set_corner(self, zone: int, corner: int, point: Sequence[float]) -> None:
+        self.zones[zone]["polygon"][corner] = [point[0], point[1]]
+
+    def _own_polygon(self, zone: int) -> list[list[float]]:
+        """The zone's polygon as a list of its own, so an edit changes no document it was copied from."""
+        polygon = [[float(x), float(y)] for x, y in self.zones[zone].get("polygon", [])]
+        self.zones[zone] = {**self.zones[zone], "polygon": polygon}
+        return polygon
+
+    def _show_hover(self, position: QPointF) -> None:
+        hover = self.corner_at(position) if self.editing() else None
+        if hover != self.hover:
+            self.hover = hover
+            self.update()
+        if hover is None:
+            self.unsetCursor()
+        else:
+            self.setCursor(Qt.CursorShape.OpenHandCursor)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.RightButton:
             if self.draft:
@@ -132,15 +241,93 @@ class ZoneCanvas(QWidget):
             return
         if event.button() != Qt.MouseButton.LeftButton:
             return
-        point = self.fraction_at(event.position().x(), event.position().y())
+        position = event.position()
+        taken = self.corner_at(position) if self.editing() else None
+        if taken is not None:
+            zone, corner = taken
+            x, y = self._own_polygon(zone)[corner]
+            self.drag = (zone, corner, (x, y), QPointF(position))
+            self.hover = taken
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            if zone != self.selected:
+                self.picked.emit(zone)
+            self.update()
+            return
+        point = self.fraction_at(position.x(), position.y())
         if point is not None:
             self.draft.append(point)
             self.update()
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        position = event.position()
+        if self.drag is None:
+            self._show_hover(position)
+            return
+        if not event.buttons() & Qt.MouseButton.LeftButton:
+            # its release went elsewhere (a popup took the mouse): dropped there, not carried by a free cursor
+            self.drag = None
+            self._show_hover(position)
+            return
+        zone, corner, (x, y), pressed = self.drag
+        moved = position - pressed
+        if moved.isNull():  # back where it was taken: exactly where it was
+            self._set_corner(zone, corner, (x, y))
+        else:
+            self._set_corner(zone, corner, self._clamped(self.screen_at((x, y)) + moved))
+        self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.drag is not None:
+            self.drag = None  # the corner stays where it was dropped
+            self._show_hover(event.position())
+
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        position = event.position()
+        here = self.fraction_at(position.x(), position.y())
+        if self.selected >= 0 and all(p == here for p in self.draft):  # only this double-click's own presses
+            edge = self.edge_at(position) if self.corner_at(position) is None else None
+            if edge is not None:
+                self.draft = []
+                zone, corner, point = edge
+                self._own_polygon(zone).insert(corner, [point[0], point[1]])
+                if zone != self.selected:
+                    self.picked.emit(zone)
+                self._show_hover(position)
+                self.update()
+                return
+            if self.corner_at(position) is not None:
+                return  # a double-click on a corner is two presses that moved nothing
         if self.draft and len(self.draft) > 1 and self.draft[-1] == self.draft[-2]:
             self.draft.pop()  # the double-click's own first click
         self.changed.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.drag is not None:
+            zone, corner, origin, _pressed = self.drag
+            self._set_corner(zone, corner, origin)
+            self.drag, self.hover = None, None  # the cursor is no longer over the corner; a move says again
+            self.unsetCursor()
+            self.update()
+            return  # the dialog is not closed by the Esc that cancelled the drag
+        deleting = event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+        if deleting and self.drag is None and self.hover is not None and self.editing():
+            zone, corner = self.hover
+            polygon = self.zones[zone].get("polygon", [])
+            if len(polygon) <= 3:
+                self.refused.emit(self.tr("A zone keeps at least 3 points: move this one instead."))
+                return
+            del self._own_polygon(zone)[corner]
+            self.hover = None
+            self.unsetCursor()
+            self.update()
+            return
+        super().keyPressEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        if self.drag is None and self.hover is not None:
+            self.hover = None
+            self.update()
+        super().leaveEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -151,7 +338,7 @@ class ZoneCanvas(QWidget):
         else:
             painter.setPen(QColor(200, 200, 200))
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.message)
-        draw_zones(painter, picture, self.zones, self.selected, self.draft)
+        draw_zones(painter, picture, self.zones, self.selected, self.draft, handles=True, hot=self.hover)
 
 
 class ZoneEditor(QDialog):
@@ -215,6 +402,8 @@ class ZoneEditor(QDialog):
         form.addRow(self.tr("Category"), self.category_field)
         self.problem = named("zoneProblem", QLabel(wordWrap=True))
         self.problem.setStyleSheet("color: #c0392b;")
+        self.canvas.picked.connect(self.zone_list.setCurrentRow)  # a corner taken selects its zone
+        self.canvas.refused.connect(self.problem.setText)
         self.status = named("zoneStatus", QLabel(wordWrap=True))
         self.status.setStyleSheet("color: #556;")
         buttons = QDialogButtonBox(
@@ -235,6 +424,10 @@ class ZoneEditor(QDialog):
         hint = QLabel(
             self.tr(
                 "Click to add points, double-click to close the polygon, right-click to take a point back."
+            )
+            + " "
+            + self.tr(
+                "Drag a corner to move it (Esc puts it back), double-click an edge to add one, Delete removes the one under the cursor."  # noqa: E501  (one literal for lupdate)
             )
         )
         hint.setWordWrap(True)
@@ -374,6 +567,7 @@ class ZoneEditor(QDialog):
         """Start drawing a new zone: the next clicks on the picture are its points."""
         self.canvas.draft = []
         self.canvas.selected = -1
+        self.canvas.hover = None
         self.zone_list.clearSelection()
         self.problem.setText(self.tr("Click the zone's corners on the picture, then close the polygon."))
         self.canvas.update()

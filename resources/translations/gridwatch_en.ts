@@ -330,27 +330,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="465"/>
+        <location filename="../../app/ui/zone_editor.py" line="659"/>
         <source>Zones</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="467"/>
+        <location filename="../../app/ui/zone_editor.py" line="661"/>
         <source>Draw this camera&apos;s analytics zones</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="468"/>
+        <location filename="../../app/ui/zone_editor.py" line="662"/>
         <source>Show zones</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="471"/>
+        <location filename="../../app/ui/zone_editor.py" line="665"/>
         <source>Show the analytics zones over the picture</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="500"/>
+        <location filename="../../app/ui/zone_editor.py" line="694"/>
         <source>%1 has no analytics zones yet.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2598,114 +2598,127 @@
     </message>
 </context>
 <context>
+    <name>ZoneCanvas</name>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="317"/>
+        <source>A zone keeps at least 3 points: move this one instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ZoneEditor</name>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="179"/>
+        <location filename="../../app/ui/zone_editor.py" line="366"/>
         <source>Analytics zones: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="187"/>
+        <location filename="../../app/ui/zone_editor.py" line="374"/>
         <source>New zone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="189"/>
+        <location filename="../../app/ui/zone_editor.py" line="376"/>
         <source>Close polygon</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="191"/>
+        <location filename="../../app/ui/zone_editor.py" line="378"/>
         <source>Delete zone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="199"/>
+        <location filename="../../app/ui/zone_editor.py" line="386"/>
         <source> s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="204"/>
+        <location filename="../../app/ui/zone_editor.py" line="391"/>
         <source>the detector&apos;s own</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="211"/>
+        <location filename="../../app/ui/zone_editor.py" line="398"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="212"/>
+        <location filename="../../app/ui/zone_editor.py" line="399"/>
         <source>Detector</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="213"/>
+        <location filename="../../app/ui/zone_editor.py" line="400"/>
         <source>Dwell time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="214"/>
+        <location filename="../../app/ui/zone_editor.py" line="401"/>
         <source>Sensitivity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="215"/>
+        <location filename="../../app/ui/zone_editor.py" line="402"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="237"/>
+        <location filename="../../app/ui/zone_editor.py" line="426"/>
         <source>Click to add points, double-click to close the polygon, right-click to take a point back.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="257"/>
+        <location filename="../../app/ui/zone_editor.py" line="430"/>
+        <source>Drag a corner to move it (Esc puts it back), double-click an edge to add one, Delete removes the one under the cursor.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="450"/>
         <source>Taking a picture from the camera…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="267"/>
+        <location filename="../../app/ui/zone_editor.py" line="460"/>
         <source>This camera has no stream address: zones are drawn on a blank frame.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="291"/>
+        <location filename="../../app/ui/zone_editor.py" line="484"/>
         <source>No picture from the camera (%1): zones can still be drawn.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="302"/>
+        <location filename="../../app/ui/zone_editor.py" line="495"/>
         <source>%1: %2 false alarm(s) of %3 case(s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="309"/>
+        <location filename="../../app/ui/zone_editor.py" line="502"/>
         <source>Not watched by an analytics worker yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="311"/>
+        <location filename="../../app/ui/zone_editor.py" line="504"/>
         <source>Worker: %1 · %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="316"/>
+        <location filename="../../app/ui/zone_editor.py" line="509"/>
         <source>Zone %1 disabled: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="378"/>
+        <location filename="../../app/ui/zone_editor.py" line="572"/>
         <source>Click the zone&apos;s corners on the picture, then close the polygon.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="386"/>
+        <location filename="../../app/ui/zone_editor.py" line="580"/>
         <source>A zone needs at least 3 points; %1 drawn.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="430"/>
+        <location filename="../../app/ui/zone_editor.py" line="624"/>
         <source>Saved (version %1): the analytics workers pick the zones up at their next renewal.</source>
         <translation type="unfinished"></translation>
     </message>

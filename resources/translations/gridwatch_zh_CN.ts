@@ -331,27 +331,27 @@
         <translation>视频流不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="465"/>
+        <location filename="../../app/ui/zone_editor.py" line="659"/>
         <source>Zones</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="467"/>
+        <location filename="../../app/ui/zone_editor.py" line="661"/>
         <source>Draw this camera&apos;s analytics zones</source>
         <translation>绘制该摄像机的智能分析区域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="468"/>
+        <location filename="../../app/ui/zone_editor.py" line="662"/>
         <source>Show zones</source>
         <translation>显示区域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="471"/>
+        <location filename="../../app/ui/zone_editor.py" line="665"/>
         <source>Show the analytics zones over the picture</source>
         <translation>在画面上显示智能分析区域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="500"/>
+        <location filename="../../app/ui/zone_editor.py" line="694"/>
         <source>%1 has no analytics zones yet.</source>
         <translation>%1 尚未设置智能分析区域。</translation>
     </message>
@@ -2591,114 +2591,127 @@
     </message>
 </context>
 <context>
+    <name>ZoneCanvas</name>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="317"/>
+        <source>A zone keeps at least 3 points: move this one instead.</source>
+        <translation>区域至少保留 3 个顶点：请改为移动此顶点。</translation>
+    </message>
+</context>
+<context>
     <name>ZoneEditor</name>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="179"/>
+        <location filename="../../app/ui/zone_editor.py" line="366"/>
         <source>Analytics zones: %1</source>
         <translation>智能分析区域：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="187"/>
+        <location filename="../../app/ui/zone_editor.py" line="374"/>
         <source>New zone</source>
         <translation>新建区域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="189"/>
+        <location filename="../../app/ui/zone_editor.py" line="376"/>
         <source>Close polygon</source>
         <translation>闭合多边形</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="191"/>
+        <location filename="../../app/ui/zone_editor.py" line="378"/>
         <source>Delete zone</source>
         <translation>删除区域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="199"/>
+        <location filename="../../app/ui/zone_editor.py" line="386"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="204"/>
+        <location filename="../../app/ui/zone_editor.py" line="391"/>
         <source>the detector&apos;s own</source>
         <translation>检测器默认类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="211"/>
+        <location filename="../../app/ui/zone_editor.py" line="398"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="212"/>
+        <location filename="../../app/ui/zone_editor.py" line="399"/>
         <source>Detector</source>
         <translation>检测器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="213"/>
+        <location filename="../../app/ui/zone_editor.py" line="400"/>
         <source>Dwell time</source>
         <translation>停留时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="214"/>
+        <location filename="../../app/ui/zone_editor.py" line="401"/>
         <source>Sensitivity</source>
         <translation>灵敏度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="215"/>
+        <location filename="../../app/ui/zone_editor.py" line="402"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="237"/>
+        <location filename="../../app/ui/zone_editor.py" line="426"/>
         <source>Click to add points, double-click to close the polygon, right-click to take a point back.</source>
         <translation>单击添加顶点，双击闭合多边形，右键撤回上一个顶点。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="257"/>
+        <location filename="../../app/ui/zone_editor.py" line="430"/>
+        <source>Drag a corner to move it (Esc puts it back), double-click an edge to add one, Delete removes the one under the cursor.</source>
+        <translation>拖动顶点可移动它（按 Esc 放回原处），双击边可添加顶点，按 Delete 删除光标下的顶点。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/zone_editor.py" line="450"/>
         <source>Taking a picture from the camera…</source>
         <translation>正在从摄像机抓取画面…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="267"/>
+        <location filename="../../app/ui/zone_editor.py" line="460"/>
         <source>This camera has no stream address: zones are drawn on a blank frame.</source>
         <translation>该摄像机没有视频流地址：在空白画面上绘制区域。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="291"/>
+        <location filename="../../app/ui/zone_editor.py" line="484"/>
         <source>No picture from the camera (%1): zones can still be drawn.</source>
         <translation>未取得摄像机画面（%1）：仍可绘制区域。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="302"/>
+        <location filename="../../app/ui/zone_editor.py" line="495"/>
         <source>%1: %2 false alarm(s) of %3 case(s)</source>
         <translation>%1：%3 个案件中误报 %2 个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="309"/>
+        <location filename="../../app/ui/zone_editor.py" line="502"/>
         <source>Not watched by an analytics worker yet.</source>
         <translation>尚无分析进程监视该摄像机。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="311"/>
+        <location filename="../../app/ui/zone_editor.py" line="504"/>
         <source>Worker: %1 · %2</source>
         <translation>分析进程：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="316"/>
+        <location filename="../../app/ui/zone_editor.py" line="509"/>
         <source>Zone %1 disabled: %2</source>
         <translation>区域 %1 已停用：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="378"/>
+        <location filename="../../app/ui/zone_editor.py" line="572"/>
         <source>Click the zone&apos;s corners on the picture, then close the polygon.</source>
         <translation>在画面上单击区域的各个角点，然后闭合多边形。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="386"/>
+        <location filename="../../app/ui/zone_editor.py" line="580"/>
         <source>A zone needs at least 3 points; %1 drawn.</source>
         <translation>区域至少需要 3 个顶点；已绘制 %1 个。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="430"/>
+        <location filename="../../app/ui/zone_editor.py" line="624"/>
         <source>Saved (version %1): the analytics workers pick the zones up at their next renewal.</source>
         <translation>已保存（版本 %1）：分析进程将在下次续租时载入新区域。</translation>
     </message>
