@@ -114,6 +114,19 @@ def units() -> dict[str, str]:
 
 
 @cache
+def detectors() -> dict[str, str]:
+    """The video detectors that ship (docs/DETECTORS.md); a site's own plugin shows its entry-point name."""
+    return {
+        "occupancy": QCoreApplication.translate("Detector", "street occupation"),
+        "parking": QCoreApplication.translate("Detector", "illegal parking"),
+        "bin": QCoreApplication.translate("Detector", "overflowing bin"),
+        "falling": QCoreApplication.translate("Detector", "falling object"),
+        "smoke": QCoreApplication.translate("Detector", "smoke or fire"),
+        "onnx": QCoreApplication.translate("Detector", "object model (ONNX)"),
+    }
+
+
+@cache
 def requests() -> dict[str, str]:
     return {
         "return": QCoreApplication.translate("Request", "return"),

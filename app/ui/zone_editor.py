@@ -54,6 +54,7 @@ from gridwatch.db.store import Store
 from gridwatch.plugins.analytics import zones as zone_store
 from gridwatch.plugins.analytics.source import FrameSource, StreamError, playable
 from gridwatch.plugins.detectors.api import detector_names
+from gridwatch.ui import texts
 from gridwatch.ui.widgets import named
 
 Point = tuple[float, float]
@@ -341,6 +342,11 @@ class ZoneCanvas(QWidget):
         draw_zones(painter, picture, self.zones, self.selected, self.draft, handles=True, hot=self.hover)
 
 
+def entry(zone: dict[str, Any]) -> str:
+    """A zone in the editor's list: its name and its detector in the user's words."""
+    return f"{zone.get('name', '')} · {texts.label(texts.detectors(), zone.get('detector'))}"
+
+
 class ZoneEditor(QDialog):
     """Edits one camera's zones; `save` validates with the detectors and stores them."""
 
@@ -379,7 +385,8 @@ class ZoneEditor(QDialog):
         self.delete_button.clicked.connect(self.delete_zone)
         self.name_field = named("zoneName", QLineEdit())
         self.detector_field = named("zoneDetector", QComboBox())
-        self.detector_field.addItems(detector_names())
+        for name in detector_names():
+            self.detector_field.addItem(texts.label(texts.detectors(), name), name)
         self.dwell_field = named("zoneDwell", QDoubleSpinBox())
         self.dwell_field.setRange(0.0, 86_400.0)
         self.dwell_field.setDecimals(0)
@@ -515,7 +522,7 @@ class ZoneEditor(QDialog):
         self._filling = True
         self.zone_list.clear()
         for zone in self.canvas.zones:
-            self.zone_list.addItem(f"{zone.get('name', '')} · {zone.get('detector', '')}")
+            self.zone_list.addItem(entry(zone))
         self._filling = False
         self.zone_list.setCurrentRow(select)
         self._select(select)
@@ -531,7 +538,10 @@ class ZoneEditor(QDialog):
         if zone is not None:
             self._filling = True
             self.name_field.setText(str(zone.get("name", "")))
-            self.detector_field.setCurrentText(str(zone.get("detector", "")))
+            detector = str(zone.get("detector", ""))
+            if self.detector_field.findData(detector) < 0:  # not installed here: kept, shown by its name
+                self.detector_field.addItem(detector, detector)
+            self.detector_field.setCurrentIndex(self.detector_field.findData(detector))
             self.dwell_field.setValue(float(zone.get("dwell_s", 30.0)))
             self.sensitivity_field.setValue(float(zone.get("sensitivity", 0.5)))
             self.category_field.setText(str(zone.get("category") or ""))
@@ -543,7 +553,7 @@ class ZoneEditor(QDialog):
         if self._filling or not 0 <= row < len(self.canvas.zones):
             return
         zone = self.canvas.zones[row]
-        detector = self.detector_field.currentText()
+        detector = str(self.detector_field.currentData())
         if detector != zone.get("detector"):  # another detector's settings would be refused: keep only ours
             zone = {k: v for k, v in zone.items() if k in COMMON_KEYS}
         zone.update(
@@ -560,7 +570,7 @@ class ZoneEditor(QDialog):
         self.canvas.zones[row] = zone
         item = self.zone_list.item(row)
         if item is not None:
-            item.setText(f"{zone['name']} · {detector}")
+            item.setText(entry(zone))
         self.canvas.update()
 
     def new_zone(self) -> None:
@@ -586,7 +596,7 @@ class ZoneEditor(QDialog):
             if len(names) < 26
             else ""
         )
-        detector = self.detector_field.currentText() or (detector_names() or [""])[0]
+        detector = self.detector_field.currentData() or (detector_names() or [""])[0]
         self.canvas.zones.append(
             {"name": name, "detector": detector, "polygon": [list(p) for p in points], "dwell_s": 30.0,
              "sensitivity": 0.5}

@@ -330,27 +330,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="659"/>
+        <location filename="../../app/ui/zone_editor.py" line="669"/>
         <source>Zones</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="661"/>
+        <location filename="../../app/ui/zone_editor.py" line="671"/>
         <source>Draw this camera&apos;s analytics zones</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="662"/>
+        <location filename="../../app/ui/zone_editor.py" line="672"/>
         <source>Show zones</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="665"/>
+        <location filename="../../app/ui/zone_editor.py" line="675"/>
         <source>Show the analytics zones over the picture</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="694"/>
+        <location filename="../../app/ui/zone_editor.py" line="704"/>
         <source>%1 has no analytics zones yet.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -571,62 +571,62 @@
 <context>
     <name>CaseQueue</name>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="53"/>
+        <location filename="../../app/ui/case_queue.py" line="55"/>
         <source>Open cases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="54"/>
+        <location filename="../../app/ui/case_queue.py" line="56"/>
         <source>All states</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="58"/>
+        <location filename="../../app/ui/case_queue.py" line="60"/>
         <source>Any urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="62"/>
+        <location filename="../../app/ui/case_queue.py" line="64"/>
         <source>Any source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="66"/>
+        <location filename="../../app/ui/case_queue.py" line="68"/>
         <source>Any category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="68"/>
+        <location filename="../../app/ui/case_queue.py" line="70"/>
         <source>Whole district</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="73"/>
+        <location filename="../../app/ui/case_queue.py" line="75"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="74"/>
+        <location filename="../../app/ui/case_queue.py" line="76"/>
         <source>Mine</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="75"/>
+        <location filename="../../app/ui/case_queue.py" line="77"/>
         <source>Cases I reported or changed last</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="77"/>
+        <location filename="../../app/ui/case_queue.py" line="79"/>
         <source>Search no., address, text</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="81"/>
+        <location filename="../../app/ui/case_queue.py" line="83"/>
         <source>Rows stay still while you aim at the list; click to take the changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="173"/>
+        <location filename="../../app/ui/case_queue.py" line="176"/>
         <source>Map selection: %n case(s) ✕</source>
         <translation>
             <numerusform>Map selection: %n case ✕</numerusform>
@@ -634,12 +634,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="174"/>
+        <location filename="../../app/ui/case_queue.py" line="177"/>
         <source>Click to show the whole queue again</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="191"/>
+        <location filename="../../app/ui/case_queue.py" line="198"/>
         <source>%n new case(s)</source>
         <translation>
             <numerusform>%n new case</numerusform>
@@ -647,7 +647,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="193"/>
+        <location filename="../../app/ui/case_queue.py" line="200"/>
         <source>%n left the list</source>
         <translation>
             <numerusform>%n left the list</numerusform>
@@ -655,12 +655,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="194"/>
+        <location filename="../../app/ui/case_queue.py" line="201"/>
         <source>%1 — click to show</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="221"/>
+        <location filename="../../app/ui/case_queue.py" line="228"/>
         <source>%n case(s)</source>
         <translation>
             <numerusform>%n case</numerusform>
@@ -671,72 +671,72 @@
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../app/ui/case_model.py" line="324"/>
+        <location filename="../../app/ui/case_model.py" line="367"/>
         <source>Time left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="325"/>
+        <location filename="../../app/ui/case_model.py" line="368"/>
         <source>Case no.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="326"/>
+        <location filename="../../app/ui/case_model.py" line="369"/>
         <source>Urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="327"/>
+        <location filename="../../app/ui/case_model.py" line="370"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="328"/>
+        <location filename="../../app/ui/case_model.py" line="371"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="329"/>
+        <location filename="../../app/ui/case_model.py" line="372"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="330"/>
+        <location filename="../../app/ui/case_model.py" line="373"/>
         <source>Where</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="331"/>
+        <location filename="../../app/ui/case_model.py" line="374"/>
         <source>Grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="332"/>
+        <location filename="../../app/ui/case_model.py" line="375"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="333"/>
+        <location filename="../../app/ui/case_model.py" line="376"/>
         <source>Reported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="385"/>
+        <location filename="../../app/ui/case_model.py" line="428"/>
         <source>Clock paused outside working hours; it resumes %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="389"/>
+        <location filename="../../app/ui/case_model.py" line="432"/>
         <source>working time left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="404"/>
+        <location filename="../../app/ui/case_model.py" line="447"/>
         <source>%1 paused until %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="414"/>
+        <location filename="../../app/ui/case_model.py" line="457"/>
         <source>%1 · escalated</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1001,6 +1001,39 @@
     </message>
 </context>
 <context>
+    <name>Detector</name>
+    <message>
+        <location filename="../../app/ui/texts.py" line="120"/>
+        <source>street occupation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="121"/>
+        <source>illegal parking</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="122"/>
+        <source>overflowing bin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="123"/>
+        <source>falling object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="124"/>
+        <source>smoke or fire</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="125"/>
+        <source>object model (ONNX)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DrillDown</name>
     <message>
         <location filename="../../app/ui/review/evaluation.py" line="161"/>
@@ -1041,7 +1074,7 @@
 <context>
     <name>Duration</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="149"/>
+        <location filename="../../app/ui/texts.py" line="162"/>
         <source>d</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1550,37 +1583,37 @@
 <context>
     <name>MachineCasePanel</name>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="47"/>
+        <location filename="../../app/ui/machine_case.py" line="48"/>
         <source>Confirm</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="48"/>
+        <location filename="../../app/ui/machine_case.py" line="49"/>
         <source>Register the case with this category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="50"/>
+        <location filename="../../app/ui/machine_case.py" line="51"/>
         <source>Not a case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="51"/>
+        <location filename="../../app/ui/machine_case.py" line="52"/>
         <source>Reject it as a false alarm (counted per camera and detector)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="54"/>
+        <location filename="../../app/ui/machine_case.py" line="55"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="93"/>
+        <location filename="../../app/ui/machine_case.py" line="94"/>
         <source>No snapshot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="95"/>
+        <location filename="../../app/ui/machine_case.py" line="96"/>
         <source>%1 · zone %2 · detector %3 · confidence %4 · %5 detection(s)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1876,22 +1909,22 @@
 <context>
     <name>Request</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="119"/>
+        <location filename="../../app/ui/texts.py" line="132"/>
         <source>return</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="120"/>
+        <location filename="../../app/ui/texts.py" line="133"/>
         <source>extension</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="121"/>
+        <location filename="../../app/ui/texts.py" line="134"/>
         <source>suspension</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="122"/>
+        <location filename="../../app/ui/texts.py" line="135"/>
         <source>self-handling</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2600,7 +2633,7 @@
 <context>
     <name>ZoneCanvas</name>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="317"/>
+        <location filename="../../app/ui/zone_editor.py" line="318"/>
         <source>A zone keeps at least 3 points: move this one instead.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2608,117 +2641,117 @@
 <context>
     <name>ZoneEditor</name>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="366"/>
+        <location filename="../../app/ui/zone_editor.py" line="372"/>
         <source>Analytics zones: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="374"/>
+        <location filename="../../app/ui/zone_editor.py" line="380"/>
         <source>New zone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="376"/>
+        <location filename="../../app/ui/zone_editor.py" line="382"/>
         <source>Close polygon</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="378"/>
+        <location filename="../../app/ui/zone_editor.py" line="384"/>
         <source>Delete zone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="386"/>
+        <location filename="../../app/ui/zone_editor.py" line="393"/>
         <source> s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="391"/>
+        <location filename="../../app/ui/zone_editor.py" line="398"/>
         <source>the detector&apos;s own</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="398"/>
+        <location filename="../../app/ui/zone_editor.py" line="405"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="399"/>
+        <location filename="../../app/ui/zone_editor.py" line="406"/>
         <source>Detector</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="400"/>
+        <location filename="../../app/ui/zone_editor.py" line="407"/>
         <source>Dwell time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="401"/>
+        <location filename="../../app/ui/zone_editor.py" line="408"/>
         <source>Sensitivity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="402"/>
+        <location filename="../../app/ui/zone_editor.py" line="409"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="426"/>
+        <location filename="../../app/ui/zone_editor.py" line="433"/>
         <source>Click to add points, double-click to close the polygon, right-click to take a point back.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="430"/>
+        <location filename="../../app/ui/zone_editor.py" line="437"/>
         <source>Drag a corner to move it (Esc puts it back), double-click an edge to add one, Delete removes the one under the cursor.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="450"/>
+        <location filename="../../app/ui/zone_editor.py" line="457"/>
         <source>Taking a picture from the camera…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="460"/>
+        <location filename="../../app/ui/zone_editor.py" line="467"/>
         <source>This camera has no stream address: zones are drawn on a blank frame.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="484"/>
+        <location filename="../../app/ui/zone_editor.py" line="491"/>
         <source>No picture from the camera (%1): zones can still be drawn.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="495"/>
+        <location filename="../../app/ui/zone_editor.py" line="502"/>
         <source>%1: %2 false alarm(s) of %3 case(s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="502"/>
+        <location filename="../../app/ui/zone_editor.py" line="509"/>
         <source>Not watched by an analytics worker yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="504"/>
+        <location filename="../../app/ui/zone_editor.py" line="511"/>
         <source>Worker: %1 · %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="509"/>
+        <location filename="../../app/ui/zone_editor.py" line="516"/>
         <source>Zone %1 disabled: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="572"/>
+        <location filename="../../app/ui/zone_editor.py" line="582"/>
         <source>Click the zone&apos;s corners on the picture, then close the polygon.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="580"/>
+        <location filename="../../app/ui/zone_editor.py" line="590"/>
         <source>A zone needs at least 3 points; %1 drawn.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="624"/>
+        <location filename="../../app/ui/zone_editor.py" line="634"/>
         <source>Saved (version %1): the analytics workers pick the zones up at their next renewal.</source>
         <translation type="unfinished"></translation>
     </message>

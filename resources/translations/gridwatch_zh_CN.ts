@@ -331,27 +331,27 @@
         <translation>视频流不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="659"/>
+        <location filename="../../app/ui/zone_editor.py" line="669"/>
         <source>Zones</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="661"/>
+        <location filename="../../app/ui/zone_editor.py" line="671"/>
         <source>Draw this camera&apos;s analytics zones</source>
         <translation>绘制该摄像机的智能分析区域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="662"/>
+        <location filename="../../app/ui/zone_editor.py" line="672"/>
         <source>Show zones</source>
         <translation>显示区域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="665"/>
+        <location filename="../../app/ui/zone_editor.py" line="675"/>
         <source>Show the analytics zones over the picture</source>
         <translation>在画面上显示智能分析区域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="694"/>
+        <location filename="../../app/ui/zone_editor.py" line="704"/>
         <source>%1 has no analytics zones yet.</source>
         <translation>%1 尚未设置智能分析区域。</translation>
     </message>
@@ -572,93 +572,93 @@
 <context>
     <name>CaseQueue</name>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="53"/>
+        <location filename="../../app/ui/case_queue.py" line="55"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="54"/>
+        <location filename="../../app/ui/case_queue.py" line="56"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="58"/>
+        <location filename="../../app/ui/case_queue.py" line="60"/>
         <source>Any urgency</source>
         <translation>全部紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="62"/>
+        <location filename="../../app/ui/case_queue.py" line="64"/>
         <source>Any source</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="66"/>
+        <location filename="../../app/ui/case_queue.py" line="68"/>
         <source>Any category</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="68"/>
+        <location filename="../../app/ui/case_queue.py" line="70"/>
         <source>Whole district</source>
         <translation>全区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="73"/>
+        <location filename="../../app/ui/case_queue.py" line="75"/>
         <source>Overdue</source>
         <translation>已超期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="74"/>
+        <location filename="../../app/ui/case_queue.py" line="76"/>
         <source>Mine</source>
         <translation>我的</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="75"/>
+        <location filename="../../app/ui/case_queue.py" line="77"/>
         <source>Cases I reported or changed last</source>
         <translation>我上报或最后办理的案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="77"/>
+        <location filename="../../app/ui/case_queue.py" line="79"/>
         <source>Search no., address, text</source>
         <translation>搜索编号、地址、描述</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="81"/>
+        <location filename="../../app/ui/case_queue.py" line="83"/>
         <source>Rows stay still while you aim at the list; click to take the changes</source>
         <translation>指向或选中列表时各行保持不动；点击以显示变化</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="173"/>
+        <location filename="../../app/ui/case_queue.py" line="176"/>
         <source>Map selection: %n case(s) ✕</source>
         <translation>
             <numerusform>地图框选：%n 件案件 ✕</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="174"/>
+        <location filename="../../app/ui/case_queue.py" line="177"/>
         <source>Click to show the whole queue again</source>
         <translation>点击恢复显示整个队列</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="191"/>
+        <location filename="../../app/ui/case_queue.py" line="198"/>
         <source>%n new case(s)</source>
         <translation>
             <numerusform>%n 件新案件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="193"/>
+        <location filename="../../app/ui/case_queue.py" line="200"/>
         <source>%n left the list</source>
         <translation>
             <numerusform>%n 件已移出列表</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_queue.py" line="194"/>
+        <location filename="../../app/ui/case_queue.py" line="201"/>
         <source>%1 — click to show</source>
         <translation>%1 — 点击显示</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/case_queue.py" line="221"/>
+        <location filename="../../app/ui/case_queue.py" line="228"/>
         <source>%n case(s)</source>
         <translation>
             <numerusform>%n 件</numerusform>
@@ -668,72 +668,72 @@
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../app/ui/case_model.py" line="324"/>
+        <location filename="../../app/ui/case_model.py" line="367"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="325"/>
+        <location filename="../../app/ui/case_model.py" line="368"/>
         <source>Case no.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="326"/>
+        <location filename="../../app/ui/case_model.py" line="369"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="327"/>
+        <location filename="../../app/ui/case_model.py" line="370"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="328"/>
+        <location filename="../../app/ui/case_model.py" line="371"/>
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="329"/>
+        <location filename="../../app/ui/case_model.py" line="372"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="330"/>
+        <location filename="../../app/ui/case_model.py" line="373"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="331"/>
+        <location filename="../../app/ui/case_model.py" line="374"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="332"/>
+        <location filename="../../app/ui/case_model.py" line="375"/>
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="333"/>
+        <location filename="../../app/ui/case_model.py" line="376"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="385"/>
+        <location filename="../../app/ui/case_model.py" line="428"/>
         <source>Clock paused outside working hours; it resumes %1</source>
         <translation>非工作时间计时暂停，%1 恢复计时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="389"/>
+        <location filename="../../app/ui/case_model.py" line="432"/>
         <source>working time left</source>
         <translation>剩余工作时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="404"/>
+        <location filename="../../app/ui/case_model.py" line="447"/>
         <source>%1 paused until %2</source>
         <translation>%1 暂停至 %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="414"/>
+        <location filename="../../app/ui/case_model.py" line="457"/>
         <source>%1 · escalated</source>
         <translation>%1 · 上报</translation>
     </message>
@@ -997,6 +997,39 @@
     </message>
 </context>
 <context>
+    <name>Detector</name>
+    <message>
+        <location filename="../../app/ui/texts.py" line="120"/>
+        <source>street occupation</source>
+        <translation>占道经营</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="121"/>
+        <source>illegal parking</source>
+        <translation>违规停车</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="122"/>
+        <source>overflowing bin</source>
+        <translation>垃圾满溢</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="123"/>
+        <source>falling object</source>
+        <translation>高空抛物</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="124"/>
+        <source>smoke or fire</source>
+        <translation>烟雾火情</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/texts.py" line="125"/>
+        <source>object model (ONNX)</source>
+        <translation>目标识别模型（ONNX）</translation>
+    </message>
+</context>
+<context>
     <name>DrillDown</name>
     <message>
         <location filename="../../app/ui/review/evaluation.py" line="161"/>
@@ -1037,7 +1070,7 @@
 <context>
     <name>Duration</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="149"/>
+        <location filename="../../app/ui/texts.py" line="162"/>
         <source>d</source>
         <translation>天</translation>
     </message>
@@ -1546,37 +1579,37 @@
 <context>
     <name>MachineCasePanel</name>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="47"/>
+        <location filename="../../app/ui/machine_case.py" line="48"/>
         <source>Confirm</source>
         <translation>确认立案</translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="48"/>
+        <location filename="../../app/ui/machine_case.py" line="49"/>
         <source>Register the case with this category</source>
         <translation>按此类别立案</translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="50"/>
+        <location filename="../../app/ui/machine_case.py" line="51"/>
         <source>Not a case</source>
         <translation>不是案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="51"/>
+        <location filename="../../app/ui/machine_case.py" line="52"/>
         <source>Reject it as a false alarm (counted per camera and detector)</source>
         <translation>作为误报不予受理（按摄像机和检测器统计）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="54"/>
+        <location filename="../../app/ui/machine_case.py" line="55"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="93"/>
+        <location filename="../../app/ui/machine_case.py" line="94"/>
         <source>No snapshot</source>
         <translation>无抓拍图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="95"/>
+        <location filename="../../app/ui/machine_case.py" line="96"/>
         <source>%1 · zone %2 · detector %3 · confidence %4 · %5 detection(s)</source>
         <translation>%1 · 区域 %2 · 检测器 %3 · 置信度 %4 · 检测 %5 次</translation>
     </message>
@@ -1871,22 +1904,22 @@
 <context>
     <name>Request</name>
     <message>
-        <location filename="../../app/ui/texts.py" line="119"/>
+        <location filename="../../app/ui/texts.py" line="132"/>
         <source>return</source>
         <translation>回退</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="120"/>
+        <location filename="../../app/ui/texts.py" line="133"/>
         <source>extension</source>
         <translation>延期</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="121"/>
+        <location filename="../../app/ui/texts.py" line="134"/>
         <source>suspension</source>
         <translation>挂账</translation>
     </message>
     <message>
-        <location filename="../../app/ui/texts.py" line="122"/>
+        <location filename="../../app/ui/texts.py" line="135"/>
         <source>self-handling</source>
         <translation>自行处置</translation>
     </message>
@@ -2593,7 +2626,7 @@
 <context>
     <name>ZoneCanvas</name>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="317"/>
+        <location filename="../../app/ui/zone_editor.py" line="318"/>
         <source>A zone keeps at least 3 points: move this one instead.</source>
         <translation>区域至少保留 3 个顶点：请改为移动此顶点。</translation>
     </message>
@@ -2601,117 +2634,117 @@
 <context>
     <name>ZoneEditor</name>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="366"/>
+        <location filename="../../app/ui/zone_editor.py" line="372"/>
         <source>Analytics zones: %1</source>
         <translation>智能分析区域：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="374"/>
+        <location filename="../../app/ui/zone_editor.py" line="380"/>
         <source>New zone</source>
         <translation>新建区域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="376"/>
+        <location filename="../../app/ui/zone_editor.py" line="382"/>
         <source>Close polygon</source>
         <translation>闭合多边形</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="378"/>
+        <location filename="../../app/ui/zone_editor.py" line="384"/>
         <source>Delete zone</source>
         <translation>删除区域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="386"/>
+        <location filename="../../app/ui/zone_editor.py" line="393"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="391"/>
+        <location filename="../../app/ui/zone_editor.py" line="398"/>
         <source>the detector&apos;s own</source>
         <translation>检测器默认类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="398"/>
+        <location filename="../../app/ui/zone_editor.py" line="405"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="399"/>
+        <location filename="../../app/ui/zone_editor.py" line="406"/>
         <source>Detector</source>
         <translation>检测器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="400"/>
+        <location filename="../../app/ui/zone_editor.py" line="407"/>
         <source>Dwell time</source>
         <translation>停留时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="401"/>
+        <location filename="../../app/ui/zone_editor.py" line="408"/>
         <source>Sensitivity</source>
         <translation>灵敏度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="402"/>
+        <location filename="../../app/ui/zone_editor.py" line="409"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="426"/>
+        <location filename="../../app/ui/zone_editor.py" line="433"/>
         <source>Click to add points, double-click to close the polygon, right-click to take a point back.</source>
         <translation>单击添加顶点，双击闭合多边形，右键撤回上一个顶点。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="430"/>
+        <location filename="../../app/ui/zone_editor.py" line="437"/>
         <source>Drag a corner to move it (Esc puts it back), double-click an edge to add one, Delete removes the one under the cursor.</source>
         <translation>拖动顶点可移动它（按 Esc 放回原处），双击边可添加顶点，按 Delete 删除光标下的顶点。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="450"/>
+        <location filename="../../app/ui/zone_editor.py" line="457"/>
         <source>Taking a picture from the camera…</source>
         <translation>正在从摄像机抓取画面…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="460"/>
+        <location filename="../../app/ui/zone_editor.py" line="467"/>
         <source>This camera has no stream address: zones are drawn on a blank frame.</source>
         <translation>该摄像机没有视频流地址：在空白画面上绘制区域。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="484"/>
+        <location filename="../../app/ui/zone_editor.py" line="491"/>
         <source>No picture from the camera (%1): zones can still be drawn.</source>
         <translation>未取得摄像机画面（%1）：仍可绘制区域。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="495"/>
+        <location filename="../../app/ui/zone_editor.py" line="502"/>
         <source>%1: %2 false alarm(s) of %3 case(s)</source>
         <translation>%1：%3 个案件中误报 %2 个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="502"/>
+        <location filename="../../app/ui/zone_editor.py" line="509"/>
         <source>Not watched by an analytics worker yet.</source>
         <translation>尚无分析进程监视该摄像机。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="504"/>
+        <location filename="../../app/ui/zone_editor.py" line="511"/>
         <source>Worker: %1 · %2</source>
         <translation>分析进程：%1 · %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="509"/>
+        <location filename="../../app/ui/zone_editor.py" line="516"/>
         <source>Zone %1 disabled: %2</source>
         <translation>区域 %1 已停用：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="572"/>
+        <location filename="../../app/ui/zone_editor.py" line="582"/>
         <source>Click the zone&apos;s corners on the picture, then close the polygon.</source>
         <translation>在画面上单击区域的各个角点，然后闭合多边形。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="580"/>
+        <location filename="../../app/ui/zone_editor.py" line="590"/>
         <source>A zone needs at least 3 points; %1 drawn.</source>
         <translation>区域至少需要 3 个顶点；已绘制 %1 个。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/zone_editor.py" line="624"/>
+        <location filename="../../app/ui/zone_editor.py" line="634"/>
         <source>Saved (version %1): the analytics workers pick the zones up at their next renewal.</source>
         <translation>已保存（版本 %1）：分析进程将在下次续租时载入新区域。</translation>
     </message>

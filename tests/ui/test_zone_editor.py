@@ -51,7 +51,9 @@ def test_a_zone_drawn_on_the_cameras_picture_is_saved_as_fractions(
     for fx, fy in ((0.2, 0.5), (0.6, 0.5), (0.6, 0.9), (0.2, 0.9)):
         click(qtbot, editor, fx, fy)
     editor.close_polygon()
-    editor.detector_field.setCurrentText("occupancy")
+    editor.detector_field.setCurrentIndex(editor.detector_field.findData("occupancy"))
+    assert editor.detector_field.currentText() == "street occupation"  # the dispatcher's word, not the id
+    assert editor.zone_list.item(0).text() == "A · street occupation"
     editor.dwell_field.setValue(45)
     editor.sensitivity_field.setValue(0.7)
     assert editor.save(), editor.problem.text()
