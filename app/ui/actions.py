@@ -21,12 +21,14 @@ from gridwatch.db.errors import InvalidInput, StoreError
 from gridwatch.db.lifecycle import dispatch_deadline
 from gridwatch.db.reads import levels, reference
 from gridwatch.db.reads.cases import CaseFile
+from gridwatch.db.reads.levels import CenterRow
 from gridwatch.db.reads.people import offered_actions
 from gridwatch.db.store import NewAttachment, Store, utcnow
 from gridwatch.db.workflow import request_kind
 from gridwatch.ui import texts
 from gridwatch.ui.action_dialog import PHOTO_ACTIONS, ActionDialog, ActionValues, DialogContext
 from gridwatch.ui.report_dialog import NewCase, ReportDialog
+from gridwatch.ui.store_reads import StoreReads
 
 SHORTCUTS: dict[str, str] = {
     "send_verify": "Ctrl+Shift+V",
@@ -67,9 +69,11 @@ class ActionController(QObject):
     failed = Signal(int, str)  # case id, message: refused (conflict, invalid input …)
     reload_requested = Signal(int)  # case id: re-read it before the dialog comes back
 
-    def __init__(self, store: Store, username: str, parent: QWidget) -> None:
+    def __init__(self, store: Store, username: str, parent: QWidget, reads: StoreReads | None = None) -> None:
+        """`reads`: the window's, which says when the store cannot be reached."""
         super().__init__(parent)
         self.store = store
+        self.reads = reads or StoreReads(self)
         self.username = username
         self.window = parent
         self.view: CaseFile | None = None
@@ -126,6 +130,11 @@ class ActionController(QObject):
         case = self.view.case
         if values is None:
             values = ActionValues(category_code=case.category_code, urgency=case.urgency)
+        centers: list[CenterRow] | None = []
+        if action == "dispatch_down":  # the centers below, read now: no dialog without them (store away)
+            centers = self.reads.read(lambda: levels.below(self.store, case.case_no))
+        if centers is None:
+            return None
         # the store's own computation, at the moment the dialog shows it
         deadline = partial(dispatch_deadline, self.rules, case) if action == "dispatch" else None
         context = DialogContext(
@@ -138,9 +147,7 @@ class ActionController(QObject):
             tz=self.rules.calendar.tz,
             pending=case.pending_request if request_kind(action) else None,
             message=message,
-            centers=[(c.code or "", c.name) for c in levels.below(self.store, case.case_no)]
-            if action == "dispatch_down"
-            else [],
+            centers=[(c.code or "", c.name) for c in centers],
         )
         dialog = ActionDialog(action, context, values, self.window)
         seen = case.version

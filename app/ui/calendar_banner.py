@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QToolBar, QWidget
 
 from gridwatch.db.calendar_admin import estimated_years_ahead
 from gridwatch.db.store import Store, utcnow
+from gridwatch.ui.store_reads import StoreReads
 from gridwatch.ui.widgets import named
 
 CHECK_MS = 15_000
@@ -24,7 +25,15 @@ class CalendarBanner(QToolBar):
 
     calendar_changed = Signal()
 
-    def __init__(self, store: Store, parent: QWidget | None = None, interval_ms: int = CHECK_MS) -> None:
+    def __init__(
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        interval_ms: int = CHECK_MS,
+        reads: StoreReads | None = None,
+    ) -> None:
+        """`reads`: the window's, which says when the store cannot be reached (the banner then stays as it
+        was and looks again at the next check)."""
         super().__init__(parent)
         self.setObjectName("calendarBanner")
         self.setMovable(False)
@@ -32,6 +41,8 @@ class CalendarBanner(QToolBar):
         self.toggleViewAction().setVisible(False)  # not a tool bar a person switches off
         self.setStyleSheet("QToolBar { background: #fff4c2; border: 1px solid #e0b400; }")
         self.store = store
+        self.reads = reads or StoreReads(self)
+        self._changed = False  # the shared calendar was refreshed, not yet announced (a check failed after)
         self.label = named("calendarBannerText", QLabel())
         self.label.setWordWrap(True)
         self.label.setStyleSheet("color: #5c4400; font-size: 14px; padding: 4px;")
@@ -46,10 +57,10 @@ class CalendarBanner(QToolBar):
 
     def check(self) -> None:
         """Refresh the shared calendar if the site's table changed, then show or hide the banner."""
-        with self.store.session() as session:
-            changed = self.store.refresh_calendar(session)
-            calendar = self.store.rules(session).calendar
-            self.years = estimated_years_ahead(session, calendar, utcnow())
+        found = self.reads.read(self._read)
+        if found is None:
+            return
+        self.years = found
         if self.years:
             years = "、".join(str(y) for y in self.years)
             self.label.setText(
@@ -60,5 +71,14 @@ class CalendarBanner(QToolBar):
                 ).replace("%1", years)
             )
         self.setVisible(bool(self.years))
-        if changed:
+        if self._changed:
+            self._changed = False
             self.calendar_changed.emit()
+
+    def _read(self) -> list[int]:
+        """The years ahead with estimated holidays; the shared calendar refreshed in place on the way (a
+        change is announced once a check has answered whole)."""
+        with self.store.session() as session:
+            self._changed |= self.store.refresh_calendar(session)
+            calendar = self.store.rules(session).calendar
+            return estimated_years_ahead(session, calendar, utcnow())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -23,11 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from gridwatch.db.reads import cases, levels
+from gridwatch.db.reads.analytics import MachineCase
 from gridwatch.db.reads.cases import CaseFile
+from gridwatch.db.reads.levels import Holding, Hop, Standard
 from gridwatch.db.reads.reference import site_rules
 from gridwatch.db.store import Store
 from gridwatch.ui import texts
 from gridwatch.ui.machine_case import MachineCasePanel
+from gridwatch.ui.store_reads import StoreReads
 from gridwatch.ui.widgets import named
 
 PHOTO_KINDS = ("before", "after", "snapshot")
@@ -84,22 +88,45 @@ def _fill(table: QTableWidget, rows: list[list[str]], ids: list[int] | None = No
     table.resizeColumnsToContents()
 
 
+@dataclass(frozen=True)
+class CaseRead:
+    """Everything the detail shows of one case, read before any of it is shown: a read that fails part-way
+    leaves the detail as it was, never a form half of one case and half of another."""
+
+    view: CaseFile | None  # None: no case, or one this person may not see
+    holding: Holding | None = None
+    hops: tuple[Hop, ...] = ()
+    standard: Standard | None = None
+    machine: MachineCase | None = None
+
+
 class CaseDetail(QWidget):
     """Shows one case; `show_case` loads it, `reload` re-reads it after a change."""
 
     case_activated = Signal(int)  # a duplicate was double-clicked: show that case
     device_activated = Signal(int, str)  # a nearby device was double-clicked: its id and kind
 
-    def __init__(self, store: Store, parent: QWidget | None = None, *, username: str | None = None) -> None:
-        """`username`: the person at the desk, whose allowed actions each case is read with."""
+    def __init__(
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        *,
+        username: str | None = None,
+        reads: StoreReads | None = None,
+    ) -> None:
+        """`username`: the person at the desk, whose allowed actions each case is read with; `reads`: the
+        window's, which says when the store cannot be reached."""
         super().__init__(parent)
         self.setObjectName("caseDetail")
         self.store = store
         self.username = username
+        self.reads = reads or StoreReads(self)
         self.tz: tzinfo = site_rules(store).calendar.tz
         self.view: CaseFile | None = None
+        self._case_id: int | None = None  # the case asked for, shown or not (the store was away)
         self.title = named("detailTitle", QLabel(self.tr("No case selected")))
         self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.title.setWordWrap(True)  # a message in place of the case fits a narrow dock
         self.fields = QFormLayout()
         self.fields.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self._values: dict[str, QLabel] = {}
@@ -173,22 +200,45 @@ class CaseDetail(QWidget):
 
     @property
     def case_id(self) -> int | None:
-        return self.view.case.id if self.view else None
+        """The case the detail is for: the one shown, or the one that could not be opened (`reload` tries
+        it again)."""
+        return self._case_id
 
-    def show_case(self, case_id: int | None) -> None:
-        self.view = (
-            cases.by_id(self.store, case_id, username=self.username, data_of=PHOTO_KINDS, nearby=True)
-            if case_id is not None
-            else None
+    def show_case(self, case_id: int | None) -> bool:
+        """Show this case (None: none). False when the store could not be reached: a reload keeps the case
+        as it was shown, another case is not shown but said not to be open."""
+        read = self.reads.read(lambda: self._read(case_id))
+        if read is None:
+            if case_id != (self.view.case.id if self.view else None):
+                self._render(CaseRead(None))
+                self.title.setText(self.tr("The case could not be opened: the case store cannot be reached"))
+            self._case_id = case_id
+            return False
+        self._render(read)
+        self._case_id = read.view.case.id if read.view else None
+        return True
+
+    def reload(self) -> bool:
+        return self.show_case(self.case_id)
+
+    def _read(self, case_id: int | None) -> CaseRead:
+        if case_id is None:
+            return CaseRead(None)
+        view = cases.by_id(self.store, case_id, username=self.username, data_of=PHOTO_KINDS, nearby=True)
+        if view is None:
+            return CaseRead(None)
+        case = view.case
+        return CaseRead(
+            view,
+            levels.holding(self.store, case.case_no),
+            tuple(levels.hops(self.store, case.case_no)),
+            levels.standard(self.store, case.category_code, case.urgency),
+            self.machine.read(view),
         )
-        self._render()
 
-    def reload(self) -> None:
-        self.show_case(self.case_id)
-
-    def _render(self) -> None:
-        view = self.view
-        self.machine.show_case(view)
+    def _render(self, read: CaseRead) -> None:
+        self.view = view = read.view
+        self.machine.show_case(view, read.machine)
         if view is None:
             self.title.setText(self.tr("No case selected"))
             for value in self._values.values():
@@ -196,6 +246,7 @@ class CaseDetail(QWidget):
             for table in (self.timeline, self.duplicates, self.devices):
                 table.setRowCount(0)
             self.photos.clear()
+            self.tabs.setTabText(2, self.tr("Possible duplicates"))  # no count of another case's
             return
         case = view.case
         self.title.setText(
@@ -235,7 +286,7 @@ class CaseDetail(QWidget):
                 else ""
             ),
         }
-        values.update(self._levels())
+        values.update(self._levels(read))
         for key, text in values.items():
             self._values[key].setText(text)
         self.fields.setRowVisible(self._values["request"], bool(request))
@@ -294,19 +345,16 @@ class CaseDetail(QWidget):
             [d.id for d in view.devices],
         )
 
-    def _levels(self) -> dict[str, str]:
+    def _levels(self, read: CaseRead) -> dict[str, str]:
         """The center holding the case and its way there, and the handbook's standard beside the case
         (docs/LEVELS.md)."""
-        assert self.view is not None
-        case = self.view.case
-        holding = levels.holding(self.store, case.case_no)
-        hops = levels.hops(self.store, case.case_no)
+        holding, hops, standard = read.holding, read.hops, read.standard
+        assert holding is not None
         top = self.tr("top center")
         way = " → ".join([hops[0].from_center or top, *(h.to_center or top for h in hops)]) if hops else ""
         where = holding.holder.name if holding.holder.code else top
         if holding.escalated:
             where = self.tr("%1 · escalated").replace("%1", where)
-        standard = levels.standard(self.store, case.category_code, case.urgency)
         shown = ""
         if standard is not None:
             shown = self.tr("%1 · limit %2 · %3 · after-photos %4").replace("%1", standard.standard)

@@ -36,6 +36,7 @@ from gridwatch.db.store import Store, utcnow
 from gridwatch.layers.cases import LIGHT_COLOURS
 from gridwatch.layers.cases import Light as LightCode
 from gridwatch.ui import texts
+from gridwatch.ui.store_reads import StoreReads
 
 PAGE = 500
 FLASH_SECONDS = 15.0
@@ -99,17 +100,32 @@ def goes_before(new: ListedCase, old: ListedCase, order: Sequence[str]) -> bool:
 
 
 class CaseTableModel(QAbstractTableModel):
-    """The filtered case list; `apply_filter` starts over, feed changes patch rows in place."""
+    """The filtered case list; `apply_filter` starts over, feed changes patch rows in place.
+
+    Every read goes through `reads` and comes before any change to the rows: when the store cannot be
+    reached the rows stay as they were read at `read_at`, and no page is asked for until a refresh has
+    read the list again (a view asks for more on every resize: each would wait on the store again)."""
 
     loaded = Signal()  # a page arrived (the first one after a filter change, or a later one)
+    refreshed = Signal()  # the list was read again from the top: it is current as of `read_at`
     inserted = Signal(object)  # ListedCase: a case newly entered the queue while it was open
     held_changed = Signal(int, int)  # arrivals held back, rows that left the list but still show
 
-    def __init__(self, store: Store, parent: QObject | None = None, *, page: int = PAGE) -> None:
+    def __init__(
+        self,
+        store: Store,
+        parent: QObject | None = None,
+        *,
+        page: int = PAGE,
+        reads: StoreReads | None = None,
+    ) -> None:
         super().__init__(parent)
         self.store = store
+        self.reads = reads or StoreReads(self)
         self.page = page
         self.clock: Callable[[], datetime] = utcnow
+        self.read_at: datetime | None = None  # the last read the store answered: the rows are as of then
+        self._stale = False  # a read failed since the last refresh: the rows may be behind the store
         self.rules: Rules = site_rules(store)
         self.filter = CaseFilter(open_only=True)
         self._filtered = False  # apply_filter has run: a sort re-reads rather than only noting the order
@@ -134,16 +150,36 @@ class CaseTableModel(QAbstractTableModel):
 
     # --- filter and paging ------------------------------------------------------------------------------
 
-    def apply_filter(self, flt: CaseFilter) -> None:
+    def apply_filter(self, flt: CaseFilter) -> bool:
+        """Start over with this filter: its first page is read, then shown. False when the store could not
+        be reached: the rows shown stay, with the filter they were read with."""
+        flt = dataclasses.replace(flt, limit=self.page, offset=0)
+        rows = self._read(lambda: case_lists.page(self.store, flt))
+        if rows is None:
+            return False
         self.beginResetModel()
         self._filtered = True
-        self.filter = dataclasses.replace(flt, limit=self.page, offset=0)
+        self.filter = flt
         self._rows, self._index, self._exhausted, self._flash = [], {}, False, {}
         self._arrived, self._gone = {}, set()
+        self._pending = set()  # changes noted before this read are in its answer
+        self.read_at, self._stale = self.clock(), False
         self.held_changed.emit(0, 0)
-        self._append(case_lists.page(self.store, self.filter))
+        self._append(rows)
         self.endResetModel()
         self.loaded.emit()
+        self.refreshed.emit()
+        return True
+
+    def _read(self, read: Callable[[], list[ListedCase]]) -> list[ListedCase] | None:
+        """One read of the list through `reads`: the rows are stale when it was not answered, and a page or
+        changed rows read while stale make them no more current (only `apply_filter` does)."""
+        rows = self.reads.read(read)
+        if rows is None:
+            self._stale = True
+        elif not self._stale:
+            self.read_at = self.clock()
+        return rows
 
     def _append(self, rows: list[ListedCase]) -> list[ListedCase]:
         self._exhausted = len(rows) < self.page
@@ -154,14 +190,22 @@ class CaseTableModel(QAbstractTableModel):
             self._rows.append(row)
         return fresh
 
+    @property
+    def exhausted(self) -> bool:
+        """Every row the filter passes has been read (none waits in a later page)."""
+        return self._exhausted
+
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._exhausted
+        return not parent.isValid() and not self._exhausted and not self._stale
 
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._exhausted:
+        if not self.canFetchMore(parent):
             return
         flt = dataclasses.replace(self.filter, offset=len(self._rows))
-        rows = case_lists.page(self.store, flt, after=self._rows[-1] if self._rows else None)
+        after = self._rows[-1] if self._rows else None
+        rows = self._read(lambda: case_lists.page(self.store, flt, after=after))
+        if rows is None:
+            return
         index = self._lookup()
         fresh = [r for r in rows if r.id not in index]
         if fresh:
@@ -203,7 +247,11 @@ class CaseTableModel(QAbstractTableModel):
         ids, self._pending = sorted(self._pending), set()
         if not ids:
             return
-        found = {r.id: r for r in case_lists.rows_of(self.store, self.filter, ids)}
+        rows = self._read(lambda: case_lists.rows_of(self.store, self.filter, ids))
+        if rows is None:  # read with the next change, unless a refresh reads the whole list first
+            self._pending.update(ids)
+            return
+        found = {r.id: r for r in rows}
         now = time.monotonic()
         hold = hold and self.holding()
         for case_id in ids:
@@ -348,10 +396,10 @@ class CaseTableModel(QAbstractTableModel):
         """When the row's working-time clock resumes, while it stands still outside working hours."""
         return paused_until(self.rules, row, self.clock())
 
-    def _resume_text(self, resumes: datetime) -> str:
-        """The time of day when it resumes today, else the day too: `08:30`, `12-07 08:30`."""
+    def clock_text(self, moment: datetime) -> str:
+        """The time of day of a moment today, else the day too: `08:30`, `12-07 08:30` (the site's zone)."""
         tz = self.rules.calendar.tz
-        local = resumes.astimezone(tz)
+        local = moment.astimezone(tz)
         today = self.clock().astimezone(tz).date()
         return local.strftime("%H:%M" if local.date() == today else "%m-%d %H:%M")
 
@@ -402,7 +450,7 @@ class CaseTableModel(QAbstractTableModel):
             if resumes is None:
                 return shown
             paused = self.tr("%1 paused until %2")
-            return paused.replace("%1", shown).replace("%2", self._resume_text(resumes))
+            return paused.replace("%1", shown).replace("%2", self.clock_text(resumes))
         if key == "case_no":
             return row.case_no
         if key == "urgency":

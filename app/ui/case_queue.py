@@ -23,6 +23,7 @@ from gridwatch.db.seeds import SOURCES, STATES
 from gridwatch.db.store import Store
 from gridwatch.ui import texts
 from gridwatch.ui.case_model import COLUMNS, CaseTableModel
+from gridwatch.ui.store_reads import StoreReads
 from gridwatch.ui.widgets import named
 
 OPEN = "__open__"
@@ -40,14 +41,15 @@ class CaseQueue(QWidget):
         person_id: int | None,
         parent: QWidget | None = None,
         department: str | None = None,
+        reads: StoreReads | None = None,
     ) -> None:
         """`department`: a handler's desk, whose queue is their department's cases
-        (PersonRow.queue_department)."""
+        (PersonRow.queue_department); `reads`: the window's, which says when the store cannot be reached."""
         super().__init__(parent)
         self.setObjectName("caseQueue")
         self.person_id = person_id
         self.department = department
-        self.model = CaseTableModel(store, self)
+        self.model = CaseTableModel(store, self, reads=reads)
         self.model.filter.department = department
         self.state = named("stateFilter", QComboBox())
         self.state.addItem(self.tr("Open cases"), OPEN)
@@ -137,16 +139,17 @@ class CaseQueue(QWidget):
         self.model.rowsInserted.connect(self._show_count)
         self.model.rowsRemoved.connect(self._show_count)
 
-    def _keep_sortable_indicator(self, column: int, _order: Qt.SortOrder) -> None:
-        """The store cannot sort by every column; put the arrow back on the one that orders the rows."""
-        if COLUMNS[column].sort_key is not None:
-            return
+    def _keep_sortable_indicator(self, column: int, order: Qt.SortOrder) -> None:
+        """The arrow stays on the order the rows are in: the store cannot sort by every column, and a sort
+        whose read did not reach the store left the rows in their old order (the view sorts before this)."""
         key = self.model.filter.order[0]
         shown = next(i for i, c in enumerate(COLUMNS) if c.sort_key == key.lstrip("-"))
-        order = Qt.SortOrder.DescendingOrder if key.startswith("-") else Qt.SortOrder.AscendingOrder
+        ordered = Qt.SortOrder.DescendingOrder if key.startswith("-") else Qt.SortOrder.AscendingOrder
+        if (column, order) == (shown, ordered):
+            return
         header = self.table.horizontalHeader()
         header.blockSignals(True)
-        header.setSortIndicator(shown, order)
+        header.setSortIndicator(shown, ordered)
         header.blockSignals(False)
 
     def current_filter(self) -> CaseFilter:
@@ -175,11 +178,15 @@ class CaseQueue(QWidget):
         self.only_bar.setVisible(bool(ids))
         self.apply_filters()
 
-    def apply_filters(self) -> None:
+    def apply_filters(self) -> bool:
+        """Read the queue again under the filter bar; False when the store could not be reached (the rows
+        and the selection stay as they were)."""
         selected = self.selected_case_id()
-        self.model.apply_filter(self.current_filter())
+        if not self.model.apply_filter(self.current_filter()):
+            return False
         if selected is not None and not self.select_case(selected, emit=False):
             self.case_hidden.emit(selected)
+        return True
 
     def _aimed_at(self) -> bool:
         """A row is selected or the pointer is over the rows: nothing may move under it (issue 9)."""
@@ -217,7 +224,7 @@ class CaseQueue(QWidget):
 
     def _show_count(self) -> None:
         shown = self.model.rowCount()
-        more = "+" if self.model.canFetchMore() else ""
+        more = "" if self.model.exhausted else "+"
         self.count.setText(self.tr("%n case(s)", "", shown).replace(str(shown), f"{shown:,}{more}"))
 
     def selected_case_id(self) -> int | None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QFrame, QLabel, QStatusBar, QVBoxLay
 from gridwatch.db.reads.cases import briefs
 from gridwatch.db.store import Store
 from gridwatch.ui import texts
+from gridwatch.ui.store_reads import StoreReads
 
 ALERT_SOURCES = frozenset({"video", "sensor"})
 BANNER_SECONDS = 8
@@ -89,10 +90,15 @@ class AlertCenter(QObject):
 
     alerted = Signal(int, str)  # case id, text
 
-    def __init__(self, store: Store, window: QWidget, status: QStatusBar) -> None:
+    def __init__(
+        self, store: Store, window: QWidget, status: QStatusBar, reads: StoreReads | None = None
+    ) -> None:
+        """`reads`: the window's, which says when the store cannot be reached."""
         super().__init__(window)
         self.store = store
+        self.reads = reads or StoreReads(self)
         self.status = status
+        self._unread: list[int] = []  # new cases whose read did not reach the store: considered again
         self.banner = Banner(window)
         self.count = 0
         self._sound = self._make_sound()
@@ -111,10 +117,15 @@ class AlertCenter(QObject):
         return effect
 
     def consider(self, case_ids: list[int]) -> None:
-        """New cases (version 1) just reported: alert for those that need a person now."""
-        if not case_ids:
+        """New cases (version 1) just reported: alert for those that need a person now. Those whose read
+        did not reach the store are considered again with the next ones (an urgent case alerts late, not
+        never); `consider([])` tries them again."""
+        ids = list(dict.fromkeys([*self._unread, *case_ids]))
+        if not ids:
             return
-        for row in briefs(self.store, case_ids):
+        rows = self.reads.read(lambda: briefs(self.store, ids))
+        self._unread = ids if rows is None else []
+        for row in rows or []:
             if row.urgency == "A" or row.source in ALERT_SOURCES:
                 self.alert(row.id, row.case_no, row.urgency, row.source, row.address or row.description)
 

@@ -18,6 +18,7 @@ from gridwatch.db.reads import analytics as analytics_reads
 from gridwatch.db.reads import reference
 from gridwatch.db.reads.analytics import MachineCase
 from gridwatch.db.reads.cases import CaseFile
+from gridwatch.db.reads.reference import CategoryRow
 from gridwatch.db.store import Store
 from gridwatch.ui.widgets import named
 
@@ -60,30 +61,35 @@ class MachineCasePanel(QFrame):
         layout.addWidget(self.snapshot)
         layout.addWidget(self.found)
         layout.addLayout(row)
-        self._categories_loaded = False
+        self._categories: list[CategoryRow] = []  # read with the first detector's case
         self.hide()
 
-    def _load_categories(self) -> None:
-        if self._categories_loaded:
-            return
-        for c in reference.categories(self.store):
-            self.category.addItem(f"{c.code} {c.name}", c.code)
-        self._categories_loaded = True
+    def read(self, view: CaseFile) -> MachineCase | None:
+        """What a detector saw of this case (None for a case no detector opened), and the categories to
+        confirm it with the first time: read with the rest of the case, before the detail shows any of it.
+        A store that refuses the read (no analytics for this role) shows the case without the panel; one
+        that cannot be reached fails the whole read (the detail keeps what it showed)."""
+        if view.case.source != "video":
+            return None
+        try:
+            machine = analytics_reads.machine_case(self.store, view.case.case_no)
+        except StoreError:
+            return None
+        if machine is not None and not self._categories:
+            self._categories = reference.categories(self.store)
+        return machine
 
-    def show_case(self, view: CaseFile | None) -> None:
-        """The case the detail shows; the panel shows itself only for a case a detector opened."""
+    def show_case(self, view: CaseFile | None, machine: MachineCase | None) -> None:
+        """The case the detail shows and its `read`; the panel shows itself only for a case a detector
+        opened."""
         self.view = view
-        machine = None
-        if view is not None and view.case.source == "video":
-            try:
-                machine = analytics_reads.machine_case(self.store, view.case.case_no)
-            except (StoreError, StoreUnavailable):
-                machine = None
         self.machine = machine
         if view is None or machine is None:
             self.hide()
             return
-        self._load_categories()
+        if not self.category.count():
+            for c in self._categories:
+                self.category.addItem(f"{c.code} {c.name}", c.code)
         pixmap = QPixmap()
         if machine.snapshot is not None and pixmap.loadFromData(machine.snapshot):
             self.snapshot.setPixmap(

@@ -30,6 +30,7 @@ from gridwatch.ui.live import AlertCenter
 from gridwatch.ui.login import Login
 from gridwatch.ui.sensor_panel import open_sensor
 from gridwatch.ui.speaking import SpeakingMonitor
+from gridwatch.ui.store_reads import StoreReads
 from gridwatch.ui.talk_panel import TalkPanel
 from gridwatch.ui.video_dock import CameraPane, VideoDock
 from gridwatch.ui.widgets import named
@@ -93,8 +94,12 @@ class MainWindow(QMainWindow):
         VideoPane.zone = site_rules(store).calendar.tz  # overlays show the desk's time (issue 9)
         self.map = make_map(store, self, with_map, default_basemap)
         self.setCentralWidget(self.map)
-        self.queue = CaseQueue(store, login.person_id, self, department=login.queue_department)
-        self.detail = CaseDetail(store, self, username=login.username)
+        self.reads = StoreReads(self)  # every read a slot or timer makes: one way to say the store is away
+        self._unreachable: str | None = None  # why the last read failed, until the queue is read again
+        self.queue = CaseQueue(
+            store, login.person_id, self, department=login.queue_department, reads=self.reads
+        )
+        self.detail = CaseDetail(store, self, username=login.username, reads=self.reads)
         self.queue_dock = self._dock("queueDock", self.tr("Case queue"), self.queue)
         self.detail_dock = self._dock("detailDock", self.tr("Case detail"), self.detail)
         self.monitor = SpeakingMonitor(self)
@@ -103,10 +108,10 @@ class MainWindow(QMainWindow):
         self.talk = TalkPanel(store, login.username, self.monitor, self)
         self.talk_dock = self._dock("talkDock", self.tr("Loudspeaker"), self.talk)
         self.hold_key = WindowHoldKey(self, self._talk_target)
-        self.controller = ActionController(store, login.username, self)
+        self.controller = ActionController(store, login.username, self, self.reads)
         self.review_window: ReviewWindow | None = None
         self._build_menus()
-        self.calendar_banner = CalendarBanner(store, self)  # deadlines on an estimated calendar
+        self.calendar_banner = CalendarBanner(store, self, reads=self.reads)  # deadlines, estimated calendar
         self.addToolBarBreak()
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.calendar_banner)
         self.calendar_banner.calendar_changed.connect(self.queue.apply_filters)
@@ -119,7 +124,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.speaking_label)
         self.statusBar().addPermanentWidget(self.live_label)
         self.statusBar().addPermanentWidget(self.user_label)
-        self.alerts = AlertCenter(store, self, self.statusBar())
+        self.alerts = AlertCenter(store, self, self.statusBar(), self.reads)
+        self.reads.unreachable.connect(self._store_unreachable)
+        self.queue.model.refreshed.connect(self._store_reached)
+        self.statusBar().messageChanged.connect(self._status_cleared)
         self.alerts.banner.clicked.connect(self.show_case)
 
         self.queue.case_selected.connect(self.show_case)
@@ -159,7 +167,7 @@ class MainWindow(QMainWindow):
         self._live_batch = QTimer(self, singleShot=True, interval=100)
         self._live_batch.timeout.connect(self._apply_live)
         self.feed: FeedThread | None = None
-        self._feed_interrupted = False
+        self._feed_interrupted: str | None = None  # why the feed lost the store, until it is back
         self.resize(*DEFAULT_SIZE)
         self.restore_layout()
         self.queue.apply_filters()
@@ -248,6 +256,11 @@ class MainWindow(QMainWindow):
         reset.setObjectName("resetLayout")
         reset.triggered.connect(self.reset_layout)
         view.addAction(reset)
+        refresh = QAction(self.tr("Re-read"), self)  # as the review station's F5
+        refresh.setObjectName("refresh")
+        refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        refresh.triggered.connect(self.refresh)
+        view.addAction(refresh)
         find = QAction(self.tr("Find case"), self)
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(lambda: self.queue.text.setFocus())
@@ -263,12 +276,17 @@ class MainWindow(QMainWindow):
         review.triggered.connect(self.open_review)
         view.addAction(review)
 
-    def open_review(self) -> ReviewWindow:
-        """The review station in a window of its own, on this desk's store and person (one at a time)."""
+    def open_review(self) -> ReviewWindow | None:
+        """The review station in a window of its own, on this desk's store and person (one at a time);
+        None when the store could not be reached for its queue."""
         from gridwatch.ui.review.window import ReviewWindow
 
         if self.review_window is None:
-            self.review_window = ReviewWindow(self.store, self.login, self, live=self.feed is not None)
+            live = self.feed is not None
+            opened = self.reads.read(lambda: ReviewWindow(self.store, self.login, self, live=live))
+            if opened is None:
+                return None
+            self.review_window = opened
             self.review_window.setWindowFlag(Qt.WindowType.Window)
             self.review_window.closure.decided.connect(self.reload_case)
         self.review_window.show()
@@ -287,8 +305,9 @@ class MainWindow(QMainWindow):
             self.open_camera(case.device_id)
         if self.queue.selected_case_id() != case_id:
             self.queue.select_case(case_id, emit=False)
-        if hasattr(self.map, "select_case"):
-            self.map.select_case(case_id)
+        select_on_map = getattr(self.map, "select_case", None)
+        if select_on_map is not None:  # it reads where the case is when its layer has no row of it
+            self.reads.read(lambda: select_on_map(case_id))
 
     def _offer_actions(self) -> None:
         """Enable what the person may do on the shown case; the toolbar lists only those (the menu all)."""
@@ -427,23 +446,72 @@ class MainWindow(QMainWindow):
         if hasattr(self.map, "stop_live"):
             self.map.stop_live()
         self.live_label.setText("")
+        self._feed_interrupted = None  # no feed, nothing it can be interrupted in
 
     def _feed_lost(self, reason: str) -> None:
         """Nothing here follows the store until the feed is back: say so, and why."""
-        self._feed_interrupted = True
+        self._feed_interrupted = reason
         self.live_label.setText(self.tr("● reconnecting…"))
         self.live_label.setStyleSheet("color: #c27c0e;")
         self.live_label.setToolTip(reason)
-        message = self.tr("Live updates interrupted, reconnecting: %1").replace("%1", reason)
-        self.statusBar().showMessage(message)
+        self.statusBar().showMessage(self._standing_message())
 
     def _feed_live(self) -> None:
-        if self._feed_interrupted:  # back: the feed has reconciled what changed meanwhile
-            self._feed_interrupted = False
-            self.statusBar().showMessage(self.tr("Live updates are back"), 10_000)
+        if self._feed_interrupted is not None:  # back: the feed has reconciled what changed meanwhile
+            self._feed_interrupted = None
+            if self._unreachable is not None:  # and what could not be read meanwhile is read now
+                self.refresh()
+            if self._unreachable is None:
+                self.statusBar().showMessage(self.tr("Live updates are back"), 10_000)
         self.live_label.setText(self.tr("● live"))
         self.live_label.setStyleSheet("color: #2e9d4f;")
         self.live_label.setToolTip("")
+
+    # --- the store out of reach ---------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """F5: read the queue and the shown case again, and the alerts a failed read held back. What could
+        not be read while the store was away is read again here (and when the feed is back)."""
+        if not self.queue.apply_filters():
+            return  # out of reach: one wait for the store is enough (a cut network waits for its timeout)
+        self.alerts.consider([])
+        if self.detail.case_id is not None:
+            self.detail.reload()
+            self._offer_actions()
+
+    def _store_unreachable(self, reason: str) -> None:
+        """A read in a slot or timer did not reach the store (StoreReads): every view kept what it showed,
+        and until the queue is read again the status bar says since when its rows are; the store's own
+        message (where, what to check) is the tooltip."""
+        self._unreachable = reason
+        self.statusBar().setToolTip(reason)
+        self.statusBar().showMessage(self._standing_message())
+
+    def _store_reached(self) -> None:
+        """The queue was read again from the top: what the status bar said of the store is over."""
+        if self._unreachable is not None:
+            self._unreachable = None
+            self.statusBar().setToolTip("")
+            self.statusBar().showMessage(self._standing_message())
+
+    def _standing_message(self) -> str:
+        """What the status bar says while the store is out of reach (a read failed, else the feed lost it),
+        in one line; "" while it is within reach."""
+        if self._unreachable is not None:
+            model = self.queue.model
+            if model.read_at is None:
+                return self.tr("Cannot reach the case store: the queue could not be read (F5 to try again)")
+            return self.tr(
+                "Cannot reach the case store: the queue shows the cases as of %1 (F5 to try again)"
+            ).replace("%1", model.clock_text(model.read_at))
+        if self._feed_interrupted is not None:
+            return self.tr("Live updates interrupted, reconnecting: %1").replace("%1", self._feed_interrupted)
+        return ""
+
+    def _status_cleared(self, message: str) -> None:
+        """A passing message (an alert, an action done) went: the standing one, if any, is said again."""
+        if not message and (standing := self._standing_message()):
+            self.statusBar().showMessage(standing)
 
     def on_changes(self, changes: list[Change]) -> None:
         for change in changes:

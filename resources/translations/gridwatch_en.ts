@@ -157,12 +157,12 @@
 <context>
     <name>ActionController</name>
     <message>
-        <location filename="../../app/ui/actions.py" line="98"/>
+        <location filename="../../app/ui/actions.py" line="102"/>
         <source>New case…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="227"/>
+        <location filename="../../app/ui/actions.py" line="234"/>
         <source>The action is no longer possible on this case. Your input:
 %1</source>
         <translation type="unfinished"></translation>
@@ -259,7 +259,7 @@
 <context>
     <name>AlertCenter</name>
     <message>
-        <location filename="../../app/ui/live.py" line="122"/>
+        <location filename="../../app/ui/live.py" line="133"/>
         <source>New %1 case %2 from %3: %4</source>
         <translation type="unfinished"></translation>
     </message>
@@ -267,7 +267,7 @@
 <context>
     <name>CalendarBanner</name>
     <message>
-        <location filename="../../app/ui/calendar_banner.py" line="57"/>
+        <location filename="../../app/ui/calendar_banner.py" line="68"/>
         <source>The holidays of %1 are only estimated from the national regulation on holidays, without the adjusted working days: deadlines that reach into %1 may move. An administrator enters the State Council&apos;s notice with: gridwatch calendar import FILE</source>
         <translation type="unfinished"></translation>
     </message>
@@ -358,212 +358,218 @@
 <context>
     <name>CaseDetail</name>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="101"/>
-        <location filename="../../app/ui/case_detail.py" line="193"/>
+        <location filename="../../app/ui/case_detail.py" line="127"/>
+        <location filename="../../app/ui/case_detail.py" line="243"/>
         <source>No case selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="113"/>
+        <location filename="../../app/ui/case_detail.py" line="140"/>
         <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="114"/>
+        <location filename="../../app/ui/case_detail.py" line="141"/>
         <source>Who</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="115"/>
+        <location filename="../../app/ui/case_detail.py" line="142"/>
         <source>Role</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="116"/>
+        <location filename="../../app/ui/case_detail.py" line="143"/>
         <source>Action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="117"/>
-        <location filename="../../app/ui/case_detail.py" line="132"/>
-        <location filename="../../app/ui/case_detail.py" line="160"/>
+        <location filename="../../app/ui/case_detail.py" line="144"/>
+        <location filename="../../app/ui/case_detail.py" line="159"/>
+        <location filename="../../app/ui/case_detail.py" line="187"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="118"/>
+        <location filename="../../app/ui/case_detail.py" line="145"/>
         <source>Note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="129"/>
-        <location filename="../../app/ui/case_detail.py" line="139"/>
+        <location filename="../../app/ui/case_detail.py" line="156"/>
+        <location filename="../../app/ui/case_detail.py" line="166"/>
         <source>Distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="130"/>
+        <location filename="../../app/ui/case_detail.py" line="157"/>
         <source>Case no.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="131"/>
-        <location filename="../../app/ui/case_detail.py" line="161"/>
+        <location filename="../../app/ui/case_detail.py" line="158"/>
+        <location filename="../../app/ui/case_detail.py" line="188"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="133"/>
+        <location filename="../../app/ui/case_detail.py" line="160"/>
         <source>Reported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="139"/>
+        <location filename="../../app/ui/case_detail.py" line="166"/>
         <source>Kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="139"/>
+        <location filename="../../app/ui/case_detail.py" line="166"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="139"/>
+        <location filename="../../app/ui/case_detail.py" line="166"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="143"/>
+        <location filename="../../app/ui/case_detail.py" line="170"/>
         <source>Double-click a camera to watch it, a loudspeaker to talk through it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="146"/>
+        <location filename="../../app/ui/case_detail.py" line="173"/>
         <source>Timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="147"/>
+        <location filename="../../app/ui/case_detail.py" line="174"/>
         <source>Photos</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="148"/>
+        <location filename="../../app/ui/case_detail.py" line="175"/>
+        <location filename="../../app/ui/case_detail.py" line="249"/>
         <source>Possible duplicates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="149"/>
+        <location filename="../../app/ui/case_detail.py" line="176"/>
         <source>Nearby devices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="162"/>
+        <location filename="../../app/ui/case_detail.py" line="189"/>
         <source>Urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="163"/>
+        <location filename="../../app/ui/case_detail.py" line="190"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="164"/>
+        <location filename="../../app/ui/case_detail.py" line="191"/>
         <source>Where</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="165"/>
+        <location filename="../../app/ui/case_detail.py" line="192"/>
         <source>Grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="166"/>
+        <location filename="../../app/ui/case_detail.py" line="193"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="167"/>
+        <location filename="../../app/ui/case_detail.py" line="194"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="168"/>
+        <location filename="../../app/ui/case_detail.py" line="195"/>
         <source>Deadline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="169"/>
+        <location filename="../../app/ui/case_detail.py" line="196"/>
         <source>Pending request</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="170"/>
+        <location filename="../../app/ui/case_detail.py" line="197"/>
         <source>Center</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="171"/>
+        <location filename="../../app/ui/case_detail.py" line="198"/>
         <source>Handbook</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="202"/>
+        <location filename="../../app/ui/case_detail.py" line="214"/>
+        <source>The case could not be opened: the case store cannot be reached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="253"/>
         <source>Case %1 · version %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="208"/>
+        <location filename="../../app/ui/case_detail.py" line="259"/>
         <source>suggested: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="222"/>
+        <location filename="../../app/ui/case_detail.py" line="273"/>
         <source>outside every grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="227"/>
+        <location filename="../../app/ui/case_detail.py" line="278"/>
         <source>%1 (this step)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="281"/>
+        <location filename="../../app/ui/case_detail.py" line="332"/>
         <source>Possible duplicates (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="282"/>
+        <location filename="../../app/ui/case_detail.py" line="333"/>
         <source>Camera</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="282"/>
+        <location filename="../../app/ui/case_detail.py" line="333"/>
         <source>Loudspeaker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="290"/>
+        <location filename="../../app/ui/case_detail.py" line="341"/>
         <source>online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="290"/>
+        <location filename="../../app/ui/case_detail.py" line="341"/>
         <source>offline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="304"/>
+        <location filename="../../app/ui/case_detail.py" line="353"/>
         <source>top center</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="308"/>
+        <location filename="../../app/ui/case_detail.py" line="357"/>
         <source>%1 · escalated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="312"/>
+        <location filename="../../app/ui/case_detail.py" line="360"/>
         <source>%1 · limit %2 · %3 · after-photos %4</source>
         <translation type="unfinished"></translation>
     </message>
@@ -671,72 +677,72 @@
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../app/ui/case_model.py" line="367"/>
+        <location filename="../../app/ui/case_model.py" line="372"/>
         <source>Time left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="368"/>
+        <location filename="../../app/ui/case_model.py" line="373"/>
         <source>Case no.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="369"/>
+        <location filename="../../app/ui/case_model.py" line="374"/>
         <source>Urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="370"/>
+        <location filename="../../app/ui/case_model.py" line="375"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="371"/>
+        <location filename="../../app/ui/case_model.py" line="376"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="372"/>
+        <location filename="../../app/ui/case_model.py" line="377"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="373"/>
+        <location filename="../../app/ui/case_model.py" line="378"/>
         <source>Where</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="374"/>
+        <location filename="../../app/ui/case_model.py" line="379"/>
         <source>Grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="375"/>
+        <location filename="../../app/ui/case_model.py" line="380"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="376"/>
+        <location filename="../../app/ui/case_model.py" line="381"/>
         <source>Reported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="428"/>
+        <location filename="../../app/ui/case_model.py" line="433"/>
         <source>Clock paused outside working hours; it resumes %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="432"/>
+        <location filename="../../app/ui/case_model.py" line="437"/>
         <source>working time left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="447"/>
+        <location filename="../../app/ui/case_model.py" line="452"/>
         <source>%1 paused until %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="457"/>
+        <location filename="../../app/ui/case_model.py" line="462"/>
         <source>%1 · escalated</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1608,12 +1614,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="94"/>
+        <location filename="../../app/ui/machine_case.py" line="99"/>
         <source>No snapshot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="96"/>
+        <location filename="../../app/ui/machine_case.py" line="101"/>
         <source>%1 · zone %2 · detector %3 · confidence %4 · %5 detection(s)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1621,112 +1627,127 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="55"/>
+        <location filename="../../app/ui/main_window.py" line="56"/>
         <source>Map not available in this build</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="85"/>
+        <location filename="../../app/ui/main_window.py" line="86"/>
         <source>gridwatch — %1 — %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="82"/>
+        <location filename="../../app/ui/main_window.py" line="83"/>
         <source> — single-user store (SQLite)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="98"/>
+        <location filename="../../app/ui/main_window.py" line="103"/>
         <source>Case queue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="99"/>
+        <location filename="../../app/ui/main_window.py" line="104"/>
         <source>Case detail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="102"/>
+        <location filename="../../app/ui/main_window.py" line="107"/>
         <source>Video</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="104"/>
+        <location filename="../../app/ui/main_window.py" line="109"/>
         <source>Loudspeaker</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="233"/>
+        <location filename="../../app/ui/main_window.py" line="241"/>
         <source>Actions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="245"/>
         <source>&amp;Case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242"/>
+        <location filename="../../app/ui/main_window.py" line="250"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247"/>
+        <location filename="../../app/ui/main_window.py" line="255"/>
         <source>Reset layout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="251"/>
+        <location filename="../../app/ui/main_window.py" line="259"/>
+        <source>Re-read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="264"/>
         <source>Find case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="255"/>
+        <location filename="../../app/ui/main_window.py" line="268"/>
         <source>Find camera</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="260"/>
+        <location filename="../../app/ui/main_window.py" line="273"/>
         <source>Review station…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="331"/>
+        <location filename="../../app/ui/main_window.py" line="350"/>
         <source>%1: %2 done</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="391"/>
+        <location filename="../../app/ui/main_window.py" line="410"/>
         <source>Field API %1</source>
         <translation>Field API %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="400"/>
+        <location filename="../../app/ui/main_window.py" line="419"/>
         <source> (and %1 more)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="406"/>
+        <location filename="../../app/ui/main_window.py" line="425"/>
         <source>Loudspeaker %1 speaking</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="444"/>
+        <location filename="../../app/ui/main_window.py" line="466"/>
         <source>● live</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="434"/>
+        <location filename="../../app/ui/main_window.py" line="454"/>
         <source>● reconnecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="437"/>
+        <location filename="../../app/ui/main_window.py" line="503"/>
+        <source>Cannot reach the case store: the queue could not be read (F5 to try again)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="505"/>
+        <source>Cannot reach the case store: the queue shows the cases as of %1 (F5 to try again)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="508"/>
         <source>Live updates interrupted, reconnecting: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="443"/>
+        <location filename="../../app/ui/main_window.py" line="465"/>
         <source>Live updates are back</source>
         <translation type="unfinished"></translation>
     </message>

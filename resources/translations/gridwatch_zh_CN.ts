@@ -157,12 +157,12 @@
 <context>
     <name>ActionController</name>
     <message>
-        <location filename="../../app/ui/actions.py" line="98"/>
+        <location filename="../../app/ui/actions.py" line="102"/>
         <source>New case…</source>
         <translation>新建案件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="227"/>
+        <location filename="../../app/ui/actions.py" line="234"/>
         <source>The action is no longer possible on this case. Your input:
 %1</source>
         <translation>该案件已不能执行此操作。您填写的内容：
@@ -260,7 +260,7 @@
 <context>
     <name>AlertCenter</name>
     <message>
-        <location filename="../../app/ui/live.py" line="122"/>
+        <location filename="../../app/ui/live.py" line="133"/>
         <source>New %1 case %2 from %3: %4</source>
         <translation>新%1案件 %2（%3）：%4</translation>
     </message>
@@ -268,7 +268,7 @@
 <context>
     <name>CalendarBanner</name>
     <message>
-        <location filename="../../app/ui/calendar_banner.py" line="57"/>
+        <location filename="../../app/ui/calendar_banner.py" line="68"/>
         <source>The holidays of %1 are only estimated from the national regulation on holidays, without the adjusted working days: deadlines that reach into %1 may move. An administrator enters the State Council&apos;s notice with: gridwatch calendar import FILE</source>
         <translation>%1 年的放假安排尚未录入，目前按《全国年节及纪念日放假办法》估算（不含调休）：截止时间落在 %1 年的处置时限可能会变动。请管理员录入国务院办公厅放假通知：gridwatch calendar import 文件</translation>
     </message>
@@ -359,212 +359,218 @@
 <context>
     <name>CaseDetail</name>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="101"/>
-        <location filename="../../app/ui/case_detail.py" line="193"/>
+        <location filename="../../app/ui/case_detail.py" line="127"/>
+        <location filename="../../app/ui/case_detail.py" line="243"/>
         <source>No case selected</source>
         <translation>未选择案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="113"/>
+        <location filename="../../app/ui/case_detail.py" line="140"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="114"/>
+        <location filename="../../app/ui/case_detail.py" line="141"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="115"/>
+        <location filename="../../app/ui/case_detail.py" line="142"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="116"/>
+        <location filename="../../app/ui/case_detail.py" line="143"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="117"/>
-        <location filename="../../app/ui/case_detail.py" line="132"/>
-        <location filename="../../app/ui/case_detail.py" line="160"/>
+        <location filename="../../app/ui/case_detail.py" line="144"/>
+        <location filename="../../app/ui/case_detail.py" line="159"/>
+        <location filename="../../app/ui/case_detail.py" line="187"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="118"/>
+        <location filename="../../app/ui/case_detail.py" line="145"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="129"/>
-        <location filename="../../app/ui/case_detail.py" line="139"/>
+        <location filename="../../app/ui/case_detail.py" line="156"/>
+        <location filename="../../app/ui/case_detail.py" line="166"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="130"/>
+        <location filename="../../app/ui/case_detail.py" line="157"/>
         <source>Case no.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="131"/>
-        <location filename="../../app/ui/case_detail.py" line="161"/>
+        <location filename="../../app/ui/case_detail.py" line="158"/>
+        <location filename="../../app/ui/case_detail.py" line="188"/>
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="133"/>
+        <location filename="../../app/ui/case_detail.py" line="160"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="139"/>
+        <location filename="../../app/ui/case_detail.py" line="166"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="139"/>
+        <location filename="../../app/ui/case_detail.py" line="166"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="139"/>
+        <location filename="../../app/ui/case_detail.py" line="166"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="143"/>
+        <location filename="../../app/ui/case_detail.py" line="170"/>
         <source>Double-click a camera to watch it, a loudspeaker to talk through it</source>
         <translation>双击摄像头查看画面，双击喇叭进行喊话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="146"/>
+        <location filename="../../app/ui/case_detail.py" line="173"/>
         <source>Timeline</source>
         <translation>办理过程</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="147"/>
+        <location filename="../../app/ui/case_detail.py" line="174"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="148"/>
+        <location filename="../../app/ui/case_detail.py" line="175"/>
+        <location filename="../../app/ui/case_detail.py" line="249"/>
         <source>Possible duplicates</source>
         <translation>疑似重复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="149"/>
+        <location filename="../../app/ui/case_detail.py" line="176"/>
         <source>Nearby devices</source>
         <translation>附近设备</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="162"/>
+        <location filename="../../app/ui/case_detail.py" line="189"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="163"/>
+        <location filename="../../app/ui/case_detail.py" line="190"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="164"/>
+        <location filename="../../app/ui/case_detail.py" line="191"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="165"/>
+        <location filename="../../app/ui/case_detail.py" line="192"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="166"/>
+        <location filename="../../app/ui/case_detail.py" line="193"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="167"/>
+        <location filename="../../app/ui/case_detail.py" line="194"/>
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="168"/>
+        <location filename="../../app/ui/case_detail.py" line="195"/>
         <source>Deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="169"/>
+        <location filename="../../app/ui/case_detail.py" line="196"/>
         <source>Pending request</source>
         <translation>待审批申请</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="170"/>
+        <location filename="../../app/ui/case_detail.py" line="197"/>
         <source>Center</source>
         <translation>所在中心</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="171"/>
+        <location filename="../../app/ui/case_detail.py" line="198"/>
         <source>Handbook</source>
         <translation>指挥手册</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="202"/>
+        <location filename="../../app/ui/case_detail.py" line="214"/>
+        <source>The case could not be opened: the case store cannot be reached</source>
+        <translation>无法打开该案件：连接不上案件库</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/case_detail.py" line="253"/>
         <source>Case %1 · version %2</source>
         <translation>案件 %1 · 版本 %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="208"/>
+        <location filename="../../app/ui/case_detail.py" line="259"/>
         <source>suggested: %1</source>
         <translation>建议：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="222"/>
+        <location filename="../../app/ui/case_detail.py" line="273"/>
         <source>outside every grid</source>
         <translation>不在任何网格内</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="227"/>
+        <location filename="../../app/ui/case_detail.py" line="278"/>
         <source>%1 (this step)</source>
         <translation>%1（本环节）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="281"/>
+        <location filename="../../app/ui/case_detail.py" line="332"/>
         <source>Possible duplicates (%1)</source>
         <translation>疑似重复（%1）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="282"/>
+        <location filename="../../app/ui/case_detail.py" line="333"/>
         <source>Camera</source>
         <translation>摄像头</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="282"/>
+        <location filename="../../app/ui/case_detail.py" line="333"/>
         <source>Loudspeaker</source>
         <translation>喇叭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="290"/>
+        <location filename="../../app/ui/case_detail.py" line="341"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="290"/>
+        <location filename="../../app/ui/case_detail.py" line="341"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="304"/>
+        <location filename="../../app/ui/case_detail.py" line="353"/>
         <source>top center</source>
         <translation>顶层中心</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="308"/>
+        <location filename="../../app/ui/case_detail.py" line="357"/>
         <source>%1 · escalated</source>
         <translation>%1 · 上报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_detail.py" line="312"/>
+        <location filename="../../app/ui/case_detail.py" line="360"/>
         <source>%1 · limit %2 · %3 · after-photos %4</source>
         <translation>%1 · 时限 %2 · %3 · 处置后照片 %4 张</translation>
     </message>
@@ -668,72 +674,72 @@
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location filename="../../app/ui/case_model.py" line="367"/>
+        <location filename="../../app/ui/case_model.py" line="372"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="368"/>
+        <location filename="../../app/ui/case_model.py" line="373"/>
         <source>Case no.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="369"/>
+        <location filename="../../app/ui/case_model.py" line="374"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="370"/>
+        <location filename="../../app/ui/case_model.py" line="375"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="371"/>
+        <location filename="../../app/ui/case_model.py" line="376"/>
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="372"/>
+        <location filename="../../app/ui/case_model.py" line="377"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="373"/>
+        <location filename="../../app/ui/case_model.py" line="378"/>
         <source>Where</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="374"/>
+        <location filename="../../app/ui/case_model.py" line="379"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="375"/>
+        <location filename="../../app/ui/case_model.py" line="380"/>
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="376"/>
+        <location filename="../../app/ui/case_model.py" line="381"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="428"/>
+        <location filename="../../app/ui/case_model.py" line="433"/>
         <source>Clock paused outside working hours; it resumes %1</source>
         <translation>非工作时间计时暂停，%1 恢复计时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="432"/>
+        <location filename="../../app/ui/case_model.py" line="437"/>
         <source>working time left</source>
         <translation>剩余工作时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="447"/>
+        <location filename="../../app/ui/case_model.py" line="452"/>
         <source>%1 paused until %2</source>
         <translation>%1 暂停至 %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/case_model.py" line="457"/>
+        <location filename="../../app/ui/case_model.py" line="462"/>
         <source>%1 · escalated</source>
         <translation>%1 · 上报</translation>
     </message>
@@ -1604,12 +1610,12 @@
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="94"/>
+        <location filename="../../app/ui/machine_case.py" line="99"/>
         <source>No snapshot</source>
         <translation>无抓拍图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="96"/>
+        <location filename="../../app/ui/machine_case.py" line="101"/>
         <source>%1 · zone %2 · detector %3 · confidence %4 · %5 detection(s)</source>
         <translation>%1 · 区域 %2 · 检测器 %3 · 置信度 %4 · 检测 %5 次</translation>
     </message>
@@ -1617,112 +1623,127 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="55"/>
+        <location filename="../../app/ui/main_window.py" line="56"/>
         <source>Map not available in this build</source>
         <translation>此版本未包含地图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="85"/>
+        <location filename="../../app/ui/main_window.py" line="86"/>
         <source>gridwatch — %1 — %2</source>
         <translation>gridwatch — %1 — %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="82"/>
+        <location filename="../../app/ui/main_window.py" line="83"/>
         <source> — single-user store (SQLite)</source>
         <translation> — 单用户存储 (SQLite)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="98"/>
+        <location filename="../../app/ui/main_window.py" line="103"/>
         <source>Case queue</source>
         <translation>案件队列</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="99"/>
+        <location filename="../../app/ui/main_window.py" line="104"/>
         <source>Case detail</source>
         <translation>案件详情</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="102"/>
+        <location filename="../../app/ui/main_window.py" line="107"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="104"/>
+        <location filename="../../app/ui/main_window.py" line="109"/>
         <source>Loudspeaker</source>
         <translation>喇叭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="233"/>
+        <location filename="../../app/ui/main_window.py" line="241"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="245"/>
         <source>&amp;Case</source>
         <translation>案件(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242"/>
+        <location filename="../../app/ui/main_window.py" line="250"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247"/>
+        <location filename="../../app/ui/main_window.py" line="255"/>
         <source>Reset layout</source>
         <translation>恢复默认布局</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="251"/>
+        <location filename="../../app/ui/main_window.py" line="259"/>
+        <source>Re-read</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="264"/>
         <source>Find case</source>
         <translation>查找案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="255"/>
+        <location filename="../../app/ui/main_window.py" line="268"/>
         <source>Find camera</source>
         <translation>查找摄像头</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="260"/>
+        <location filename="../../app/ui/main_window.py" line="273"/>
         <source>Review station…</source>
         <translation>考评审核台…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="331"/>
+        <location filename="../../app/ui/main_window.py" line="350"/>
         <source>%1: %2 done</source>
         <translation>%1：已%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="391"/>
+        <location filename="../../app/ui/main_window.py" line="410"/>
         <source>Field API %1</source>
         <translation>现场接口 %1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="400"/>
+        <location filename="../../app/ui/main_window.py" line="419"/>
         <source> (and %1 more)</source>
         <translation>（另有 %1 条）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="406"/>
+        <location filename="../../app/ui/main_window.py" line="425"/>
         <source>Loudspeaker %1 speaking</source>
         <translation>喇叭 %1 正在播放</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="444"/>
+        <location filename="../../app/ui/main_window.py" line="466"/>
         <source>● live</source>
         <translation>● 实时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="434"/>
+        <location filename="../../app/ui/main_window.py" line="454"/>
         <source>● reconnecting…</source>
         <translation>● 正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="437"/>
+        <location filename="../../app/ui/main_window.py" line="503"/>
+        <source>Cannot reach the case store: the queue could not be read (F5 to try again)</source>
+        <translation>连接不上案件库：案件队列未能读取（按 F5 重试）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="505"/>
+        <source>Cannot reach the case store: the queue shows the cases as of %1 (F5 to try again)</source>
+        <translation>连接不上案件库：案件队列显示的是 %1 时的案件（按 F5 重试）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="508"/>
         <source>Live updates interrupted, reconnecting: %1</source>
         <translation>实时更新中断，正在重新连接：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="443"/>
+        <location filename="../../app/ui/main_window.py" line="465"/>
         <source>Live updates are back</source>
         <translation>实时更新已恢复</translation>
     </message>
