@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import InvalidInput, StoreError
 from gridwatch.db.lifecycle import dispatch_deadline
 from gridwatch.db.reads import levels, reference
@@ -178,9 +179,10 @@ class ActionController(QObject):
                 lon=new.lon,
                 lat=new.lat,
             )
-        except StoreError as exc:
+        except (StoreError, StoreUnavailable) as exc:
             self.last_message = str(exc)
             self.failed.emit(0, str(exc))
+            self.start_report().give_back(new, str(exc))  # the same report again, with the reason
             return
         self.reported.emit(case.id)
 
@@ -200,8 +202,8 @@ class ActionController(QObject):
                 inp=values.to_input(action, seen),
                 attachments=[photo] if photo is not None else [],
             )
-        except StoreError as exc:  # a Conflict names who changed the case and when
-            self._refused(action, values, case_id, str(exc))
+        except (StoreError, StoreUnavailable) as exc:  # a Conflict names who changed the case and when;
+            self._refused(action, values, case_id, str(exc))  # the server down: nothing done, input back
             return
         self.last_message = ""
         self.acted.emit(case_id, action)

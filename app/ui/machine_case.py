@@ -20,6 +20,7 @@ from gridwatch.db.reads.analytics import MachineCase
 from gridwatch.db.reads.cases import CaseFile
 from gridwatch.db.reads.reference import CategoryRow
 from gridwatch.db.store import Store
+from gridwatch.ui import texts
 from gridwatch.ui.widgets import named
 
 SNAPSHOT_HEIGHT = 220
@@ -101,7 +102,7 @@ class MachineCasePanel(QFrame):
             self.tr("%1 · zone %2 · detector %3 · confidence %4 · %5 detection(s)")
             .replace("%1", f"{machine.camera_name} ({machine.camera_code})")
             .replace("%2", machine.zone)
-            .replace("%3", machine.detector)
+            .replace("%3", texts.label(texts.detectors(), machine.detector))
             .replace("%4", f"{machine.confidence:.0%}")
             .replace("%5", str(machine.detections))
         )

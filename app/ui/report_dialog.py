@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -71,6 +72,9 @@ class ReportDialog(QDialog):
             codes = [(self.category.itemData(i) or ("",))[0] for i in range(self.category.count())]
             if last.category_code in codes:
                 self.category.setCurrentIndex(codes.index(last.category_code))
+        self.message = named("dialogMessage", QLabel(wordWrap=True))  # why the last try was refused
+        self.message.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.message.setVisible(False)
         self.lon = named("lon", QDoubleSpinBox(decimals=6, minimum=73.0, maximum=136.0, value=where[0]))
         self.lat = named("lat", QDoubleSpinBox(decimals=6, minimum=3.0, maximum=54.0, value=where[1]))
         form = QFormLayout()
@@ -90,10 +94,22 @@ class ReportDialog(QDialog):
         self.description.textChanged.connect(self._update_ok)
         self.address.textChanged.connect(self._update_ok)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self._update_ok()
         self.setMinimumWidth(460)
+
+    def give_back(self, new: NewCase, message: str) -> None:
+        """Everything of a report the store refused or could not be reached for, with its reason: the
+        dispatcher corrects or just sends it again, retyping nothing."""
+        self.urgency.setCurrentIndex(max(0, self.urgency.findData(new.urgency)))
+        self.description.setPlainText(new.description)
+        self.address.setText(new.address)
+        self.lon.setValue(new.lon)
+        self.lat.setValue(new.lat)
+        self.message.setText(message)
+        self.message.setVisible(True)
 
     def missing(self) -> list[str]:
         """The required fields still empty, by their labels."""

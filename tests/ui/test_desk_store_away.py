@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import make_url
 
@@ -249,3 +249,55 @@ def test_a_page_asked_for_while_the_server_is_down_is_asked_for_again_after_a_re
         assert not model.canFetchMore() and queue.count.text() == "3 cases"
     finally:
         store.dispose()
+
+
+def test_a_dispatch_sent_while_the_server_is_down_is_refused_with_the_input_given_back(
+    own_server: tuple[str, str], registered_on: tuple[str, list[Case]], qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A write that cannot reach the store changes nothing and loses nothing: the dialog comes back with
+    what the dispatcher typed and the store's own line, and OK once the server is back dispatches."""
+    url, reported = registered_on
+    desk = Desk(url, qtbot, tmp_path)
+    window = desk.window
+    try:
+        assert window.queue.select_case(reported[0].id)
+        window.controller.actions["dispatch"].trigger()
+        first = window.controller.dialog
+        assert first is not None
+        first.department.setCurrentIndex(first.department.findData("CGJ"))
+        first.note.setPlainText("请今天处理")
+        begin, end = unreachable(url)
+        with server_down(own_server[0]):
+            qtbot.waitUntil(lambda: desk.said[-1].startswith("lost: "), timeout=10_000)
+            first.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+            again = window.controller.dialog
+            assert again is not None and again is not first and again.isVisible()
+            assert again.message.text().startswith(begin) and again.message.text().endswith(end)
+            assert again.note.toPlainText() == "请今天处理"
+            assert again.department.currentData() == "CGJ"
+            window.controller.report_action.trigger()  # a new case typed in while the server is away
+            report = window.controller.report_dialog
+            assert report is not None
+            report.category.setCurrentIndex(report.category.findText("06010", Qt.MatchFlag.MatchStartsWith))
+            report.description.setPlainText("井盖缺失")
+            report.address.setText("中山路1号")
+            report.lon.setValue(118.005)
+            report.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+            back = window.controller.report_dialog
+            assert back is not None and back is not report and back.isVisible()
+            assert back.message.text().startswith(begin) and back.message.text().endswith(end)
+            assert (back.category.currentData()[0], back.description.toPlainText(), back.address.text()) == (
+                "06010",
+                "井盖缺失",
+                "中山路1号",
+            )
+            assert back.lon.value() == 118.005
+            back.reject()
+        qtbot.waitUntil(lambda: desk.said[-1] == "live", timeout=30_000)
+        again.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        qtbot.waitUntil(lambda: window.detail.title.text() == f"Case {reported[0].case_no} · version 3")
+        with desk.store.session() as session:
+            events = desk.store.events(session, reported[0].case_no)
+        assert [(e.action, e.note) for e in events[-2:]] == [("register", None), ("dispatch", "请今天处理")]
+    finally:
+        desk.close()

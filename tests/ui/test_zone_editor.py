@@ -169,7 +169,7 @@ def test_a_machine_case_shows_its_snapshot_first_and_not_a_case_rejects_it_as_a_
     assert panel.snapshot.pixmap().height() == 220
     assert (
         panel.found.text()
-        == "摄像机CAM1 (CAM1) · zone A · detector occupancy · confidence 83% · 1 detection(s)"
+        == "摄像机CAM1 (CAM1) · zone A · detector street occupation · confidence 83% · 1 detection(s)"
     )
     assert panel.category.currentData() == "09006"
     confirmed: list[str] = []
