@@ -157,12 +157,12 @@
 <context>
     <name>ActionController</name>
     <message>
-        <location filename="../../app/ui/actions.py" line="102"/>
+        <location filename="../../app/ui/actions.py" line="103"/>
         <source>New case…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="234"/>
+        <location filename="../../app/ui/actions.py" line="236"/>
         <source>The action is no longer possible on this case. Your input:
 %1</source>
         <translation type="unfinished"></translation>
@@ -750,142 +750,142 @@
 <context>
     <name>ClosureReview</name>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="122"/>
+        <location filename="../../app/ui/review/closure.py" line="138"/>
         <source>Waiting for</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="123"/>
+        <location filename="../../app/ui/review/closure.py" line="139"/>
         <source>Case no.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="124"/>
+        <location filename="../../app/ui/review/closure.py" line="140"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="125"/>
+        <location filename="../../app/ui/review/closure.py" line="141"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="126"/>
+        <location filename="../../app/ui/review/closure.py" line="142"/>
         <source>Grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="127"/>
+        <location filename="../../app/ui/review/closure.py" line="143"/>
         <source>Since</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="145"/>
+        <location filename="../../app/ui/review/closure.py" line="161"/>
         <source>Enter: approve, Enter again: confirm · B: send back, Ctrl+Enter: send · ↑/↓: move · F5: re-read</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="182"/>
+        <location filename="../../app/ui/review/closure.py" line="198"/>
         <source>Before</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="182"/>
+        <location filename="../../app/ui/review/closure.py" line="198"/>
         <source>After</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="230"/>
+        <location filename="../../app/ui/review/closure.py" line="257"/>
         <source>Closure (check passed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="248"/>
+        <location filename="../../app/ui/review/closure.py" line="275"/>
         <source>%1 waiting: %2 to close, %3 requests</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="252"/>
+        <location filename="../../app/ui/review/closure.py" line="279"/>
         <source> (the longest waiting; more wait)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="266"/>
+        <location filename="../../app/ui/review/closure.py" line="300"/>
         <source>Request: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="293"/>
+        <location filename="../../app/ui/review/closure.py" line="327"/>
         <source>no photo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="295"/>
+        <location filename="../../app/ui/review/closure.py" line="329"/>
         <source>Nothing waits for a decision.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="298"/>
+        <location filename="../../app/ui/review/closure.py" line="332"/>
         <source>Approve (Enter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="299"/>
+        <location filename="../../app/ui/review/closure.py" line="333"/>
         <source>Send back… (B)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="308"/>
+        <location filename="../../app/ui/review/closure.py" line="342"/>
         <source>checked, awaiting closure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="315"/>
+        <location filename="../../app/ui/review/closure.py" line="349"/>
         <source>%1 (Enter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="317"/>
+        <location filename="../../app/ui/review/closure.py" line="351"/>
         <source>%1… (B)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="323"/>
+        <location filename="../../app/ui/review/closure.py" line="357"/>
         <source>Your roles do not allow: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="348"/>
+        <location filename="../../app/ui/review/closure.py" line="382"/>
         <source>Asked: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="350"/>
+        <location filename="../../app/ui/review/closure.py" line="384"/>
         <source> (+%1 working hours)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="354"/>
+        <location filename="../../app/ui/review/closure.py" line="388"/>
         <source>No check on record.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="357"/>
+        <location filename="../../app/ui/review/closure.py" line="391"/>
         <source>%1 by %2 at %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="366"/>
+        <location filename="../../app/ui/review/closure.py" line="400"/>
         <source> · %1 rework(s) before</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="387"/>
+        <location filename="../../app/ui/review/closure.py" line="421"/>
         <source>Not possible for you on this case: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="417"/>
+        <location filename="../../app/ui/review/closure.py" line="456"/>
         <source>%1 done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1042,37 +1042,37 @@
 <context>
     <name>DrillDown</name>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="161"/>
+        <location filename="../../app/ui/review/evaluation.py" line="162"/>
         <source>Case no.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="162"/>
+        <location filename="../../app/ui/review/evaluation.py" line="163"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="163"/>
+        <location filename="../../app/ui/review/evaluation.py" line="164"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="164"/>
+        <location filename="../../app/ui/review/evaluation.py" line="165"/>
         <source>Department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="165"/>
+        <location filename="../../app/ui/review/evaluation.py" line="166"/>
         <source>Reported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="166"/>
+        <location filename="../../app/ui/review/evaluation.py" line="167"/>
         <source>Deadline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="188"/>
+        <location filename="../../app/ui/review/evaluation.py" line="189"/>
         <source>%1 cases</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1096,373 +1096,373 @@
 <context>
     <name>EvaluationPane</name>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="228"/>
+        <location filename="../../app/ui/review/evaluation.py" line="249"/>
         <source>Last 30 days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="229"/>
+        <location filename="../../app/ui/review/evaluation.py" line="250"/>
         <source>This month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="230"/>
+        <location filename="../../app/ui/review/evaluation.py" line="251"/>
         <source>Last month</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="231"/>
+        <location filename="../../app/ui/review/evaluation.py" line="252"/>
         <source>Last 90 days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="232"/>
+        <location filename="../../app/ui/review/evaluation.py" line="253"/>
         <source>Custom</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="241"/>
+        <location filename="../../app/ui/review/evaluation.py" line="262"/>
         <source>Whole territory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="245"/>
+        <location filename="../../app/ui/review/evaluation.py" line="266"/>
         <source>Evaluate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="247"/>
+        <location filename="../../app/ui/review/evaluation.py" line="268"/>
         <source>Excel…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="248"/>
+        <location filename="../../app/ui/review/evaluation.py" line="269"/>
         <source>PDF…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="254"/>
+        <location filename="../../app/ui/review/evaluation.py" line="275"/>
         <source>Period</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="260"/>
+        <location filename="../../app/ui/review/evaluation.py" line="281"/>
         <source>Scope</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="264"/>
+        <location filename="../../app/ui/review/evaluation.py" line="285"/>
         <source>Export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="287"/>
-        <location filename="../../app/ui/review/evaluation.py" line="497"/>
+        <location filename="../../app/ui/review/evaluation.py" line="308"/>
+        <location filename="../../app/ui/review/evaluation.py" line="532"/>
         <source>No cases in this period and scope.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="294"/>
+        <location filename="../../app/ui/review/evaluation.py" line="315"/>
         <source>Double-click a number to list the cases behind it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="310"/>
+        <location filename="../../app/ui/review/evaluation.py" line="331"/>
         <source>By department</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="311"/>
+        <location filename="../../app/ui/review/evaluation.py" line="332"/>
         <source>By street</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="312"/>
+        <location filename="../../app/ui/review/evaluation.py" line="333"/>
         <source>By grid</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="313"/>
+        <location filename="../../app/ui/review/evaluation.py" line="334"/>
         <source>By source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="314"/>
+        <location filename="../../app/ui/review/evaluation.py" line="335"/>
         <source>By category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="315"/>
+        <location filename="../../app/ui/review/evaluation.py" line="336"/>
         <source>By level</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="316"/>
+        <location filename="../../app/ui/review/evaluation.py" line="337"/>
         <source>By center</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="317"/>
+        <location filename="../../app/ui/review/evaluation.py" line="338"/>
         <source>Grid workers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="322"/>
+        <location filename="../../app/ui/review/evaluation.py" line="343"/>
         <source>Code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="323"/>
+        <location filename="../../app/ui/review/evaluation.py" line="344"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="324"/>
+        <location filename="../../app/ui/review/evaluation.py" line="345"/>
         <source>Reported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="325"/>
+        <location filename="../../app/ui/review/evaluation.py" line="346"/>
         <source>Registered</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="326"/>
+        <location filename="../../app/ui/review/evaluation.py" line="347"/>
         <source>Self-handled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="327"/>
+        <location filename="../../app/ui/review/evaluation.py" line="348"/>
         <source>To handle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="328"/>
+        <location filename="../../app/ui/review/evaluation.py" line="349"/>
         <source>Handled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="329"/>
+        <location filename="../../app/ui/review/evaluation.py" line="350"/>
         <source>Handled on time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="330"/>
+        <location filename="../../app/ui/review/evaluation.py" line="351"/>
         <source>Handle rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="331"/>
+        <location filename="../../app/ui/review/evaluation.py" line="352"/>
         <source>On-time handle rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="332"/>
+        <location filename="../../app/ui/review/evaluation.py" line="353"/>
         <source>Due to close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="333"/>
+        <location filename="../../app/ui/review/evaluation.py" line="354"/>
         <source>Closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="334"/>
+        <location filename="../../app/ui/review/evaluation.py" line="355"/>
         <source>Closed on time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="335"/>
+        <location filename="../../app/ui/review/evaluation.py" line="356"/>
         <source>Close rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="336"/>
+        <location filename="../../app/ui/review/evaluation.py" line="357"/>
         <source>On-time close rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="337"/>
+        <location filename="../../app/ui/review/evaluation.py" line="358"/>
         <source>Reworks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="338"/>
+        <location filename="../../app/ui/review/evaluation.py" line="359"/>
         <source>Rework rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="339"/>
+        <location filename="../../app/ui/review/evaluation.py" line="360"/>
         <source>Extended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="340"/>
+        <location filename="../../app/ui/review/evaluation.py" line="361"/>
         <source>Extension rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="341"/>
+        <location filename="../../app/ui/review/evaluation.py" line="362"/>
         <source>Overdue open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="342"/>
+        <location filename="../../app/ui/review/evaluation.py" line="363"/>
         <source>Overdue rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="343"/>
+        <location filename="../../app/ui/review/evaluation.py" line="364"/>
         <source>Late</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="344"/>
+        <location filename="../../app/ui/review/evaluation.py" line="365"/>
         <source>Rated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="345"/>
+        <location filename="../../app/ui/review/evaluation.py" line="366"/>
         <source>Satisfaction</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="346"/>
+        <location filename="../../app/ui/review/evaluation.py" line="367"/>
         <source>Score</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="347"/>
+        <location filename="../../app/ui/review/evaluation.py" line="368"/>
         <source>Grade</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="348"/>
+        <location filename="../../app/ui/review/evaluation.py" line="369"/>
         <source>User name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="349"/>
+        <location filename="../../app/ui/review/evaluation.py" line="370"/>
         <source>Reports</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="350"/>
+        <location filename="../../app/ui/review/evaluation.py" line="371"/>
         <source>Valid reports</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="351"/>
+        <location filename="../../app/ui/review/evaluation.py" line="372"/>
         <source>Valid rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="352"/>
+        <location filename="../../app/ui/review/evaluation.py" line="373"/>
         <source>Verified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="353"/>
+        <location filename="../../app/ui/review/evaluation.py" line="374"/>
         <source>Verified on time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="354"/>
+        <location filename="../../app/ui/review/evaluation.py" line="375"/>
         <source>On-time verify rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="355"/>
+        <location filename="../../app/ui/review/evaluation.py" line="376"/>
         <source>Checked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="356"/>
+        <location filename="../../app/ui/review/evaluation.py" line="377"/>
         <source>Checked on time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="357"/>
+        <location filename="../../app/ui/review/evaluation.py" line="378"/>
         <source>On-time check rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="358"/>
+        <location filename="../../app/ui/review/evaluation.py" line="379"/>
         <source>Days on</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="359"/>
+        <location filename="../../app/ui/review/evaluation.py" line="380"/>
         <source>Working days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="360"/>
+        <location filename="../../app/ui/review/evaluation.py" line="381"/>
         <source>Attendance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="361"/>
+        <location filename="../../app/ui/review/evaluation.py" line="382"/>
         <source>Early leave</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="362"/>
+        <location filename="../../app/ui/review/evaluation.py" line="383"/>
         <source>Outside fence</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="431"/>
+        <location filename="../../app/ui/review/evaluation.py" line="452"/>
         <source>Counting…</source>
         <translation>Counting…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="493"/>
+        <location filename="../../app/ui/review/evaluation.py" line="527"/>
         <source>whole territory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="508"/>
+        <location filename="../../app/ui/review/evaluation.py" line="543"/>
         <source>%1 · %2 — reported %3, to handle %4, handle rate %5, on-time close rate %6, satisfaction %7</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="531"/>
+        <location filename="../../app/ui/review/evaluation.py" line="567"/>
         <source>Total</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="533"/>
+        <location filename="../../app/ui/review/evaluation.py" line="569"/>
         <source>(none)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="679"/>
+        <location filename="../../app/ui/review/evaluation.py" line="719"/>
         <source>Export the evaluation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="681"/>
+        <location filename="../../app/ui/review/evaluation.py" line="721"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="681"/>
+        <location filename="../../app/ui/review/evaluation.py" line="721"/>
         <source>PDF (*.pdf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="697"/>
+        <location filename="../../app/ui/review/evaluation.py" line="737"/>
         <source>This export is not available in this build.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="701"/>
+        <location filename="../../app/ui/review/evaluation.py" line="741"/>
         <source>Could not write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="704"/>
+        <location filename="../../app/ui/review/evaluation.py" line="744"/>
         <source>Wrote %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1589,37 +1589,37 @@
 <context>
     <name>MachineCasePanel</name>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="48"/>
+        <location filename="../../app/ui/machine_case.py" line="49"/>
         <source>Confirm</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="49"/>
+        <location filename="../../app/ui/machine_case.py" line="50"/>
         <source>Register the case with this category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="51"/>
+        <location filename="../../app/ui/machine_case.py" line="52"/>
         <source>Not a case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="52"/>
+        <location filename="../../app/ui/machine_case.py" line="53"/>
         <source>Reject it as a false alarm (counted per camera and detector)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="55"/>
+        <location filename="../../app/ui/machine_case.py" line="56"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="99"/>
+        <location filename="../../app/ui/machine_case.py" line="100"/>
         <source>No snapshot</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="101"/>
+        <location filename="../../app/ui/machine_case.py" line="102"/>
         <source>%1 · zone %2 · detector %3 · confidence %4 · %5 detection(s)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1864,65 +1864,65 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="51"/>
+        <location filename="../../app/ui/report_dialog.py" line="52"/>
         <source>New case</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="56"/>
+        <location filename="../../app/ui/report_dialog.py" line="57"/>
         <source>— choose a category —</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="67"/>
+        <location filename="../../app/ui/report_dialog.py" line="68"/>
         <source>Required: what is wrong</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="68"/>
+        <location filename="../../app/ui/report_dialog.py" line="69"/>
         <source>Required: where it is</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="77"/>
+        <location filename="../../app/ui/report_dialog.py" line="81"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="78"/>
-        <location filename="../../app/ui/report_dialog.py" line="102"/>
+        <location filename="../../app/ui/report_dialog.py" line="82"/>
+        <location filename="../../app/ui/report_dialog.py" line="118"/>
         <source>Category</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="79"/>
+        <location filename="../../app/ui/report_dialog.py" line="83"/>
         <source>Urgency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="80"/>
-        <location filename="../../app/ui/report_dialog.py" line="104"/>
+        <location filename="../../app/ui/report_dialog.py" line="84"/>
+        <location filename="../../app/ui/report_dialog.py" line="120"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="81"/>
-        <location filename="../../app/ui/report_dialog.py" line="106"/>
+        <location filename="../../app/ui/report_dialog.py" line="85"/>
+        <location filename="../../app/ui/report_dialog.py" line="122"/>
         <source>Address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="82"/>
+        <location filename="../../app/ui/report_dialog.py" line="86"/>
         <source>Longitude</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="83"/>
+        <location filename="../../app/ui/report_dialog.py" line="87"/>
         <source>Latitude</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="113"/>
+        <location filename="../../app/ui/report_dialog.py" line="129"/>
         <source>Required: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1953,43 +1953,53 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../app/ui/review/window.py" line="47"/>
+        <location filename="../../app/ui/review/window.py" line="52"/>
         <source> — single-user store (SQLite)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="49"/>
+        <location filename="../../app/ui/review/window.py" line="54"/>
         <source>gridwatch — %1 — %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="49"/>
+        <location filename="../../app/ui/review/window.py" line="54"/>
         <source>Review station</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="54"/>
+        <location filename="../../app/ui/review/window.py" line="62"/>
         <source>Closure review</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="56"/>
+        <location filename="../../app/ui/review/window.py" line="64"/>
         <source>Evaluation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="58"/>
+        <location filename="../../app/ui/review/window.py" line="66"/>
         <source>Thematic map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="106"/>
+        <location filename="../../app/ui/review/window.py" line="116"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="112"/>
+        <location filename="../../app/ui/review/window.py" line="122"/>
         <source>Re-read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/window.py" line="161"/>
+        <source>Cannot reach the case store: the queue could not be read (F5 to try again)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/window.py" line="163"/>
+        <source>Cannot reach the case store: the queue shows the decisions as of %1 (F5 to try again)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

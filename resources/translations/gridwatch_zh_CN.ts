@@ -157,12 +157,12 @@
 <context>
     <name>ActionController</name>
     <message>
-        <location filename="../../app/ui/actions.py" line="102"/>
+        <location filename="../../app/ui/actions.py" line="103"/>
         <source>New case…</source>
         <translation>新建案件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/actions.py" line="234"/>
+        <location filename="../../app/ui/actions.py" line="236"/>
         <source>The action is no longer possible on this case. Your input:
 %1</source>
         <translation>该案件已不能执行此操作。您填写的内容：
@@ -747,142 +747,142 @@
 <context>
     <name>ClosureReview</name>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="122"/>
+        <location filename="../../app/ui/review/closure.py" line="138"/>
         <source>Waiting for</source>
         <translation>待办事项</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="123"/>
+        <location filename="../../app/ui/review/closure.py" line="139"/>
         <source>Case no.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="124"/>
+        <location filename="../../app/ui/review/closure.py" line="140"/>
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="125"/>
+        <location filename="../../app/ui/review/closure.py" line="141"/>
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="126"/>
+        <location filename="../../app/ui/review/closure.py" line="142"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="127"/>
+        <location filename="../../app/ui/review/closure.py" line="143"/>
         <source>Since</source>
         <translation>等待自</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="145"/>
+        <location filename="../../app/ui/review/closure.py" line="161"/>
         <source>Enter: approve, Enter again: confirm · B: send back, Ctrl+Enter: send · ↑/↓: move · F5: re-read</source>
         <translation>Enter：同意，再按 Enter 确认 · B：退回（填写理由），Ctrl+Enter 提交 · ↑/↓：上一件/下一件 · F5：刷新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="182"/>
+        <location filename="../../app/ui/review/closure.py" line="198"/>
         <source>Before</source>
         <translation>处置前</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="182"/>
+        <location filename="../../app/ui/review/closure.py" line="198"/>
         <source>After</source>
         <translation>处置后</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="230"/>
+        <location filename="../../app/ui/review/closure.py" line="257"/>
         <source>Closure (check passed)</source>
         <translation>待结案（核查通过）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="248"/>
+        <location filename="../../app/ui/review/closure.py" line="275"/>
         <source>%1 waiting: %2 to close, %3 requests</source>
         <translation>待审核 %1 件：待结案 %2 件，申请 %3 件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="252"/>
+        <location filename="../../app/ui/review/closure.py" line="279"/>
         <source> (the longest waiting; more wait)</source>
         <translation>（仅列出等待最久的，另有更多）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="266"/>
+        <location filename="../../app/ui/review/closure.py" line="300"/>
         <source>Request: %1</source>
         <translation>申请：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="293"/>
+        <location filename="../../app/ui/review/closure.py" line="327"/>
         <source>no photo</source>
         <translation>无照片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="295"/>
+        <location filename="../../app/ui/review/closure.py" line="329"/>
         <source>Nothing waits for a decision.</source>
         <translation>没有待审核的事项。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="298"/>
+        <location filename="../../app/ui/review/closure.py" line="332"/>
         <source>Approve (Enter)</source>
         <translation>同意 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="299"/>
+        <location filename="../../app/ui/review/closure.py" line="333"/>
         <source>Send back… (B)</source>
         <translation>退回… (B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="308"/>
+        <location filename="../../app/ui/review/closure.py" line="342"/>
         <source>checked, awaiting closure</source>
         <translation>已核查，待结案</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="315"/>
+        <location filename="../../app/ui/review/closure.py" line="349"/>
         <source>%1 (Enter)</source>
         <translation>%1 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="317"/>
+        <location filename="../../app/ui/review/closure.py" line="351"/>
         <source>%1… (B)</source>
         <translation>%1… (B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="323"/>
+        <location filename="../../app/ui/review/closure.py" line="357"/>
         <source>Your roles do not allow: %1</source>
         <translation>您的角色无权：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="348"/>
+        <location filename="../../app/ui/review/closure.py" line="382"/>
         <source>Asked: %1</source>
         <translation>申请理由：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="350"/>
+        <location filename="../../app/ui/review/closure.py" line="384"/>
         <source> (+%1 working hours)</source>
         <translation>（延长 %1 工作小时）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="354"/>
+        <location filename="../../app/ui/review/closure.py" line="388"/>
         <source>No check on record.</source>
         <translation>无核查记录。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="357"/>
+        <location filename="../../app/ui/review/closure.py" line="391"/>
         <source>%1 by %2 at %3</source>
         <translation>%1：%2，%3</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="366"/>
+        <location filename="../../app/ui/review/closure.py" line="400"/>
         <source> · %1 rework(s) before</source>
         <translation> · 此前返工 %1 次</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="387"/>
+        <location filename="../../app/ui/review/closure.py" line="421"/>
         <source>Not possible for you on this case: %1</source>
         <translation>您不能对此案件执行：%1</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/closure.py" line="417"/>
+        <location filename="../../app/ui/review/closure.py" line="456"/>
         <source>%1 done</source>
         <translation>%1 已完成</translation>
     </message>
@@ -1038,37 +1038,37 @@
 <context>
     <name>DrillDown</name>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="161"/>
+        <location filename="../../app/ui/review/evaluation.py" line="162"/>
         <source>Case no.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="162"/>
+        <location filename="../../app/ui/review/evaluation.py" line="163"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="163"/>
+        <location filename="../../app/ui/review/evaluation.py" line="164"/>
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="164"/>
+        <location filename="../../app/ui/review/evaluation.py" line="165"/>
         <source>Department</source>
         <translation>处置部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="165"/>
+        <location filename="../../app/ui/review/evaluation.py" line="166"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="166"/>
+        <location filename="../../app/ui/review/evaluation.py" line="167"/>
         <source>Deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="188"/>
+        <location filename="../../app/ui/review/evaluation.py" line="189"/>
         <source>%1 cases</source>
         <translation>共 %1 件</translation>
     </message>
@@ -1092,373 +1092,373 @@
 <context>
     <name>EvaluationPane</name>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="228"/>
+        <location filename="../../app/ui/review/evaluation.py" line="249"/>
         <source>Last 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="229"/>
+        <location filename="../../app/ui/review/evaluation.py" line="250"/>
         <source>This month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="230"/>
+        <location filename="../../app/ui/review/evaluation.py" line="251"/>
         <source>Last month</source>
         <translation>上月</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="231"/>
+        <location filename="../../app/ui/review/evaluation.py" line="252"/>
         <source>Last 90 days</source>
         <translation>近 90 天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="232"/>
+        <location filename="../../app/ui/review/evaluation.py" line="253"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="241"/>
+        <location filename="../../app/ui/review/evaluation.py" line="262"/>
         <source>Whole territory</source>
         <translation>全辖区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="245"/>
+        <location filename="../../app/ui/review/evaluation.py" line="266"/>
         <source>Evaluate</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="247"/>
+        <location filename="../../app/ui/review/evaluation.py" line="268"/>
         <source>Excel…</source>
         <translation>Excel…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="248"/>
+        <location filename="../../app/ui/review/evaluation.py" line="269"/>
         <source>PDF…</source>
         <translation>PDF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="254"/>
+        <location filename="../../app/ui/review/evaluation.py" line="275"/>
         <source>Period</source>
         <translation>时段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="260"/>
+        <location filename="../../app/ui/review/evaluation.py" line="281"/>
         <source>Scope</source>
         <translation>范围</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="264"/>
+        <location filename="../../app/ui/review/evaluation.py" line="285"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="287"/>
-        <location filename="../../app/ui/review/evaluation.py" line="497"/>
+        <location filename="../../app/ui/review/evaluation.py" line="308"/>
+        <location filename="../../app/ui/review/evaluation.py" line="532"/>
         <source>No cases in this period and scope.</source>
         <translation>该时段和范围内没有案件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="294"/>
+        <location filename="../../app/ui/review/evaluation.py" line="315"/>
         <source>Double-click a number to list the cases behind it.</source>
         <translation>双击数字可列出其对应的案件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="310"/>
+        <location filename="../../app/ui/review/evaluation.py" line="331"/>
         <source>By department</source>
         <translation>按部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="311"/>
+        <location filename="../../app/ui/review/evaluation.py" line="332"/>
         <source>By street</source>
         <translation>按街道</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="312"/>
+        <location filename="../../app/ui/review/evaluation.py" line="333"/>
         <source>By grid</source>
         <translation>按网格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="313"/>
+        <location filename="../../app/ui/review/evaluation.py" line="334"/>
         <source>By source</source>
         <translation>按来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="314"/>
+        <location filename="../../app/ui/review/evaluation.py" line="335"/>
         <source>By category</source>
         <translation>按类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="315"/>
+        <location filename="../../app/ui/review/evaluation.py" line="336"/>
         <source>By level</source>
         <translation>按层级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="316"/>
+        <location filename="../../app/ui/review/evaluation.py" line="337"/>
         <source>By center</source>
         <translation>按中心</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="317"/>
+        <location filename="../../app/ui/review/evaluation.py" line="338"/>
         <source>Grid workers</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="322"/>
+        <location filename="../../app/ui/review/evaluation.py" line="343"/>
         <source>Code</source>
         <translation>编码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="323"/>
+        <location filename="../../app/ui/review/evaluation.py" line="344"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="324"/>
+        <location filename="../../app/ui/review/evaluation.py" line="345"/>
         <source>Reported</source>
         <translation>上报数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="325"/>
+        <location filename="../../app/ui/review/evaluation.py" line="346"/>
         <source>Registered</source>
         <translation>立案数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="326"/>
+        <location filename="../../app/ui/review/evaluation.py" line="347"/>
         <source>Self-handled</source>
         <translation>自行处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="327"/>
+        <location filename="../../app/ui/review/evaluation.py" line="348"/>
         <source>To handle</source>
         <translation>应处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="328"/>
+        <location filename="../../app/ui/review/evaluation.py" line="349"/>
         <source>Handled</source>
         <translation>处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="329"/>
+        <location filename="../../app/ui/review/evaluation.py" line="350"/>
         <source>Handled on time</source>
         <translation>按期处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="330"/>
+        <location filename="../../app/ui/review/evaluation.py" line="351"/>
         <source>Handle rate</source>
         <translation>处置率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="331"/>
+        <location filename="../../app/ui/review/evaluation.py" line="352"/>
         <source>On-time handle rate</source>
         <translation>按期处置率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="332"/>
+        <location filename="../../app/ui/review/evaluation.py" line="353"/>
         <source>Due to close</source>
         <translation>应结案数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="333"/>
+        <location filename="../../app/ui/review/evaluation.py" line="354"/>
         <source>Closed</source>
         <translation>结案数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="334"/>
+        <location filename="../../app/ui/review/evaluation.py" line="355"/>
         <source>Closed on time</source>
         <translation>按期结案数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="335"/>
+        <location filename="../../app/ui/review/evaluation.py" line="356"/>
         <source>Close rate</source>
         <translation>结案率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="336"/>
+        <location filename="../../app/ui/review/evaluation.py" line="357"/>
         <source>On-time close rate</source>
         <translation>按期结案率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="337"/>
+        <location filename="../../app/ui/review/evaluation.py" line="358"/>
         <source>Reworks</source>
         <translation>返工数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="338"/>
+        <location filename="../../app/ui/review/evaluation.py" line="359"/>
         <source>Rework rate</source>
         <translation>返工率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="339"/>
+        <location filename="../../app/ui/review/evaluation.py" line="360"/>
         <source>Extended</source>
         <translation>延期数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="340"/>
+        <location filename="../../app/ui/review/evaluation.py" line="361"/>
         <source>Extension rate</source>
         <translation>延期率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="341"/>
+        <location filename="../../app/ui/review/evaluation.py" line="362"/>
         <source>Overdue open</source>
         <translation>超期待处置数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="342"/>
+        <location filename="../../app/ui/review/evaluation.py" line="363"/>
         <source>Overdue rate</source>
         <translation>超期待处置率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="343"/>
+        <location filename="../../app/ui/review/evaluation.py" line="364"/>
         <source>Late</source>
         <translation>超期数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="344"/>
+        <location filename="../../app/ui/review/evaluation.py" line="365"/>
         <source>Rated</source>
         <translation>评价数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="345"/>
+        <location filename="../../app/ui/review/evaluation.py" line="366"/>
         <source>Satisfaction</source>
         <translation>满意率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="346"/>
+        <location filename="../../app/ui/review/evaluation.py" line="367"/>
         <source>Score</source>
         <translation>综合得分</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="347"/>
+        <location filename="../../app/ui/review/evaluation.py" line="368"/>
         <source>Grade</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="348"/>
+        <location filename="../../app/ui/review/evaluation.py" line="369"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="349"/>
+        <location filename="../../app/ui/review/evaluation.py" line="370"/>
         <source>Reports</source>
         <translation>上报数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="350"/>
+        <location filename="../../app/ui/review/evaluation.py" line="371"/>
         <source>Valid reports</source>
         <translation>有效上报数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="351"/>
+        <location filename="../../app/ui/review/evaluation.py" line="372"/>
         <source>Valid rate</source>
         <translation>有效上报率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="352"/>
+        <location filename="../../app/ui/review/evaluation.py" line="373"/>
         <source>Verified</source>
         <translation>核实数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="353"/>
+        <location filename="../../app/ui/review/evaluation.py" line="374"/>
         <source>Verified on time</source>
         <translation>按时核实数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="354"/>
+        <location filename="../../app/ui/review/evaluation.py" line="375"/>
         <source>On-time verify rate</source>
         <translation>按时核实率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="355"/>
+        <location filename="../../app/ui/review/evaluation.py" line="376"/>
         <source>Checked</source>
         <translation>核查数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="356"/>
+        <location filename="../../app/ui/review/evaluation.py" line="377"/>
         <source>Checked on time</source>
         <translation>按时核查数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="357"/>
+        <location filename="../../app/ui/review/evaluation.py" line="378"/>
         <source>On-time check rate</source>
         <translation>按时核查率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="358"/>
+        <location filename="../../app/ui/review/evaluation.py" line="379"/>
         <source>Days on</source>
         <translation>出勤天数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="359"/>
+        <location filename="../../app/ui/review/evaluation.py" line="380"/>
         <source>Working days</source>
         <translation>工作日数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="360"/>
+        <location filename="../../app/ui/review/evaluation.py" line="381"/>
         <source>Attendance</source>
         <translation>出勤率</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="361"/>
+        <location filename="../../app/ui/review/evaluation.py" line="382"/>
         <source>Early leave</source>
         <translation>早退</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="362"/>
+        <location filename="../../app/ui/review/evaluation.py" line="383"/>
         <source>Outside fence</source>
         <translation>范围外打卡</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="431"/>
+        <location filename="../../app/ui/review/evaluation.py" line="452"/>
         <source>Counting…</source>
         <translation>统计中…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="493"/>
+        <location filename="../../app/ui/review/evaluation.py" line="527"/>
         <source>whole territory</source>
         <translation>全辖区</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="508"/>
+        <location filename="../../app/ui/review/evaluation.py" line="543"/>
         <source>%1 · %2 — reported %3, to handle %4, handle rate %5, on-time close rate %6, satisfaction %7</source>
         <translation>%1 · %2 — 上报 %3 件，应处置 %4 件，处置率 %5，按期结案率 %6，满意率 %7</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="531"/>
+        <location filename="../../app/ui/review/evaluation.py" line="567"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="533"/>
+        <location filename="../../app/ui/review/evaluation.py" line="569"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="679"/>
+        <location filename="../../app/ui/review/evaluation.py" line="719"/>
         <source>Export the evaluation</source>
         <translation>导出考评</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="681"/>
+        <location filename="../../app/ui/review/evaluation.py" line="721"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="681"/>
+        <location filename="../../app/ui/review/evaluation.py" line="721"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="697"/>
+        <location filename="../../app/ui/review/evaluation.py" line="737"/>
         <source>This export is not available in this build.</source>
         <translation>此版本不提供该导出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="701"/>
+        <location filename="../../app/ui/review/evaluation.py" line="741"/>
         <source>Could not write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/evaluation.py" line="704"/>
+        <location filename="../../app/ui/review/evaluation.py" line="744"/>
         <source>Wrote %1</source>
         <translation>已写入 %1</translation>
     </message>
@@ -1585,37 +1585,37 @@
 <context>
     <name>MachineCasePanel</name>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="48"/>
+        <location filename="../../app/ui/machine_case.py" line="49"/>
         <source>Confirm</source>
         <translation>确认立案</translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="49"/>
+        <location filename="../../app/ui/machine_case.py" line="50"/>
         <source>Register the case with this category</source>
         <translation>按此类别立案</translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="51"/>
+        <location filename="../../app/ui/machine_case.py" line="52"/>
         <source>Not a case</source>
         <translation>不是案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="52"/>
+        <location filename="../../app/ui/machine_case.py" line="53"/>
         <source>Reject it as a false alarm (counted per camera and detector)</source>
         <translation>作为误报不予受理（按摄像机和检测器统计）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="55"/>
+        <location filename="../../app/ui/machine_case.py" line="56"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="99"/>
+        <location filename="../../app/ui/machine_case.py" line="100"/>
         <source>No snapshot</source>
         <translation>无抓拍图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/machine_case.py" line="101"/>
+        <location filename="../../app/ui/machine_case.py" line="102"/>
         <source>%1 · zone %2 · detector %3 · confidence %4 · %5 detection(s)</source>
         <translation>%1 · 区域 %2 · 检测器 %3 · 置信度 %4 · 检测 %5 次</translation>
     </message>
@@ -1859,65 +1859,65 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="51"/>
+        <location filename="../../app/ui/report_dialog.py" line="52"/>
         <source>New case</source>
         <translation>新建案件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="56"/>
+        <location filename="../../app/ui/report_dialog.py" line="57"/>
         <source>— choose a category —</source>
         <translation>— 请选择类别 —</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="67"/>
+        <location filename="../../app/ui/report_dialog.py" line="68"/>
         <source>Required: what is wrong</source>
         <translation>必填：问题描述</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="68"/>
+        <location filename="../../app/ui/report_dialog.py" line="69"/>
         <source>Required: where it is</source>
         <translation>必填：问题地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="77"/>
+        <location filename="../../app/ui/report_dialog.py" line="81"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="78"/>
-        <location filename="../../app/ui/report_dialog.py" line="102"/>
+        <location filename="../../app/ui/report_dialog.py" line="82"/>
+        <location filename="../../app/ui/report_dialog.py" line="118"/>
         <source>Category</source>
         <translation>案件类别</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="79"/>
+        <location filename="../../app/ui/report_dialog.py" line="83"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="80"/>
-        <location filename="../../app/ui/report_dialog.py" line="104"/>
+        <location filename="../../app/ui/report_dialog.py" line="84"/>
+        <location filename="../../app/ui/report_dialog.py" line="120"/>
         <source>Description</source>
         <translation>问题描述</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="81"/>
-        <location filename="../../app/ui/report_dialog.py" line="106"/>
+        <location filename="../../app/ui/report_dialog.py" line="85"/>
+        <location filename="../../app/ui/report_dialog.py" line="122"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="82"/>
+        <location filename="../../app/ui/report_dialog.py" line="86"/>
         <source>Longitude</source>
         <translation>经度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="83"/>
+        <location filename="../../app/ui/report_dialog.py" line="87"/>
         <source>Latitude</source>
         <translation>纬度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/report_dialog.py" line="113"/>
+        <location filename="../../app/ui/report_dialog.py" line="129"/>
         <source>Required: %1</source>
         <translation>必填：%1</translation>
     </message>
@@ -1948,44 +1948,54 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../app/ui/review/window.py" line="47"/>
+        <location filename="../../app/ui/review/window.py" line="52"/>
         <source> — single-user store (SQLite)</source>
         <translation> — 单用户存储 (SQLite)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="49"/>
+        <location filename="../../app/ui/review/window.py" line="54"/>
         <source>gridwatch — %1 — %2</source>
         <translation>gridwatch — %1 — %2</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="49"/>
+        <location filename="../../app/ui/review/window.py" line="54"/>
         <source>Review station</source>
         <translation>考评审核台</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="54"/>
+        <location filename="../../app/ui/review/window.py" line="62"/>
         <source>Closure review</source>
         <translation>结案审核</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="56"/>
+        <location filename="../../app/ui/review/window.py" line="64"/>
         <source>Evaluation</source>
         <translation>考评</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="58"/>
+        <location filename="../../app/ui/review/window.py" line="66"/>
         <source>Thematic map</source>
         <translation>专题图</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="106"/>
+        <location filename="../../app/ui/review/window.py" line="116"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/review/window.py" line="112"/>
+        <location filename="../../app/ui/review/window.py" line="122"/>
         <source>Re-read</source>
         <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/window.py" line="161"/>
+        <source>Cannot reach the case store: the queue could not be read (F5 to try again)</source>
+        <translation>连接不上案件库：审核队列未能读取（按 F5 重试）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/review/window.py" line="163"/>
+        <source>Cannot reach the case store: the queue shows the decisions as of %1 (F5 to try again)</source>
+        <translation>连接不上案件库：审核队列显示的是 %1 时待审核的事项（按 F5 重试）</translation>
     </message>
 </context>
 <context>

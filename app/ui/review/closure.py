@@ -13,6 +13,7 @@ Keys (also shown in the window): Enter approves (Enter again confirms), B sends 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -35,11 +36,12 @@ from gridwatch.db.reads import review
 from gridwatch.db.reads.cases import CaseFile
 from gridwatch.db.reads.reference import site_rules
 from gridwatch.db.reads.review import ReviewItem
-from gridwatch.db.store import Store
+from gridwatch.db.store import Store, utcnow
 from gridwatch.ui import texts
 from gridwatch.ui.action_dialog import ActionDialog
 from gridwatch.ui.actions import ActionController
 from gridwatch.ui.case_detail import CaseDetail
+from gridwatch.ui.store_reads import StoreReads
 from gridwatch.ui.widgets import named
 
 APPROVE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -98,22 +100,36 @@ class _CtrlEnter(QObject):
 
 
 class ClosureReview(QWidget):
-    """The queue on the left; the selected decision, its photos and the case on the right."""
+    """The queue on the left; the selected decision, its photos and the case on the right.
+
+    Every read goes through `reads` and comes before any change to the rows: when the store cannot be
+    reached the queue keeps the rows read at `read_at` (the window says since when), the shown case stays,
+    and a decision sent meanwhile comes back in its dialog with what was typed (ActionController)."""
 
     case_activated = Signal(int)  # a case to show elsewhere (the map)
     message = Signal(str)  # for the window's status bar
     decided = Signal(int, str)  # case id, action: the store took the decision
+    refreshed = Signal()  # the queue was read again: it is current as of `read_at`
 
-    def __init__(self, store: Store, username: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: Store, username: str, parent: QWidget | None = None, reads: StoreReads | None = None
+    ) -> None:
+        """`reads`: the window's, which says when the store cannot be reached."""
         super().__init__(parent)
         self.setObjectName("closureReview")
         self.store = store
         self.username = username
+        self.reads = reads or StoreReads(self)
         self.tz: tzinfo = site_rules(store).calendar.tz
+        self.clock: Callable[[], datetime] = utcnow
+        self.read_at: datetime | None = None  # the last read of the queue the store answered
         self.items: list[ReviewItem] = []
-        self.controller = ActionController(store, username, self)
+        self.controller = ActionController(store, username, self, self.reads)
         self.controller.acted.connect(self._acted)
         self.controller.failed.connect(lambda _id, text: self._say(text))
+        # after the controller has given the refused decision's dialog back (queued: it reopens it after
+        # this signal), that dialog is decided from the keyboard as the first was
+        self.controller.failed.connect(self._keyboard_again, Qt.ConnectionType.QueuedConnection)
         self.controller.reload_requested.connect(lambda _id: self._show_selected())
 
         self.table = named("reviewQueue", QTableWidget(0, 6))
@@ -171,7 +187,7 @@ class ClosureReview(QWidget):
         self.send_back_button.clicked.connect(self.send_back)
         self.before = self._photo_label("beforePhoto")
         self.after = self._photo_label("afterPhoto")
-        self.detail = CaseDetail(store, self, username=username)
+        self.detail = CaseDetail(store, self, username=username, reads=self.reads)
         self.detail.case_activated.connect(self.case_activated)
 
         buttons = QHBoxLayout()
@@ -203,7 +219,9 @@ class ClosureReview(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(splitter)
-        self.refresh()
+        # read here, not through `reads`: a station that cannot read its queue does not open (the desk's
+        # View menu and `gridwatch review` say why) rather than showing an empty queue as if none waited
+        self._show_queue(review.queue(store))
 
     def _photo_label(self, name: str) -> QLabel:
         label = named(name, QLabel())
@@ -217,11 +235,20 @@ class ClosureReview(QWidget):
 
     # --- the queue -------------------------------------------------------------------------------------
 
-    def refresh(self, keep_row: int | None = None) -> None:
+    def refresh(self, keep_row: int | None = None) -> bool:
         """Re-read the queue; keep the selection on the same case, or on the row at `keep_row` (the next
-        decision after one was taken)."""
+        decision after one was taken). False when the store could not be reached: the rows, the selection
+        and the shown case stay as they were read."""
+        items = self.reads.read(lambda: review.queue(self.store))
+        if items is None:
+            return False
+        self._show_queue(items, keep_row)
+        return True
+
+    def _show_queue(self, items: list[ReviewItem], keep_row: int | None = None) -> None:
+        self.read_at = self.clock()
         shown = self.selected()
-        self.items = review.queue(self.store)
+        self.items = items
         self.table.blockSignals(True)
         self.table.setRowCount(len(self.items))
         for row, item in enumerate(self.items):
@@ -261,6 +288,13 @@ class ClosureReview(QWidget):
             self.table.selectRow(chosen)
         self.table.blockSignals(False)
         self._show_selected()
+        self.refreshed.emit()
+
+    def clock_text(self, moment: datetime) -> str:
+        """The time of day of a moment today, else the day too: `08:30`, `12-07 08:30` (the site's zone)."""
+        local = moment.astimezone(self.tz)
+        today = self.clock().astimezone(self.tz).date()
+        return local.strftime("%H:%M" if local.date() == today else "%m-%d %H:%M")
 
     def _request_label(self, kind: str) -> str:
         return self.tr("Request: %1").replace("%1", texts.label(texts.requests(), kind))
@@ -407,11 +441,16 @@ class ClosureReview(QWidget):
             ok.setDefault(True)
             ok.setFocus()
 
+    def _keyboard_again(self, _case_id: int, _message: str) -> None:
+        dialog = self.controller.dialog
+        if dialog is not None and dialog.isVisible():
+            self._keyboard(dialog)
+
     def _acted(self, case_id: int, action: str) -> None:
         row = self.table.currentRow()
         self.table.clearSelection()
         try:
-            self.refresh(keep_row=max(row, 0))
+            self.refresh(keep_row=max(row, 0))  # the store gone since: the rows stay, the window says so
         except StoreError as exc:
             self._say(str(exc))
         self._say(self.tr("%1 done").replace("%1", texts.label(texts.actions(), action)))

@@ -45,6 +45,7 @@ from gridwatch.db.store import Store, utcnow
 from gridwatch.ui import texts
 from gridwatch.ui.case_detail import CaseDetail
 from gridwatch.ui.map.loader import Loader
+from gridwatch.ui.store_reads import StoreReads
 from gridwatch.ui.widgets import named
 
 KEY_ROLE = Qt.ItemDataRole.UserRole  # (group, row key, metric) of a drillable cell
@@ -205,16 +206,36 @@ class DrillDown(QDialog):
         self.detail.show_case(self.refs[rows[0].row()].id if rows else None)
 
 
+def _answer(answer: Evaluation | StoreUnavailable) -> Evaluation:
+    """The worker thread's answer, raised again on the GUI thread when it was that the store is away."""
+    if isinstance(answer, StoreUnavailable):
+        raise answer
+    return answer
+
+
 class EvaluationPane(QWidget):
+    """Its reads run off the GUI thread; their answers go through `reads` on it, so that a store out of
+    reach is said as the rest of the window says it and the figures shown stay (with their period)."""
+
     message = Signal(str)
     evaluated = Signal(object)  # the Evaluation now shown (the thematic map colours its grids by it)
 
-    def __init__(self, store: Store, parent: QWidget | None = None, *, username: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        *,
+        username: str | None = None,
+        reads: StoreReads | None = None,
+    ) -> None:
+        """`reads`: the window's, which says when the store cannot be reached."""
         super().__init__(parent)
         self.setObjectName("evaluationPane")
         self.store = store
         self.username = username
+        self.reads = reads or StoreReads(self)
         self.evaluation: Evaluation | None = None
+        self._summary_shown = ""  # the summary of the figures shown, said again when a re-read fails
         self._started = False  # the first evaluation ran: a changed period or scope re-reads at once
         self.drill_dialog: DrillDown | None = None
         self._asked = 0  # the number of the newest read asked for; older answers are dropped
@@ -467,11 +488,24 @@ class EvaluationPane(QWidget):
         if int(asked) != self._asked:
             return  # the period or scope changed while this was read: its answer is stale
         self.unsetCursor()
-        if isinstance(answer, Exception):
+        if isinstance(answer, StoreError):  # a period backwards, too long: nothing to show for it
             self._failed_with(str(answer))
-        elif isinstance(answer, Evaluation):
-            self.evaluation = answer
-            self._show(answer)
+        elif isinstance(answer, Evaluation | StoreUnavailable):
+            got: Evaluation | StoreUnavailable = answer
+            ev = self.reads.read(lambda: _answer(got))
+            if ev is None:
+                self._kept()
+                return
+            self.evaluation = ev
+            self._show(ev)
+
+    def _kept(self) -> None:
+        """The store could not be reached: the last figures stay, as do their exports and drill-downs (the
+        summary names their period and scope; the window's status bar says the store is away)."""
+        self.summary.setText(self._summary_shown)
+        shown = self.evaluation is not None and not self.evaluation.empty
+        self.xlsx_button.setEnabled(shown)
+        self.pdf_button.setEnabled(shown)
 
     def _load_failed(self, asked: str, trace: str) -> None:
         if int(asked) != self._asked:
@@ -494,6 +528,7 @@ class EvaluationPane(QWidget):
         period = f"{ev.start:%Y-%m-%d} – {ev.end:%Y-%m-%d}"
         if ev.empty:
             self.summary.setText(f"{period} · {where}")
+            self._summary_shown = self.summary.text()
             self.no_cases.setText(self.tr("No cases in this period and scope."))
             self.evaluated.emit(ev)
             self.stack.setCurrentWidget(self.no_cases)
@@ -515,6 +550,7 @@ class EvaluationPane(QWidget):
             .replace("%6", percent(total.close_on_time_rate))
             .replace("%7", percent(total.satisfaction_rate))
         )
+        self._summary_shown = self.summary.text()
         for group in GROUP_KEYS:
             built = ev.groups.get(group)
             if built is not None:
@@ -645,9 +681,13 @@ class EvaluationPane(QWidget):
         group, key, metric = target
         ev = self.evaluation
         try:
-            refs = drill(self.store, ev.start, ev.end, group, key, metric, ev.scope, as_of=ev.as_of)
-        except (StoreError, StoreUnavailable) as exc:
+            refs = self.reads.read(
+                lambda: drill(self.store, ev.start, ev.end, group, key, metric, ev.scope, as_of=ev.as_of)
+            )
+        except StoreError as exc:
             self.message.emit(str(exc))
+            return None
+        if refs is None:  # the store is away: the window says so
             return None
         name_item = table.item(row, 1)
         name = name_item.text() if name_item is not None else key

@@ -3,6 +3,10 @@
 It is its own window (`gridwatch review`) and the "review" workspace a supervisor picks at sign-in or
 opens from the dispatcher desk's View menu; both read and write through the store of the person signed in,
 so on PostgreSQL a street's supervisor sees the street's cases only (docs/SECURITY.md).
+
+Its reads from slots and timers (the queue's re-read on a change, F5, a decision's follow-up, the evaluation)
+go through one `StoreReads`, as the desk's do: a read that cannot reach the store changes nothing shown,
+and the status bar says in one line since when the queue is as shown, until a re-read reaches the store.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from gridwatch.ui.login import Login
 from gridwatch.ui.review.closure import ClosureReview
 from gridwatch.ui.review.evaluation import EvaluationPane
 from gridwatch.ui.review.thematic import ThematicMap
+from gridwatch.ui.store_reads import StoreReads
 from gridwatch.ui.widgets import named
 
 DEFAULT_SIZE = (1600, 960)
@@ -50,7 +55,10 @@ class ReviewWindow(QMainWindow):
             + single_user
         )
         self.tabs = named("reviewTabs", QTabWidget(self))
-        self.closure = ClosureReview(store, login.username, self)
+        self.reads = StoreReads(self)  # every read a slot or timer makes: one way to say the store is away
+        self._unreachable: str | None = None  # why the last read failed, until the queue is read again
+        self.reads.unreachable.connect(self._store_unreachable)
+        self.closure = ClosureReview(store, login.username, self, self.reads)
         self.tabs.addTab(self.closure, self.tr("Closure review"))
         self.evaluation = self._evaluation(store)
         self.tabs.addTab(self.evaluation, self.tr("Evaluation"))
@@ -61,6 +69,8 @@ class ReviewWindow(QMainWindow):
             self._colour_grids(self.evaluation.evaluation)
         self.setCentralWidget(self.tabs)
         self.closure.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.closure.refreshed.connect(self._store_reached)
+        self.statusBar().messageChanged.connect(self._status_cleared)
         self.user_label = named("userLabel", QLabel())
         roles = "、".join(texts.label(texts.roles(), r) for r in sorted(login.roles))
         self.user_label.setText(f"{login.name} ({login.username}) · {roles}{single_user}")
@@ -91,7 +101,7 @@ class ReviewWindow(QMainWindow):
             self._requeue.start()  # a burst of changes re-reads the queue once
 
     def _evaluation(self, store: Store) -> EvaluationPane:
-        pane = EvaluationPane(store, self, username=self.login.username)
+        pane = EvaluationPane(store, self, username=self.login.username, reads=self.reads)
         pane.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         return pane
 
@@ -110,15 +120,53 @@ class ReviewWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, i=index: self.tabs.setCurrentIndex(i))
             view.addAction(action)
         refresh = QAction(self.tr("Re-read"), self)
+        refresh.setObjectName("refresh")
         refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
         refresh.triggered.connect(self.refresh)
         view.addAction(refresh)
 
     def refresh(self) -> None:
+        """F5: re-read the tab shown; while the store is out of reach, the queue first (its re-read is what
+        ends the status bar's message)."""
         current = self.tabs.currentWidget()
+        if self._unreachable is not None and current is not self.closure and not self.closure.refresh():
+            return  # out of reach: one wait for the store is enough (a cut network waits for its timeout)
         reload = getattr(current, "refresh", None)
         if callable(reload):
             reload()
+
+    # --- the store out of reach ---------------------------------------------------------------------------
+
+    def _store_unreachable(self, reason: str) -> None:
+        """A read in a slot or timer did not reach the store (StoreReads): every tab kept what it showed,
+        and until the queue is read again the status bar says since when its rows are; the store's own
+        message (where, what to check) is the tooltip."""
+        self._unreachable = reason
+        self.statusBar().setToolTip(reason)
+        self.statusBar().showMessage(self._standing_message())
+
+    def _store_reached(self) -> None:
+        """The queue was read again: what the status bar said of the store is over."""
+        if self._unreachable is not None:
+            self._unreachable = None
+            self.statusBar().setToolTip("")
+            self.statusBar().clearMessage()
+
+    def _standing_message(self) -> str:
+        """What the status bar says while the store is out of reach, in one line; "" while within reach."""
+        if self._unreachable is None:
+            return ""
+        read_at = self.closure.read_at
+        if read_at is None:
+            return self.tr("Cannot reach the case store: the queue could not be read (F5 to try again)")
+        return self.tr(
+            "Cannot reach the case store: the queue shows the decisions as of %1 (F5 to try again)"
+        ).replace("%1", self.closure.clock_text(read_at))
+
+    def _status_cleared(self, message: str) -> None:
+        """A passing message (a decision done, a refusal) went: the standing one, if any, is said again."""
+        if not message and (standing := self._standing_message()):
+            self.statusBar().showMessage(standing)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.stop_live()
