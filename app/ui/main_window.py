@@ -30,7 +30,7 @@ from gridwatch.ui.live import AlertCenter
 from gridwatch.ui.login import Login
 from gridwatch.ui.sensor_panel import open_sensor
 from gridwatch.ui.speaking import SpeakingMonitor
-from gridwatch.ui.store_reads import StoreReads
+from gridwatch.ui.store_reads import AwayNotice, StoreReads
 from gridwatch.ui.talk_panel import TalkPanel
 from gridwatch.ui.video_dock import CameraPane, VideoDock
 from gridwatch.ui.widgets import named
@@ -95,7 +95,6 @@ class MainWindow(QMainWindow):
         self.map = make_map(store, self, with_map, default_basemap)
         self.setCentralWidget(self.map)
         self.reads = StoreReads(self)  # every read a slot or timer makes: one way to say the store is away
-        self._unreachable: str | None = None  # why the last read failed, until the queue is read again
         self.queue = CaseQueue(
             store, login.person_id, self, department=login.queue_department, reads=self.reads
         )
@@ -125,9 +124,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.live_label)
         self.statusBar().addPermanentWidget(self.user_label)
         self.alerts = AlertCenter(store, self, self.statusBar(), self.reads)
-        self.reads.unreachable.connect(self._store_unreachable)
-        self.queue.model.refreshed.connect(self._store_reached)
-        self.statusBar().messageChanged.connect(self._status_cleared)
+        self.away = AwayNotice(self.reads, self.statusBar(), self._standing_message)
+        self.queue.model.refreshed.connect(self.away.reached)
         self.alerts.banner.clicked.connect(self.show_case)
 
         self.queue.case_selected.connect(self.show_case)
@@ -459,9 +457,9 @@ class MainWindow(QMainWindow):
     def _feed_live(self) -> None:
         if self._feed_interrupted is not None:  # back: the feed has reconciled what changed meanwhile
             self._feed_interrupted = None
-            if self._unreachable is not None:  # and what could not be read meanwhile is read now
+            if self.away.reason is not None:  # and what could not be read meanwhile is read now
                 self.refresh()
-            if self._unreachable is None:
+            if self.away.reason is None:
                 self.statusBar().showMessage(self.tr("Live updates are back"), 10_000)
         self.live_label.setText(self.tr("● live"))
         self.live_label.setStyleSheet("color: #2e9d4f;")
@@ -479,25 +477,10 @@ class MainWindow(QMainWindow):
             self.detail.reload()
             self._offer_actions()
 
-    def _store_unreachable(self, reason: str) -> None:
-        """A read in a slot or timer did not reach the store (StoreReads): every view kept what it showed,
-        and until the queue is read again the status bar says since when its rows are; the store's own
-        message (where, what to check) is the tooltip."""
-        self._unreachable = reason
-        self.statusBar().setToolTip(reason)
-        self.statusBar().showMessage(self._standing_message())
-
-    def _store_reached(self) -> None:
-        """The queue was read again from the top: what the status bar said of the store is over."""
-        if self._unreachable is not None:
-            self._unreachable = None
-            self.statusBar().setToolTip("")
-            self.statusBar().showMessage(self._standing_message())
-
     def _standing_message(self) -> str:
         """What the status bar says while the store is out of reach (a read failed, else the feed lost it),
         in one line; "" while it is within reach."""
-        if self._unreachable is not None:
+        if self.away.reason is not None:
             model = self.queue.model
             if model.read_at is None:
                 return self.tr("Cannot reach the case store: the queue could not be read (F5 to try again)")
@@ -507,11 +490,6 @@ class MainWindow(QMainWindow):
         if self._feed_interrupted is not None:
             return self.tr("Live updates interrupted, reconnecting: %1").replace("%1", self._feed_interrupted)
         return ""
-
-    def _status_cleared(self, message: str) -> None:
-        """A passing message (an alert, an action done) went: the standing one, if any, is said again."""
-        if not message and (standing := self._standing_message()):
-            self.statusBar().showMessage(standing)
 
     def on_changes(self, changes: list[Change]) -> None:
         for change in changes:

@@ -4,7 +4,7 @@ A slot that let `StoreUnavailable` escape showed the person nothing (a traceback
 a model part-way through a change. Every read a click, a key, a timer or the change feed starts goes
 through `StoreReads.read`: the caller reads everything first and changes what it shows only with the
 answer in hand, so a failed read leaves the view as it was; `unreachable` carries the store's message to
-the window, which says in its status bar since when the queue's rows are (MainWindow). A store error that
+the window, whose `AwayNotice` says in its status bar since when its rows are. A store error that
 is not about reaching the store (a refusal, a bug) still raises: hiding it would hide a wrong answer.
 """
 
@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QStatusBar
 
 from gridwatch.db.engine import StoreUnavailable
 
@@ -37,3 +38,35 @@ class StoreReads(QObject):
             log.warning("a desk read could not reach the store: %s", exc)
             self.unreachable.emit(str(exc))
             return None
+
+
+class AwayNotice(QObject):
+    """A window's status bar while its store is out of reach: the store's own message (where, what to
+    check) as the tooltip and, until a read reaches the store again (`reached`), the window's standing line
+    (`standing`: since when its rows are), said again whenever a passing message (an alert, a decision
+    done) has gone. The desk and the review station say it this one way."""
+
+    def __init__(self, reads: StoreReads, bar: QStatusBar, standing: Callable[[], str]) -> None:
+        super().__init__(bar)
+        self.reason: str | None = None
+        """Why the last read failed, until a read reaches the store again; None while within reach."""
+        self._bar = bar
+        self._standing = standing
+        reads.unreachable.connect(self.unreachable)
+        bar.messageChanged.connect(self._cleared)
+
+    def unreachable(self, reason: str) -> None:
+        self.reason = reason
+        self._bar.setToolTip(reason)
+        self._bar.showMessage(self._standing())
+
+    def reached(self) -> None:
+        """The rows were read again: what the status bar said of the store is over."""
+        if self.reason is not None:
+            self.reason = None
+            self._bar.setToolTip("")
+            self._bar.showMessage(self._standing())
+
+    def _cleared(self, message: str) -> None:
+        if not message and (standing := self._standing()):
+            self._bar.showMessage(standing)

@@ -24,7 +24,7 @@ from gridwatch.ui.login import Login
 from gridwatch.ui.review.closure import ClosureReview
 from gridwatch.ui.review.evaluation import EvaluationPane
 from gridwatch.ui.review.thematic import ThematicMap
-from gridwatch.ui.store_reads import StoreReads
+from gridwatch.ui.store_reads import AwayNotice, StoreReads
 from gridwatch.ui.widgets import named
 
 DEFAULT_SIZE = (1600, 960)
@@ -56,8 +56,7 @@ class ReviewWindow(QMainWindow):
         )
         self.tabs = named("reviewTabs", QTabWidget(self))
         self.reads = StoreReads(self)  # every read a slot or timer makes: one way to say the store is away
-        self._unreachable: str | None = None  # why the last read failed, until the queue is read again
-        self.reads.unreachable.connect(self._store_unreachable)
+        self.away = AwayNotice(self.reads, self.statusBar(), self._standing_message)
         self.closure = ClosureReview(store, login.username, self, self.reads)
         self.tabs.addTab(self.closure, self.tr("Closure review"))
         self.evaluation = self._evaluation(store)
@@ -69,8 +68,7 @@ class ReviewWindow(QMainWindow):
             self._colour_grids(self.evaluation.evaluation)
         self.setCentralWidget(self.tabs)
         self.closure.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
-        self.closure.refreshed.connect(self._store_reached)
-        self.statusBar().messageChanged.connect(self._status_cleared)
+        self.closure.refreshed.connect(self.away.reached)
         self.user_label = named("userLabel", QLabel())
         roles = "、".join(texts.label(texts.roles(), r) for r in sorted(login.roles))
         self.user_label.setText(f"{login.name} ({login.username}) · {roles}{single_user}")
@@ -129,7 +127,7 @@ class ReviewWindow(QMainWindow):
         """F5: re-read the tab shown; while the store is out of reach, the queue first (its re-read is what
         ends the status bar's message)."""
         current = self.tabs.currentWidget()
-        if self._unreachable is not None and current is not self.closure and not self.closure.refresh():
+        if self.away.reason is not None and current is not self.closure and not self.closure.refresh():
             return  # out of reach: one wait for the store is enough (a cut network waits for its timeout)
         reload = getattr(current, "refresh", None)
         if callable(reload):
@@ -137,24 +135,9 @@ class ReviewWindow(QMainWindow):
 
     # --- the store out of reach ---------------------------------------------------------------------------
 
-    def _store_unreachable(self, reason: str) -> None:
-        """A read in a slot or timer did not reach the store (StoreReads): every tab kept what it showed,
-        and until the queue is read again the status bar says since when its rows are; the store's own
-        message (where, what to check) is the tooltip."""
-        self._unreachable = reason
-        self.statusBar().setToolTip(reason)
-        self.statusBar().showMessage(self._standing_message())
-
-    def _store_reached(self) -> None:
-        """The queue was read again: what the status bar said of the store is over."""
-        if self._unreachable is not None:
-            self._unreachable = None
-            self.statusBar().setToolTip("")
-            self.statusBar().clearMessage()
-
     def _standing_message(self) -> str:
         """What the status bar says while the store is out of reach, in one line; "" while within reach."""
-        if self._unreachable is None:
+        if self.away.reason is None:
             return ""
         read_at = self.closure.read_at
         if read_at is None:
@@ -162,11 +145,6 @@ class ReviewWindow(QMainWindow):
         return self.tr(
             "Cannot reach the case store: the queue shows the decisions as of %1 (F5 to try again)"
         ).replace("%1", self.closure.clock_text(read_at))
-
-    def _status_cleared(self, message: str) -> None:
-        """A passing message (a decision done, a refusal) went: the standing one, if any, is said again."""
-        if not message and (standing := self._standing_message()):
-            self.statusBar().showMessage(standing)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.stop_live()
