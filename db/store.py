@@ -249,9 +249,21 @@ class Store:
         self.engine.dispose()
 
     def refresh_statistics(self) -> None:
-        """Let the query planner see a bulk load: without statistics SQLite sorts every open case per page."""
+        """Let the query planner see a bulk load: without statistics SQLite sorts every open case per page.
+        On PostgreSQL only this store's schema: a bare ANALYZE walks every schema of the database, and two
+        stores loading at once (two districts' imports, two test workers) deadlocked on each other's tables
+        and on PostGIS's spatial_ref_sys."""
         with self.engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
+            if not self.is_postgres:
+                conn.exec_driver_sql("ANALYZE")
+                return
+            mine = text(
+                "SELECT format('%I.%I', schemaname, tablename) FROM pg_tables"
+                " WHERE schemaname = current_schema() ORDER BY tablename"
+            )
+            tables = conn.execute(mine).scalars().all()
+            if tables:
+                conn.exec_driver_sql("ANALYZE " + ", ".join(tables))
 
     # --- rules ---------------------------------------------------------------------------------------
 

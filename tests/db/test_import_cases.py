@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 from test_import_support import HEADER, add_territory, write_csv
 
 from gridwatch.db.history import CaseRow, ImportContext, build_case
@@ -16,6 +17,7 @@ from gridwatch.db.imports.cases import import_case_rows, import_cases
 from gridwatch.db.imports.report import ImportFileError
 from gridwatch.db.models import Case, CaseEvent, Category, Department, OrgUnit
 from gridwatch.db.store import Store
+from tests.conftest import PG_URL
 
 SH = ZoneInfo("Asia/Shanghai")
 # Monday 2024-05-06; 06010 暴露垃圾 has a 4-working-hour limit: dispatched 09:20 → due 14:50.
@@ -239,3 +241,36 @@ def test_unreadable_file_and_missing_column(store: Store, tmp_path: Path) -> Non
     (tmp_path / "junk.xlsx").write_bytes(b"not a workbook")
     with pytest.raises(ImportFileError, match="XLSX"):
         import_cases(store, tmp_path / "junk.xlsx")
+
+
+def test_statistics_after_an_import_touch_only_this_store(pg_store: Store) -> None:
+    """Two districts importing into one database at once must not ANALYZE each other's tables: a bare
+    ANALYZE did, and two of them deadlocked (seen in CI, two test workers)."""
+    with pg_store.engine.connect() as conn:
+        mine = str(conn.scalar(text("SELECT current_schema()")))
+    other = f"t_other_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_URL)
+
+    def analyses() -> dict[str, int]:
+        with admin.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT schemaname, analyze_count FROM pg_stat_user_tables"
+                    " WHERE relname = 'cases' AND schemaname IN (:mine, :other)"
+                ),
+                {"mine": mine, "other": other},
+            )
+            return {str(schema): int(count) for schema, count in rows}
+
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {other}"))
+            conn.execute(text(f"CREATE TABLE {other}.cases AS SELECT g AS id FROM generate_series(1, 50) g"))
+        before = analyses()
+        pg_store.refresh_statistics()
+        after = analyses()
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {other} CASCADE"))
+        admin.dispose()
+    assert after == {mine: before[mine] + 1, other: 0}
