@@ -20,7 +20,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gridwatch.api import errors, field, open311
 from gridwatch.api.media import MediaPolicy
 from gridwatch.api.service import BODY_TIMEOUT, BURST, MAX_BODY, POOL, RATE, Service, pooled
-from gridwatch.db.store import Store
 
 
 class BodyLimit:
@@ -117,7 +116,7 @@ WORKER_ENV = "GRIDWATCH_API_WORKER"
 
 
 def serve(
-    store: Store,
+    url: str,
     host: str,
     port: int,
     *,
@@ -126,19 +125,19 @@ def serve(
     burst: float = BURST,
     media_allow: Sequence[str] = (),
 ) -> None:
-    """Serve until interrupted; TLS belongs to a reverse proxy in front (README).
+    """Serve the store at `url` until interrupted; TLS belongs to a reverse proxy in front (README).
 
     With `workers` > 1, uvicorn runs that many processes on the one port, each with its own pool and its
     own rate limiter (a client's limit is then up to `workers` times the rate). `media_allow` names
     networks Open311's media_url may reach besides public addresses (app/api/media.py)."""
     media = MediaPolicy.allowing(media_allow)
     if workers <= 1:
-        app = create_app(Service(pooled(store.url), rate=rate, burst=burst, media=media))
+        app = create_app(Service(pooled(url), rate=rate, burst=burst, media=media))
         collect_for_serving()
         uvicorn.Server(uvicorn.Config(app, host=host, port=port, **SERVE_OPTIONS)).run()
         return
     os.environ[WORKER_ENV] = json.dumps(
-        {"url": store.url, "rate": rate, "burst": burst, "media_allow": list(media_allow)}
+        {"url": url, "rate": rate, "burst": burst, "media_allow": list(media_allow)}
     )
     uvicorn.run(
         f"{__name__}:worker_app", factory=True, host=host, port=port, workers=workers, **SERVE_OPTIONS

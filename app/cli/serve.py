@@ -63,17 +63,18 @@ def serve_api(
             errors.print(f"[red]--media-allow '{network}': give a network, e.g. 10.1.2.0/24.[/red]")
             raise typer.Exit(EXIT_USER_ERROR) from None
 
-    with open_store(db) as store:
-        console.print(f"gridwatch API on http://{host}:{port} (OpenAPI: /openapi.json)")
-        serve(
-            store,
-            host,
-            int(port),
-            workers=workers,
-            rate=rate,
-            burst=max(rate * 3, 1.0),
-            media_allow=media_allow,
-        )
+    with open_store(db) as store:  # the URL checked and the store reached; the service opens its own pool
+        url = store.url
+    console.print(f"gridwatch API on http://{host}:{port} (OpenAPI: /openapi.json)")
+    serve(
+        url,
+        host,
+        int(port),
+        workers=workers,
+        rate=rate,
+        burst=max(rate * 3, 1.0),
+        media_allow=media_allow,
+    )
 
 
 @key_app.command("add")
