@@ -10,18 +10,30 @@ written once the file has been decoded whole. A file without a matching sidecar 
 disk that filled or a machine that stopped mid-write) is decoded once: kept and sealed if it plays the
 whole loop, else encoded again. Older versions could leave a truncated or garbled file that no pane or
 wall tile could open, and nothing ever replaced it.
+
+Several processes share the cache (two demos started at once, the review station beside the desk): a
+file is encoded, checked and sealed only under an exclusive lock on `.<name>.lock` beside it (flock;
+the second process waits, then finds the file sealed and leaves it), and written under a temporary name
+that carries the writer's pid, renamed over the file when it plays. A writer killed mid-encode (kill -9)
+leaves its temporary behind: the next start removes it once its writer is gone (or it is a day old) and
+nobody holds its file's lock. Windows has no flock: there a cache is prepared by one process at a time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
+import time
 import uuid
 import zlib
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,6 +49,14 @@ DEMO_SCHEME = "demo"
 CACHE_VERSION = "v1"  # bump when the scenes change, so old caches are not reused
 SUB_SIZE = (320, 180)
 FRAMES = FPS * LOOP_S  # a file plays the whole loop
+STALE_AFTER_S = 24 * 3600.0
+"""A temporary this old is a dead writer's whatever its name says (its pid since reused, or an older
+version's name without one): encoding a file takes seconds."""
+_TEMPORARY = re.compile(
+    r"\.(?P<target>scene-\d+(?:-sub)?\.mp4)(?:\.sha256)?\.(?:(?P<pid>\d+)\.)?[0-9a-f]{32}(?:\.mp4)?"
+)
+"""A write's temporary: `.<file>.<pid>.<token>.mp4` for a video, `.<file>.sha256.<pid>.<token>` for its
+sidecar (older versions wrote the same without the pid)."""
 
 
 def cache_dir() -> Path:
@@ -79,30 +99,119 @@ _CHECKED: dict[Path, tuple[int, int, int]] = {}
 """Files found usable in this process, by (inode, size, mtime): each pane and wall tile resolves its
 stream, so after the first look a file is only stat'ed, not hashed again (guarded by `_ENCODING`)."""
 
+_SWEPT: set[Path] = set()
+"""Folders whose dead writers' temporaries this process has removed (guarded by `_ENCODING`): once at
+the start, and again whenever a file has to be written."""
+
 
 def ensure_scenes(directory: Path | None = None) -> Path:
     """Encodes the scenes whose files are missing from `directory` or unusable there; returns the
-    directory. A usable file is left as it is."""
+    directory. A usable file is left as it is.
+
+    Without taking a lock a file is trusted only when its sidecar matches it; any other is looked at
+    again under its lock (another process may have written it meanwhile) and decoded, sealed or encoded
+    there, so one process writes a file while the others wait for it."""
     folder = directory or cache_dir()
     with _ENCODING:
-        stale = [
+        unsealed = [
             (index, substream)
             for index in range(SCENES)
             for substream in (False, True)
-            if not _usable(scene_path(index, substream=substream, directory=folder), _frame_size(substream))
+            if not _trusted(scene_path(index, substream=substream, directory=folder))
         ]
-        if stale:
+        if unsealed:
             folder.mkdir(parents=True, exist_ok=True)
-            for index in sorted({index for index, _ in stale}):
-                write_scene(index, folder, substreams=tuple(sub for i, sub in stale if i == index))
+        if folder.is_dir() and (unsealed or folder not in _SWEPT):
+            _remove_dead_temporaries(folder)
+            _SWEPT.add(folder)
+        for index in sorted({index for index, _ in unsealed}):
+            paths = {
+                sub: scene_path(index, substream=sub, directory=folder) for i, sub in unsealed if i == index
+            }
+            with ExitStack() as held:
+                for sub in sorted(paths):  # always the main stream's lock first: no two writers cross
+                    held.enter_context(_locked(paths[sub]))
+                stale = tuple(sub for sub in sorted(paths) if not _usable(paths[sub], _frame_size(sub)))
+                if stale:
+                    write_scene(index, folder, substreams=stale)
     return folder
 
 
+def _lock_path(path: Path) -> Path:
+    """The file whose flock guards writing `path`. It stays: removing a lock file another process has
+    open, waiting on it, would let a third lock a new one beside it."""
+    return path.with_name(f".{path.name}.lock")
+
+
+if sys.platform == "win32":
+
+    @contextmanager
+    def _locked(path: Path, *, wait: bool = True) -> Iterator[bool]:
+        """No flock on Windows: the process-wide `_ENCODING` is all the locking there is."""
+        yield True
+
+    def _alive(pid: int) -> bool:
+        """Unknown on Windows (os.kill would end the process): only age makes a temporary stale."""
+        return True
+
+else:
+    import fcntl
+
+    @contextmanager
+    def _locked(path: Path, *, wait: bool = True) -> Iterator[bool]:
+        """Holds the exclusive flock of `path`'s lock file; yields False (holding nothing) when `wait` is
+        False and another process (or another handle of this one) holds it. The kernel lets go of it when
+        the holder dies, kill -9 too."""
+        fd = os.open(_lock_path(path), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            yield True
+        finally:
+            os.close(fd)  # closing the last handle releases the lock
+
+    def _alive(pid: int) -> bool:
+        """Whether a process `pid` exists (signal 0 asks without sending anything)."""
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # another user's process
+            return True
+        return True
+
+
+def _remove_dead_temporaries(folder: Path) -> None:
+    """Removes the temporaries of writers that died mid-write (a kill -9, a machine switched off): one
+    whose pid is gone or that is `STALE_AFTER_S` old, and whose file's lock nobody holds (a live writer
+    holds it from before its temporary exists until after it is renamed or removed)."""
+    now = time.time()
+    for entry in folder.iterdir():
+        found = _TEMPORARY.fullmatch(entry.name)
+        if found is None:
+            continue
+        try:
+            age = now - entry.stat().st_mtime
+        except FileNotFoundError:  # its writer renamed it meanwhile
+            continue
+        pid = found["pid"]
+        if age < STALE_AFTER_S and (pid is None or _alive(int(pid))):
+            continue
+        with _locked(folder / found["target"], wait=False) as free:
+            if free:
+                entry.unlink(missing_ok=True)
+                log.info("removed %s, left by a writer that stopped mid-write", entry)
+
+
 def write_scene(index: int, folder: Path, substreams: tuple[bool, ...]) -> None:
-    """Writes the files of scene `index` that `substreams` names (False: the main stream, True: the sub).
-    Each file is written under a name of its own and renamed, so a reader never sees half a file and two
-    writers (processes, or threads of one: the name was once the process id only, and two threads wrote
-    one file into a corrupt cache) never share one. It is decoded whole before the rename (OpenCV's
+    """Writes the files of scene `index` that `substreams` names (False: the main stream, True: the sub);
+    the caller holds their locks. Each file is written under a name of its own (the writer's pid and a
+    random token) and renamed, so a reader never sees half a file and two writers never share one (the
+    name was once the process id only, and two threads wrote one file into a corrupt cache); the pid
+    tells the next start whether its writer is gone. It is decoded whole before the rename (OpenCV's
     writer, the fallback, says nothing when the disk fills) and sealed with its sidecar after it."""
     frames = list(scene(index).frames())
     for substream in substreams:
@@ -110,7 +219,7 @@ def write_scene(index: int, folder: Path, substreams: tuple[bool, ...]) -> None:
         pictures = (
             [cv2.resize(f, size, interpolation=cv2.INTER_AREA) for f in frames] if substream else frames
         )
-        partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.mp4")
+        partial = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.mp4")
         try:
             _encode(pictures, size, partial)
             played = _frames_played(partial, size)
@@ -128,9 +237,9 @@ def _frame_size(substream: bool) -> tuple[int, int]:
     return SUB_SIZE if substream else (WIDTH, HEIGHT)
 
 
-def _usable(path: Path, size: tuple[int, int]) -> bool:
-    """Whether `path` plays the whole loop at `size`: its sidecar says so (hashing the demo's 16 files
-    takes 4 ms), else it is decoded once (about 50 ms a file) and sealed when it plays."""
+def _trusted(path: Path) -> bool:
+    """Whether `path` is known to play: checked before in this process (it is only stat'ed), or its
+    sidecar matches it (hashing the demo's 16 files takes 4 ms). Writes nothing, so needs no lock."""
     try:
         stat = path.stat()
     except FileNotFoundError:
@@ -138,14 +247,32 @@ def _usable(path: Path, size: tuple[int, int]) -> bool:
     mark = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
     if _CHECKED.get(path) == mark:
         return True
-    digest = _sha256(path)
+    try:
+        digest = _sha256(path)
+    except FileNotFoundError:  # replaced between the stat and the open: look again under the lock
+        return False
     if _sealed_digest(path) != digest:
-        played = _frames_played(path, size)
-        if played != FRAMES:
-            log.warning("%s plays %d of %d frames: encoding it again", path, played, FRAMES)
-            return False
-        _seal(path, digest)
+        return False
     _CHECKED[path] = mark
+    return True
+
+
+def _usable(path: Path, size: tuple[int, int]) -> bool:
+    """Whether `path` plays the whole loop at `size`: trusted (`_trusted`), else decoded once (about
+    50 ms a file) and sealed when it plays. The caller holds the file's lock: sealing writes."""
+    if _trusted(path):
+        return True
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return False
+    digest = _sha256(path)
+    played = _frames_played(path, size)
+    if played != FRAMES:
+        log.warning("%s plays %d of %d frames: encoding it again", path, played, FRAMES)
+        return False
+    _seal(path, digest)
+    _CHECKED[path] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
     return True
 
 
@@ -189,7 +316,7 @@ def _seal(path: Path, digest: str) -> None:
     """Writes the sidecar of `path` (sha256sum's format: `sha256sum -c` checks the cache by hand),
     under a name of its own and renamed, as the video is."""
     sidecar = _sidecar(path)
-    partial = sidecar.with_name(f".{sidecar.name}.{uuid.uuid4().hex}")
+    partial = sidecar.with_name(f".{sidecar.name}.{os.getpid()}.{uuid.uuid4().hex}")
     partial.write_text(f"{digest}  {path.name}\n", encoding="ascii")
     partial.replace(sidecar)
 

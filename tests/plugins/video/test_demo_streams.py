@@ -76,7 +76,7 @@ def test_scenes_are_encoded_once_and_resolved_by_camera_code(
     assert ok and image.shape[1::-1] == SUB_SIZE
 
     written = {p: p.stat().st_mtime_ns for p in folder.iterdir()}
-    assert sorted(p.name for p in written) == cache_names()  # each with its sidecar, no temporary file
+    assert sorted(p.name for p in written) == cache_names()  # each with its sidecar and lock, no temporary
     # the next start (a new process: nothing checked yet) checks the files by their sidecars, no decoding
     monkeypatch.setattr(demo_streams, "_CHECKED", {})
     monkeypatch.setattr(demo_streams, "_frames_played", not_called)
@@ -140,12 +140,13 @@ def test_an_encode_that_does_not_play_back_fails_and_leaves_no_file(
     monkeypatch.setattr(demo_streams, "_encode", half_written)
     with pytest.raises(RuntimeError, match=r"scene-1\.mp4 was encoded but plays 0 of 150 frames"):
         ensure_scenes(tmp_path)
-    assert not any(tmp_path.iterdir())
+    assert {p.name for p in tmp_path.iterdir()} == {".scene-1.mp4.lock", ".scene-1-sub.mp4.lock"}
 
 
 def cache_names() -> list[str]:
+    """What a prepared cache holds: each video, its sidecar and the lock file its writers take."""
     videos = [scene_path(i, substream=s, directory=Path()).name for i in range(SCENES) for s in (False, True)]
-    return sorted([*videos, *(f"{v}.sha256" for v in videos)])
+    return sorted([*videos, *(f"{v}.sha256" for v in videos), *(f".{v}.lock" for v in videos)])
 
 
 def sidecar(path: Path) -> Path:
