@@ -415,6 +415,8 @@ class ClosureReview(QWidget):
     def _start(self, action: str | None) -> ActionDialog | None:
         if action is None:
             return None
+        if not self._read_selected():
+            return None  # the store is away: the window's status bar says so; nothing was refused
         dialog = self.controller.start(action)
         if dialog is None:
             self._say(
@@ -425,6 +427,21 @@ class ClosureReview(QWidget):
             return None
         self._keyboard(dialog)
         return dialog
+
+    def _read_selected(self) -> bool:
+        """The selected case as read from the store, read now if it could not be when it was selected (the
+        store away then). False when it still cannot be: the rows and the selection stay, the window says
+        the store is away, and the same key decides once it is back. Without this a case never read
+        offered no action, and the key said "not possible for you" as if the person's roles refused it."""
+        item = self.selected()
+        view = self.controller.view
+        if item is None or (view is not None and view.case.id == item.case.id):
+            return True
+        if not self.detail.show_case(item.case.id):
+            return False
+        self.controller.set_case(self.detail.view)
+        self._show_decision(item, self.detail.view)
+        return True
 
     def _keyboard(self, dialog: ActionDialog) -> None:
         """Decided from the keyboard: an approval's second Enter presses OK (the note is optional), a

@@ -11,7 +11,7 @@ answer to the newest period and scope is shown.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
 from pathlib import Path
 from typing import Literal
 
@@ -150,8 +150,19 @@ class DrillDown(QDialog):
     """The cases behind one number, listed; the selected one in the case detail."""
 
     def __init__(
-        self, store: Store, title: str, refs: tuple[CaseRef, ...], username: str | None, parent: QWidget
+        self,
+        store: Store,
+        title: str,
+        refs: tuple[CaseRef, ...],
+        username: str | None,
+        parent: QWidget,
+        *,
+        tz: tzinfo | None = None,
+        reads: StoreReads | None = None,
     ) -> None:
+        """`tz`: the site's zone, as the pane read it (None: read it now); `reads`: the window's, so that a
+        case of the list that cannot be opened while the store is away is said in the window's status bar
+        (the detail says it could not be opened, the list stays)."""
         super().__init__(parent)
         self.setObjectName("drillDown")
         self.setWindowTitle(title)
@@ -171,7 +182,7 @@ class DrillDown(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        tz = reference.site_rules(store).calendar.tz
+        tz = tz or reference.site_rules(store).calendar.tz
         for row, ref in enumerate(refs):
             values = [
                 ref.case_no,
@@ -184,7 +195,7 @@ class DrillDown(QDialog):
             for column, value in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
-        self.detail = CaseDetail(store, self, username=username)
+        self.detail = CaseDetail(store, self, username=username, reads=reads)
         self.table.itemSelectionChanged.connect(self._show)
         self.count = named("drillCount", QLabel(self.tr("%1 cases").replace("%1", str(len(refs)))))
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -242,7 +253,8 @@ class EvaluationPane(QWidget):
         self._loader = Loader(self)  # one worker thread: reads run in the order asked
         self._loader.loaded.connect(self._loaded)
         self._loader.failed.connect(self._load_failed)
-        today = utcnow().astimezone(reference.site_rules(store).calendar.tz).date()
+        self.tz = reference.site_rules(store).calendar.tz  # read while the pane is built, not in a slot
+        today = utcnow().astimezone(self.tz).date()
         self.today = today
         self.preset = named("periodPreset", QComboBox())
         for key, text in (
@@ -694,7 +706,7 @@ class EvaluationPane(QWidget):
         header = table.horizontalHeaderItem(column)
         what = header.text() if header is not None else metric
         title = f"{name} · {what} · {ev.start:%Y-%m-%d} – {ev.end:%Y-%m-%d}"
-        dialog = DrillDown(self.store, title, refs, self.username, self)
+        dialog = DrillDown(self.store, title, refs, self.username, self, tz=self.tz, reads=self.reads)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.drill_dialog = dialog
         dialog.finished.connect(lambda _r: setattr(self, "drill_dialog", None))
@@ -732,7 +744,12 @@ class EvaluationPane(QWidget):
                 from gridwatch.db.reads.map import org_areas
                 from gridwatch.reports.pdf import write_pdf
 
-                write_pdf(ev, path, report_language(), areas=org_areas(self.store))  # with the map page
+                # the map page's org units, read before the file is begun: with the store away the
+                # window says so and no half-written PDF is left (the workbook needs no read)
+                areas = self.reads.read(lambda: org_areas(self.store))
+                if areas is None:
+                    return None
+                write_pdf(ev, path, report_language(), areas=areas)
         except ImportError:
             self.message.emit(self.tr("This export is not available in this build."))
             return None

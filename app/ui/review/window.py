@@ -125,9 +125,13 @@ class ReviewWindow(QMainWindow):
 
     def refresh(self) -> None:
         """F5: re-read the tab shown; while the store is out of reach, the queue first (its re-read is what
-        ends the status bar's message)."""
+        ends the status bar's message). The thematic map's layers are read by the map's own loader off the
+        GUI thread, which can only say "could not read the map data" in the map's line: the queue is read
+        first for it always, so a store out of reach is said as the rest of the window says it, and the
+        map keeps its layers and colours without asking the store five times."""
         current = self.tabs.currentWidget()
-        if self.away.reason is not None and current is not self.closure and not self.closure.refresh():
+        first = self.away.reason is not None or current is self.thematic
+        if first and current is not self.closure and not self.closure.refresh():
             return  # out of reach: one wait for the store is enough (a cut network waits for its timeout)
         reload = getattr(current, "refresh", None)
         if callable(reload):
