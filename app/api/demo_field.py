@@ -7,7 +7,8 @@ their phones would: grid workers sign in, clock on once a day, report with a pho
 photo and check a department's work with the after-photo; a citizen app reports through Open311 with a
 photo; department crews accept and feed back with the after-photo. Everything goes over HTTP as those
 people, so the desk sees the loop close through the same door a real phone uses. The desk's own steps
-(register, dispatch, send to check, close) stay with `DemoSimulation`, acting as the demo's administrator.
+(register, dispatch, send to check, close) stay with `DemoSimulation`, each taken by a desk person whose
+role takes it (a shift leader registers, a dispatcher dispatches).
 
 The store is read only to choose whose phone wakes up (`reads.field.waiting_field_work`): a real phone
 would be woken by its own person. A tick makes a handful of requests, so the demo stays light.
