@@ -278,6 +278,43 @@ def test_click_on_a_case_emits_its_id(qtbot: QtBot, city: tuple[Store, dict[str,
     assert blocker.args == [ids["grids"][1]]  # type: ignore[index]
 
 
+def test_a_layer_that_could_not_be_read_is_named_until_it_is_read_again(
+    qtbot: QtBot, city: tuple[Store, dict[str, object]]
+) -> None:
+    """The status line names the layers whose last read failed and takes it back once they are read
+    again (it stayed for good before); a text a click put there since is left alone."""
+    store = city[0]
+    widget = open_map(qtbot, store)
+
+    def reread(kind: str) -> None:
+        widget.refresh(kind)
+        assert widget.wait_loaded(10_000)
+
+    def table(old: str, new: str) -> None:
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql(f"ALTER TABLE {old} RENAME TO {new}")
+
+    table("devices", "devices_away")
+    reread("devices")
+    reread("personnel")
+    assert widget.message_label.text() == "Could not read the map data (Devices)."
+    assert "no such table: devices" in widget.message_label.toolTip()
+    assert "Traceback" not in widget.message_label.toolTip()
+    assert len(widget.devices.snapshot().data.kind) == 2  # the camera and the loudspeaker are still drawn
+    table("devices_away", "devices")
+    reread("devices")
+    assert (widget.message_label.text(), widget.message_label.toolTip()) == ("", "")
+
+    table("devices", "devices_away")
+    reread("devices")
+    click(widget.canvas, widget.canvas.lonlat_to_screen(LON0 + 0.013, LAT0 + 0.007))  # a grid: named
+    said = widget.message_label.text()
+    assert said == "第2网格"
+    table("devices_away", "devices")
+    reread("devices")
+    assert widget.message_label.text() == said
+
+
 def test_box_select_selects_the_cases_inside(qtbot: QtBot, city: tuple[Store, dict[str, object]]) -> None:
     store, ids = city
     widget = open_map(qtbot, store)

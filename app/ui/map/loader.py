@@ -7,10 +7,16 @@ signals; the GUI thread only swaps the new data into the layer models.
 
 from __future__ import annotations
 
+import logging
 import traceback
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from gridwatch.db.engine import StoreUnavailable
+from gridwatch.db.errors import StoreError
+
+log = logging.getLogger(__name__)
 
 
 class _Signals(QObject):
@@ -26,14 +32,20 @@ class _Task(QRunnable):
     def run(self) -> None:
         try:
             result = self._work()
-        except Exception:  # a store hiccup must reach the status line, not kill the worker silently
-            self._signals.failed.emit(self._kind, traceback.format_exc())
+        except Exception as exc:  # a store hiccup must reach the status line, not kill the worker silently
+            log.exception("the map could not read its %s", self._kind)
+            # the store's own errors are written for people (where the store is, what to check); others
+            # say their type and message, the traceback is in the log
+            known = isinstance(exc, (StoreUnavailable, StoreError))
+            why = str(exc) if known else traceback.format_exception_only(exc)[-1].strip()
+            self._signals.failed.emit(self._kind, why)
         else:
             self._signals.done.emit(self._kind, result)
 
 
 class Loader(QObject):
-    """`loaded(kind, result)` for each `request`, in request order; `failed(kind, traceback)` on error."""
+    """`loaded(kind, result)` for each `request`, in request order; `failed(kind, why)` on error (the
+    traceback goes to the log)."""
 
     loaded = Signal(str, object)
     failed = Signal(str, str)

@@ -126,6 +126,8 @@ class MapWidget(QWidget):
         self._case_source = _CaseSource(store)
         self._case_table = data.CaseTable.empty()
         self._waiting: set[str] = set(KINDS)
+        self._unread: dict[str, str] = {}  # kind → why its last read failed, until a read of it lands
+        self._unread_said = ""  # the status line's text about them, so a later click's text is left alone
         self.loaded = False
         self._loader = Loader(self)
         self._loader.loaded.connect(self._on_loaded)
@@ -283,12 +285,37 @@ class MapWidget(QWidget):
             self.devices.set_data(result)  # type: ignore[arg-type]
         elif kind == "personnel":
             self.personnel.set_data(result)  # type: ignore[arg-type]
+        if self._unread.pop(kind, None) is not None:
+            self._say_unread()
         self._settle(kind)
 
     def _on_failed(self, kind: str, message: str) -> None:
-        self.message_label.setText(self.tr("Could not read the map data (%1).").replace("%1", kind))
-        self.message_label.setToolTip(message)
+        self._unread[kind] = message
+        self._say_unread()
         self._settle(kind)
+
+    def _say_unread(self) -> None:
+        """Name the layers whose last read failed (the map keeps drawing what it had), with the store's
+        reasons as the tooltip; once every one has been read again, take back what was said, but only if
+        the line still says it (a click or a measurement since has its own text)."""
+        names = {
+            "org": self.org.name,
+            "cases": self.cases.name,
+            "density": self.heatmap.name,
+            "devices": self.devices.name,
+            "personnel": self.personnel.name,
+        }
+        if self._unread:
+            self._unread_said = self.tr("Could not read the map data (%1).").replace(
+                "%1", ", ".join(names[k] for k in KINDS if k in self._unread)
+            )
+            self.message_label.setText(self._unread_said)
+            self.message_label.setToolTip("\n".join(self._unread.values()))
+        elif self._unread_said:
+            if self.message_label.text() == self._unread_said:
+                self.message_label.setText("")
+                self.message_label.setToolTip("")
+            self._unread_said = ""
 
     def _settle(self, kind: str) -> None:
         if kind in self._waiting:
