@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from gridwatch.db.errors import Forbidden, InvalidInput, NotFound
 from gridwatch.db.lifecycle import ActionInput
-from gridwatch.db.models import Case, CaseEvent, Center, OrgUnit
+from gridwatch.db.models import Case, CaseEvent, Center, Department, OrgUnit
+from gridwatch.db.validation import check_action, check_text, column_limit
 
 if TYPE_CHECKING:
     from gridwatch.db.store import Store
@@ -149,12 +150,17 @@ def check_hop(session: Session, case: Case, action: str, actor: ActsAt, inp: Act
     """Judge a hop (or a dispatch) against the tree and the trail; the input with the hop's from/to centers
     in its event data. Raises Forbidden (not the holding center's staff) or InvalidInput (a target outside
     the holder's subtree, a loop without a reason, an escalation from the top)."""
+    # the codes are judged before a query uses them (a NUL byte is a DataError on PostgreSQL)
+    check_action(reason=inp.reason, note=inp.note, department=inp.department, category_code=inp.category_code)
+    check_text("center", inp.center, column_limit(OrgUnit, "code") or 0)
     trusted = bool(actor.roles & {"admin", "system"})
     from_grid = action == "escalate" and escalates_from_grid(case, actor.roles)
     holder = center_ref(session, case.holder_id)
     if not trusted and not from_grid and center_of(session, actor.org_unit_id) != case.holder_id:
         raise Forbidden(f"Case {case.case_no} is held by {holder}: only its own center's staff {action} it.")
     if action == "dispatch":
+        if not trusted:
+            _check_department(session, case, inp)
         return inp
     if action == "dispatch_down":
         if not inp.center:
@@ -200,6 +206,43 @@ def check_hop(session: Session, case: Case, action: str, actor: ActsAt, inp: Act
         "to_center_id": there.id,
     }
     return replace(inp, data={**inp.data, **data})
+
+
+def on_the_line(session: Session, unit_id: int | None, holder: int | None) -> bool:
+    """Whether a department working for org node `unit_id` (None: the whole territory's) serves a case held
+    by `holder`: the holder's own node, the nodes above it (a community center calls on its street's
+    城管中队), the nodes below it; never another branch (street A's center does not order street B's
+    crews: it escalates, and the center above dispatches). The top center's line is the whole tree."""
+    if unit_id is None or holder is None or unit_id == holder:
+        return True
+    return unit_id in ancestors(session, holder) or holder in ancestors(session, unit_id)
+
+
+def departments_for(session: Session, holder: int | None) -> list[Department]:
+    """The departments a case held by `holder` may be dispatched to, by code."""
+    rows = session.scalars(select(Department).order_by(Department.code))
+    return [d for d in rows if on_the_line(session, d.org_unit_id, holder)]
+
+
+def _check_department(session: Session, case: Case, inp: ActionInput) -> None:
+    """Refuse a dispatch to a department off the holder's line (the same rule and message as migration
+    0016's guard). An unknown code is left to the dispatch step, which says which codes exist."""
+    if inp.department:
+        department = session.scalar(select(Department).where(Department.code == inp.department))
+    elif case.suggested_department_id is not None:
+        department = session.get(Department, case.suggested_department_id)
+    else:
+        department = None
+    if department is None or on_the_line(session, department.org_unit_id, case.holder_id):
+        return
+    works_for = session.execute(
+        select(OrgUnit.name, OrgUnit.code).where(OrgUnit.id == department.org_unit_id)
+    ).one()
+    raise InvalidInput(
+        f"Case {case.case_no}: {department.name} ({department.code}) works for {works_for.name} "
+        f"({works_for.code}), outside {center_ref(session, case.holder_id)}'s part of the tree: dispatch "
+        "to a department of this center or of a level above or below it, or escalate the case."
+    )
 
 
 def handed_back_by(session: Session, case_id: int, center: int) -> bool:

@@ -24,6 +24,7 @@ from gridwatch.db.reads import levels, reference
 from gridwatch.db.reads.cases import CaseFile
 from gridwatch.db.reads.levels import CenterRow
 from gridwatch.db.reads.people import offered_actions
+from gridwatch.db.reads.reference import Named
 from gridwatch.db.store import NewAttachment, Store, utcnow
 from gridwatch.db.workflow import request_kind
 from gridwatch.ui import texts
@@ -80,7 +81,6 @@ class ActionController(QObject):
         self.view: CaseFile | None = None
         self.dialog: ActionDialog | None = None
         self.last_message = ""
-        self.departments = [(d.code, d.name) for d in reference.departments(store)]
         categories = reference.categories(store)
         self.categories = [(c.code, c.name) for c in categories]
         self.report_categories = [(c.code, c.name, c.default_urgency) for c in categories]
@@ -105,6 +105,8 @@ class ActionController(QObject):
         self.report_action.setShortcut(QKeySequence.StandardKey.New)
         self.report_action.triggered.connect(self.start_report)
         self.report_dialog: ReportDialog | None = None
+        self._offered: tuple[str, str, tuple[list[CenterRow], list[Named]]] | None = None
+        """The places the last dispatch dialog offered (action, case), for its return after a failed write."""
         self.last_report: NewCase | None = None  # the next form starts at its source and category
 
     # --- which actions are possible now ------------------------------------------------------------------
@@ -129,19 +131,19 @@ class ActionController(QObject):
         if self.view is None or action not in self.actions or not self.actions[action].isEnabled():
             return None
         case = self.view.case
+        reopened = values is not None
         if values is None:
             values = ActionValues(category_code=case.category_code, urgency=case.urgency)
-        centers: list[CenterRow] | None = []
-        if action == "dispatch_down":  # the centers below, read now: no dialog without them (store away)
-            centers = self.reads.read(lambda: levels.below(self.store, case.case_no))
-        if centers is None:
+        places = self._places(action, case.case_no, reopened)
+        if places is None:
             return None
+        centers, departments = places
         # the store's own computation, at the moment the dialog shows it
         deadline = partial(dispatch_deadline, self.rules, case) if action == "dispatch" else None
         context = DialogContext(
             case_no=case.case_no,
             needs_reason=self.needs_reason[action],
-            departments=self.departments,
+            departments=[(d.code, d.name) for d in departments],
             suggested_department=case.suggested_department_code,
             categories=self.categories,
             deadline=None if deadline is None else lambda: deadline(self.clock()),
@@ -157,6 +159,28 @@ class ActionController(QObject):
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def _places(
+        self, action: str, case_no: str, reopened: bool
+    ) -> tuple[list[CenterRow], list[Named]] | None:
+        """Where the case may go (the centers below for dispatch_down, the departments on its holder's line
+        for dispatch), read now: None (no dialog) when the store cannot be reached, unless the dialog is
+        coming back after its write failed; then it comes back with the places it offered before."""
+        if action not in ("dispatch_down", "dispatch"):
+            return [], []
+        places: tuple[list[CenterRow], list[Named]] | None
+        if action == "dispatch_down":
+            centers = self.reads.read(lambda: levels.below(self.store, case_no))
+            places = None if centers is None else (centers, [])
+        else:
+            departments = self.reads.read(lambda: levels.departments(self.store, case_no))
+            places = None if departments is None else ([], departments)
+        if places is not None:
+            self._offered = (action, case_no, places)
+            return places
+        if reopened and self._offered is not None and self._offered[:2] == (action, case_no):
+            return self._offered[2]
+        return None
 
     def start_report(self) -> ReportDialog:
         dialog = ReportDialog(self.report_categories, self.home, self.window, self.last_report)

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session, aliased
 
 from gridwatch.db.deadlines import DeadlineRule, pick_limit
 from gridwatch.db.handbook import entry_for
-from gridwatch.db.levels import HOPS, LEVELS, center_ref, centers_below
+from gridwatch.db.levels import HOPS, LEVELS, center_ref, centers_below, departments_for
 from gridwatch.db.metrics import period_bounds
 from gridwatch.db.models import Case, CaseEvent, Category, Center, Department, HandbookEntry, OrgUnit, Person
+from gridwatch.db.reads.reference import Named
 from gridwatch.db.store import Store
 
 
@@ -95,6 +96,13 @@ def below(store: Store, case_no: str) -> list[CenterRow]:
     with store.session() as session:
         case = store.case(session, case_no)
         return [CenterRow(c.code, c.name, c.level) for c in centers_below(session, case.holder_id)]
+
+
+def departments(store: Store, case_no: str) -> list[Named]:
+    """The departments the holder of this case may dispatch it to: those on its line of the tree."""
+    with store.session() as session:
+        case = store.case(session, case_no)
+        return [Named(d.code, d.name) for d in departments_for(session, case.holder_id)]
 
 
 def hops(store: Store, case_no: str) -> list[Hop]:
@@ -186,4 +194,3 @@ def closing_shares(store: Store, start: date, end: date, tz: str = "Asia/Shangha
             counts[key] = counts.get(key, 0) + int(count)
     total = sum(counts.values())
     return [Share(k, n, n / total if total else None) for k, n in counts.items()]
-

@@ -159,5 +159,7 @@ def test_workflow_steps_check_their_text_and_time_too(store: Store, staff: dict[
     store.act(no, "register", actor="leader", inp=ActionInput(note="n" * MAX_TEXT))
     with pytest.raises(InvalidInput, match="department contains a NUL byte"):
         store.act(no, "dispatch", actor="dispatcher", inp=ActionInput(department="CGJ\x00"))
+    with pytest.raises(InvalidInput, match="center contains a NUL byte"):
+        store.act(no, "dispatch_down", actor="dispatcher", inp=ActionInput(center="350203\x00"))
     with store.session() as s:
         assert (store.case(s, no).state, store.case(s, no).version) == ("registered", 2)

@@ -643,3 +643,83 @@ def test_staff_at_a_node_without_a_center_work_for_the_center_above_it(chain: Ch
     for who, center in (("top", "350203"), ("d", "350203001"), ("s1", "350203001001")):
         chain.act(no, "dispatch_down", who, center=center)
     assert chain.act(no, "dispatch", "g1desk", department="CGJ").department_id is not None
+
+
+# --- a center's departments: its own line of the tree (docs/LEVELS.md, migration 0016) ------------------
+
+
+def _line_departments(chain: Chain) -> None:
+    """A crew of each street and of community C1 (CGJ, SZ, JD work for the whole territory)."""
+    with chain.store.session() as s:
+        for code, unit in (("S1ZD", "S1"), ("S2ZD", "S2"), ("C1WY", "C1")):
+            s.add(Department(code=code, name=f"{code}队", org_unit_id=chain.units[unit], updated_at=utcnow()))
+
+
+def _with_street_s1(chain: Chain) -> str:
+    no = chain.report("C1")
+    chain.act(no, "register", "top")
+    chain.act(no, "dispatch_down", "top", center="350203")
+    chain.act(no, "dispatch_down", "d", center="350203001")
+    return no
+
+
+OFF_THE_LINE = (
+    "Case {no}: S2ZD队 (S2ZD) works for S2名 (350203002), outside S1中心 (350203001)'s part of the tree: "
+    "dispatch to a department of this center or of a level above or below it, or escalate the case."
+)
+
+
+def test_a_center_dispatches_only_to_departments_on_its_line_of_the_tree(chain: Chain) -> None:
+    _line_departments(chain)
+    no = _with_street_s1(chain)
+    # the street's own crew, the community's below it, the territory's; not street S2's
+    assert [d.code for d in reads.departments(chain.store, no)] == ["C1WY", "CGJ", "JD", "S1ZD", "SZ"]
+    version = chain.case(no).version
+    with pytest.raises(InvalidInput) as caught:
+        chain.act(no, "dispatch", "s1", department="S2ZD")
+    assert str(caught.value) == OFF_THE_LINE.format(no=no)
+    _unchanged(chain, no, version)
+    case = chain.act(no, "dispatch", "s1", department="S1ZD")
+    assert case.state == "dispatched" and case.holder_id == chain.units["S1"]
+    # a community center calls on its street's crew; the top center on any
+    up = chain.report("C1")
+    chain.act(up, "escalate", "worker1", reason="网格处置不了")
+    chain.act(up, "register", "c1")
+    assert [d.code for d in reads.departments(chain.store, up)] == ["C1WY", "CGJ", "JD", "S1ZD", "SZ"]
+    assert chain.act(up, "dispatch", "c1", department="S1ZD").state == "dispatched"
+    top = chain.report("C2")
+    chain.act(top, "register", "top")
+    assert len(reads.departments(chain.store, top)) == 6
+    assert chain.act(top, "dispatch", "top", department="S1ZD").state == "dispatched"
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_a_dispatch_off_the_line_as_the_street_dispatcher(
+    pg_chain: tuple[Chain, str],
+) -> None:
+    chain, schema = pg_chain
+    _line_departments(chain)
+    no = _with_street_s1(chain)
+    version = chain.case(no).version
+    street = sign_in(pg_url(schema), chain.users["s1"], PASSWORD)
+    try:
+        with chain.store.session() as s:
+            s2zd = s.scalar(select(Department.id).where(Department.code == "S2ZD"))
+
+        def raw_dispatch(conn: Any) -> None:
+            conn.execute(
+                text(
+                    "UPDATE cases SET department_id = :d, state = 'dispatched', last_action = 'dispatch', "
+                    "version = version + 1, updated_by_id = gw_person_id() WHERE case_no = :no"
+                ),
+                {"d": s2zd, "no": no},
+            )
+            conn.commit()
+
+        assert _refused(street, raw_dispatch) == ("GW001", OFF_THE_LINE.format(no=no))
+        _unchanged(chain, no, version)
+        # the lawful dispatch passes the guard as the same signed-in person
+        case = street.act(no, "dispatch", actor=chain.users["s1"], inp=ActionInput(department="S1ZD"))
+        assert case.state == "dispatched"
+    finally:
+        street.dispose()
