@@ -264,7 +264,9 @@ class CaseMaker:
             address = f"{self.street[grid[:9]]}{self.community[grid[:12]]}{road}{number}号附近"
         reported = life.steps[0].at.astimezone(self.cal.tz)
         row: dict[str, Any] = {
-            "case_no": f"SM{reported:%Y%m%d}{i + 1:05d}",
+            # the store's own numbering (`Store.report`: local day + row id; the rows are the first ids), so
+            # a case reported live reads like the history around it
+            "case_no": f"{reported:%Y%m%d}{i + 1:06d}",
             "source": source,
             "category_code": category,
             "urgency": urgency,

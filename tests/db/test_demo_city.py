@@ -299,6 +299,11 @@ def test_seed_writes_everything_and_refuses_a_second_time(demo_store: Store) -> 
             select(CaseEvent.case_id, CaseEvent.at).order_by(CaseEvent.case_id, CaseEvent.at)
         ).all()
         assert len(ordered) >= 400 * 2
+        # numbered as `Store.report` numbers a live case (local day + id), so new cases read like the history
+        numbers = s.execute(select(Case.id, Case.case_no, Case.reported_at)).all()
+        assert [no for _i, no, _at in numbers] == [
+            f"{at.astimezone(TZ):%Y%m%d}{i:06d}" for i, _no, at in numbers
+        ]
     with pytest.raises(StoreNotEmpty, match="--replace"):
         seed_demo(demo_store, cases=10, seed=3, now=NOW)
     again = seed_demo(demo_store, cases=200, seed=4, now=NOW, replace=True)
