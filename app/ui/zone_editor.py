@@ -8,12 +8,19 @@ drawn zone's corners are tuned in place, as in a GIS editor's vertex tool: drag 
 picture), Esc during the drag puts it back, a double-click on an edge adds a corner there and Delete takes
 away the corner under the cursor. The pane's "Show zones" draws the saved zones over the live picture
 (`ZoneOverlay`).
+
+Every edit that Save would store (a corner dragged, added or deleted, a zone drawn or deleted, a zone's
+settings) is a command on the editor's undo stack (Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y), undone after Save too;
+the stack's clean state is what was last loaded or saved, so Esc or closing the window with edits not saved
+asks Save / Discard / Keep editing. A zone's 64 corners (the store's limit) are kept where a corner is added:
+a 65th is refused then and there, Save's check stays the last guard.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import cv2
@@ -24,11 +31,14 @@ from PySide6.QtGui import (
     QColor,
     QImage,
     QKeyEvent,
+    QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
     QPolygonF,
+    QUndoCommand,
+    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,12 +50,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from gridwatch.db.analytics import MAX_POINTS
 from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.errors import StoreError
 from gridwatch.db.reads import analytics as analytics_reads
@@ -58,6 +71,7 @@ from gridwatch.ui import texts
 from gridwatch.ui.widgets import named
 
 Point = tuple[float, float]
+Zones = list[dict[str, Any]]
 ZONE_COLOUR = QColor(255, 200, 0)  # amber, as the snapshots draw zones
 SELECTED_COLOUR = QColor(0, 200, 255)
 DRAFT_COLOUR = QColor(255, 80, 80)
@@ -124,11 +138,18 @@ class ZoneCanvas(QWidget):
     dragged, added on an edge (double-click) and taken away (Delete) in place.
 
     Corners are taken only while no zone is being drawn (a zone is selected and the draft is empty):
-    "New zone" clears the selection, so a new zone's first point may fall on another zone's corner."""
+    "New zone" clears the selection, so a new zone's first point may fall on another zone's corner.
+
+    The canvas changes no zone itself but for the corner under a drag, which follows the cursor: it says
+    what was done or asked (`moved` once a drag ends, `inserting`, `removing`) and the editor makes each an
+    undoable command. The draft (a zone being drawn) is not a zone yet: its points are the canvas's own."""
 
     changed = Signal()  # a double-click closes the draft
-    picked = Signal(int)  # a zone's corner was taken or added: that zone becomes the selected one
+    picked = Signal(int)  # a zone's corner was taken: that zone becomes the selected one
     refused = Signal(str)  # why a corner edit was not made
+    moved = Signal(int, int, object)  # (zone, corner, where it was): a drag ended with the corner elsewhere
+    inserting = Signal(int, int, object)  # (zone, index, point): a corner is asked for on an edge
+    removing = Signal(int, int)  # (zone, corner): the corner under the cursor is to go
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -224,6 +245,27 @@ class ZoneCanvas(QWidget):
         self.zones[zone] = {**self.zones[zone], "polygon": polygon}
         return polygon
 
+    def cancel_drag(self) -> None:
+        """The corner being dragged back where it was taken, as if never moved (Esc; an undo; closing)."""
+        if self.drag is None:
+            return
+        zone, corner, origin, _pressed = self.drag
+        self._set_corner(zone, corner, origin)
+        self.drag, self.hover = None, None  # the cursor is no longer over the corner; a move says again
+        self.unsetCursor()
+        self.update()
+
+    def _end_drag(self, position: QPointF) -> None:
+        """The dragged corner stays where it is; the drag is one edit if it left where it was taken."""
+        if self.drag is None:
+            return
+        zone, corner, origin, _pressed = self.drag
+        self.drag = None
+        x, y = self.zones[zone]["polygon"][corner]
+        if (x, y) != origin:
+            self.moved.emit(zone, corner, origin)
+        self._show_hover(position)
+
     def _show_hover(self, position: QPointF) -> None:
         hover = self.corner_at(position) if self.editing() else None
         if hover != self.hover:
@@ -255,9 +297,15 @@ class ZoneCanvas(QWidget):
             self.update()
             return
         point = self.fraction_at(position.x(), position.y())
-        if point is not None:
-            self.draft.append(point)
-            self.update()
+        if point is None:
+            return
+        if len(self.draft) >= MAX_POINTS:
+            self.refused.emit(
+                self.tr("A zone has at most %1 points: close the polygon now.").replace("%1", str(MAX_POINTS))
+            )
+            return
+        self.draft.append(point)
+        self.update()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         position = event.position()
@@ -266,8 +314,7 @@ class ZoneCanvas(QWidget):
             return
         if not event.buttons() & Qt.MouseButton.LeftButton:
             # its release went elsewhere (a popup took the mouse): dropped there, not carried by a free cursor
-            self.drag = None
-            self._show_hover(position)
+            self._end_drag(position)
             return
         zone, corner, (x, y), pressed = self.drag
         moved = position - pressed
@@ -278,9 +325,8 @@ class ZoneCanvas(QWidget):
         self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.drag is not None:
-            self.drag = None  # the corner stays where it was dropped
-            self._show_hover(event.position())
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._end_drag(event.position())
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         position = event.position()
@@ -290,10 +336,16 @@ class ZoneCanvas(QWidget):
             if edge is not None:
                 self.draft = []
                 zone, corner, point = edge
-                self._own_polygon(zone).insert(corner, [point[0], point[1]])
-                if zone != self.selected:
-                    self.picked.emit(zone)
-                self._show_hover(position)
+                if len(self.zones[zone].get("polygon", [])) >= MAX_POINTS:
+                    self.refused.emit(
+                        self.tr("A zone has at most %1 points: this one has no room for another.").replace(
+                            "%1", str(MAX_POINTS)
+                        )
+                    )
+                    self.update()
+                    return
+                self.inserting.emit(zone, corner, point)
+                self._show_hover(position)  # the new corner, under the cursor
                 self.update()
                 return
             if self.corner_at(position) is not None:
@@ -304,11 +356,7 @@ class ZoneCanvas(QWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.drag is not None:
-            zone, corner, origin, _pressed = self.drag
-            self._set_corner(zone, corner, origin)
-            self.drag, self.hover = None, None  # the cursor is no longer over the corner; a move says again
-            self.unsetCursor()
-            self.update()
+            self.cancel_drag()
             return  # the dialog is not closed by the Esc that cancelled the drag
         deleting = event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
         if deleting and self.drag is None and self.hover is not None and self.editing():
@@ -317,7 +365,7 @@ class ZoneCanvas(QWidget):
             if len(polygon) <= 3:
                 self.refused.emit(self.tr("A zone keeps at least 3 points: move this one instead."))
                 return
-            del self._own_polygon(zone)[corner]
+            self.removing.emit(zone, corner)
             self.hover = None
             self.unsetCursor()
             self.update()
@@ -347,8 +395,51 @@ def entry(zone: dict[str, Any]) -> str:
     return f"{zone.get('name', '')} · {texts.label(texts.detectors(), zone.get('detector'))}"
 
 
+class ZoneEdit(QUndoCommand):
+    """One edit of a camera's zones, kept as the zones before and after it, each whole.
+
+    A camera has at most 32 zones of 64 corners, so a copy costs nothing, and an undo then cannot fall out
+    of step with how the edit was made (a drag, a typed value, a deleted zone, a detector change that drops
+    the old detector's settings). `live`: the person's own widgets already show the edit (a corner dropped,
+    a value typed), so its first redo only records it and does not refill what they are working in.
+    Successive changes of the same settings of the same zone (`merge`) are one step."""
+
+    SETTINGS = 1  # the id of commands that may merge
+
+    def __init__(
+        self,
+        editor: ZoneEditor,
+        text: str,
+        before: tuple[Zones, int],
+        after: tuple[Zones, int],
+        *,
+        merge: Hashable | None = None,
+        live: bool = False,
+    ) -> None:
+        super().__init__(text)
+        self.editor, self.before, self.after, self.merge, self.live = editor, before, after, merge, live
+
+    def id(self) -> int:
+        return self.SETTINGS if self.merge is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, ZoneEdit) or other.merge != self.merge:
+            return False
+        self.after = other.after
+        self.setObsolete(self.after[0] == self.before[0])  # typed back to what it was: no step at all
+        return True
+
+    def redo(self) -> None:
+        self.editor.show_zones(*self.after, live=self.live)
+        self.live = False
+
+    def undo(self) -> None:
+        self.editor.show_zones(*self.before)
+
+
 class ZoneEditor(QDialog):
-    """Edits one camera's zones; `save` validates with the detectors and stores them."""
+    """Edits one camera's zones; `save` validates with the detectors and stores them. Every edit goes
+    through `undo_stack` (see ZoneEdit), whose clean state says whether there is anything unsaved."""
 
     snapshot_ready = Signal(object)  # np.ndarray | str (why there is none), from the grabbing thread
 
@@ -369,12 +460,28 @@ class ZoneEditor(QDialog):
         camera = device(store, code=camera_code)
         self.camera = camera
         title = f"{camera.name} ({camera.code})" if camera else camera_code
-        self.setWindowTitle(self.tr("Analytics zones: %1").replace("%1", title))
+        self.title = self.tr("Analytics zones: %1").replace("%1", title)
+        self.setWindowTitle(self.title + "[*]")  # "*" while there are edits not saved
         loaded = analytics_reads.zones(store, camera_code)
         self.version = loaded.version
         self.canvas = ZoneCanvas(self)
-        self.canvas.zones = [dict(z) for z in loaded.zones.get("zones", [])]
+        self.canvas.zones = copy.deepcopy(list(loaded.zones.get("zones", [])))
         self.canvas.changed.connect(self.close_polygon)
+        self.canvas.moved.connect(self._corner_moved)
+        self.canvas.inserting.connect(self._insert_corner)
+        self.canvas.removing.connect(self._remove_corner)
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._show_clean)
+        self.undo_action = self.undo_stack.createUndoAction(self)  # its text: Qt's own "Undo <edit>"
+        self.undo_action.setObjectName("zoneUndoAction")
+        self.undo_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
+        self.redo_action = self.undo_stack.createRedoAction(self)
+        self.redo_action.setObjectName("zoneRedoAction")
+        redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)  # the platform's, and both usual
+        redo_keys += [k for k in (QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")) if k not in redo_keys]
+        self.redo_action.setShortcuts(redo_keys)
+        self.addActions([self.undo_action, self.redo_action])
+        self.undo_keys = [*self.undo_action.shortcuts(), *redo_keys]
         self.zone_list = named("zoneList", QListWidget())
         self.zone_list.currentRowChanged.connect(self._select)
         self.new_button = named("newZone", QPushButton(self.tr("New zone")))
@@ -398,6 +505,8 @@ class ZoneEditor(QDialog):
         self.category_field.setPlaceholderText(self.tr("the detector's own"))
         for field in (self.name_field, self.category_field):
             field.editingFinished.connect(self._store_fields)
+        for edit in (self.name_field, self.dwell_field, self.sensitivity_field, self.category_field):
+            edit.installEventFilter(self)  # Ctrl+Z there is the editor's undo, not the field's own
         self.detector_field.currentIndexChanged.connect(self._store_fields)
         self.dwell_field.valueChanged.connect(self._store_fields)
         self.sensitivity_field.valueChanged.connect(self._store_fields)
@@ -425,6 +534,14 @@ class ZoneEditor(QDialog):
         for button in (self.new_button, self.close_button, self.delete_button):
             row.addWidget(button)
         side.addLayout(row)
+        row = QHBoxLayout()
+        for name, action in (("zoneUndo", self.undo_action), ("zoneRedo", self.redo_action)):
+            tool = named(name, QToolButton())
+            tool.setDefaultAction(action)
+            tool.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            row.addWidget(tool)
+        row.addStretch(1)
+        side.addLayout(row)
         side.addLayout(form)
         side.addWidget(self.problem)
         side.addWidget(self.status)
@@ -448,6 +565,7 @@ class ZoneEditor(QDialog):
         layout.addLayout(body, 1)
         layout.addWidget(buttons)
         self._filling = False
+        self._shown: dict[str, Any] = {}  # the selected zone's settings as its fields were filled in
         self._refill_list(0 if self.canvas.zones else -1)
         self._show_watch_state()
         self.snapshot_ready.connect(self._snapshot_arrived)
@@ -491,6 +609,9 @@ class ZoneEditor(QDialog):
                 "No picture from the camera (%1): zones can still be drawn."
             ).replace("%1", str(picture))
         self.canvas.update()
+
+    def _show_clean(self, clean: bool) -> None:
+        self.setWindowModified(not clean)
 
     def _show_watch_state(self) -> None:
         try:
@@ -546,32 +667,99 @@ class ZoneEditor(QDialog):
             self.sensitivity_field.setValue(float(zone.get("sensitivity", 0.5)))
             self.category_field.setText(str(zone.get("category") or ""))
             self._filling = False
+        self._shown = self._field_values() if zone is not None else {}
         self.canvas.update()
 
+    def _field_values(self) -> dict[str, Any]:
+        return {
+            "name": self.name_field.text().strip(),
+            "detector": str(self.detector_field.currentData()),
+            "dwell_s": self.dwell_field.value(),
+            "sensitivity": round(self.sensitivity_field.value(), 3),
+            "category": self.category_field.text().strip(),
+        }
+
     def _store_fields(self) -> None:
+        """The settings changed in the fields since they were filled in become an edit of the selected zone.
+
+        Only what was changed is written: a zone that never had a sensitivity does not get the field's
+        shown default, so opening and closing the editor is no edit."""
         row = self.canvas.selected
-        if self._filling or not 0 <= row < len(self.canvas.zones):
+        if self._filling or not 0 <= row < len(self.canvas.zones) or not self._shown:
             return
-        zone = self.canvas.zones[row]
-        detector = str(self.detector_field.currentData())
-        if detector != zone.get("detector"):  # another detector's settings would be refused: keep only ours
-            zone = {k: v for k, v in zone.items() if k in COMMON_KEYS}
-        zone.update(
-            name=self.name_field.text().strip(),
-            detector=detector,
-            dwell_s=self.dwell_field.value(),
-            sensitivity=round(self.sensitivity_field.value(), 3),
-        )
-        category = self.category_field.text().strip()
-        if category:
-            zone["category"] = category
-        else:
-            zone.pop("category", None)
-        self.canvas.zones[row] = zone
-        item = self.zone_list.item(row)
-        if item is not None:
-            item.setText(entry(zone))
-        self.canvas.update()
+        now = self._field_values()
+        changed = tuple(key for key in now if now[key] != self._shown.get(key))
+        if not changed:
+            return
+        self._shown = now
+        zone = dict(self.canvas.zones[row])
+        if "detector" in changed and now["detector"] != zone.get("detector"):
+            zone = {k: v for k, v in zone.items() if k in COMMON_KEYS}  # the old detector's would be refused
+        for key in changed:
+            if key == "category" and not now[key]:
+                zone.pop("category", None)
+            else:
+                zone[key] = now[key]
+        edits = {
+            "name": self.tr("Rename zone"),
+            "detector": self.tr("Change detector"),
+            "dwell_s": self.tr("Change dwell time"),
+            "sensitivity": self.tr("Change sensitivity"),
+            "category": self.tr("Change category"),
+        }
+        text = edits[changed[0]] if len(changed) == 1 else self.tr("Change zone settings")
+        after = copy.deepcopy(self.canvas.zones)
+        after[row] = zone
+        self._push(text, after, row, merge=(row, changed), live=True)
+
+    # --- edits: each one a command on the undo stack ------------------------------------------------------
+
+    def _push(
+        self,
+        text: str,
+        after: Zones,
+        select: int,
+        *,
+        before: Zones | None = None,
+        merge: Hashable | None = None,
+        live: bool = False,
+    ) -> None:
+        """The edit from the zones shown (or `before`) to `after`, done by pushing it (its redo)."""
+        was = (copy.deepcopy(self.canvas.zones) if before is None else before, self.canvas.selected)
+        self.undo_stack.push(ZoneEdit(self, text, was, (after, select), merge=merge, live=live))
+
+    def show_zones(self, zones: Zones, select: int, *, live: bool = False) -> None:
+        """The zones as a command leaves them, `select` the selected one; `live`: the fields and the canvas
+        already show them (only the list's texts may be behind)."""
+        self.canvas.cancel_drag()  # an undo in the middle of a drag: the drag is over
+        self.canvas.zones = copy.deepcopy(zones)
+        if live:
+            for row, zone in enumerate(self.canvas.zones):
+                item = self.zone_list.item(row)
+                if item is not None and item.text() != entry(zone):
+                    item.setText(entry(zone))
+            self.canvas.update()
+            return
+        self.problem.clear()  # what it said was about the zones as they were
+        self.canvas.hover = None
+        self.canvas.unsetCursor()
+        self._refill_list(min(select, len(self.canvas.zones) - 1))
+
+    def _corner_moved(self, zone: int, corner: int, origin: Point) -> None:
+        """A drag ended: one edit, from where the corner was taken to where it was dropped."""
+        before = copy.deepcopy(self.canvas.zones)
+        before[zone]["polygon"][corner] = [origin[0], origin[1]]
+        self._push(self.tr("Move corner"), copy.deepcopy(self.canvas.zones), zone, before=before, live=True)
+
+    def _insert_corner(self, zone: int, index: int, point: Point) -> None:
+        after = copy.deepcopy(self.canvas.zones)
+        after[zone]["polygon"].insert(index, [point[0], point[1]])
+        self._push(self.tr("Add corner"), after, zone)
+
+    def _remove_corner(self, zone: int, corner: int) -> None:
+        after = copy.deepcopy(self.canvas.zones)
+        del after[zone]["polygon"][corner]
+        self._push(self.tr("Delete corner"), after, zone)
 
     def new_zone(self) -> None:
         """Start drawing a new zone: the next clicks on the picture are its points."""
@@ -597,19 +785,18 @@ class ZoneEditor(QDialog):
             else ""
         )
         detector = self.detector_field.currentData() or (detector_names() or [""])[0]
-        self.canvas.zones.append(
-            {"name": name, "detector": detector, "polygon": [list(p) for p in points], "dwell_s": 30.0,
-             "sensitivity": 0.5}
-        )  # fmt: skip
+        zone = {"name": name, "detector": detector, "polygon": [list(p) for p in points], "dwell_s": 30.0,
+                "sensitivity": 0.5}  # fmt: skip
         self.canvas.draft = []
-        self.problem.clear()
-        self._refill_list(len(self.canvas.zones) - 1)
+        after = [*copy.deepcopy(self.canvas.zones), zone]
+        self._push(self.tr("Add zone"), after, len(after) - 1)
 
     def delete_zone(self) -> None:
         row = self.canvas.selected
         if 0 <= row < len(self.canvas.zones):
-            del self.canvas.zones[row]
-            self._refill_list(min(row, len(self.canvas.zones) - 1))
+            after = copy.deepcopy(self.canvas.zones)
+            del after[row]
+            self._push(self.tr("Delete zone"), after, min(row, len(after) - 1))
 
     def document(self) -> dict[str, Any]:
         return {"zones": [dict(z) for z in self.canvas.zones]}
@@ -628,6 +815,7 @@ class ZoneEditor(QDialog):
         except (StoreError, StoreUnavailable) as exc:
             self.problem.setText(str(exc))
             return False
+        self.undo_stack.setClean()  # what is stored now; an undo after this is an edit again
         self.problem.clear()
         self.status.setText(
             self.tr(
@@ -635,6 +823,51 @@ class ZoneEditor(QDialog):
             ).replace("%1", str(self.version))
         )
         return True
+
+    # --- leaving -----------------------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        """Esc, Close and the window's close button: edits not saved are not dropped without asking."""
+        self.canvas.cancel_drag()
+        self._store_fields()  # a name typed but not yet confirmed is an edit too
+        if not self.undo_stack.isClean():
+            answer = self._ask_unsaved()
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Save and not self.save():
+                return  # refused: the reason is shown and the edits are still here
+        super().reject()
+
+    def _ask_unsaved(self) -> QMessageBox.StandardButton:
+        """Save, Discard or Cancel ("Keep editing", also the box's Esc: the choice that loses nothing)."""
+        buttons = QMessageBox.StandardButton
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.title,
+            self.tr("These zones have changes that are not saved."),
+            buttons.Save | buttons.Discard | buttons.Cancel,
+            self,
+        )
+        box.setObjectName("zoneUnsaved")
+        box.setInformativeText(self.tr("Save them, discard them, or keep editing?"))
+        box.button(buttons.Cancel).setText(self.tr("Keep editing"))
+        box.setDefaultButton(buttons.Save)
+        box.setEscapeButton(buttons.Cancel)
+        box.exec()
+        return box.standardButton(box.clickedButton())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The fields' own undo would undo typing the editor has already taken as an edit: the editor's
+        undo and redo keys go to its stack instead, after what was typed is taken."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and QKeySequence(event.keyCombination()) in self.undo_keys
+        ):
+            self._store_fields()
+            event.ignore()  # not the field's: the shortcut goes to the undo or redo action
+            return True
+        return super().eventFilter(watched, event)
 
 
 class ZoneOverlay(QWidget):

@@ -38,10 +38,15 @@ def camera(store: Store, staff: dict[str, str]) -> str:
     return "CAM1"
 
 
+def forget_edits(editor: ZoneEditor) -> None:
+    """A test's edits left unsaved are let go when it ends: qtbot's close would ask Save / Discard first."""
+    editor.undo_stack.setClean()
+
+
 def opened(qtbot: QtBot, store: Store, camera: str, width: int, height: int) -> ZoneEditor:
     """The editor on a 640 x 360 picture, its canvas `width` x `height` widget pixels."""
     editor = ZoneEditor(store, camera, "dispatcher", picture=np.full((360, 640, 3), 110, np.uint8))
-    qtbot.addWidget(editor)
+    qtbot.addWidget(editor, before_close_func=forget_edits)
     editor.canvas.setFixedSize(width, height)
     editor.show()
     qtbot.waitExposed(editor)
