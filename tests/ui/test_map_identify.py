@@ -4,19 +4,23 @@ the layers, says what each symbol means for the layers switched on."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from gridwatch.db.models import Device, GridAssignment, Person
+from gridwatch.db.models import CheckIn, Device, GridAssignment, Person
 from gridwatch.db.store import Store, utcnow
 from gridwatch.layers.devices import SYMBOLS as DEVICE_SYMBOLS
 from gridwatch.ui.application import make_application
 from gridwatch.ui.map import MapWidget
 from tests.ui.test_map_widget import CAMERA, LAT0, LON0, click, make_city, open_map
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 SENSOR = (0.005, 0.012)
 WORKER = (0.011, 0.009)  # the worker's last fix (build_city's track)
 
@@ -57,6 +61,10 @@ def test_click_and_hover_name_the_thing(qtbot: QtBot, sqlite_store: Store) -> No
     with store.session() as s:
         worker = s.scalars(select(Person).where(Person.username == "worker")).one()
         s.add(GridAssignment(person_id=worker.id, grid_id=ids["grids"][3], since=utcnow().date()))  # type: ignore[index]
+        # clocked on this morning, so the day reads the same at any hour (after the working day a workday
+        # without a clock-on is "absent")
+        morning = datetime.combine(utcnow().astimezone(SHANGHAI).date(), time(8, 25), SHANGHAI)
+        s.add(CheckIn(person_id=worker.id, grid_id=ids["grids"][3], kind="on", at=morning, status="normal"))  # type: ignore[index]
     widget = street_map(qtbot, store)
 
     click(widget.canvas, spot(widget, SENSOR))
@@ -64,13 +72,17 @@ def test_click_and_hover_name_the_thing(qtbot: QtBot, sqlite_store: Store) -> No
         "Sensor 油烟监测01 (YY1) · lampblack 1.2 mg/m³ (limit 2.0) · purifier off"
     )
     click(widget.canvas, spot(widget, WORKER))
-    assert widget.message_label.text() == "Grid worker Worker · 13900000000 · 华新社区 第4网格 · on duty"
+    assert (
+        widget.message_label.text()
+        == "Grid worker Worker · 13900000000 · 华新社区 第4网格 · on duty · on time 08:25"
+    )
     with qtbot.waitSignal(widget.camera_clicked, timeout=1000):
         click(widget.canvas, spot(widget, CAMERA))
     assert widget.message_label.text() == "Camera 摄像头1 (SXT1) · click to watch"
 
     assert (
-        hover(widget, spot(widget, WORKER)) == "Grid worker Worker · 13900000000 · 华新社区 第4网格 · on duty"
+        hover(widget, spot(widget, WORKER))
+        == "Grid worker Worker · 13900000000 · 华新社区 第4网格 · on duty · on time 08:25"
     )
     assert hover(widget, spot(widget, SENSOR)).startswith("Sensor 油烟监测01 (YY1) · lampblack 1.2 mg/m³")
     assert hover(widget, spot(widget, (0.0015, 0.0015))) == "第1网格"  # empty ground: the grid
