@@ -6,7 +6,7 @@ import select
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+CONNECT_TIMEOUT_S = 5
+"""How long a new PostgreSQL connection may wait for the server: a network that drops packets (no refusal)
+costs this long per attempt. The URL's own `connect_timeout` (…?connect_timeout=10) sets another."""
 
 
 class StoreUnavailable(RuntimeError):
@@ -34,10 +37,19 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # No pre-ping round trip per transaction (pool_pre_ping): a pooled connection the server closed is
     # found at checkout by a look at its socket, which asks the server nothing; and a write the server
     # cut off in flight runs once more (Store.act/report/attach).
-    kwargs.setdefault("connect_args", {"connect_timeout": 5, "application_name": "gridwatch"})
+    timeout = connect_timeout(url)
+    kwargs.setdefault("connect_args", {"connect_timeout": timeout, "application_name": "gridwatch"})
     engine = create_engine(url, **kwargs)
     event.listen(engine, "checkout", _closed_by_server)
     return engine
+
+
+def connect_timeout(url: str | URL) -> int:
+    """Seconds a new connection to `url` may wait for the server: the URL's `connect_timeout`, else
+    CONNECT_TIMEOUT_S. Whole seconds, as libpq counts them."""
+    given = make_url(url).query.get("connect_timeout")
+    value = given[0] if isinstance(given, tuple) else given
+    return int(value) if value else CONNECT_TIMEOUT_S
 
 
 def _closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:

@@ -98,6 +98,10 @@ class MainWindow(QMainWindow):
         self.queue = CaseQueue(
             store, login.person_id, self, department=login.queue_department, reads=self.reads
         )
+        self.reads.clock = lambda: self.queue.model.clock()  # one clock for the rows and their "as of"
+        if store.is_postgres:  # a store across a network: found away once, not waited for again (store_reads)
+            self.reads.watch(store)
+        self.reads.back.connect(self._store_back)
         self.detail = CaseDetail(store, self, username=login.username, reads=self.reads)
         self.queue_dock = self._dock("queueDock", self.tr("Case queue"), self.queue)
         self.detail_dock = self._dock("detailDock", self.tr("Case detail"), self.detail)
@@ -457,8 +461,7 @@ class MainWindow(QMainWindow):
     def _feed_live(self) -> None:
         if self._feed_interrupted is not None:  # back: the feed has reconciled what changed meanwhile
             self._feed_interrupted = None
-            if self.away.reason is not None:  # and what could not be read meanwhile is read now
-                self.refresh()
+            self.reads.answered()  # the store answers: what could not be read is read now (`_store_back`)
             if self.away.reason is None:
                 self.statusBar().showMessage(self.tr("Live updates are back"), 10_000)
         self.live_label.setText(self.tr("● live"))
@@ -469,7 +472,11 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """F5: read the queue and the shown case again, and the alerts a failed read held back. What could
-        not be read while the store was away is read again here (and when the feed is back)."""
+        not be read while the store was away is read again here, when the store answers again (a probe or
+        the feed's reconnect: `_store_back`). While the store is known away, F5 asks it off the GUI thread
+        and returns at once: the re-read follows its answer."""
+        if self.reads.try_again():
+            return
         if not self.queue.apply_filters():
             return  # out of reach: one wait for the store is enough (a cut network waits for its timeout)
         self.alerts.consider([])
@@ -477,16 +484,24 @@ class MainWindow(QMainWindow):
             self.detail.reload()
             self._offer_actions()
 
+    def _store_back(self) -> None:
+        """The store answered again (the probe, or the feed reconnected): the one way back, whoever saw it
+        first; what a failed read left behind is read again, once."""
+        if self.away.reason is not None:
+            self.refresh()
+
     def _standing_message(self) -> str:
         """What the status bar says while the store is out of reach (a read failed, else the feed lost it),
-        in one line; "" while it is within reach."""
+        in one line; "" while it is within reach. "As of" is the last time the store answered anything (a
+        read, a probe, the feed): the rows are good as of then, however long ago the quiet queue was read."""
         if self.away.reason is not None:
             model = self.queue.model
             if model.read_at is None:
                 return self.tr("Cannot reach the case store: the queue could not be read (F5 to try again)")
+            contact = self.reads.reached_at or model.read_at
             return self.tr(
                 "Cannot reach the case store: the queue shows the cases as of %1 (F5 to try again)"
-            ).replace("%1", model.clock_text(model.read_at))
+            ).replace("%1", model.clock_text(contact))
         if self._feed_interrupted is not None:
             return self.tr("Live updates interrupted, reconnecting: %1").replace("%1", self._feed_interrupted)
         return ""
@@ -525,6 +540,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.stop_live()
+        self.reads.unwatch()
         self.video.close_all()
         self.talk.shutdown()
         self.monitor.unwatch()
