@@ -24,7 +24,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
-from sqlalchemy import Connection, Integer, any_, bindparam, cast, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    any_,
+    bindparam,
+    cast,
+    delete,
+    insert,
+    literal_column,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -52,6 +65,12 @@ DEFAULT_SILENCE = timedelta(minutes=5)
 DEFAULT_RETENTION = timedelta(days=30)
 DEFAULT_MERGE_WINDOW = timedelta(minutes=30)
 UNKNOWN_RETRY_S = 30.0
+PURGE_SLICE = 5_000
+"""Readings one purge step removes at most, in a transaction of its own (docs/SENSORS.md, The time series)."""
+PURGE_DEVICES = 100
+"""Sensors one purge step looks at: one statement, a range of the (device_id, at) key for each."""
+TEMP_TABLES = "gridwatch_sensor_tables"
+"""The key under which a connection's record (and a transaction's session) lists the session tables made."""
 SETTING_KEY = "sensor_rules"
 """A site's rule overrides in the settings table: {"rule name": {"above": …, "clear_below": …, …}}."""
 
@@ -459,9 +478,16 @@ class SensorIngest:
             if ref is not None:
                 rows[(ref.id, r.at)] = r  # one row per (device, time): the last message wins within a batch
         if rows:
-            with self.store.session() as session:
-                out.stored = self._insert(session, rows)
-                self._advance(session, rows, now, out)
+            made: list[tuple[set[str], str]] = []  # session tables this transaction made (_copy_rows)
+            try:
+                with self.store.session() as session:
+                    session.info[TEMP_TABLES] = made
+                    out.stored = self._insert(session, rows)
+                    self._advance(session, rows, now, out)
+            except BaseException:
+                for tables, name in made:  # rolled back with the transaction: made again next time
+                    tables.discard(name)
+                raise
             self.counts.stored += len(rows)
             self.counts.alarms += len(out.raised)
         if out.raised:
@@ -705,18 +731,75 @@ class SensorIngest:
         return sorted(codes)
 
     def purge(self, keep: timedelta = DEFAULT_RETENTION, now: datetime | None = None) -> int:
-        """Delete raw readings older than `keep`, device by device through the (device_id, at) key."""
-        cutoff = (now or utcnow()) - keep
-        removed = 0
-        ids = [d.id for d in self.devices().values()]
+        """Delete raw readings older than `keep`, all at once (`purge_round` goes one slice at a time)."""
+        purge = self.purge_round(keep, now)
+        while not purge.done:
+            purge.step()
+        return purge.removed
+
+    def purge_round(
+        self, keep: timedelta = DEFAULT_RETENTION, now: datetime | None = None, *, rows: int = PURGE_SLICE
+    ) -> PurgeRound:
+        """A purge of the readings older than `keep`, to be done a step at a time between batches."""
+        return PurgeRound(self, (now or utcnow()) - keep, sorted(d.id for d in self.devices().values()), rows)
+
+    def _purge_some(self, ids: list[int], cutoff: datetime, rows: int) -> int:
+        """Delete at most `rows` readings of sensors `ids` older than `cutoff`, in a transaction of its own;
+        found through the (device_id, at) key, deleted by their row address."""
         with self.store.session() as session:
-            for chunk in range(0, len(ids), 500):
+            if self.store.is_postgres:
                 result = session.execute(
-                    delete(SensorReading).where(
-                        SensorReading.device_id.in_(ids[chunk : chunk + 500]), SensorReading.at < cutoff
-                    )
+                    text(
+                        "DELETE FROM sensor_readings WHERE ctid = ANY(ARRAY("
+                        "SELECT ctid FROM sensor_readings WHERE device_id = ANY(:ids) AND at < :cutoff "
+                        "LIMIT :rows))"
+                    ),
+                    {"ids": ids, "cutoff": cutoff, "rows": rows},
                 )
-                removed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+            else:
+                rowid: ColumnElement[int] = literal_column("rowid")
+                old = (
+                    select(rowid)
+                    .select_from(SensorReading)
+                    .where(SensorReading.device_id.in_(ids), SensorReading.at < cutoff)
+                    .limit(rows)
+                )
+                result = session.execute(delete(SensorReading).where(rowid.in_(old)))
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+class PurgeRound:
+    """Removing the readings older than `cutoff`, one bounded step at a time.
+
+    One DELETE of everything past the retention held the service's only worker for as long as it took: at
+    5,000 readings/s an hour's purge is 18 million rows, minutes without a batch stored or an alarm
+    judged. A step removes at most `rows` readings of at most PURGE_DEVICES sensors in a short transaction of
+    its own, and the service takes one between its batches (plugins/sensors/service.py). The cutoff is fixed
+    when the round starts, so the round ends however fast new readings arrive."""
+
+    def __init__(
+        self, ingest: SensorIngest, cutoff: datetime, ids: list[int], rows: int = PURGE_SLICE
+    ) -> None:
+        self.ingest = ingest
+        self.cutoff = cutoff
+        self.ids = ids
+        self.rows = rows
+        self.position = 0  # the first sensor of the next step
+        self.removed = 0
+        self.steps = 0
+
+    @property
+    def done(self) -> bool:
+        return self.position >= len(self.ids)
+
+    def step(self) -> int:
+        """Remove the next slice; the round moves to the next sensors once these have nothing older left."""
+        group = self.ids[self.position : self.position + PURGE_DEVICES]
+        removed = self.ingest._purge_some(group, self.cutoff, self.rows)
+        if removed < self.rows:
+            self.position += len(group)
+        self.removed += removed
+        self.steps += 1
         return removed
 
 
@@ -726,13 +809,22 @@ def _state_row(x: Mapping[str, Any]) -> tuple[Any, ...]:
 
 
 def _copy_rows(session: Session, table: str, rows: Iterable[tuple[Any, ...]]) -> Connection:
-    """COPY `rows` into the session-local table `table` ("name (column type, …)"), made on first use and
-    emptied first; the rows are formatted by psycopg in C. A driver error is raised as SQLAlchemy's, so the
-    store names an outage or a refusal as for any statement."""
+    """COPY `rows` into the session-local table `table` ("name (column type, …)"); the rows are formatted by
+    psycopg in C. A driver error is raised as SQLAlchemy's, so the store names an outage or a refusal as for
+    any statement.
+
+    The table is made once per connection, ON COMMIT DELETE ROWS, so each batch finds it empty: a TRUNCATE
+    per batch gave it a new file and a new pg_class row each time (two tables, so two dead catalog rows a
+    batch: hundreds a second under a flood of small batches), and with CREATE … IF NOT EXISTS cost four
+    round trips a batch. The connection's record (`info`, dropped with the connection) remembers it;
+    `ingest` forgets a table whose transaction rolled back (its CREATE went with it)."""
     name = table.split(" ", 1)[0]
     connection = session.connection()
-    connection.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {table}")
-    connection.exec_driver_sql(f"TRUNCATE {name}")
+    tables: set[str] = connection.connection.info.setdefault(TEMP_TABLES, set())
+    if name not in tables:
+        connection.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {table} ON COMMIT DELETE ROWS")
+        tables.add(name)
+        session.info.setdefault(TEMP_TABLES, []).append((tables, name))
     raw = connection.connection.dbapi_connection
     assert isinstance(raw, psycopg.Connection)  # the store's PostgreSQL driver (engine.py)
     try:

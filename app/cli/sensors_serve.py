@@ -49,7 +49,12 @@ def serve_sensors(
     as the owner: the service's cases are in that person's name."""
     from gridwatch.db.errors import Forbidden
     from gridwatch.db.sensors import SensorIngest
-    from gridwatch.plugins.sensors.service import BrokerUrlError, SensorService, check_signed_in
+    from gridwatch.plugins.sensors.service import (
+        BrokerUrlError,
+        SensorService,
+        check_signed_in,
+        collect_for_serving,
+    )
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     with open_store(db) as store:
@@ -80,5 +85,6 @@ def serve_sensors(
             f"gridwatch sensors: {broker} {topic} → {store.engine.url.render_as_string(hide_password=True)} "
             f"as {ingest.actor}"
         )
+        collect_for_serving()  # this process only serves (docs/SENSORS.md, Speed)
         with contextlib.suppress(KeyboardInterrupt):
             service.run_forever()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from gridwatch.db.errors import InvalidInput
 from gridwatch.db.models import Case, CaseEvent, Device, SensorAlarm, SensorReading, Setting
@@ -205,7 +205,7 @@ def test_an_alarm_whose_report_was_lost_is_reported_once_on_restart(
     restarted = SensorIngest(store)
     [number] = restarted.report_pending()
     with store.session() as session:
-        session.execute(SensorAlarm.__table__.update().values(case_id=None))
+        session.execute(update(SensorAlarm).values(case_id=None))
     assert SensorIngest(store).report_pending() == [number]  # same case, not a second one
     assert [c.case_no for c in cases(store)] == [number]
 
@@ -233,6 +233,48 @@ def test_purge_keeps_the_recent_readings(store: Store, ingest: SensorIngest) -> 
     assert ingest.purge(timedelta(days=30), now=T0) == 9  # days 31…39
     with store.session() as session:
         assert session.scalar(select(func.count()).select_from(SensorReading)) == 31
+
+
+def test_a_purge_round_goes_in_bounded_steps_and_ends(store: Store, ingest: SensorIngest) -> None:
+    """The service takes one step between its batches: each removes at most `rows` readings, and the round
+    ends with what is past the retention gone and the rest, a reading stored meanwhile too, kept."""
+    old = [Reading(code, T0 - timedelta(days=31 + d), 1.0) for code in ("SW0001", "JG0001") for d in range(9)]
+    ingest.ingest(old + [Reading("SW0001", T0 - timedelta(days=1), 0.1)], now=T0)
+    purge = ingest.purge_round(timedelta(days=30), now=T0, rows=4)
+    removed = [purge.step()]
+    ingest.ingest([Reading("JG0001", T0 - timedelta(hours=1), 2.0)], now=T0)  # a batch between two steps
+    while not purge.done:
+        removed.append(purge.step())
+    assert max(removed) == 4 and sum(removed) == purge.removed == 18
+    with store.session() as session:
+        kept = session.execute(select(SensorReading.device_id, SensorReading.at)).all()
+    assert len(kept) == 2 and all(at.replace(tzinfo=UTC) > T0 - timedelta(days=30) for _, at in kept)
+
+
+@pytest.mark.postgres
+def test_batches_share_a_session_table_and_a_rolled_back_one_makes_it_again(pg_store: Store) -> None:
+    """On PostgreSQL a batch goes through session tables made once per connection (no TRUNCATE per batch):
+    each batch finds them empty, and one made by a batch that rolled back is made again."""
+    ensure_devices(pg_store, SENSORS)
+    ingest = SensorIngest(pg_store)
+    real = ingest._advance
+    calls = []
+
+    def fails_once(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:  # after the COPY that made the readings' table: the transaction rolls back
+            raise RuntimeError("a batch that fails after its COPY")
+        return real(*args, **kwargs)
+
+    ingest._advance = fails_once  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        ingest.ingest([Reading("SW0001", T0, 0.1)], now=T0)
+    ingest.ingest([Reading("SW0001", T0 + timedelta(minutes=1), 0.1)], now=T0)
+    with pg_store.session() as session:
+        session.execute(delete(SensorReading))  # a batch that saw the last one's rows would store them again
+    ingest.ingest([Reading("SW0001", T0 + timedelta(minutes=2), 0.2)], now=T0)
+    with pg_store.session() as session:
+        assert session.scalars(select(SensorReading.value)).all() == [0.2]
 
 
 def test_site_rule_overrides(store: Store) -> None:

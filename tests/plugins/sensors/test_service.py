@@ -17,7 +17,8 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 import pytest
-from sqlalchemy import func, select
+from paho.mqtt.enums import CallbackAPIVersion
+from sqlalchemy import ColumnElement, func, select
 
 from gridwatch.db.engine import StoreUnavailable
 from gridwatch.db.models import Case, SensorAlarm, SensorReading
@@ -38,7 +39,7 @@ def wait_for(check: Callable[[], bool], timeout: float = 20.0, what: str = "") -
         time.sleep(0.05)
 
 
-def count(store: Store, model: type, *where: object) -> int:
+def count(store: Store, model: type, *where: ColumnElement[bool]) -> int:
     with store.session() as session:
         return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
@@ -49,9 +50,9 @@ class Publisher:
     def __init__(self, broker: str, prefix: str) -> None:
         self.prefix = prefix
         self.client = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2, client_id=f"pub-{uuid.uuid4().hex[:8]}", clean_session=False
+            CallbackAPIVersion.VERSION2, client_id=f"pub-{uuid.uuid4().hex[:8]}", clean_session=False
         )
-        self.client.reconnect_delay_set(0.2, 1)
+        self.client.reconnect_delay_set(0.2, 1)  # type: ignore[arg-type]  # paho takes seconds as a float
         self.client.connect(*broker_address(broker))
         self.client.loop_start()
 
@@ -168,6 +169,56 @@ def test_a_sensor_added_while_the_service_runs_is_found_even_if_the_store_blinks
     wait_for(lambda: count(store, SensorReading) == 1, what="the new sensor's reading")
     c = service.ingest.counts
     assert (calls, c.received, c.unknown, c.stored) == (["SW0009", "SW0009"], 1, 0, 1)
+
+
+def test_readings_are_stored_between_the_steps_of_a_purge(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hourly purge goes a step at a time between batches: a reading that arrives once it has begun is
+    stored (and an alarm would be judged) before it ends, not after one DELETE of an hour of readings."""
+    from gridwatch.db.sensors import PurgeRound, Reading
+    from gridwatch.plugins.sensors import service as service_module
+
+    ensure_devices(store, FLEET)
+    old = T0 - timedelta(days=40)
+    SensorIngest(store).ingest([Reading("YY0001", old + timedelta(seconds=i), 1.0) for i in range(6)])
+    monkeypatch.setattr(service_module, "PURGE_EVERY", 0.0)  # due at the first sweep
+    service, pub = start(store, sweep_every=0.1)
+    events: list[str] = []
+    ingest, purge_round, purge_some = (
+        service.ingest.ingest,
+        service.ingest.purge_round,
+        service.ingest._purge_some,
+    )
+
+    def one_row_at_a_time(keep: timedelta, now: datetime | None = None, *, rows: int = 0) -> PurgeRound:
+        return purge_round(keep, now, rows=1)
+
+    def step(*args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append("purge step")
+        removed = purge_some(*args, **kwargs)
+        if len(events) == 1:  # a reading arrives while the purge is under way
+            pub.send("YY0001", payload("lampblack", 1.0, at=T0, purifier=True, fan=True))
+            wait_for(lambda: service._inbox.qsize() > 0, what="the reading in the service")
+        return removed
+
+    def batch(readings, now=None):  # type: ignore[no-untyped-def]
+        events.append("batch")
+        return ingest(readings, now)
+
+    service.ingest.purge_round = one_row_at_a_time  # type: ignore[method-assign,assignment]
+    service.ingest._purge_some = step  # type: ignore[method-assign]
+    service.ingest.ingest = batch  # type: ignore[method-assign]
+    try:
+        wait_for(lambda: events.count("purge step") >= 7, what="the purge's steps")  # 6 rows, then none left
+        wait_for(lambda: service._purge is None, what="the end of the purge round")
+    finally:
+        pub.close()
+        service.stop()
+    assert "batch" in events
+    assert events.index("batch") < len(events) - 1 - events[::-1].index("purge step")
+    with store.session() as session:
+        assert [at.replace(tzinfo=UTC) for at in session.scalars(select(SensorReading.at))] == [T0]
 
 
 def test_a_bad_broker_url_is_a_clear_error(store: Store) -> None:
