@@ -56,7 +56,7 @@ def test_readme_walkthrough_runs_against_the_demo(demo_home: dict[str, str], tmp
     assert not (tmp_path / "data" / "gridwatch" / "gridwatch.sqlite").exists()  # nothing created by looking
     demo = tmp_path / "data" / "gridwatch" / "demo.sqlite"
     assert f"Store: the demo's store, {demo} (pick another with --db or $GRIDWATCH_DB)" in result.stderr
-    dispatched = re.search(r"^(SM\d{13}): dispatch → dispatched \(version (\d+)\)$", out, re.M)
+    dispatched = re.search(r"^(\d{14}): dispatch → dispatched \(version (\d+)\)$", out, re.M)
     assert dispatched is not None, out
     assert "Department: 350203-HWZX 环卫中心 (as asked)" in out
     assert f"{dispatched.group(1)}  " in out  # `case show` printed the case it was given
