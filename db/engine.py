@@ -28,6 +28,21 @@ class StoreBusy(StoreUnavailable):
     its pool serves): nothing was done; try again shortly."""
 
 
+DEAD_LINK = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 20_000,
+}
+"""libpq's TCP settings for a server that vanished without closing (a cut cable, a dropped route): a
+statement sent on such a connection fails after 20 s without an acknowledgement instead of Linux's ~15 min
+of retransmissions (tcp_retries2), and an idle pooled or LISTEN connection is found dead within about a
+minute by keepalives, so the checkout look (`_closed_by_server`) sees it closed. A long query is not cut:
+the timeout counts only data sent and not acknowledged, and the server's kernel acknowledges a query at
+once."""
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the settings each backend needs for several writers at once."""
     if url.startswith("sqlite"):
@@ -38,7 +53,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # found at checkout by a look at its socket, which asks the server nothing; and a write the server
     # cut off in flight runs once more (Store.act/report/attach).
     timeout = connect_timeout(url)
-    kwargs.setdefault("connect_args", {"connect_timeout": timeout, "application_name": "gridwatch"})
+    kwargs.setdefault(
+        "connect_args", {"connect_timeout": timeout, "application_name": "gridwatch", **DEAD_LINK}
+    )
     engine = create_engine(url, **kwargs)
     event.listen(engine, "checkout", _closed_by_server)
     return engine
