@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
@@ -30,11 +30,10 @@ from sqlalchemy import make_url
 from gridwatch.db.feed import Change
 from gridwatch.db.store import Store
 from gridwatch.ui import store_reads
-from gridwatch.ui.application import make_application
-from gridwatch.ui.login import find_login
 from gridwatch.ui.main_window import MainWindow
 from tests.conftest import PG_URL
 from tests.ui.network_cut import Link
+from tests.ui.test_desk_server_restart import Desk as RestartDesk
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -72,26 +71,8 @@ class Pulse:
         return max(b - a for a, b in itertools.pairwise(ticks))
 
 
-class Desk:
+class Desk(RestartDesk):
     """A dispatcher window on a store reached through the link; what its feed said, in order."""
-
-    def __init__(self, url: str, qtbot: QtBot, tmp_path: Path, *, live: bool) -> None:
-        self.store = Store(url)
-        make_application("en")
-        login = find_login(self.store, "dispatcher")
-        assert login is not None
-        ini = QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat)
-        self.window = MainWindow(self.store, login, "dispatcher", ini, live=live, with_map=False)
-        qtbot.addWidget(self.window)
-        self.said: list[str] = []
-        if live:
-            feed = self.window.feed
-            assert feed is not None
-            feed.lost.connect(lambda reason: self.said.append(f"lost: {reason}"))
-            feed.listening.connect(lambda: self.said.append("live"))
-        self.window.show()
-        if live:
-            qtbot.waitUntil(lambda: self.said == ["live"], timeout=5000)
 
     def shows(self, case_id: int) -> bool:
         return self.window.queue.model.row_of(case_id) is not None
